@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Thin launcher: the daemon is compiled from src/ into dist/ by `npm run build` (run by `npm ci`).
+import '../dist/src/cli/kuutamod.js';
