@@ -1,0 +1,56 @@
+/**
+ * The vocabulary between the failover chart and its actors.
+ * Actors report facts (events); the chart answers with commands. Nobody else decides a state change.
+ */
+
+export type NeardMode = 'voter' | 'validator';
+
+/** Facts reported by the neard process actor. */
+export type NeardEvent =
+  | { type: 'NEARD_STARTED'; pid: number; mode: NeardMode; restart: boolean }
+  /** neard exited without being asked to. */
+  | { type: 'NEARD_EXITED'; pid: number; mode: NeardMode; code: number | null; signal: string | null }
+  /** neard stopped because the chart asked for it (STOP), or there was nothing to stop. */
+  | { type: 'NEARD_STOPPED' }
+  /** No process holds the validator key any more (after it was requested, the key is confirmed out of use). */
+  | { type: 'NEARD_KEY_RELEASED' }
+  /** neard could not be spawned at all: a setup error, not a crash. */
+  | { type: 'NEARD_SPAWN_FAILED'; error: string };
+
+/** Facts reported by the status poller. */
+export type StatusEvent =
+  | { type: 'STATUS_OK'; syncing: boolean; height: number; validatorAccountId: string | null }
+  | { type: 'STATUS_FAILED'; error: string };
+
+/** Facts reported by the Consul election actor. */
+export type ElectionEvent =
+  | { type: 'SESSION_CREATED'; sessionId: string; sentAt: number }
+  | { type: 'SESSION_RENEWED'; sentAt: number }
+  /** Consul answered 404 to a renewal: the session (and with it our lock) is gone. */
+  | { type: 'SESSION_LOST' }
+  /** The session was destroyed on request, or there was none. */
+  | { type: 'SESSION_CLOSED' }
+  | { type: 'LOCK_ACQUIRED' }
+  | { type: 'CONSUL_ERROR'; operation: string; error: string };
+
+/** Asked by the operator or the OS. */
+export type ShutdownEvent = { type: 'SHUTDOWN'; reason: string };
+
+export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | ShutdownEvent;
+
+/** Commands the chart sends to the neard process actor. */
+export type NeardCommand =
+  /** Make sure neard runs in this mode (start it, or restart it in the other mode). */
+  | { type: 'NEARD.RUN'; mode: NeardMode }
+  /** Kill the running neard and start it again in the same mode (it stopped answering). */
+  | { type: 'NEARD.RESTART' }
+  | { type: 'NEARD.STOP' };
+
+/** Commands the chart sends to the Consul election actor. */
+export type ElectionCommand =
+  /** Create a session (if there is none) and keep renewing it. */
+  | { type: 'ELECTION.REGISTER' }
+  | { type: 'ELECTION.ACQUIRE_START' }
+  | { type: 'ELECTION.ACQUIRE_STOP' }
+  /** Stop everything and destroy the session; answered by SESSION_CLOSED. */
+  | { type: 'ELECTION.RESIGN' };

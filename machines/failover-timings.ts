@@ -1,0 +1,45 @@
+/**
+ * Every timing of the failover algorithm, in milliseconds, with kuutamod's values as defaults.
+ * The chart and the services read them from here so tests can run the same chart fast.
+ */
+export interface FailoverTimings {
+  /** How long Startup waits for neard's /status to answer before restarting neard. */
+  startupTimeoutMs: number;
+  /** How many times Startup (re)starts neard before giving up. */
+  startupTries: number;
+  /** Pause between two /status queries. */
+  statusIntervalMs: number;
+  /** Consecutive /status failures that send a running neard back to Startup. */
+  statusFailureLimit: number;
+  /** Consecutive /status failures tolerated right after neard was (re)started. */
+  statusFailureLimitAfterRestart: number;
+  /** Consul session TTL (Consul accepts 10 s .. 86400 s). */
+  sessionTtlMs: number;
+  /** Pause between two session renewals. */
+  sessionRenewIntervalMs: number;
+  /** Validating steps down to Voting when no renewal has succeeded for this long. */
+  stepDownAfterMs: number;
+  /** Pause between two attempts to acquire the leader lock. */
+  lockAcquireIntervalMs: number;
+  /** Grace period between SIGTERM and SIGKILL when stopping neard. */
+  neardStopTimeoutMs: number;
+  /** How long session destroy is retried (with backoff) before giving up. */
+  sessionDestroyRetryMs: number;
+  /** Timeout of one HTTP request to Consul or to neard. */
+  requestTimeoutMs: number;
+}
+
+export const KUUTAMOD_TIMINGS: FailoverTimings = {
+  startupTimeoutMs: 120_000,
+  startupTries: 3,
+  statusIntervalMs: 1_000,
+  statusFailureLimit: 3,
+  statusFailureLimitAfterRestart: 120,
+  sessionTtlMs: 30_000,
+  sessionRenewIntervalMs: 10_000,
+  stepDownAfterMs: 25_000,
+  lockAcquireIntervalMs: 1_000,
+  neardStopTimeoutMs: 60_000,
+  sessionDestroyRetryMs: 27_000,
+  requestTimeoutMs: 5_000,
+};

@@ -1,0 +1,305 @@
+/**
+ * The failover algorithm of kuutamod as one statechart.
+ *
+ *   Startup ──status answers──▶ Syncing ──synced──▶ Registering ──session──▶ Voting ──lock──▶ Validating
+ *      ▲  (neard exits, /status fails N times)  ◀──────────────────────────────┘ (session lost: Registering,
+ *      │                                                                          no renewal 25 s: Voting)
+ *   any state ──SIGTERM/SIGINT/...──▶ Shutdown (stop neard first, then destroy the session)
+ *
+ * Three long-lived actors are invoked at the root and only report facts: `neard` (the process),
+ * `statusPoller` (neard's /status) and `election` (the Consul session and lock). The chart alone decides,
+ * and answers with commands (see failover-events.ts). No I/O and no timers of its own: delays are named
+ * and read from `context.timings`.
+ *
+ * Safety rule: the session (and with it the lock) is only released once the neard actor confirmed that
+ * no process holds the validator key any more (`keyInUse` / NEARD_KEY_RELEASED).
+ */
+import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
+import type { ElectionCommand, FailoverEvent, NeardCommand, NeardMode } from './failover-events.js';
+import { KUUTAMOD_TIMINGS, type FailoverTimings } from './failover-timings.js';
+
+/** The six states of kuutamod, in the order an operator sees them on a healthy start. */
+export const FAILOVER_STATES = ['Startup', 'Syncing', 'Registering', 'Voting', 'Validating', 'Shutdown'] as const;
+export type FailoverStateName = (typeof FAILOVER_STATES)[number];
+
+export interface FailoverInput {
+  timings?: Partial<FailoverTimings>;
+  /** Wall clock in ms; tests pass a simulated one. */
+  now?: () => number;
+}
+
+export interface FailoverContext {
+  timings: FailoverTimings;
+  now: () => number;
+  /** 1-based attempt of the current Startup. */
+  startupAttempt: number;
+  statusFailures: number;
+  statusFailureLimit: number;
+  neardPid: number | null;
+  neardMode: NeardMode | null;
+  neardRestarts: number;
+  syncing: boolean | null;
+  blockHeight: number | null;
+  /** The validator key was handed to neard and its release is not confirmed yet. */
+  keyInUse: boolean;
+  /** The session must be released as soon as the key is confirmed out of use. */
+  resignPending: boolean;
+  sessionId: string | null;
+  /** A session exists or is being created. */
+  sessionOpen: boolean;
+  /** Send time of the last successful session create or renewal (the TTL counts from later than this). */
+  lastRenewalSentAt: number | null;
+  holdsLock: boolean;
+  lastError: string | null;
+  /** Set when the daemon must exit with an error after Shutdown. */
+  fatalError: string | null;
+}
+
+/** Placeholders: the daemon and the tests provide the real actors with `machine.provide({ actors })`. */
+const idleActor = <TCommand extends EventObject>() => fromCallback<TCommand>(() => undefined);
+
+export const failoverSetup = setup({
+  types: {} as { context: FailoverContext; events: FailoverEvent; input: FailoverInput },
+  actors: {
+    neard: idleActor<NeardCommand>(),
+    election: idleActor<ElectionCommand>(),
+    statusPoller: idleActor<EventObject>(),
+  },
+  delays: {
+    startupTimeout: ({ context }) => context.timings.startupTimeoutMs,
+    /** Step down once no renewal succeeded for stepDownAfterMs, counted from the last renewal's send time. */
+    stepDownDeadline: ({ context }) => {
+      const since = context.lastRenewalSentAt === null ? 0 : context.now() - context.lastRenewalSentAt;
+      return Math.max(0, context.timings.stepDownAfterMs - since);
+    },
+  },
+  guards: {
+    startupTriesLeft: ({ context }) => context.startupAttempt < context.timings.startupTries,
+    statusFailuresExhausted: ({ context }) => context.statusFailures + 1 >= context.statusFailureLimit,
+    reportsSynced: ({ event }) => event.type === 'STATUS_OK' && !event.syncing,
+    reportsSyncing: ({ event }) => event.type === 'STATUS_OK' && event.syncing,
+  },
+  actions: {
+    runNeardAsVoter: sendTo('neard', { type: 'NEARD.RUN', mode: 'voter' } satisfies NeardCommand),
+    runNeardAsValidator: sendTo('neard', { type: 'NEARD.RUN', mode: 'validator' } satisfies NeardCommand),
+    restartNeard: sendTo('neard', { type: 'NEARD.RESTART' } satisfies NeardCommand),
+    stopNeard: sendTo('neard', { type: 'NEARD.STOP' } satisfies NeardCommand),
+    startAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_START' } satisfies ElectionCommand),
+    stopAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_STOP' } satisfies ElectionCommand),
+    resign: sendTo('election', { type: 'ELECTION.RESIGN' } satisfies ElectionCommand),
+    register: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ sessionOpen: true });
+      enqueue.sendTo('election', { type: 'ELECTION.REGISTER' } satisfies ElectionCommand);
+    }),
+    /** Give up the session now if no neard holds the validator key, else as soon as that is confirmed. */
+    releaseSessionWhenSafe: enqueueActions(({ context, enqueue }) => {
+      if (!context.sessionOpen) return;
+      if (context.keyInUse) {
+        enqueue.assign({ resignPending: true });
+      } else {
+        enqueue.sendTo('election', { type: 'ELECTION.RESIGN' } satisfies ElectionCommand);
+      }
+    }),
+    handOverKey: assign({ keyInUse: true }),
+    /** neard is being (re)started: tolerate a longer silence of /status until it answers once. */
+    expectNeardRestart: assign({
+      statusFailures: 0,
+      statusFailureLimit: ({ context }) => context.timings.statusFailureLimitAfterRestart,
+    }),
+    recordStatus: assign(({ context, event }) =>
+      event.type === 'STATUS_OK'
+        ? {
+            statusFailures: 0,
+            statusFailureLimit: context.timings.statusFailureLimit,
+            syncing: event.syncing,
+            blockHeight: event.height,
+          }
+        : {},
+    ),
+    countStatusFailure: assign({
+      statusFailures: ({ context }) => context.statusFailures + 1,
+      lastError: ({ context, event }) => (event.type === 'STATUS_FAILED' ? event.error : context.lastError),
+    }),
+    nextStartupAttempt: assign({ startupAttempt: ({ context }) => context.startupAttempt + 1 }),
+    resetStartupAttempts: assign({ startupAttempt: 1 }),
+    recordNeardStarted: assign(({ context, event }) =>
+      event.type === 'NEARD_STARTED'
+        ? {
+            neardPid: event.pid,
+            neardMode: event.mode,
+            neardRestarts: context.neardRestarts + (event.restart ? 1 : 0),
+          }
+        : {},
+    ),
+    recordNeardGone: assign({ neardPid: null, neardMode: null }),
+    recordKeyReleased: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ keyInUse: false, resignPending: false });
+      if (context.resignPending) enqueue.sendTo('election', { type: 'ELECTION.RESIGN' } satisfies ElectionCommand);
+    }),
+    recordSession: assign(({ event }) =>
+      event.type === 'SESSION_CREATED'
+        ? { sessionId: event.sessionId, sessionOpen: true, lastRenewalSentAt: event.sentAt }
+        : {},
+    ),
+    recordRenewal: assign(({ context, event }) => ({
+      lastRenewalSentAt: event.type === 'SESSION_RENEWED' ? event.sentAt : context.lastRenewalSentAt,
+    })),
+    forgetSession: assign({ sessionId: null, sessionOpen: false, holdsLock: false, lastRenewalSentAt: null }),
+    recordLock: assign({ holdsLock: true }),
+    recordConsulError: assign(({ context, event }) => ({
+      lastError: event.type === 'CONSUL_ERROR' ? `${event.operation}: ${event.error}` : context.lastError,
+    })),
+    failStartup: assign(({ context }) => ({
+      fatalError: `neard did not answer /status after ${context.timings.startupTries} starts of ${context.timings.startupTimeoutMs} ms each`,
+    })),
+    failSpawn: assign(({ event }) => ({
+      fatalError: event.type === 'NEARD_SPAWN_FAILED' ? event.error : 'neard could not be started',
+    })),
+  },
+});
+
+/** /status failed once more: after too many in a row, neard is considered hung and restarted. */
+const onStatusFailed = [
+  { guard: 'statusFailuresExhausted', target: '#failover.Startup', actions: ['countStatusFailure', 'restartNeard'] },
+  { actions: 'countStatusFailure' },
+] as const;
+
+export const failoverMachine = failoverSetup.createMachine({
+  id: 'failover',
+  context: ({ input }) => {
+    const timings = { ...KUUTAMOD_TIMINGS, ...input.timings };
+    return {
+      timings,
+      now: input.now ?? Date.now,
+      startupAttempt: 1,
+      statusFailures: 0,
+      statusFailureLimit: timings.statusFailureLimitAfterRestart,
+      neardPid: null,
+      neardMode: null,
+      neardRestarts: 0,
+      syncing: null,
+      blockHeight: null,
+      keyInUse: false,
+      resignPending: false,
+      sessionId: null,
+      sessionOpen: false,
+      lastRenewalSentAt: null,
+      holdsLock: false,
+      lastError: null,
+      fatalError: null,
+    };
+  },
+  invoke: [
+    { id: 'neard', src: 'neard' },
+    { id: 'statusPoller', src: 'statusPoller' },
+    { id: 'election', src: 'election' },
+  ],
+  // Bookkeeping that holds in every state; states below add their own transitions.
+  on: {
+    NEARD_STARTED: { actions: 'recordNeardStarted' },
+    NEARD_STOPPED: { actions: 'recordNeardGone' },
+    NEARD_EXITED: { actions: 'recordNeardGone' },
+    NEARD_KEY_RELEASED: { actions: 'recordKeyReleased' },
+    NEARD_SPAWN_FAILED: { target: '.Shutdown', actions: 'failSpawn' },
+    STATUS_OK: { actions: 'recordStatus' },
+    SESSION_CREATED: { actions: 'recordSession' },
+    SESSION_RENEWED: { actions: 'recordRenewal' },
+    SESSION_CLOSED: { actions: 'forgetSession' },
+    SESSION_LOST: { actions: 'forgetSession' },
+    CONSUL_ERROR: { actions: 'recordConsulError' },
+    SHUTDOWN: { target: '.Shutdown' },
+  },
+  initial: 'Startup',
+  states: {
+    Startup: {
+      entry: ['runNeardAsVoter', 'expectNeardRestart', 'releaseSessionWhenSafe'],
+      after: {
+        startupTimeout: [
+          { guard: 'startupTriesLeft', target: 'Startup', reenter: true, actions: ['nextStartupAttempt', 'restartNeard'] },
+          { target: 'Shutdown', actions: 'failStartup' },
+        ],
+      },
+      on: {
+        STATUS_OK: { target: 'Syncing', actions: ['recordStatus', 'resetStartupAttempts'] },
+        NEARD_EXITED: [
+          { guard: 'startupTriesLeft', target: 'Startup', reenter: true, actions: ['recordNeardGone', 'nextStartupAttempt'] },
+          { target: 'Shutdown', actions: ['recordNeardGone', 'failStartup'] },
+        ],
+      },
+    },
+    Syncing: {
+      entry: 'releaseSessionWhenSafe',
+      on: {
+        STATUS_OK: [{ guard: 'reportsSynced', target: 'Registering', actions: 'recordStatus' }, { actions: 'recordStatus' }],
+        STATUS_FAILED: onStatusFailed,
+        NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
+      },
+    },
+    Registering: {
+      entry: 'register',
+      on: {
+        SESSION_CREATED: { target: 'Voting', actions: 'recordSession' },
+        STATUS_OK: [{ guard: 'reportsSyncing', target: 'Syncing', actions: 'recordStatus' }, { actions: 'recordStatus' }],
+        STATUS_FAILED: onStatusFailed,
+        NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
+      },
+    },
+    Voting: {
+      entry: 'startAcquiring',
+      exit: 'stopAcquiring',
+      on: {
+        LOCK_ACQUIRED: { target: 'Validating', actions: 'recordLock' },
+        SESSION_LOST: { target: 'Registering', actions: 'forgetSession' },
+        STATUS_OK: [{ guard: 'reportsSyncing', target: 'Syncing', actions: 'recordStatus' }, { actions: 'recordStatus' }],
+        STATUS_FAILED: onStatusFailed,
+        NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
+      },
+    },
+    Validating: {
+      entry: ['handOverKey', 'runNeardAsValidator', 'expectNeardRestart'],
+      exit: ['runNeardAsVoter', 'expectNeardRestart'],
+      initial: 'Leased',
+      states: {
+        // The lease is the time our lock is provably ours: it is extended by every successful renewal.
+        Leased: {
+          after: { stepDownDeadline: '#failover.Voting' },
+          on: { SESSION_RENEWED: { target: 'Leased', reenter: true, actions: 'recordRenewal' } },
+        },
+      },
+      on: {
+        SESSION_LOST: { target: 'Registering', actions: 'forgetSession' },
+        STATUS_FAILED: onStatusFailed,
+        NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
+      },
+    },
+    Shutdown: {
+      // Graceful handoff: neard is stopped first, then the session goes, so a standby can start at once.
+      entry: 'stopNeard',
+      initial: 'StoppingNeard',
+      states: {
+        StoppingNeard: {
+          on: { NEARD_STOPPED: { target: 'ClosingSession', actions: 'recordNeardGone' } },
+        },
+        ClosingSession: {
+          entry: 'resign',
+          on: { SESSION_CLOSED: { target: 'Done', actions: 'forgetSession' } },
+        },
+        Done: { type: 'final' },
+      },
+      on: {
+        SHUTDOWN: {},
+        NEARD_SPAWN_FAILED: {},
+        NEARD_EXITED: { actions: 'recordNeardGone' },
+      },
+    },
+  },
+});
+
+export type FailoverMachine = typeof failoverMachine;
+
+/** The top-level state name of a snapshot value (nested substates are details of one state). */
+export function topLevelState(value: unknown): FailoverStateName {
+  const name = typeof value === 'string' ? value : Object.keys(value as object)[0];
+  if (!FAILOVER_STATES.includes(name as FailoverStateName)) throw new Error(`unknown failover state ${String(name)}`);
+  return name as FailoverStateName;
+}

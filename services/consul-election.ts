@@ -1,0 +1,212 @@
+/**
+ * The Consul election actor: owns this node's Consul session and its attempts at the leader lock.
+ *
+ * Session: created with the node id as name, TTL, Behavior "delete", LockDelay 0 s and an explicit empty
+ * check list, so only the TTL decides its life (a gossip hiccup cannot end it behind our back), and then
+ * renewed on a timer whatever the rest of the daemon is doing. Lock: `acquire` on
+ * `kuutamod-leader/<account>` with kuutamod's value, retried on a timer while the chart wants it.
+ * It reports what Consul said; the chart decides what that means.
+ */
+import type { Logger } from 'pino';
+import { fromCallback } from 'xstate';
+import type { ElectionCommand, ElectionEvent } from '../machines/failover-events.js';
+import {
+  consulLeaderKey,
+  consulStatusCode,
+  describeConsulError,
+  leaderKeyValue,
+  type ConsulClient,
+} from './consul-client.js';
+
+export interface ElectionOptions {
+  consul: ConsulClient;
+  nodeId: string;
+  accountId: string;
+  sessionTtlMs: number;
+  renewIntervalMs: number;
+  acquireIntervalMs: number;
+  /** Pause before retrying a failed session create. */
+  retryIntervalMs: number;
+  /** How long a failed destroy is retried before giving up (the TTL ends the session anyway). */
+  destroyRetryMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class ConsulElection {
+  private sessionId: string | null = null;
+  private creating: Promise<void> | null = null;
+  /** Bumped by RESIGN and dispose: loops started under an older generation stop. */
+  private generation = 0;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private acquireTimer: NodeJS.Timeout | undefined;
+  private acquiring = false;
+  private resigning: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly options: ElectionOptions,
+    private readonly report: (event: ElectionEvent) => void,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  command(command: ElectionCommand): void {
+    switch (command.type) {
+      case 'ELECTION.REGISTER':
+        // A resign in progress finishes first, so the new session is not destroyed with the old one.
+        void this.resigning.then(() => this.register());
+        return;
+      case 'ELECTION.ACQUIRE_START':
+        this.acquiring = true;
+        this.scheduleAcquire(0);
+        return;
+      case 'ELECTION.ACQUIRE_STOP':
+        this.acquiring = false;
+        clearTimeout(this.acquireTimer);
+        return;
+      case 'ELECTION.RESIGN':
+        this.resigning = this.resigning.then(() => this.resign());
+        return;
+    }
+  }
+
+  dispose(): void {
+    this.generation++;
+    this.acquiring = false;
+    clearTimeout(this.renewTimer);
+    clearTimeout(this.acquireTimer);
+  }
+
+  private register(): void {
+    if (this.sessionId !== null || this.creating !== null) return;
+    const generation = this.generation;
+    this.creating = this.createSession(generation).finally(() => (this.creating = null));
+  }
+
+  private async createSession(generation: number): Promise<void> {
+    const { consul, nodeId, sessionTtlMs, retryIntervalMs, logger } = this.options;
+    while (generation === this.generation) {
+      const sentAt = this.now();
+      try {
+        const { ID } = await consul.session.create({
+          name: nodeId,
+          ttl: `${Math.round(sessionTtlMs / 1000)}s`,
+          behavior: 'delete',
+          lockdelay: '0s',
+          // Explicitly no checks: without this Consul adds serfHealth, and gossip could end the session.
+          checks: [],
+        });
+        if (generation !== this.generation) {
+          await this.destroy(ID);
+          return;
+        }
+        this.sessionId = ID;
+        logger.info({ sessionId: ID }, 'consul session created');
+        this.report({ type: 'SESSION_CREATED', sessionId: ID, sentAt });
+        this.scheduleRenew();
+        return;
+      } catch (error) {
+        this.report({ type: 'CONSUL_ERROR', operation: 'session create', error: describeConsulError(error) });
+        await sleep(retryIntervalMs);
+      }
+    }
+  }
+
+  private scheduleRenew(): void {
+    clearTimeout(this.renewTimer);
+    this.renewTimer = setTimeout(() => void this.renew(), this.options.renewIntervalMs);
+  }
+
+  private async renew(): Promise<void> {
+    const id = this.sessionId;
+    if (id === null) return;
+    const sentAt = this.now();
+    try {
+      await this.options.consul.session.renew(id);
+      if (this.sessionId !== id) return;
+      this.report({ type: 'SESSION_RENEWED', sentAt });
+    } catch (error) {
+      if (this.sessionId !== id) return;
+      if (consulStatusCode(error) === 404) {
+        this.sessionId = null;
+        this.acquiring = false;
+        clearTimeout(this.acquireTimer);
+        this.options.logger.warn({ sessionId: id }, 'consul session expired');
+        this.report({ type: 'SESSION_LOST' });
+        return;
+      }
+      this.report({ type: 'CONSUL_ERROR', operation: 'session renew', error: describeConsulError(error) });
+    }
+    this.scheduleRenew();
+  }
+
+  private scheduleAcquire(delayMs: number): void {
+    clearTimeout(this.acquireTimer);
+    if (this.acquiring) this.acquireTimer = setTimeout(() => void this.tryAcquire(), delayMs);
+  }
+
+  private async tryAcquire(): Promise<void> {
+    const id = this.sessionId;
+    const { consul, accountId, nodeId, acquireIntervalMs } = this.options;
+    if (!this.acquiring) return;
+    if (id !== null) {
+      try {
+        const acquired = await consul.kv.set({ key: consulLeaderKey(accountId), value: leaderKeyValue(nodeId), acquire: id });
+        if (acquired === true && this.acquiring && this.sessionId === id) {
+          this.acquiring = false;
+          this.report({ type: 'LOCK_ACQUIRED' });
+          return;
+        }
+      } catch (error) {
+        this.report({ type: 'CONSUL_ERROR', operation: 'lock acquire', error: describeConsulError(error) });
+      }
+    }
+    this.scheduleAcquire(acquireIntervalMs);
+  }
+
+  private async resign(): Promise<void> {
+    this.generation++;
+    this.acquiring = false;
+    clearTimeout(this.acquireTimer);
+    clearTimeout(this.renewTimer);
+    // A create still in flight sees the new generation and destroys what it made.
+    await this.creating;
+    const id = this.sessionId;
+    this.sessionId = null;
+    if (id !== null) await this.destroy(id);
+    this.report({ type: 'SESSION_CLOSED' });
+  }
+
+  /** Destroy with exponential backoff for destroyRetryMs; after that the TTL ends the session. */
+  private async destroy(id: string): Promise<void> {
+    const { consul, destroyRetryMs, logger } = this.options;
+    const deadline = this.now() + destroyRetryMs;
+    for (let backoff = 100; ; backoff = Math.min(backoff * 2, 5_000)) {
+      try {
+        await consul.session.destroy(id);
+        logger.info({ sessionId: id }, 'consul session destroyed');
+        return;
+      } catch (error) {
+        const message = describeConsulError(error);
+        if (this.now() + backoff > deadline) {
+          logger.error({ sessionId: id, error: message }, 'giving up destroying the consul session; its TTL will end it');
+          return;
+        }
+        this.report({ type: 'CONSUL_ERROR', operation: 'session destroy', error: message });
+        await sleep(backoff);
+      }
+    }
+  }
+}
+
+/** The actor the chart invokes as `election`. */
+export function consulElectionActor(options: ElectionOptions) {
+  return fromCallback<ElectionCommand>(({ sendBack, receive }) => {
+    const election = new ConsulElection(options, sendBack);
+    receive((command) => election.command(command));
+    return () => election.dispose();
+  });
+}

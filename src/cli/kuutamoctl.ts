@@ -1,0 +1,61 @@
+/** `kuutamoctl`: operator commands. Same options, output and exit codes as Rust kuutamoctl. */
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { createConsulClient, describeConsulError } from '../../services/consul-client.js';
+import { findActiveValidator } from '../active-validator.js';
+import { OperatorError } from '../errors.js';
+import { runCli } from './run-cli.js';
+
+interface GlobalOptions {
+  consulUrl: string;
+  consulTokenFile?: string;
+  json?: boolean;
+}
+
+function consulToken(options: GlobalOptions): string | undefined {
+  if (!options.consulTokenFile) return process.env.CONSUL_HTTP_TOKEN || undefined;
+  try {
+    return readFileSync(options.consulTokenFile, 'utf8').trim();
+  } catch (error) {
+    throw new OperatorError(`--consul-token-file: cannot read consul token file ${options.consulTokenFile} (${(error as NodeJS.ErrnoException).code}).`);
+  }
+}
+
+async function activeValidator(options: GlobalOptions): Promise<number> {
+  const consul = createConsulClient({ url: options.consulUrl, token: consulToken(options), requestTimeoutMs: 10_000 });
+  const accountId = process.env.KUUTAMO_ACCOUNT_ID || 'default';
+  try {
+    const answer = await findActiveValidator(consul, accountId);
+    if (answer.kind === 'none') {
+      process.stderr.write('No leader found\n');
+      return 1;
+    }
+    if (answer.kind === 'expired') {
+      process.stderr.write('Last leader session was expired\n');
+      return 2;
+    }
+    process.stdout.write(options.json ? `${JSON.stringify(answer.session, null, 2)}\n` : `Name: ${answer.session.Name}\n`);
+    return 0;
+  } catch (error) {
+    throw new OperatorError(`Failed to get leader key from consul at ${options.consulUrl}: ${describeConsulError(error)}`);
+  } finally {
+    consul.destroy();
+  }
+}
+
+runCli('kuutamoctl', async () => {
+  let exitCode = 0;
+  const program = new Command('kuutamoctl')
+    .description('Operator commands for kuutamod')
+    .addOption(new Option('--consul-url <url>', 'Consul HTTP API URL').env('KUUTAMO_CONSUL_URL').default('http://localhost:8500'))
+    .addOption(new Option('--consul-token-file <file>', 'file holding the Consul ACL token (default: $CONSUL_HTTP_TOKEN)').env('KUUTAMO_CONSUL_TOKEN_FILE'))
+    .option('--json', 'output in json format');
+  program
+    .command('active-validator')
+    .description('Show the current voted validator (account from KUUTAMO_ACCOUNT_ID, default "default")')
+    .action(async () => {
+      exitCode = await activeValidator(program.opts<GlobalOptions>());
+    });
+  await program.parseAsync();
+  return exitCode;
+});

@@ -1,0 +1,85 @@
+/**
+ * Wiring of the daemon: settings in, actors built for this machine, the failover chart started,
+ * the HTTP server up, signals turned into SHUTDOWN. Returns the exit code once Shutdown is done.
+ */
+import { createActor } from 'xstate';
+import { failoverMachine } from '../machines/failover.js';
+import { createConsulClient } from '../services/consul-client.js';
+import { consulElectionActor } from '../services/consul-election.js';
+import { neardProcessActor } from '../services/neard-process.js';
+import { statusPollerActor } from '../services/status-poller.js';
+import { OperatorError } from './errors.js';
+import { FailoverObserver, type FailoverSnapshot } from './failover-observer.js';
+import { createLogger } from './logging.js';
+import { createMetrics } from './metrics.js';
+import { buildServer } from './server.js';
+import type { Settings } from './settings.js';
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGPIPE'] as const;
+
+export async function runDaemon(settings: Settings): Promise<number> {
+  const { timings, nodeId, accountId } = settings;
+  const logger = createLogger(nodeId, settings.logFormat);
+  const metrics = createMetrics();
+  const observer = new FailoverObserver(logger, metrics);
+
+  const server = buildServer({ metrics, observer, identity: { nodeId, accountId } });
+  const { host, port } = settings.exporter;
+  try {
+    await server.listen({ host, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new OperatorError(`--exporter-address ${host}:${port}: cannot listen (${code}). Pick a free address.`);
+  }
+
+  const consul = createConsulClient({ url: settings.consulUrl, token: settings.consulToken, requestTimeoutMs: timings.requestTimeoutMs });
+  const machine = failoverMachine.provide({
+    actors: {
+      neard: neardProcessActor({
+        neardBin: settings.neardBin,
+        home: settings.neardHome,
+        keys: settings.keys,
+        validatorNetworkAddr: settings.validatorNetworkAddr,
+        voterNetworkAddr: settings.voterNetworkAddr,
+        bootNodes: settings.bootNodes,
+        stopTimeoutMs: timings.neardStopTimeoutMs,
+        logger: logger.child({ target: 'kuutamod::proc' }),
+      }),
+      statusPoller: statusPollerActor({ rpcUrl: settings.rpcUrl, intervalMs: timings.statusIntervalMs, timeoutMs: timings.requestTimeoutMs }),
+      election: consulElectionActor({
+        consul,
+        nodeId,
+        accountId,
+        sessionTtlMs: timings.sessionTtlMs,
+        renewIntervalMs: timings.sessionRenewIntervalMs,
+        acquireIntervalMs: timings.lockAcquireIntervalMs,
+        retryIntervalMs: timings.lockAcquireIntervalMs,
+        destroyRetryMs: timings.sessionDestroyRetryMs,
+        logger: logger.child({ target: 'kuutamod::consul' }),
+      }),
+    },
+  });
+  const actor = createActor(machine, { input: { timings }, inspect: observer.inspect });
+  const finished = new Promise<FailoverSnapshot>((resolve) => {
+    actor.subscribe((snapshot) => {
+      if (snapshot.matches({ Shutdown: 'Done' })) resolve(snapshot);
+    });
+  });
+
+  const onSignal = (signal: string) => actor.send({ type: 'SHUTDOWN', reason: signal });
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
+  logger.info({ exporter: `${host}:${port}`, consul: settings.consulUrl, home: settings.neardHome }, 'kuutamod started');
+  actor.start();
+
+  const final = await finished;
+  actor.stop();
+  for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
+  await server.close();
+  consul.destroy();
+  if (final.context.fatalError) {
+    logger.error({ target: 'kuutamod' }, `exiting: ${final.context.fatalError}`);
+    return 1;
+  }
+  logger.info('kuutamod stopped');
+  return 0;
+}

@@ -1,0 +1,103 @@
+/**
+ * The one subscriber to the failover actor. It turns what the chart does into everything an operator
+ * sees: one log line per transition (with its cause), the kuutamod_* metrics, the recent transition
+ * history for /state, and log lines for the facts that explain trouble (neard exits, failed /status,
+ * Consul errors). Nothing else in the daemon logs transitions or sets these metrics.
+ */
+import type { Logger } from 'pino';
+import type { AnyEventObject, InspectionEvent, SnapshotFrom } from 'xstate';
+import type { FailoverEvent } from '../machines/failover-events.js';
+import { topLevelState, type FailoverMachine, type FailoverStateName } from '../machines/failover.js';
+import type { DaemonMetrics } from './metrics.js';
+
+export interface TransitionRecord {
+  from: FailoverStateName | null;
+  to: FailoverStateName;
+  /** ISO 8601 time of the transition. */
+  at: string;
+  /** The event that caused it (e.g. LOCK_ACQUIRED, SESSION_LOST, SHUTDOWN). */
+  cause: string;
+}
+
+export type FailoverSnapshot = SnapshotFrom<FailoverMachine>;
+
+const HISTORY_LENGTH = 50;
+const TARGET = 'kuutamod::supervisor';
+
+export class FailoverObserver {
+  readonly history: TransitionRecord[] = [];
+  private state: FailoverStateName | null = null;
+  private latest: FailoverSnapshot | null = null;
+  private readonly listeners = new Set<(snapshot: FailoverSnapshot, transition: TransitionRecord | null) => void>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly metrics: DaemonMetrics,
+  ) {}
+
+  get snapshot(): FailoverSnapshot | null {
+    return this.latest;
+  }
+
+  get currentState(): FailoverStateName | null {
+    return this.state;
+  }
+
+  /** Called for every snapshot; `transition` is set when the top-level state changed. */
+  onChange(listener: (snapshot: FailoverSnapshot, transition: TransitionRecord | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Pass as `inspect` to createActor: sees every snapshot of the root actor with its cause. */
+  readonly inspect = (inspection: InspectionEvent): void => {
+    if (inspection.type !== '@xstate.snapshot' || inspection.actorRef.sessionId !== inspection.rootId) return;
+    this.record(inspection.snapshot as FailoverSnapshot, inspection.event);
+  };
+
+  private record(snapshot: FailoverSnapshot, event: AnyEventObject): void {
+    this.latest = snapshot;
+    this.logFact(event as FailoverEvent);
+    const to = topLevelState(snapshot.value);
+    let transition: TransitionRecord | null = null;
+    if (to !== this.state) {
+      transition = { from: this.state, to, at: new Date().toISOString(), cause: event.type };
+      this.history.push(transition);
+      if (this.history.length > HISTORY_LENGTH) this.history.shift();
+      const message = this.state === null ? `state: ${to}` : `state changed: ${this.state} -> ${to}`;
+      this.logger.info({ target: TARGET, cause: event.type }, message);
+      this.state = to;
+      this.metrics.setState(to);
+    }
+    this.metrics.setNeardRestarts(snapshot.context.neardRestarts);
+    for (const listener of this.listeners) listener(snapshot, transition);
+  }
+
+  private logFact(event: FailoverEvent): void {
+    const log = this.logger;
+    switch (event.type) {
+      case 'STATUS_FAILED':
+        // A starting neard is expected to be silent; elsewhere every failure counts toward a restart.
+        if (this.state === 'Startup') log.debug({ target: TARGET }, `Cannot reach neard status api: ${event.error}`);
+        else log.warn({ target: TARGET }, `Cannot reach neard status api: ${event.error}`);
+        return;
+      case 'NEARD_EXITED':
+        log.warn({ target: TARGET, pid: event.pid, code: event.code, signal: event.signal }, `neard (${event.mode}) exited`);
+        return;
+      case 'NEARD_SPAWN_FAILED':
+        log.error({ target: TARGET }, event.error);
+        return;
+      case 'CONSUL_ERROR':
+        log.warn({ target: TARGET }, `consul ${event.operation} failed: ${event.error}`);
+        return;
+      case 'SESSION_LOST':
+        log.warn({ target: TARGET }, 'consul session was invalidated');
+        return;
+      case 'SHUTDOWN':
+        log.info({ target: 'kuutamod::exit_signal_handler' }, `${event.reason} received`);
+        return;
+      default:
+        return;
+    }
+  }
+}

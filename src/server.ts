@@ -1,0 +1,29 @@
+/**
+ * The HTTP server on the exporter address. Same endpoints as Rust kuutamod (/metrics, /health,
+ * /neard-pid; anything else 404) plus /state, the node's state as JSON.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DaemonMetrics } from './metrics.js';
+import type { FailoverObserver } from './failover-observer.js';
+import { buildStateView } from './state-view.js';
+
+export interface ServerDependencies {
+  metrics: DaemonMetrics;
+  observer: FailoverObserver;
+  identity: { nodeId: string; accountId: string };
+}
+
+export function buildServer({ metrics, observer, identity }: ServerDependencies): FastifyInstance {
+  const app = Fastify({ logger: false });
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  app.get('/health', async (_request, reply) => reply.type('text/plain').send('OK'));
+  app.get('/neard-pid', async (_request, reply) => {
+    const pid = observer.snapshot?.context.neardPid;
+    return reply.type('text/plain').send(pid ? String(pid) : '');
+  });
+  app.get('/state', async () => buildStateView(observer, identity));
+  return app;
+}
