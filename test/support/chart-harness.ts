@@ -1,0 +1,81 @@
+/**
+ * Runs the real failover chart with stand-in actors that only record the commands they receive,
+ * on XState's SimulatedClock, so every transition and delay can be driven step by step.
+ */
+import { createActor, fromCallback, SimulatedClock, type EventObject } from 'xstate';
+import type { ElectionCommand, FailoverEvent, NeardCommand } from '../../machines/failover-events.js';
+import { failoverMachine, topLevelState, type FailoverStateName } from '../../machines/failover.js';
+import { KUUTAMOD_TIMINGS, type FailoverTimings } from '../../machines/failover-timings.js';
+
+export interface ChartHarness {
+  clock: SimulatedClock;
+  timings: FailoverTimings;
+  neardCommands: NeardCommand[];
+  electionCommands: ElectionCommand[];
+  send(event: FailoverEvent): void;
+  /** Advance the simulated clock (fires due delays). */
+  advance(ms: number): void;
+  state(): FailoverStateName;
+  /** The full state value, e.g. "Shutdown.StoppingNeard". */
+  detail(): string;
+  context(): ReturnType<ReturnType<typeof createActor<typeof failoverMachine>>['getSnapshot']>['context'];
+  done(): boolean;
+  /** Forget recorded commands (to check only what the next step sends). */
+  clearCommands(): void;
+  stop(): void;
+}
+
+const recorder = <T extends EventObject>(into: T[]) =>
+  fromCallback<T>(({ receive }) => {
+    receive((command) => into.push(command));
+  });
+
+export function startChart(overrides: Partial<FailoverTimings> = {}): ChartHarness {
+  const clock = new SimulatedClock();
+  const timings = { ...KUUTAMOD_TIMINGS, ...overrides };
+  const neardCommands: NeardCommand[] = [];
+  const electionCommands: ElectionCommand[] = [];
+  const machine = failoverMachine.provide({
+    actors: {
+      neard: recorder(neardCommands),
+      election: recorder(electionCommands),
+      statusPoller: fromCallback(() => undefined),
+    },
+  });
+  const actor = createActor(machine, { clock, input: { timings, now: () => clock.now() } });
+  actor.start();
+  const flatten = (value: unknown): string =>
+    typeof value === 'string' ? value : Object.entries(value as object).map(([k, v]) => `${k}.${flatten(v)}`)[0]!;
+  return {
+    clock,
+    timings,
+    neardCommands,
+    electionCommands,
+    send: (event) => actor.send(event),
+    advance: (ms) => clock.increment(ms),
+    state: () => topLevelState(actor.getSnapshot().value),
+    detail: () => flatten(actor.getSnapshot().value),
+    context: () => actor.getSnapshot().context,
+    done: () => actor.getSnapshot().matches({ Shutdown: 'Done' }),
+    clearCommands: () => {
+      neardCommands.length = 0;
+      electionCommands.length = 0;
+    },
+    stop: () => actor.stop(),
+  };
+}
+
+/** Drive a fresh chart to the given state along the healthy path. */
+export function chartIn(state: 'Syncing' | 'Registering' | 'Voting' | 'Validating', overrides: Partial<FailoverTimings> = {}): ChartHarness {
+  const chart = startChart(overrides);
+  chart.send({ type: 'NEARD_STARTED', pid: 100, mode: 'voter', restart: false });
+  chart.send({ type: 'STATUS_OK', syncing: true, height: 1, validatorAccountId: null });
+  if (state === 'Syncing') return chart;
+  chart.send({ type: 'STATUS_OK', syncing: false, height: 2, validatorAccountId: null });
+  if (state === 'Registering') return chart;
+  chart.send({ type: 'SESSION_CREATED', sessionId: 'session-1', sentAt: chart.clock.now() });
+  if (state === 'Voting') return chart;
+  chart.send({ type: 'LOCK_ACQUIRED' });
+  chart.send({ type: 'NEARD_STARTED', pid: 101, mode: 'validator', restart: true });
+  return chart;
+}

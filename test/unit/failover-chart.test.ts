@@ -1,0 +1,281 @@
+/**
+ * Every transition of kuutamod's table, on the real chart with a simulated clock.
+ * The stand-in actors only record commands, so each test checks what the chart asked for.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { chartIn, startChart } from '../support/chart-harness.js';
+
+const ok = (syncing: boolean, height = 10) => ({ type: 'STATUS_OK', syncing, height, validatorAccountId: null }) as const;
+const failed = { type: 'STATUS_FAILED', error: 'Failed to get status: ECONNREFUSED' } as const;
+const exited = (mode: 'voter' | 'validator') => ({ type: 'NEARD_EXITED', pid: 100, mode, code: 1, signal: null }) as const;
+
+describe('Startup', () => {
+  test('starts neard as voter and goes to Syncing once /status answers', () => {
+    const chart = startChart();
+    assert.equal(chart.state(), 'Startup');
+    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.RUN', mode: 'voter' }]);
+    chart.send(ok(true));
+    assert.equal(chart.state(), 'Syncing');
+  });
+
+  test('restarts neard after the startup timeout, and gives up after three tries', () => {
+    const chart = startChart();
+    chart.advance(chart.timings.startupTimeoutMs);
+    assert.equal(chart.state(), 'Startup');
+    assert.equal(chart.context().startupAttempt, 2);
+    assert.ok(chart.neardCommands.some((c) => c.type === 'NEARD.RESTART'));
+    chart.advance(chart.timings.startupTimeoutMs);
+    assert.equal(chart.context().startupAttempt, 3);
+    chart.advance(chart.timings.startupTimeoutMs);
+    assert.equal(chart.state(), 'Shutdown');
+    assert.match(chart.context().fatalError ?? '', /did not answer \/status after 3 starts/);
+  });
+
+  test('a neard that exits during startup is started again, then it is fatal', () => {
+    const chart = startChart();
+    chart.send(exited('voter'));
+    chart.send(exited('voter'));
+    assert.equal(chart.state(), 'Startup');
+    assert.equal(chart.context().startupAttempt, 3);
+    chart.send(exited('voter'));
+    assert.equal(chart.state(), 'Shutdown');
+    assert.ok(chart.context().fatalError);
+  });
+
+  test('status failures while neard starts are not counted', () => {
+    const chart = startChart();
+    for (let i = 0; i < 10; i++) chart.send(failed);
+    assert.equal(chart.state(), 'Startup');
+  });
+
+  test('a neard that cannot be spawned ends the daemon with the reason', () => {
+    const chart = startChart();
+    chart.send({ type: 'NEARD_SPAWN_FAILED', error: "cannot start neard 'nope'" });
+    assert.equal(chart.detail(), 'Shutdown.StoppingNeard');
+    assert.equal(chart.context().fatalError, "cannot start neard 'nope'");
+  });
+});
+
+describe('Syncing', () => {
+  test('goes to Registering when neard is synced, which creates a session', () => {
+    const chart = chartIn('Syncing');
+    chart.send(ok(true));
+    assert.equal(chart.state(), 'Syncing');
+    chart.send(ok(false));
+    assert.equal(chart.state(), 'Registering');
+    assert.deepEqual(chart.electionCommands.at(-1), { type: 'ELECTION.REGISTER' });
+  });
+
+  test('goes back to Startup when neard exits', () => {
+    const chart = chartIn('Syncing');
+    chart.send(exited('voter'));
+    assert.equal(chart.state(), 'Startup');
+  });
+
+  test('restarts neard after three /status failures in a row, not after two', () => {
+    const chart = chartIn('Syncing');
+    chart.send(failed);
+    chart.send(failed);
+    chart.send(ok(true)); // a success resets the count
+    chart.send(failed);
+    chart.send(failed);
+    assert.equal(chart.state(), 'Syncing');
+    chart.clearCommands();
+    chart.send(failed);
+    assert.equal(chart.state(), 'Startup');
+    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.RESTART' }, { type: 'NEARD.RUN', mode: 'voter' }]);
+  });
+});
+
+describe('Registering', () => {
+  test('goes to Voting when the session is created, which starts lock attempts', () => {
+    const chart = chartIn('Registering');
+    chart.send({ type: 'SESSION_CREATED', sessionId: 's', sentAt: 0 });
+    assert.equal(chart.state(), 'Voting');
+    assert.equal(chart.context().sessionId, 's');
+    assert.deepEqual(chart.electionCommands.at(-1), { type: 'ELECTION.ACQUIRE_START' });
+  });
+
+  test('goes back to Syncing when neard reports syncing, releasing the session being made', () => {
+    const chart = chartIn('Registering');
+    chart.send(ok(true));
+    assert.equal(chart.state(), 'Syncing');
+    assert.deepEqual(chart.electionCommands.at(-1), { type: 'ELECTION.RESIGN' });
+  });
+
+  test('goes to Startup when neard exits or /status fails three times', () => {
+    const exitedChart = chartIn('Registering');
+    exitedChart.send(exited('voter'));
+    assert.equal(exitedChart.state(), 'Startup');
+    const hungChart = chartIn('Registering');
+    for (let i = 0; i < 3; i++) hungChart.send(failed);
+    assert.equal(hungChart.state(), 'Startup');
+  });
+
+  test('Consul errors keep it Registering', () => {
+    const chart = chartIn('Registering');
+    chart.send({ type: 'CONSUL_ERROR', operation: 'session create', error: 'ECONNREFUSED' });
+    assert.equal(chart.state(), 'Registering');
+    assert.equal(chart.context().lastError, 'session create: ECONNREFUSED');
+  });
+});
+
+describe('Voting', () => {
+  test('becomes Validating when the lock is acquired: neard restarts with the validator key', () => {
+    const chart = chartIn('Voting');
+    chart.clearCommands();
+    chart.send({ type: 'LOCK_ACQUIRED' });
+    assert.equal(chart.state(), 'Validating');
+    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.RUN', mode: 'validator' }]);
+    assert.deepEqual(chart.electionCommands, [{ type: 'ELECTION.ACQUIRE_STOP' }]);
+    assert.equal(chart.context().holdsLock, true);
+    assert.equal(chart.context().keyInUse, true);
+  });
+
+  test('goes to Startup when neard exits, destroying the session first', () => {
+    const chart = chartIn('Voting');
+    chart.clearCommands();
+    chart.send(exited('voter'));
+    assert.equal(chart.state(), 'Startup');
+    assert.deepEqual(chart.electionCommands, [{ type: 'ELECTION.ACQUIRE_STOP' }, { type: 'ELECTION.RESIGN' }]);
+  });
+
+  test('goes to Syncing when neard desyncs, destroying the session', () => {
+    const chart = chartIn('Voting');
+    chart.send(ok(true));
+    assert.equal(chart.state(), 'Syncing');
+    assert.deepEqual(chart.electionCommands.at(-1), { type: 'ELECTION.RESIGN' });
+  });
+
+  test('goes to Registering when the session is gone, creating a new one', () => {
+    const chart = chartIn('Voting');
+    chart.send({ type: 'SESSION_LOST' });
+    assert.equal(chart.state(), 'Registering');
+    assert.equal(chart.context().sessionId, null);
+    assert.deepEqual(chart.electionCommands.at(-1), { type: 'ELECTION.REGISTER' });
+  });
+
+  test('goes to Startup after three /status failures', () => {
+    const chart = chartIn('Voting');
+    for (let i = 0; i < 3; i++) chart.send(failed);
+    assert.equal(chart.state(), 'Startup');
+  });
+});
+
+describe('Validating', () => {
+  test('tolerates a long silence of the restarted neard, then three failures after it answered', () => {
+    const chart = chartIn('Validating');
+    for (let i = 0; i < chart.timings.statusFailureLimitAfterRestart - 1; i++) chart.send(failed);
+    assert.equal(chart.state(), 'Validating');
+    chart.send(ok(false));
+    chart.send(failed);
+    chart.send(failed);
+    assert.equal(chart.state(), 'Validating');
+    chart.send(failed);
+    assert.equal(chart.state(), 'Startup');
+  });
+
+  test('goes to Startup when the validator neard exits; the session goes only once the key is released', () => {
+    const chart = chartIn('Validating');
+    chart.clearCommands();
+    chart.send(exited('validator'));
+    assert.equal(chart.state(), 'Startup');
+    assert.deepEqual(chart.electionCommands, [], 'no resign while the key may still be in use');
+    assert.equal(chart.context().resignPending, true);
+    chart.send({ type: 'NEARD_KEY_RELEASED' });
+    assert.deepEqual(chart.electionCommands, [{ type: 'ELECTION.RESIGN' }]);
+    assert.equal(chart.context().keyInUse, false);
+  });
+
+  test('a hung validator neard is restarted as voter before the session is released', () => {
+    const chart = chartIn('Validating');
+    chart.send(ok(false));
+    chart.clearCommands();
+    for (let i = 0; i < 3; i++) chart.send(failed);
+    assert.equal(chart.state(), 'Startup');
+    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.RUN', mode: 'voter' }, { type: 'NEARD.RESTART' }, { type: 'NEARD.RUN', mode: 'voter' }]);
+    assert.deepEqual(chart.electionCommands, []);
+    chart.send({ type: 'NEARD_KEY_RELEASED' });
+    assert.deepEqual(chart.electionCommands, [{ type: 'ELECTION.RESIGN' }]);
+  });
+
+  test('goes to Registering when the session is gone, stopping the validator neard', () => {
+    const chart = chartIn('Validating');
+    chart.clearCommands();
+    chart.send({ type: 'SESSION_LOST' });
+    assert.equal(chart.state(), 'Registering');
+    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.RUN', mode: 'voter' }]);
+    assert.equal(chart.context().holdsLock, false);
+  });
+
+  test('steps down to Voting when no renewal succeeded for 25 s, keeping the session', () => {
+    const chart = chartIn('Validating');
+    chart.advance(chart.timings.stepDownAfterMs - 1);
+    assert.equal(chart.state(), 'Validating');
+    chart.clearCommands();
+    chart.advance(1);
+    assert.equal(chart.state(), 'Voting');
+    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.RUN', mode: 'voter' }]);
+    assert.ok(!chart.electionCommands.some((c) => c.type === 'ELECTION.RESIGN'));
+    assert.equal(chart.context().sessionId, 'session-1');
+  });
+
+  test('each successful renewal pushes the step-down deadline, counted from its send time', () => {
+    const chart = chartIn('Validating');
+    chart.advance(10_000);
+    chart.send({ type: 'SESSION_RENEWED', sentAt: chart.clock.now() - 1_000 });
+    chart.advance(23_999);
+    assert.equal(chart.state(), 'Validating');
+    chart.advance(1);
+    assert.equal(chart.state(), 'Voting');
+  });
+
+  test('the deadline on entering Validating counts from the last renewal, not from the lock', () => {
+    const chart = chartIn('Voting');
+    chart.advance(20_000); // the session was created 20 s ago and not renewed since
+    chart.send({ type: 'LOCK_ACQUIRED' });
+    chart.advance(4_999);
+    assert.equal(chart.state(), 'Validating');
+    chart.advance(1);
+    assert.equal(chart.state(), 'Voting');
+  });
+});
+
+describe('Shutdown', () => {
+  for (const from of ['Syncing', 'Registering', 'Voting', 'Validating'] as const) {
+    test(`from ${from}: stops neard first, then destroys the session, then is done`, () => {
+      const chart = chartIn(from);
+      chart.clearCommands();
+      chart.send({ type: 'SHUTDOWN', reason: 'SIGTERM' });
+      assert.equal(chart.detail(), 'Shutdown.StoppingNeard');
+      assert.deepEqual(chart.neardCommands.at(-1), { type: 'NEARD.STOP' });
+      assert.ok(!chart.electionCommands.some((c) => c.type === 'ELECTION.RESIGN'), 'session kept while neard runs');
+      chart.send({ type: 'NEARD_STOPPED' });
+      assert.equal(chart.detail(), 'Shutdown.ClosingSession');
+      assert.deepEqual(chart.electionCommands.at(-1), { type: 'ELECTION.RESIGN' });
+      chart.send({ type: 'SESSION_CLOSED' });
+      assert.equal(chart.done(), true);
+      assert.equal(chart.context().fatalError, null);
+    });
+  }
+
+  test('from Startup, and a second signal changes nothing', () => {
+    const chart = startChart();
+    chart.send({ type: 'SHUTDOWN', reason: 'SIGINT' });
+    chart.send({ type: 'SHUTDOWN', reason: 'SIGINT' });
+    assert.equal(chart.detail(), 'Shutdown.StoppingNeard');
+    chart.send({ type: 'NEARD_STOPPED' });
+    chart.send({ type: 'SESSION_CLOSED' });
+    assert.equal(chart.done(), true);
+  });
+});
+
+describe('bookkeeping', () => {
+  test('counts neard restarts and tracks its pid', () => {
+    const chart = chartIn('Validating');
+    assert.equal(chart.context().neardRestarts, 1);
+    assert.equal(chart.context().neardPid, 101);
+    assert.equal(chart.context().neardMode, 'validator');
+  });
+});
