@@ -1,0 +1,203 @@
+/**
+ * kuutamod end to end: real Consul, real daemons as child processes, the neard stand-in as neard.
+ * Each test builds its own Consul, homes and ports, and tears them down.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readlinkSync, existsSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { startConsulServer, type ConsulServer } from '../support/consul.js';
+import {
+  ACCOUNT_ID,
+  KUUTAMOCTL_BIN,
+  createNodeHome,
+  createPoolKeys,
+  isAlive,
+  startKuutamod,
+  type Kuutamod,
+  type PoolKeys,
+} from '../support/kuutamod.js';
+
+const run = promisify(execFile);
+
+interface Fixture {
+  dir: string;
+  consul: ConsulServer;
+  pool: PoolKeys;
+  daemons: Kuutamod[];
+}
+
+let fixture: Fixture;
+
+beforeEach(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kuutamod-it-'));
+  fixture = { dir, consul: await startConsulServer(), pool: createPoolKeys(dir), daemons: [] };
+});
+
+afterEach(async () => {
+  await Promise.all(fixture.daemons.map((daemon) => daemon.stop()));
+  await fixture.consul.stop();
+  rmSync(fixture.dir, { recursive: true, force: true });
+});
+
+async function startNode(nodeId: string): Promise<Kuutamod> {
+  const node = await createNodeHome(fixture.dir, nodeId, fixture.pool);
+  const daemon = await startKuutamod({ consulUrl: fixture.consul.url, nodeId, pool: fixture.pool, node });
+  fixture.daemons.push(daemon);
+  return daemon;
+}
+
+function homeOf(daemon: Kuutamod): string {
+  return join(fixture.dir, daemon.nodeId);
+}
+
+function canConnect(addr: string): Promise<boolean> {
+  const [host, port] = addr.split(':');
+  return new Promise((resolve) => {
+    const socket = connect({ host: host!, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function kuutamoctl(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [KUUTAMOCTL_BIN, ...args], {
+      env: { ...process.env, KUUTAMO_ACCOUNT_ID: ACCOUNT_ID, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+/** neard's own /status, once it reports a validator account (the restarted neard is up). */
+async function waitForValidatorStatus(rpcAddr: string): Promise<{ validator_account_id: string | null }> {
+  const deadline = Date.now() + 20_000;
+  let last: unknown = null;
+  while (Date.now() < deadline) {
+    try {
+      last = await (await fetch(`http://${rpcAddr}/status`)).json();
+      if ((last as { validator_account_id: string | null }).validator_account_id) return last as { validator_account_id: string };
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`neard at ${rpcAddr} never reported a validator account: ${JSON.stringify(last)}`);
+}
+
+/** Wait until exactly one of the daemons validates and the others vote; returns [leader, standby]. */
+async function electedPair(a: Kuutamod, b: Kuutamod): Promise<[Kuutamod, Kuutamod]> {
+  const deadline = Date.now() + 40_000;
+  while (Date.now() < deadline) {
+    const [sa, sb] = await Promise.all([a.state(), b.state()]).catch(() => [null, null]);
+    // The leader counts once its neard runs with the key, not while the voter neard is being stopped.
+    if (sa?.state === 'Validating' && sa.neardMode === 'validator' && sb?.state === 'Voting') return [a, b];
+    if (sb?.state === 'Validating' && sb.neardMode === 'validator' && sa?.state === 'Voting') return [b, a];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no Validating/Voting pair:\n${a.log().slice(-2000)}\n${b.log().slice(-2000)}`);
+}
+
+describe('kuutamod with a real Consul and the neard stand-in', () => {
+  test('one node goes Startup -> Syncing -> Registering -> Voting -> Validating with the validator keys', async () => {
+    const daemon = await startNode('node0');
+    const view = await daemon.waitFor((v) => v.state === 'Validating' && v.neardMode === 'validator', 'validating neard');
+    const path = view.transitions.map((t) => t.to);
+    assert.deepEqual(path, ['Startup', 'Syncing', 'Registering', 'Voting', 'Validating']);
+    assert.equal(view.holdsLock, true);
+
+    const home = homeOf(daemon);
+    assert.equal(readlinkSync(join(home, 'node_key.json')), fixture.pool.validatorNodeKey);
+    assert.equal(readlinkSync(join(home, 'validator_key.json')), fixture.pool.validatorKey);
+    const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
+    assert.equal(config.network.addr, daemon.validatorNetworkAddr);
+    // neard itself reports that it validates for the pool once the restarted process answers.
+    await daemon.waitFor((v) => v.syncing === false && v.transitions.length === 5 && v.blockHeight !== null, 'neard answering');
+    const rpcAddr = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')).rpc.addr as string;
+    const status = await waitForValidatorStatus(rpcAddr);
+    assert.equal(status.validator_account_id, ACCOUNT_ID);
+    assert.equal(await canConnect(daemon.validatorNetworkAddr), true, 'neard listens on the validator address');
+    assert.equal(await canConnect(daemon.voterNetworkAddr), false, 'nothing listens on the voter address');
+
+    const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+    assert.match(metrics, /^kuutamod_neard_restarts 1$/m);
+    assert.match(metrics, /^kuutamod_state\{type="Validating"\} 1$/m);
+    assert.match(metrics, /^kuutamod_state\{type="Voting"\} 0$/m);
+    assert.match(metrics, /^kuutamod_uptime \d+$/m);
+    assert.match(metrics, /^process_cpu_user_seconds_total /m);
+    assert.equal(await (await fetch(`${daemon.url}/health`)).text(), 'OK');
+    assert.equal(await (await fetch(`${daemon.url}/neard-pid`)).text(), String(view.neardPid));
+    assert.equal((await fetch(`${daemon.url}/nope`)).status, 404);
+
+    // Every transition is logged once, with the node id.
+    const lines = daemon.log().split('\n').filter((line) => line.includes('state changed: Voting -> Validating'));
+    assert.equal(lines.length, 1);
+    assert.equal(JSON.parse(lines[0]!).node_id, 'node0');
+  });
+
+  test('two nodes: exactly one validates, the other votes with its own node key; kuutamoctl names the leader', async () => {
+    const [a, b] = [await startNode('node-a'), await startNode('node-b')];
+    const [leader, standby] = await electedPair(a, b);
+    const standbyHome = homeOf(standby);
+    assert.equal(readlinkSync(join(standbyHome, 'node_key.json')), join(standbyHome, 'voter_node_key.json'));
+    assert.equal(existsSync(join(standbyHome, 'validator_key.json')), false);
+    const standbyConfig = JSON.parse(readFileSync(join(standbyHome, 'config.json'), 'utf8'));
+    assert.equal(standbyConfig.network.addr, standby.voterNetworkAddr);
+
+    const leaderView = await leader.state();
+    const json = await kuutamoctl(['--consul-url', fixture.consul.url, '--json', 'active-validator']);
+    assert.equal(json.code, 0, json.stderr);
+    const session = JSON.parse(json.stdout) as { ID: string; Name: string };
+    assert.equal(session.Name, leader.nodeId);
+    assert.equal(session.ID, leaderView.sessionId);
+    const plain = await kuutamoctl(['--consul-url', fixture.consul.url, 'active-validator']);
+    assert.equal(plain.stdout, `Name: ${leader.nodeId}\n`);
+
+    const nobody = await kuutamoctl(['--consul-url', fixture.consul.url, 'active-validator'], { KUUTAMO_ACCOUNT_ID: 'nobody' });
+    assert.equal(nobody.code, 1);
+    assert.equal(nobody.stderr, 'No leader found\n');
+  });
+
+  test('SIGKILL of the leader\'s neard: the standby takes over', async () => {
+    const [a, b] = [await startNode('node-a'), await startNode('node-b')];
+    const [leader, standby] = await electedPair(a, b);
+    const { neardPid } = await leader.state();
+    assert.ok(neardPid);
+    const killedAt = Date.now();
+    process.kill(neardPid, 'SIGKILL');
+    await standby.waitFor((v) => v.holdsLock, 'lock after neard SIGKILL', 30_000);
+    const lockMs = Date.now() - killedAt;
+    await standby.waitFor((v) => v.state === 'Validating', 'Validating after neard SIGKILL', 30_000);
+    console.log(`takeover after leader neard SIGKILL: standby holds the lock after ${lockMs} ms, Validating after ${Date.now() - killedAt} ms`);
+    const old = await leader.waitFor((v) => v.state !== 'Validating', 'old leader leaves Validating');
+    assert.notEqual(old.state, 'Validating');
+  });
+
+  test('SIGTERM of the leader daemon: it stops neard, destroys its session, and the standby takes over', async () => {
+    const [a, b] = [await startNode('node-a'), await startNode('node-b')];
+    const [leader, standby] = await electedPair(a, b);
+    const { neardPid, sessionId } = await leader.state();
+    const signalledAt = Date.now();
+    leader.process.kill('SIGTERM');
+    await standby.waitFor((v) => v.holdsLock, 'lock after leader SIGTERM', 30_000);
+    const lockMs = Date.now() - signalledAt;
+    await standby.waitForState('Validating', 30_000);
+    console.log(`takeover after leader daemon SIGTERM: standby holds the lock after ${lockMs} ms, Validating after ${Date.now() - signalledAt} ms`);
+    const exit = await leader.exited;
+    assert.equal(exit.code, 0, leader.log().slice(-2000));
+    assert.equal(isAlive(neardPid!), false, 'the leader stopped its neard');
+    const info = (await (await fetch(`${fixture.consul.url}/v1/session/info/${sessionId}`)).json()) as unknown[] | null;
+    assert.equal(info?.length ?? 0, 0, 'the leader destroyed its session');
+    assert.match(leader.log(), /state changed: Validating -> Shutdown/);
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * Real kuutamod daemons for integration tests: neard homes made by the neard stand-in's own `init`,
+ * free ports everywhere, the compiled daemon started as a child process with fast timings, and
+ * helpers to read its /state and wait for a state.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StateView } from '../../src/state-view.js';
+import { freePorts } from './ports.js';
+import { REPO_ROOT } from './paths.js';
+
+export const NEARD_STANDIN = join(REPO_ROOT, 'localnet', 'bin', 'neard');
+export const KUUTAMOD_BIN = join(REPO_ROOT, 'bin', 'kuutamod.js');
+export const KUUTAMOCTL_BIN = join(REPO_ROOT, 'bin', 'kuutamoctl.js');
+export const ACCOUNT_ID = 'pool.test';
+
+/** Timings that keep kuutamod's proportions but let a test finish in seconds. */
+export const FAST_TIMINGS = [
+  '--session-ttl', '10s',
+  '--session-renew-interval', '1s',
+  '--step-down-after', '8s',
+  '--lock-acquire-interval', '200ms',
+  '--status-interval', '200ms',
+  '--startup-timeout', '20s',
+  '--neard-stop-timeout', '5s',
+];
+
+/** Stand-in knobs: a short sync, a quick graceful stop, fast blocks. */
+export const FAST_NEARD_ENV = {
+  NEARD_STANDIN_SYNC_MS: '600',
+  NEARD_STANDIN_STOP_DELAY_MS: '200',
+  NEARD_STANDIN_BLOCK_MS: '200',
+};
+
+export interface PoolKeys {
+  validatorKey: string;
+  validatorNodeKey: string;
+}
+
+export interface NodeHome {
+  home: string;
+  voterNodeKey: string;
+}
+
+function neard(home: string, ...args: string[]): void {
+  const result = spawnSync(NEARD_STANDIN, ['--home', home, ...args], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`neard ${args.join(' ')} failed: ${result.stderr}`);
+}
+
+function patchJson(path: string, patch: (value: Record<string, any>) => void): void {
+  const value = JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+  patch(value);
+  writeFileSync(path, JSON.stringify(value, null, 2));
+}
+
+/** The pool's keys, as `neard init --account-id` writes them. */
+export function createPoolKeys(dir: string): PoolKeys {
+  const home = join(dir, 'pool');
+  neard(home, 'init', '--chain-id', 'localnet', '--account-id', ACCOUNT_ID);
+  return { validatorKey: join(home, 'validator_key.json'), validatorNodeKey: join(home, 'node_key.json') };
+}
+
+/** A home for one kuutamod: its own node key kept as voter_node_key.json, RPC on a free loopback port. */
+export async function createNodeHome(dir: string, name: string, pool: PoolKeys): Promise<NodeHome> {
+  const home = join(dir, name);
+  neard(home, 'init', '--chain-id', 'localnet');
+  rmSync(join(home, 'validator_key.json'), { force: true });
+  const voterNodeKey = join(home, 'voter_node_key.json');
+  renameSync(join(home, 'node_key.json'), voterNodeKey);
+  copyFileSync(join(pool.validatorKey, '..', 'genesis.json'), join(home, 'genesis.json'));
+  const [rpcPort] = await freePorts(1);
+  patchJson(join(home, 'config.json'), (config) => {
+    config.rpc = { ...config.rpc, addr: `127.0.0.1:${rpcPort}` };
+  });
+  return { home, voterNodeKey };
+}
+
+export interface KuutamodOptions {
+  consulUrl: string;
+  nodeId: string;
+  pool: PoolKeys;
+  node: NodeHome;
+  /** Extra environment (e.g. stand-in knobs). */
+  env?: Record<string, string>;
+  extraArgs?: string[];
+}
+
+export interface Kuutamod {
+  nodeId: string;
+  process: ChildProcess;
+  url: string;
+  validatorNetworkAddr: string;
+  voterNetworkAddr: string;
+  logFile: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  state(): Promise<StateView>;
+  /** Poll /state until `predicate` holds; returns the matching view. */
+  waitFor(predicate: (view: StateView) => boolean, what: string, timeoutMs?: number): Promise<StateView>;
+  waitForState(state: string, timeoutMs?: number): Promise<StateView>;
+  log(): string;
+  /** SIGTERM, then SIGKILL after a while; also kills a neard it may have left. */
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export async function startKuutamod(options: KuutamodOptions): Promise<Kuutamod> {
+  const [exporterPort, validatorPort, voterPort] = await freePorts(3);
+  const validatorNetworkAddr = `127.0.0.1:${validatorPort}`;
+  const voterNetworkAddr = `127.0.0.1:${voterPort}`;
+  const logFile = join(options.node.home, '..', `${options.nodeId}.log`);
+  mkdirSync(join(options.node.home, '..'), { recursive: true });
+  const out = openSync(logFile, 'a');
+  const args = [
+    KUUTAMOD_BIN,
+    '--consul-url', options.consulUrl,
+    '--node-id', options.nodeId,
+    '--account-id', ACCOUNT_ID,
+    '--exporter-address', `127.0.0.1:${exporterPort}`,
+    '--neard-home', options.node.home,
+    '--validator-key', options.pool.validatorKey,
+    '--validator-node-key', options.pool.validatorNodeKey,
+    '--voter-node-key', options.node.voterNodeKey,
+    '--validator-network-addr', validatorNetworkAddr,
+    '--voter-network-addr', voterNetworkAddr,
+    '--neard-bin', NEARD_STANDIN,
+    ...FAST_TIMINGS,
+    ...(options.extraArgs ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', out, out],
+    env: { ...process.env, ...FAST_NEARD_ENV, ...options.env },
+  });
+  closeSync(out);
+  running.add(child);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  const url = `http://127.0.0.1:${exporterPort}`;
+  const log = () => readFileSync(logFile, 'utf8');
+  const state = async (): Promise<StateView> => {
+    const response = await fetch(`${url}/state`, { signal: AbortSignal.timeout(2_000) });
+    return (await response.json()) as StateView;
+  };
+  const waitFor = async (predicate: (view: StateView) => boolean, what: string, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let last: StateView | string = 'no answer yet';
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) break;
+      try {
+        const view = await state();
+        if (predicate(view)) return view;
+        last = view;
+      } catch (error) {
+        last = String(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`${options.nodeId}: timed out waiting for ${what}; last /state: ${JSON.stringify(last)}\n--- log ---\n${log().slice(-4000)}`);
+  };
+  const handle: Kuutamod = {
+    nodeId: options.nodeId,
+    process: child,
+    url,
+    validatorNetworkAddr,
+    voterNetworkAddr,
+    logFile,
+    exited,
+    state,
+    waitFor,
+    waitForState: (name, timeoutMs) => waitFor((view) => view.state === name, `state ${name}`, timeoutMs),
+    log,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+  return handle;
+}
+
+/** Is a process with this pid alive? */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
