@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createConsulClient, describeConsulError } from '../../services/consul-client.js';
 import { findActiveValidator } from '../active-validator.js';
 import { OperatorError } from '../errors.js';
+import { registerGenerateKey } from './generate-key.js';
 import { runCli } from './run-cli.js';
 
 interface GlobalOptions {
@@ -56,6 +57,7 @@ runCli('kuutamoctl', async () => {
     .action(async () => {
       exitCode = await activeValidator(program.opts<GlobalOptions>());
     });
+  registerGenerateKey(program);
   await program.parseAsync();
   return exitCode;
 });
