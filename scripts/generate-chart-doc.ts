@@ -1,0 +1,35 @@
+/**
+ * Regenerates the chart in docs/failover-algorithm.md from failoverMachine (npm run docs:chart).
+ * With --check it changes nothing and exits 1 when the doc is stale (for CI or a pre-commit hook).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { failoverMachine } from '../machines/failover.js';
+import { renderChartBlock, replaceGeneratedBlock } from '../src/chart/chart-doc.js';
+
+// Works from scripts/ and dist/scripts/: the first directory up with a package.json.
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const CHART_DOC = join(repoRoot(), 'docs', 'failover-algorithm.md');
+
+const check = process.argv.includes('--check');
+const current = readFileSync(CHART_DOC, 'utf8');
+const next = replaceGeneratedBlock(current, renderChartBlock(failoverMachine));
+if (next === current) {
+  console.log(`${CHART_DOC}: up to date`);
+} else if (check) {
+  console.error(`${CHART_DOC} is stale: run npm run docs:chart`);
+  process.exitCode = 1;
+} else {
+  writeFileSync(CHART_DOC, next);
+  console.log(`${CHART_DOC}: chart regenerated`);
+}
