@@ -44,7 +44,11 @@ export type NeardCommand =
   | { type: 'NEARD.RUN'; mode: NeardMode }
   /** Kill the running neard and start it again in the same mode (it stopped answering). */
   | { type: 'NEARD.RESTART' }
-  | { type: 'NEARD.STOP' };
+  | { type: 'NEARD.STOP' }
+  /** A validating neard must be dead by this monotonic time (last renewal's send time + TTL - margin). */
+  | { type: 'NEARD.LEASE'; killAt: number }
+  /** Our current session, to be destroyed by the neard guard if the daemon dies (null: none). */
+  | { type: 'NEARD.SESSION'; sessionId: string | null };
 
 /** Commands the chart sends to the Consul election actor. */
 export type ElectionCommand =

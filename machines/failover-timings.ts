@@ -21,6 +21,11 @@ export interface FailoverTimings {
   stepDownAfterMs: number;
   /** Pause between two attempts to acquire the leader lock. */
   lockAcquireIntervalMs: number;
+  /**
+   * Safety margin of the fence: a validating neard is SIGKILLed at (last renewal's send time + TTL - margin),
+   * before Consul could invalidate the session and hand the lock to another node.
+   */
+  fenceMarginMs: number;
   /** Grace period between SIGTERM and SIGKILL when stopping neard. */
   neardStopTimeoutMs: number;
   /** How long session destroy is retried (with backoff) before giving up. */
@@ -39,6 +44,7 @@ export const KUUTAMOD_TIMINGS: FailoverTimings = {
   sessionRenewIntervalMs: 10_000,
   stepDownAfterMs: 25_000,
   lockAcquireIntervalMs: 1_000,
+  fenceMarginMs: 2_000,
   neardStopTimeoutMs: 60_000,
   sessionDestroyRetryMs: 27_000,
   requestTimeoutMs: 5_000,

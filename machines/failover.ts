@@ -141,6 +141,16 @@ export const failoverSetup = setup({
         ? { sessionId: event.sessionId, sessionOpen: true, lastRenewalSentAt: event.sentAt }
         : {},
     ),
+    /** Tell the neard guard until when the lock is provably ours, and which session to release if we die. */
+    extendLease: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'SESSION_CREATED' && event.type !== 'SESSION_RENEWED') return;
+      const killAt = event.sentAt + context.timings.sessionTtlMs - context.timings.fenceMarginMs;
+      enqueue.sendTo('neard', { type: 'NEARD.LEASE', killAt } satisfies NeardCommand);
+      if (event.type === 'SESSION_CREATED') {
+        enqueue.sendTo('neard', { type: 'NEARD.SESSION', sessionId: event.sessionId } satisfies NeardCommand);
+      }
+    }),
+    forgetSessionInGuard: sendTo('neard', { type: 'NEARD.SESSION', sessionId: null } satisfies NeardCommand),
     recordRenewal: assign(({ context, event }) => ({
       lastRenewalSentAt: event.type === 'SESSION_RENEWED' ? event.sentAt : context.lastRenewalSentAt,
     })),
@@ -202,10 +212,10 @@ export const failoverMachine = failoverSetup.createMachine({
     NEARD_KEY_RELEASED: { actions: 'recordKeyReleased' },
     NEARD_SPAWN_FAILED: { target: '.Shutdown', actions: 'failSpawn' },
     STATUS_OK: { actions: 'recordStatus' },
-    SESSION_CREATED: { actions: 'recordSession' },
-    SESSION_RENEWED: { actions: 'recordRenewal' },
-    SESSION_CLOSED: { actions: 'forgetSession' },
-    SESSION_LOST: { actions: 'forgetSession' },
+    SESSION_CREATED: { actions: ['recordSession', 'extendLease'] },
+    SESSION_RENEWED: { actions: ['recordRenewal', 'extendLease'] },
+    SESSION_CLOSED: { actions: ['forgetSession', 'forgetSessionInGuard'] },
+    SESSION_LOST: { actions: ['forgetSession', 'forgetSessionInGuard'] },
     CONSUL_ERROR: { actions: 'recordConsulError' },
     SHUTDOWN: { target: '.Shutdown' },
   },
@@ -238,7 +248,7 @@ export const failoverMachine = failoverSetup.createMachine({
     Registering: {
       entry: 'register',
       on: {
-        SESSION_CREATED: { target: 'Voting', actions: 'recordSession' },
+        SESSION_CREATED: { target: 'Voting', actions: ['recordSession', 'extendLease'] },
         STATUS_OK: [{ guard: 'reportsSyncing', target: 'Syncing', actions: 'recordStatus' }, { actions: 'recordStatus' }],
         STATUS_FAILED: onStatusFailed,
         NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
@@ -249,7 +259,7 @@ export const failoverMachine = failoverSetup.createMachine({
       exit: 'stopAcquiring',
       on: {
         LOCK_ACQUIRED: { target: 'Validating', actions: 'recordLock' },
-        SESSION_LOST: { target: 'Registering', actions: 'forgetSession' },
+        SESSION_LOST: { target: 'Registering', actions: ['forgetSession', 'forgetSessionInGuard'] },
         STATUS_OK: [{ guard: 'reportsSyncing', target: 'Syncing', actions: 'recordStatus' }, { actions: 'recordStatus' }],
         STATUS_FAILED: onStatusFailed,
         NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
@@ -263,11 +273,11 @@ export const failoverMachine = failoverSetup.createMachine({
         // The lease is the time our lock is provably ours: it is extended by every successful renewal.
         Leased: {
           after: { stepDownDeadline: '#failover.Voting' },
-          on: { SESSION_RENEWED: { target: 'Leased', reenter: true, actions: 'recordRenewal' } },
+          on: { SESSION_RENEWED: { target: 'Leased', reenter: true, actions: ['recordRenewal', 'extendLease'] } },
         },
       },
       on: {
-        SESSION_LOST: { target: 'Registering', actions: 'forgetSession' },
+        SESSION_LOST: { target: 'Registering', actions: ['forgetSession', 'forgetSessionInGuard'] },
         STATUS_FAILED: onStatusFailed,
         NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
       },
@@ -282,7 +292,7 @@ export const failoverMachine = failoverSetup.createMachine({
         },
         ClosingSession: {
           entry: 'resign',
-          on: { SESSION_CLOSED: { target: 'Done', actions: 'forgetSession' } },
+          on: { SESSION_CLOSED: { target: 'Done', actions: ['forgetSession', 'forgetSessionInGuard'] } },
         },
         Done: { type: 'final' },
       },

@@ -1,15 +1,16 @@
 /**
- * The neard process actor: owns the one neard child process of this machine.
+ * The neard process actor: owns the one neard of this machine, through the neard guard process.
  *
  * The chart says which mode it wants (voter, validator, stopped); this actor converges on it one step at
- * a time: stop the process that runs in the wrong mode (SIGTERM, then SIGKILL after the timeout), lay out
- * the home for the new mode, start neard again. It reports facts only: started, exited on its own,
- * stopped on request, key released, could not be spawned.
+ * a time: stop the neard that runs in the wrong mode (SIGTERM, then SIGKILL after the timeout), lay out
+ * the home for the new mode, start neard again. It passes the chart's lease and session on to the guard,
+ * which enforces them even if this daemon freezes or dies. It reports facts only: started, exited on its
+ * own, stopped on request, key released, could not be spawned.
  */
-import { execa, type ResultPromise } from 'execa';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { NeardCommand, NeardEvent, NeardMode } from '../machines/failover-events.js';
+import { NeardGuardClient, type GuardExit } from './neard-guard-client.js';
 import { prepareNeardHome, type NeardHomeLayout } from './neard-home.js';
 
 export interface NeardProcessOptions extends NeardHomeLayout {
@@ -18,18 +19,18 @@ export interface NeardProcessOptions extends NeardHomeLayout {
   /** `--boot-nodes` passed to `neard run`, if any. */
   bootNodes?: string;
   stopTimeoutMs: number;
+  /** Where the guard destroys our session if the daemon dies. */
+  consul: { url: string; token?: string };
   logger: Logger;
 }
 
 type DesiredMode = NeardMode | 'stopped';
 
 interface RunningNeard {
-  child: ResultPromise;
   pid: number;
   mode: NeardMode;
-  /** Set once we asked it to stop, so its exit is not reported as a crash. */
-  stopRequested: boolean;
   exited: Promise<void>;
+  markExited: () => void;
 }
 
 export class NeardSupervisor {
@@ -42,33 +43,49 @@ export class NeardSupervisor {
   private converging = false;
   private convergeAgain = false;
   private disposed = false;
+  private readonly guard: NeardGuardClient;
 
   constructor(
     private readonly options: NeardProcessOptions,
     private readonly report: (event: NeardEvent) => void,
-  ) {}
-
-  get pid(): number | null {
-    return this.current?.pid ?? null;
+  ) {
+    this.guard = new NeardGuardClient(options.logger, {
+      exit: (exit) => this.onExit(exit),
+      spawnFailed: (error) => this.report({ type: 'NEARD_SPAWN_FAILED', error: this.spawnError(error) }),
+    });
   }
 
   command(command: NeardCommand): void {
-    if (command.type === 'NEARD.RUN') {
-      this.desired = command.mode;
-      if (command.mode === 'validator') this.keyMayBeInUse = true;
-    } else if (command.type === 'NEARD.RESTART') {
-      this.restartRequested = true;
-    } else {
-      this.desired = 'stopped';
+    switch (command.type) {
+      case 'NEARD.RUN':
+        this.desired = command.mode;
+        if (command.mode === 'validator') this.keyMayBeInUse = true;
+        break;
+      case 'NEARD.RESTART':
+        this.restartRequested = true;
+        break;
+      case 'NEARD.STOP':
+        this.desired = 'stopped';
+        break;
+      case 'NEARD.LEASE':
+        this.guard.setLease(command.killAt);
+        return;
+      case 'NEARD.SESSION':
+        this.guard.setSession({
+          consulUrl: this.options.consul.url,
+          ...(this.options.consul.token ? { token: this.options.consul.token } : {}),
+          sessionId: command.sessionId,
+          stopTimeoutMs: this.options.stopTimeoutMs,
+        });
+        return;
     }
     void this.converge();
   }
 
-  /** Stop neard when the actor goes away (daemon exit): never leave it running unsupervised. */
-  async dispose(): Promise<void> {
+  /** The actor goes away: the guard stops whatever still runs once its channel closes. */
+  dispose(): void {
     this.disposed = true;
-    this.desired = 'stopped';
-    if (this.current) await this.stop(this.current);
+    this.guard.disconnect();
   }
 
   private async converge(): Promise<void> {
@@ -81,7 +98,7 @@ export class NeardSupervisor {
       do {
         this.convergeAgain = false;
         await this.step();
-      } while (this.convergeAgain);
+      } while (this.convergeAgain && !this.disposed);
     } catch (error) {
       this.options.logger.error({ err: error }, 'neard supervision failed');
       this.report({ type: 'NEARD_SPAWN_FAILED', error: error instanceof Error ? error.message : String(error) });
@@ -95,7 +112,9 @@ export class NeardSupervisor {
     if (wanted === null) return;
     const running = this.current;
     if (running && (running.mode !== wanted || this.restartRequested)) {
-      await this.stop(running);
+      this.options.logger.info({ pid: running.pid, mode: running.mode }, 'stopping neard');
+      await this.guard.stop(this.options.stopTimeoutMs);
+      await running.exited;
       this.convergeAgain = true; // the wish may have changed while we waited
       return;
     }
@@ -108,63 +127,47 @@ export class NeardSupervisor {
       if (!running) this.report({ type: 'NEARD_STOPPED' });
       return;
     }
-    if (!running && !this.disposed) this.start(wanted);
+    if (!running && !this.disposed) await this.start(wanted);
   }
 
-  private start(mode: NeardMode): void {
+  private async start(mode: NeardMode): Promise<void> {
     const { neardBin, home, bootNodes, logger } = this.options;
     prepareNeardHome(this.options, mode);
     const args = ['--home', home, 'run', ...(bootNodes ? ['--boot-nodes', bootNodes] : [])];
-    // neard's own log lines go to our stdout/stderr, as with kuutamod; `cleanup` kills it if we exit.
-    const child = execa(neardBin, args, { stdin: 'ignore', stdout: 'inherit', stderr: 'inherit', reject: false, cleanup: true });
     this.restartRequested = false;
-    if (child.pid === undefined) {
-      void child.then((result) =>
-        this.report({
-          type: 'NEARD_SPAWN_FAILED',
-          error: `cannot start neard '${neardBin}' (--neard-bin / KUUTAMO_NEARD_BIN): ${result.message ?? 'spawn failed'}`,
-        }),
-      );
+    const answer = await this.guard.start(mode, neardBin, args);
+    if (answer.type === 'spawn-failed') {
+      this.report({ type: 'NEARD_SPAWN_FAILED', error: this.spawnError(answer.error) });
       return;
     }
-    const pid = child.pid;
+    if (answer.type === 'refused') {
+      // Only a validator start without a valid lease is refused: neard did not run, as if it exited at once.
+      logger.warn({ mode }, `neard guard refused to start neard: ${answer.reason}`);
+      this.report({ type: 'NEARD_EXITED', pid: 0, mode, code: null, signal: null });
+      return;
+    }
+    let markExited = () => undefined as void;
+    const exited = new Promise<void>((resolve) => (markExited = resolve));
+    this.current = { pid: answer.pid, mode, exited, markExited };
     const restart = this.startedBefore;
     this.startedBefore = true;
-    const running: RunningNeard = {
-      child,
-      pid,
-      mode,
-      stopRequested: false,
-      exited: child.then(() => undefined),
-    };
-    this.current = running;
-    logger.info({ pid, mode, args }, `started neard as ${mode}`);
-    this.report({ type: 'NEARD_STARTED', pid, mode, restart });
-    void child.then((result) => {
-      if (this.current === running) this.current = null;
-      if (running.stopRequested) return;
-      logger.warn({ pid, mode, exitCode: result.exitCode, signal: result.signal }, 'neard exited');
-      this.report({ type: 'NEARD_EXITED', pid, mode, code: result.exitCode ?? null, signal: result.signal ?? null });
-    });
+    logger.info({ pid: answer.pid, mode, args }, `started neard as ${mode}`);
+    this.report({ type: 'NEARD_STARTED', pid: answer.pid, mode, restart });
   }
 
-  private async stop(running: RunningNeard): Promise<void> {
-    const { logger, stopTimeoutMs } = this.options;
-    running.stopRequested = true;
-    logger.info({ pid: running.pid, mode: running.mode }, 'stopping neard');
-    running.child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      running.exited.then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), stopTimeoutMs))),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) {
-      logger.warn({ pid: running.pid }, 'Termination timeout reached. Send SIGKILL to neard!');
-      running.child.kill('SIGKILL');
-      await running.exited;
-    }
-    if (this.current === running) this.current = null;
+  private onExit(exit: GuardExit): void {
+    const running = this.current;
+    if (!running || running.pid !== exit.pid) return;
+    this.current = null;
+    running.markExited();
+    if (exit.fenced) this.options.logger.warn({ pid: exit.pid }, 'neard was killed at the lease deadline (fencing)');
+    if (exit.requested) return;
+    this.options.logger.warn({ pid: exit.pid, mode: exit.mode, exitCode: exit.code, signal: exit.signal }, 'neard exited');
+    this.report({ type: 'NEARD_EXITED', pid: exit.pid, mode: exit.mode, code: exit.code, signal: exit.signal });
+  }
+
+  private spawnError(error: string): string {
+    return `cannot start neard '${this.options.neardBin}' (--neard-bin / KUUTAMO_NEARD_BIN): ${error}`;
   }
 }
 
@@ -173,6 +176,6 @@ export function neardProcessActor(options: NeardProcessOptions) {
   return fromCallback<NeardCommand>(({ sendBack, receive }) => {
     const supervisor = new NeardSupervisor(options, sendBack);
     receive((command) => supervisor.command(command));
-    return () => void supervisor.dispose();
+    return () => supervisor.dispose();
   });
 }

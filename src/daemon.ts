@@ -6,6 +6,7 @@ import { createActor } from 'xstate';
 import { failoverMachine } from '../machines/failover.js';
 import { createConsulClient } from '../services/consul-client.js';
 import { consulElectionActor } from '../services/consul-election.js';
+import { monotonicNow } from '../services/monotonic-clock.js';
 import { neardProcessActor } from '../services/neard-process.js';
 import { statusPollerActor } from '../services/status-poller.js';
 import { OperatorError } from './errors.js';
@@ -43,6 +44,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
         voterNetworkAddr: settings.voterNetworkAddr,
         bootNodes: settings.bootNodes,
         stopTimeoutMs: timings.neardStopTimeoutMs,
+        consul: { url: settings.consulUrl, ...(settings.consulToken ? { token: settings.consulToken } : {}) },
         logger: logger.child({ target: 'kuutamod::proc' }),
       }),
       statusPoller: statusPollerActor({ rpcUrl: settings.rpcUrl, intervalMs: timings.statusIntervalMs, timeoutMs: timings.requestTimeoutMs }),
@@ -56,10 +58,11 @@ export async function runDaemon(settings: Settings): Promise<number> {
         retryIntervalMs: timings.lockAcquireIntervalMs,
         destroyRetryMs: timings.sessionDestroyRetryMs,
         logger: logger.child({ target: 'kuutamod::consul' }),
+        now: monotonicNow,
       }),
     },
   });
-  const actor = createActor(machine, { input: { timings }, inspect: observer.inspect });
+  const actor = createActor(machine, { input: { timings, now: monotonicNow }, inspect: observer.inspect });
   const finished = new Promise<FailoverSnapshot>((resolve) => {
     actor.subscribe((snapshot) => {
       if (snapshot.matches({ Shutdown: 'Done' })) resolve(snapshot);

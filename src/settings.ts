@@ -66,6 +66,7 @@ export const EXTRA_OPTIONS: OptionSpec[] = [
   { flags: '--lock-acquire-interval <duration>', env: 'KUUTAMO_LOCK_ACQUIRE_INTERVAL', default: '1s', description: 'pause between attempts to take the leader lock' },
   { flags: '--status-interval <duration>', env: 'KUUTAMO_STATUS_INTERVAL', default: '1s', description: "pause between queries of neard's /status" },
   { flags: '--startup-timeout <duration>', env: 'KUUTAMO_STARTUP_TIMEOUT', default: '120s', description: 'how long a starting neard may take to answer /status (3 tries)' },
+  { flags: '--fence-margin <duration>', env: 'KUUTAMO_FENCE_MARGIN', default: '2s', description: 'a validating neard is killed this long before its session could expire (last renewal + TTL)' },
   { flags: '--neard-stop-timeout <duration>', env: 'KUUTAMO_NEARD_STOP_TIMEOUT', default: '60s', description: 'grace period between SIGTERM and SIGKILL when stopping neard' },
 ];
 
@@ -148,12 +149,16 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
     statusIntervalMs: duration(raw, 'statusInterval', '--status-interval'),
     startupTimeoutMs: duration(raw, 'startupTimeout', '--startup-timeout'),
     neardStopTimeoutMs: duration(raw, 'neardStopTimeout', '--neard-stop-timeout'),
+    fenceMarginMs: duration(raw, 'fenceMargin', '--fence-margin'),
   };
   if (timings.sessionTtlMs < 10_000 || timings.sessionTtlMs > 86_400_000) {
     throw new OperatorError('--session-ttl: Consul accepts session TTLs from 10s to 24h.');
   }
-  if (timings.stepDownAfterMs >= timings.sessionTtlMs || timings.sessionRenewIntervalMs >= timings.stepDownAfterMs) {
-    throw new OperatorError('--session-renew-interval < --step-down-after < --session-ttl must hold, or a validator could outlive its lock.');
+  const fenceAt = timings.sessionTtlMs - timings.fenceMarginMs;
+  if (timings.sessionRenewIntervalMs >= timings.stepDownAfterMs || timings.stepDownAfterMs >= fenceAt) {
+    throw new OperatorError(
+      '--session-renew-interval < --step-down-after < --session-ttl minus --fence-margin must hold, or a validator could outlive its lock.',
+    );
   }
 
   return {

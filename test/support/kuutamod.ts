@@ -19,7 +19,7 @@ export const ACCOUNT_ID = 'pool.test';
 export const FAST_TIMINGS = [
   '--session-ttl', '10s',
   '--session-renew-interval', '1s',
-  '--step-down-after', '8s',
+  '--step-down-after', '7s',
   '--lock-acquire-interval', '200ms',
   '--status-interval', '200ms',
   '--startup-timeout', '20s',

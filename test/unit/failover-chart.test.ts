@@ -205,7 +205,10 @@ describe('Validating', () => {
     chart.clearCommands();
     chart.send({ type: 'SESSION_LOST' });
     assert.equal(chart.state(), 'Registering');
-    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.RUN', mode: 'voter' }]);
+    assert.deepEqual(chart.neardCommands, [
+      { type: 'NEARD.RUN', mode: 'voter' },
+      { type: 'NEARD.SESSION', sessionId: null },
+    ]);
     assert.equal(chart.context().holdsLock, false);
   });
 

@@ -1,0 +1,129 @@
+/**
+ * The daemon's side of the neard guard: forks the guard process on demand, sends it commands and
+ * turns its answers into promises and callbacks. If the guard dies, neard died with it (pdeathsig).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { FromGuard, ToGuard } from './neard-guard-protocol.js';
+
+const GUARD_ENTRY = fileURLToPath(new URL('../src/guard/guard-main.js', import.meta.url));
+
+type StartAnswer = Extract<FromGuard, { type: 'started' | 'refused' | 'spawn-failed' }>;
+export type GuardExit = Extract<FromGuard, { type: 'exited' }>;
+
+export class NeardGuardClient {
+  private guard: ChildProcess | null = null;
+  private ready: Promise<void> | null = null;
+  private pendingStart: ((answer: StartAnswer) => void) | null = null;
+  private pendingStop: (() => void) | null = null;
+  /** Last lease and session, replayed to a new guard. */
+  private lease: Extract<ToGuard, { type: 'lease' }> | null = null;
+  private session: Extract<ToGuard, { type: 'session' }> | null = null;
+
+  /** The neard the guard last reported started and not yet exited. */
+  private running: { pid: number; mode: 'voter' | 'validator' } | null = null;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly listener: {
+      /** neard exited (asked to or not), as reported by the guard or implied by its death. */
+      exit(exit: GuardExit): void;
+      /** neard could not be executed after it was started (e.g. setpriv found no binary). */
+      spawnFailed(error: string): void;
+    },
+  ) {}
+
+  async start(mode: 'voter' | 'validator', bin: string, args: string[]): Promise<StartAnswer> {
+    await this.connect();
+    return new Promise<StartAnswer>((resolve) => {
+      this.pendingStart = resolve;
+      this.post({ type: 'start', mode, bin, args });
+    });
+  }
+
+  /** Ask for a stop; resolves when neard is gone (exited or nothing ran). */
+  stop(timeoutMs: number): Promise<void> {
+    if (!this.guard) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.pendingStop = resolve;
+      this.post({ type: 'stop', timeoutMs });
+    });
+  }
+
+  setLease(killAt: number): void {
+    this.lease = { type: 'lease', killAt };
+    this.post(this.lease);
+  }
+
+  setSession(session: Omit<Extract<ToGuard, { type: 'session' }>, 'type'>): void {
+    this.session = { type: 'session', ...session };
+    this.post(this.session);
+  }
+
+  /** Close the channel: the guard stops whatever still runs and exits. */
+  disconnect(): void {
+    if (this.guard?.connected) this.guard.disconnect();
+  }
+
+  private post(message: ToGuard): void {
+    if (this.guard?.connected) this.guard.send(message);
+  }
+
+  private connect(): Promise<void> {
+    if (this.ready) return this.ready;
+    const guard = fork(GUARD_ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+    this.guard = guard;
+    this.ready = new Promise<void>((resolve, reject) => {
+      guard.once('error', reject);
+      guard.on('message', (message: FromGuard) => {
+        if (message.type === 'ready') {
+          if (this.lease) guard.send(this.lease);
+          if (this.session) guard.send(this.session);
+          resolve();
+        } else this.dispatch(message);
+      });
+    });
+    guard.once('exit', (code, signal) => {
+      this.logger.warn({ code, signal }, 'neard guard exited');
+      if (this.guard === guard) {
+        this.guard = null;
+        this.ready = null;
+      }
+      this.pendingStart?.({ type: 'spawn-failed', error: `neard guard exited (code ${code}, signal ${signal})` });
+      this.pendingStart = null;
+      // The kernel killed neard with the guard (pdeathsig): report it like any other exit.
+      if (this.running) this.listener.exit({ type: 'exited', ...this.running, code: null, signal: 'SIGKILL', requested: false, fenced: false });
+      this.running = null;
+      this.pendingStop?.();
+      this.pendingStop = null;
+    });
+    return this.ready;
+  }
+
+  private dispatch(message: Exclude<FromGuard, { type: 'ready' }>): void {
+    switch (message.type) {
+      case 'started':
+        this.running = { pid: message.pid, mode: message.mode };
+        this.pendingStart?.(message);
+        this.pendingStart = null;
+        return;
+      case 'refused':
+      case 'spawn-failed':
+        if (this.pendingStart) this.pendingStart(message);
+        else if (message.type === 'spawn-failed') this.listener.spawnFailed(message.error);
+        this.pendingStart = null;
+        return;
+      case 'exited':
+        if (this.running?.pid === message.pid) this.running = null;
+        this.listener.exit(message);
+        this.pendingStop?.();
+        this.pendingStop = null;
+        return;
+      case 'stopped':
+        this.pendingStop?.();
+        this.pendingStop = null;
+        return;
+    }
+  }
+}

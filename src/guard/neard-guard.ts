@@ -1,0 +1,165 @@
+/**
+ * The neard guard: a small process between the daemon and neard that makes sure neard never holds
+ * the validator key longer than this node provably holds the lock, whatever happens to the daemon.
+ *
+ * - It owns neard (spawned under `setpriv --pdeathsig KILL`, so neard dies with the guard).
+ * - The daemon sends it a lease after every successful Consul renewal: the monotonic time by which a
+ *   validating neard must be dead (renewal send time + TTL - margin). When the lease runs out, because
+ *   the daemon froze (SIGSTOP, stalled event loop) or lost Consul, the guard SIGKILLs neard.
+ * - If the daemon dies (IPC channel closes), the guard stops neard at once (SIGTERM, SIGKILL at the
+ *   lease deadline at the latest), and only once neard is confirmed dead destroys the daemon's session,
+ *   so a standby can take over without waiting for the TTL.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { existsSync } from 'node:fs';
+import type { NeardMode } from '../../machines/failover-events.js';
+import { monotonicNow } from '../../services/monotonic-clock.js';
+import type { FromGuard, ToGuard } from '../../services/neard-guard-protocol.js';
+
+const SETPRIV = '/usr/bin/setpriv';
+
+interface GuardedNeard {
+  child: ResultPromise;
+  pid: number;
+  mode: NeardMode;
+  stopRequested: boolean;
+  fenced: boolean;
+  exited: Promise<void>;
+}
+
+interface SessionToRelease {
+  consulUrl: string;
+  token?: string;
+  sessionId: string | null;
+  stopTimeoutMs: number;
+}
+
+export class NeardGuard {
+  private neard: GuardedNeard | null = null;
+  private killAt: number | null = null;
+  private fenceTimer: NodeJS.Timeout | undefined;
+  private stopTimer: NodeJS.Timeout | undefined;
+  private session: SessionToRelease | null = null;
+
+  constructor(
+    private readonly send: (message: FromGuard) => void,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  handle(message: ToGuard): void {
+    switch (message.type) {
+      case 'start':
+        return this.start(message.mode, message.bin, message.args);
+      case 'stop':
+        return this.stop(message.timeoutMs);
+      case 'lease':
+        this.killAt = message.killAt;
+        return this.armFence();
+      case 'session':
+        this.session = { ...message };
+        return;
+    }
+  }
+
+  /** The daemon is gone: stop neard, then release the session once neard is confirmed dead. */
+  async orphaned(): Promise<void> {
+    const neard = this.neard;
+    this.log(`daemon gone; stopping neard${neard ? ` (pid ${neard.pid}, ${neard.mode})` : ''}`);
+    if (neard) {
+      this.stop(this.session?.stopTimeoutMs ?? 60_000);
+      await neard.exited;
+    }
+    await this.releaseSession();
+  }
+
+  private start(mode: NeardMode, bin: string, args: string[]): void {
+    if (this.neard) {
+      this.send({ type: 'refused', reason: `neard (pid ${this.neard.pid}) is still running` });
+      return;
+    }
+    if (mode === 'validator' && (this.killAt === null || monotonicNow() >= this.killAt)) {
+      this.send({ type: 'refused', reason: 'no valid lease: the validator key may not be used' });
+      return;
+    }
+    // With setpriv, neard gets SIGKILL from the kernel if the guard itself dies.
+    const [file, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', '--', bin, ...args]] : [bin, args];
+    const child = execa(file, argv, { stdin: 'ignore', stdout: 'inherit', stderr: 'inherit', reject: false });
+    if (child.pid === undefined) {
+      void child.then((result) => this.send({ type: 'spawn-failed', error: result.message ?? `cannot start ${bin}` }));
+      return;
+    }
+    const neard: GuardedNeard = { child, pid: child.pid, mode, stopRequested: false, fenced: false, exited: child.then(() => undefined) };
+    this.neard = neard;
+    void child.then((result) => {
+      clearTimeout(this.stopTimer);
+      clearTimeout(this.fenceTimer);
+      if (this.neard === neard) this.neard = null;
+      // setpriv exits 127/126 when it cannot exec neard: that is a spawn failure, not a crash.
+      if (file === SETPRIV && (result.exitCode === 127 || result.exitCode === 126) && !neard.stopRequested) {
+        this.send({ type: 'spawn-failed', error: `cannot execute ${bin}: ${result.stderr || 'not found or not executable'}` });
+      }
+      this.send({
+        type: 'exited',
+        pid: neard.pid,
+        mode,
+        code: result.exitCode ?? null,
+        signal: result.signal ?? null,
+        requested: neard.stopRequested,
+        fenced: neard.fenced,
+      });
+    });
+    this.send({ type: 'started', pid: neard.pid, mode });
+    this.armFence();
+  }
+
+  private stop(timeoutMs: number): void {
+    const neard = this.neard;
+    if (!neard) {
+      this.send({ type: 'stopped' });
+      return;
+    }
+    if (neard.stopRequested) return;
+    neard.stopRequested = true;
+    neard.child.kill('SIGTERM');
+    clearTimeout(this.stopTimer);
+    this.stopTimer = setTimeout(() => {
+      this.log(`Termination timeout reached. Send SIGKILL to neard (pid ${neard.pid})!`);
+      neard.child.kill('SIGKILL');
+    }, timeoutMs);
+  }
+
+  /** SIGKILL a validating neard when the lease runs out; re-armed by every lease. */
+  private armFence(): void {
+    clearTimeout(this.fenceTimer);
+    const neard = this.neard;
+    if (!neard || neard.mode !== 'validator') return;
+    const remaining = this.killAt === null ? 0 : this.killAt - monotonicNow();
+    this.fenceTimer = setTimeout(() => {
+      // Timers can fire early by a millisecond; the clock decides.
+      if (this.killAt !== null && monotonicNow() < this.killAt) return this.armFence();
+      this.log(`lease expired: SIGKILL validating neard (pid ${neard.pid}) before another node can take the lock`);
+      neard.fenced = true;
+      neard.child.kill('SIGKILL');
+    }, Math.max(0, remaining));
+  }
+
+  private async releaseSession(): Promise<void> {
+    const session = this.session;
+    if (!session?.sessionId) return;
+    const url = `${session.consulUrl.replace(/\/$/, '')}/v1/session/destroy/${session.sessionId}`;
+    const headers: Record<string, string> = session.token ? { 'X-Consul-Token': session.token } : {};
+    for (let attempt = 0, backoff = 100; attempt < 8; attempt++, backoff *= 2) {
+      try {
+        const response = await fetch(url, { method: 'PUT', headers, signal: AbortSignal.timeout(5_000) });
+        if (response.ok) {
+          this.log(`neard is dead; destroyed session ${session.sessionId}`);
+          return;
+        }
+        this.log(`destroying session ${session.sessionId}: HTTP ${response.status}`);
+      } catch (error) {
+        this.log(`destroying session ${session.sessionId}: ${(error as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+    }
+  }
+}
