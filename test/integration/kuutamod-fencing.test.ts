@@ -1,0 +1,129 @@
+/**
+ * The faults Rust kuutamod does not survive safely: its daemon killed or frozen while validating.
+ * The neard guard must have the validating neard dead before the standby's neard starts validating.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { startConsulServer, type ConsulServer } from '../support/consul.js';
+import { createNodeHome, createPoolKeys, isAlive, startKuutamod, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
+
+interface Fixture {
+  dir: string;
+  consul: ConsulServer;
+  pool: PoolKeys;
+  validatorLog: string;
+  daemons: Kuutamod[];
+}
+
+let fixture: Fixture;
+
+beforeEach(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kuutamod-fence-'));
+  fixture = { dir, consul: await startConsulServer(), pool: createPoolKeys(dir), validatorLog: join(dir, 'validators.jsonl'), daemons: [] };
+});
+
+afterEach(async () => {
+  for (const daemon of fixture.daemons) if (daemon.process.exitCode === null) daemon.process.kill('SIGCONT');
+  await Promise.all(fixture.daemons.map((daemon) => daemon.stop()));
+  await fixture.consul.stop();
+  rmSync(fixture.dir, { recursive: true, force: true });
+});
+
+async function startPair(): Promise<[Kuutamod, Kuutamod]> {
+  for (const nodeId of ['node-a', 'node-b']) {
+    const node = await createNodeHome(fixture.dir, nodeId, fixture.pool);
+    const env = { NEARD_STANDIN_VALIDATOR_LOG: fixture.validatorLog };
+    fixture.daemons.push(await startKuutamod({ consulUrl: fixture.consul.url, nodeId, pool: fixture.pool, node, env }));
+  }
+  const [a, b] = fixture.daemons as [Kuutamod, Kuutamod];
+  const deadline = Date.now() + 40_000;
+  while (Date.now() < deadline) {
+    const [sa, sb] = await Promise.all([a.state(), b.state()]).catch(() => [null, null]);
+    if (sa?.state === 'Validating' && sa.neardMode === 'validator' && sb?.state === 'Voting') return [a, b];
+    if (sb?.state === 'Validating' && sb.neardMode === 'validator' && sa?.state === 'Voting') return [b, a];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no Validating/Voting pair');
+}
+
+/** Poll (every 5 ms) until the pid is gone; returns an upper bound of its death time (wall clock ms). */
+async function deathOf(pid: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`pid ${pid} still alive after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return Date.now();
+}
+
+interface ValidatorRecord {
+  event: 'validator_start' | 'validator_stop';
+  pid: number;
+  t_ms: number;
+}
+
+function validatorStarts(exceptPid: number): ValidatorRecord[] {
+  if (!existsSync(fixture.validatorLog)) return [];
+  return readFileSync(fixture.validatorLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ValidatorRecord)
+    .filter((record) => record.event === 'validator_start' && record.pid !== exceptPid);
+}
+
+describe('fencing: neard never outlives the lock', () => {
+  test('daemon SIGKILL: the guard stops neard, then releases the session; the standby takes over within seconds', async () => {
+    const [leader, standby] = await startPair();
+    const { neardPid } = await leader.state();
+    const killedAt = Date.now();
+    leader.process.kill('SIGKILL');
+    const neardDeadAt = await deathOf(neardPid!, 15_000);
+    const view = await standby.waitFor((v) => v.holdsLock, 'standby takes the lock', 30_000);
+    const lockAt = Date.now();
+    await standby.waitFor((v) => v.neardMode === 'validator', 'standby neard validating', 30_000);
+    const standbyStart = await waitForStart(neardPid!);
+    console.log(
+      `daemon SIGKILL: leader neard dead after ${neardDeadAt - killedAt} ms, standby holds the lock after ${lockAt - killedAt} ms ` +
+        `(session TTL 10 s), standby neard validating ${Math.round(standbyStart - neardDeadAt)} ms after the old one died`,
+    );
+    assert.ok(neardDeadAt <= standbyStart, 'the old validator died before the new one started validating');
+    assert.ok(lockAt - killedAt < 10_000, 'the lock passed before the TTL could have expired: the guard released it');
+    assert.equal(view.state === 'Voting' || view.state === 'Validating', true);
+  });
+
+  test('daemon SIGSTOP beyond the TTL: the guard kills the validating neard at the lease deadline, then the standby takes over', async () => {
+    const [leader, standby] = await startPair();
+    const { neardPid } = await leader.state();
+    const frozenAt = Date.now();
+    leader.process.kill('SIGSTOP');
+    const neardDeadAt = await deathOf(neardPid!, 20_000);
+    await standby.waitFor((v) => v.neardMode === 'validator', 'standby neard validating', 40_000);
+    const standbyStart = await waitForStart(neardPid!);
+    console.log(
+      `daemon SIGSTOP: leader neard killed ${neardDeadAt - frozenAt} ms after the freeze (TTL 10 s, fence margin 2 s), ` +
+        `standby validating ${Math.round(standbyStart - frozenAt)} ms after the freeze`,
+    );
+    // killAt = last renewal's send time + TTL - margin; the last renewal was at most one interval (1 s) before the freeze.
+    assert.ok(neardDeadAt - frozenAt <= 8_000 + 500, 'killed by the lease deadline');
+    assert.ok(neardDeadAt <= standbyStart, 'the old validator died before the new one started validating');
+
+    leader.process.kill('SIGCONT');
+    const back = await leader.waitFor((v) => v.state === 'Voting' && v.neardMode === 'voter', 'thawed leader back to Voting', 40_000);
+    assert.equal(back.holdsLock, false);
+    assert.equal((await standby.state()).state, 'Validating');
+  });
+});
+
+/** The standby's validator_start record (the first one not by the old neard). */
+async function waitForStart(oldPid: number): Promise<number> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const [start] = validatorStarts(oldPid);
+    if (start) return start.t_ms;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('no validator_start record from the standby');
+}
