@@ -1,0 +1,205 @@
+// `neard run`: load the home, hold the validator key (if any), bind network.addr and
+// rpc.addr, produce pretend blocks, and stop on signals or expected_shutdown like neard.
+import { existsSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer } from 'node:net';
+import { join } from 'node:path';
+import { parseBootNodes, parseSocketAddr } from './addr.js';
+import { Chain, localHeight } from './chain.js';
+import { DbLock } from './db-lock.js';
+import type { StandinKnobs } from './env.js';
+import { loadConfig, loadDynConfig, loadGenesis, type NeardConfig } from './home.js';
+import { readKeyFile } from './keys.js';
+import { log, panic } from './log.js';
+import { startP2pListener, stopP2pListener } from './p2p.js';
+import { startRpcServer, stopRpcServer } from './rpc.js';
+import { statsLine } from './stats.js';
+import { buildStatus, isSyncing, type NodeView } from './status.js';
+import { ValidatorLog } from './validator-log.js';
+import { NEARD_BUILD, NEARD_COMMIT, NEARD_VERSION, PROTOCOL_VERSION } from './version.js';
+
+export interface RunOptions {
+  home: string;
+  bootNodes?: string;
+  networkAddr?: string;
+  rpcAddr?: string;
+  disableRpc?: boolean;
+}
+
+type ValidatorKey = NonNullable<NodeView['validator']>;
+
+/** validator_key.json is optional: absent (or a dangling symlink) means "not a validator". */
+function readValidatorKey(path: string): ValidatorKey | null {
+  if (!existsSync(path)) return null;
+  const key = readKeyFile(path);
+  return { accountId: key.account_id, publicKey: key.public_key };
+}
+
+const describe = (key: ValidatorKey | null): string => (key ? `Some("${key.accountId}")` : 'None');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const errMsg = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+function loadOrPanic(opts: RunOptions, blockMs: number): { config: NeardConfig; node: NodeView } {
+  try {
+    const config = loadConfig(opts.home);
+    if (opts.bootNodes) config.bootNodes = parseBootNodes(opts.bootNodes);
+    if (opts.networkAddr) {
+      config.networkAddr = parseSocketAddr(opts.networkAddr);
+      config.networkAddrText = opts.networkAddr;
+    }
+    if (opts.rpcAddr) {
+      config.rpc = parseSocketAddr(opts.rpcAddr);
+      config.rpcAddr = opts.rpcAddr;
+    }
+    if (opts.disableRpc) {
+      config.rpc = null;
+      config.rpcAddr = null;
+    }
+    const genesis = loadGenesis(config.genesisFile);
+    const nodeKey = readKeyFile(config.nodeKeyFile);
+    const validator = readValidatorKey(config.validatorKeyFile);
+    const node: NodeView = {
+      chain: new Chain(genesis, blockMs),
+      rpcAddr: config.rpcAddr,
+      nodePublicKey: nodeKey.public_key,
+      validator,
+      startedAtMs: Date.now(),
+      syncedAtMs: Number.POSITIVE_INFINITY,
+    };
+    return { config, node };
+  } catch (err) {
+    return panic('neard/src/cli.rs', `Error loading config: ${errMsg(err)}`);
+  }
+}
+
+export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<void> {
+  log('INFO', 'neard', `version="${NEARD_VERSION}" build="${NEARD_BUILD}" commit="${NEARD_COMMIT}" latest_protocol=${PROTOCOL_VERSION}`);
+  const { config, node } = loadOrPanic(opts, knobs.blockMs);
+  let expectedShutdown = loadDynConfig(opts.home)?.expectedShutdown ?? config.expectedShutdown;
+
+  let lock: DbLock;
+  try {
+    lock = DbLock.acquire(opts.home);
+  } catch (err) {
+    return panic('core/store/src/db/rocksdb.rs', `Failed to open the database: ${errMsg(err)}`);
+  }
+  const vlog = new ValidatorLog(knobs.validatorLog, opts.home);
+  // Whatever ends the process (signal, panic, expected_shutdown), it stops validating then.
+  process.on('exit', () => {
+    if (node.validator) vlog.write('validator_stop', node.validator);
+    lock.release();
+  });
+  if (node.validator) {
+    vlog.write('validator_start', node.validator); // before it can sign anything
+    log('INFO', 'client', `Validator key loaded account_id="${node.validator.accountId}" public_key=${node.validator.publicKey}`);
+  }
+
+  let shuttingDown = false;
+  let p2p: NetServer | null = null;
+  let rpc: HttpServer | null = null;
+  const timers: NodeJS.Timeout[] = [];
+
+  const shutdown = async (reason: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log('WARN', 'neard', `${reason}, stopping... this may take a few minutes.`);
+    await sleep(knobs.stopDelayMs);
+    timers.forEach(clearInterval);
+    await Promise.all([rpc && stopRpcServer(rpc), p2p && stopP2pListener(p2p)]);
+    log('INFO', 'neard', 'Waiting for RocksDB to gracefully shutdown');
+    process.exit(0);
+  };
+
+  // SIGHUP: re-read the dynamic config and (neard 2.x hot swap) validator_key.json.
+  const reload = (): void => {
+    if (shuttingDown) return;
+    let nextShutdown: number | null;
+    let nextKey: ValidatorKey | null;
+    try {
+      const dyn = loadDynConfig(opts.home);
+      nextShutdown = dyn?.expectedShutdown ?? loadConfig(opts.home).expectedShutdown;
+      nextKey = readValidatorKey(config.validatorKeyFile);
+    } catch (err) {
+      log('WARN', 'neard', `Dynamically updateable configs are not valid. Please fix this ASAP otherwise the node will be unable to restart: ${errMsg(err)}`);
+      return;
+    }
+    if (nextShutdown !== expectedShutdown) {
+      log('INFO', 'neard', `Changing the config: expected_shutdown ${expectedShutdown ?? 'None'} -> ${nextShutdown ?? 'None'}`);
+      expectedShutdown = nextShutdown;
+    }
+    const prev = node.validator;
+    if (prev?.publicKey !== nextKey?.publicKey || prev?.accountId !== nextKey?.accountId) {
+      if (prev) vlog.write('validator_stop', prev);
+      node.validator = null;
+      if (nextKey) vlog.write('validator_start', nextKey);
+      node.validator = nextKey;
+      log('INFO', 'client', `Validator key updated: ${describe(prev)} -> ${describe(nextKey)}`);
+    } else {
+      log('INFO', 'neard', 'SIGHUP: configs reloaded, nothing changed');
+    }
+  };
+
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGHUP', reload);
+
+  log('INFO', 'db_opener', `Opening NodeStorage path=${join(opts.home, 'data')} cold_path="none"`);
+  if (knobs.startupDelayMs > 0) await sleep(knobs.startupDelayMs);
+  if (shuttingDown) return;
+
+  try {
+    p2p = await startP2pListener(config.networkAddr);
+  } catch (err) {
+    return panic('chain/network/src/peer_manager/peer_manager_actor.rs',
+      `failed to start listening on addr ${config.networkAddrText}: ${errMsg(err)}`);
+  }
+  log('INFO', 'network', `Listening on ${config.networkAddrText} node_id=${node.nodePublicKey}`);
+  if (config.rpc && config.rpcAddr) {
+    log('INFO', 'network', `Starting http server at ${config.rpcAddr}`);
+    try {
+      rpc = await startRpcServer(config.rpc, { status: () => buildStatus(node), syncing: () => isSyncing(node, Date.now()) });
+    } catch (err) {
+      return panic('chain/jsonrpc/src/lib.rs', `failed to bind JSON RPC server to ${config.rpcAddr}: ${errMsg(err)}`);
+    }
+  }
+  node.syncedAtMs = Date.now() + knobs.syncMs;
+
+  // expected_shutdown: nearcore checks the head in its client triggers and then stops.
+  timers.push(setInterval(() => {
+    if (shuttingDown || expectedShutdown === null) return;
+    const height = localHeight(node.chain, Date.now(), node.syncedAtMs);
+    if (height >= expectedShutdown) {
+      log('INFO', 'client', `Expected shutdown triggered: head block(${height}) >= (${expectedShutdown})`);
+      void shutdown('ClientActor died');
+    }
+  }, Math.min(200, knobs.blockMs)));
+
+  let lastHeight = localHeight(node.chain, Date.now(), node.syncedAtMs);
+  let lastAt = Date.now();
+  let lastCpu = process.cpuUsage();
+  timers.push(setInterval(() => {
+    const now = Date.now();
+    const height = localHeight(node.chain, now, node.syncedAtMs);
+    const syncing = isSyncing(node, now);
+    const cpu = process.cpuUsage(lastCpu);
+    const elapsedMs = Math.max(1, now - lastAt);
+    const validators = node.chain.genesis.validators;
+    const v = node.validator;
+    log('INFO', 'stats', statsLine({
+      head: node.chain.block(height),
+      syncing,
+      networkHeight: node.chain.headHeightAt(now),
+      validatorInfo: syncing ? null : {
+        isValidator: v !== null && validators.some((g) => g.account_id === v.accountId),
+        numValidators: validators.length,
+      },
+      peers: 0,
+      blocksPerSec: ((height - lastHeight) * 1000) / elapsedMs,
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
+      memBytes: process.memoryUsage().rss,
+    }));
+    lastHeight = height;
+    lastAt = now;
+    lastCpu = process.cpuUsage();
+  }, Math.max(100, config.logSummaryPeriodMs)));
+}
