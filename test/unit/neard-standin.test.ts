@@ -1,0 +1,427 @@
+// The neard stand-in (localnet/neard) run as a real child process, checked against the
+// shapes and behaviours of nearcore's neard that the supervisor relies on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { keyFromSeed } from '../../localnet/neard/keys.js';
+
+// Tests run from dist/test/unit/: the repository root is three levels up.
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MAIN = join(ROOT, 'dist/localnet/neard/main.js');
+
+type Env = Record<string, string>;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Neard {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const running = new Set<ChildProcess>();
+const tempDirs: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'neard-standin-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+test.after(() => {
+  for (const child of running) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function startNeard(args: string[], env: Env = {}): Neard {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout?.on('data', () => undefined);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }));
+  return { child, stderr: () => err, exited };
+}
+
+function neardSync(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 20_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen({ host: '127.0.0.1', port: 0 }, () => r()));
+  const addr = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  assert.ok(addr !== null && typeof addr === 'object');
+  return addr.port;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8')) as Json;
+const writeJson = (path: string, v: unknown): void => writeFileSync(path, JSON.stringify(v, null, 2));
+
+async function getStatus(rpc: string): Promise<Json> {
+  const res = await fetch(`http://${rpc}/status`);
+  assert.equal(res.status, 200);
+  return (await res.json()) as Json;
+}
+
+async function rpcCall(rpc: string, method: string): Promise<Json> {
+  const res = await fetch(`http://${rpc}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 'dontcare', method, params: [] }),
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()) as Json;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+/** A localnet under a temp dir; node<i>'s config rewritten to fresh free ports and a fast summary. */
+async function localnet(validators = 2, nonValidators = 1): Promise<string> {
+  const dir = tempDir();
+  const r = neardSync(['--home', dir, 'localnet', '--v', String(validators), '--n', String(nonValidators)]);
+  assert.equal(r.status, 0, r.stderr);
+  return dir;
+}
+
+async function useFreePorts(home: string): Promise<{ rpc: string; p2pPort: number }> {
+  const cfg = readJson(join(home, 'config.json'));
+  const p2pPort = await freePort();
+  const rpc = `127.0.0.1:${await freePort()}`;
+  cfg['network']['addr'] = `127.0.0.1:${p2pPort}`;
+  cfg['rpc']['addr'] = rpc;
+  cfg['log_summary_period'] = { secs: 0, nanos: 300_000_000 };
+  writeJson(join(home, 'config.json'), cfg);
+  return { rpc, p2pPort };
+}
+
+const FAST: Env = { NEARD_STANDIN_BLOCK_MS: '100', NEARD_STANDIN_STOP_DELAY_MS: '100', NEARD_STANDIN_SYNC_MS: '300' };
+
+function vlogRecords(path: string): Json[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json);
+}
+
+test('--version prints the nearcore version string', () => {
+  const r = neardSync(['--version']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^neard \(release \d+\.\d+\.\d+\) \(build .+\) \(rustc .+\) \(protocol \d+\) \(db \d+\)/);
+});
+
+test('usage errors: unknown subcommand, unknown flag, no subcommand exit 2', () => {
+  const dir = tempDir();
+  const unknown = neardSync(['--home', dir, 'frobnicate']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+  const badFlag = neardSync(['--home', dir, 'run', '--no-such-flag']);
+  assert.equal(badFlag.status, 2);
+  assert.match(badFlag.stderr, /unknown option '--no-such-flag'/);
+  assert.equal(neardSync([]).status, 2);
+});
+
+test('localnet creates node homes like nearcore', async () => {
+  const dir = await localnet(2, 1);
+  const homes = ['node0', 'node1', 'node2'];
+  for (const h of homes) {
+    for (const f of ['config.json', 'genesis.json', 'node_key.json', 'validator_key.json']) {
+      assert.ok(existsSync(join(dir, h, f)), `${h}/${f}`);
+    }
+  }
+  assert.ok(!existsSync(join(dir, 'node3')));
+  const genesis = readJson(join(dir, 'node0', 'genesis.json'));
+  assert.deepEqual(readJson(join(dir, 'node2', 'genesis.json')), genesis, 'one shared genesis');
+  assert.deepEqual(genesis['validators'].map((v: Json) => v['account_id']), ['node0', 'node1']);
+  assert.equal(typeof genesis['chain_id'], 'string');
+
+  const vkey = readJson(join(dir, 'node1', 'validator_key.json'));
+  assert.equal(vkey['account_id'], 'node1');
+  assert.match(vkey['public_key'], /^ed25519:[1-9A-HJ-NP-Za-km-z]{43,44}$/);
+  assert.match(vkey['secret_key'], /^ed25519:[1-9A-HJ-NP-Za-km-z]{86,88}$/);
+  assert.equal(genesis['validators'][1]['public_key'], vkey['public_key']);
+  const nodeKey0 = readJson(join(dir, 'node0', 'node_key.json'));
+  assert.equal(nodeKey0['account_id'], 'node');
+
+  const c0 = readJson(join(dir, 'node0', 'config.json'));
+  const c1 = readJson(join(dir, 'node1', 'config.json'));
+  assert.match(c0['network']['addr'], /^127\.0\.0\.1:\d+$/);
+  assert.match(c1['rpc']['addr'], /^127\.0\.0\.1:\d+$/);
+  assert.equal(c0['network']['boot_nodes'], '');
+  assert.equal(c1['network']['boot_nodes'], `${nodeKey0['public_key']}@${c0['network']['addr']}`);
+  assert.equal(c0['genesis_file'], 'genesis.json');
+  const addrs = homes.flatMap((h) => {
+    const c = readJson(join(dir, h, 'config.json'));
+    return [c['network']['addr'], c['rpc']['addr']];
+  });
+  assert.equal(new Set(addrs).size, addrs.length, 'every node gets its own ports');
+});
+
+test('keys derive from seeds exactly as nearcore (SecretKey::from_seed test vector)', () => {
+  const k = keyFromSeed('test', 'test');
+  assert.equal(k.public_key, 'ed25519:DcA2MzgpJbrUATQLLceocVckhhAqrkingax4oJ9kZ847');
+  assert.equal(k.secret_key, 'ed25519:3KyUuch8pYP47krBq4DosFEVBMR5wDTMQ8AThzM8kAEcBQEpsPdYTZ2FPX5ZnSoLrerjwg66hwwJaW1wHzprd5k3');
+});
+
+test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM', async () => {
+  const dir = await localnet(2, 1);
+  const home = join(dir, 'node0');
+  const { rpc, p2pPort } = await useFreePorts(home);
+  const vlog = join(dir, 'validators.jsonl');
+  const neard = startNeard(['--home', home, 'run'], {
+    ...FAST, NEARD_STANDIN_SYNC_MS: '1500', NEARD_STANDIN_STOP_DELAY_MS: '700', NEARD_STANDIN_VALIDATOR_LOG: vlog,
+  });
+
+  const first = await waitFor('/status', () => getStatus(rpc));
+  assert.ok(await canConnect(p2pPort), 'network.addr is bound');
+  assert.equal(first['sync_info']['syncing'], true);
+  assert.equal((await fetch(`http://${rpc}/health`)).status, 503, 'health fails while syncing');
+
+  const key = readJson(join(home, 'validator_key.json'));
+  const nodeKey = readJson(join(home, 'node_key.json'));
+  assert.deepEqual(Object.keys(first['version']).sort(), ['build', 'commit', 'rustc_version', 'version']);
+  assert.equal(first['chain_id'], readJson(join(home, 'genesis.json'))['chain_id']);
+  assert.equal(typeof first['protocol_version'], 'number');
+  assert.equal(typeof first['latest_protocol_version'], 'number');
+  assert.equal(first['rpc_addr'], rpc);
+  assert.deepEqual(first['validators'], [{ account_id: 'node0' }, { account_id: 'node1' }]);
+  assert.equal(first['validator_account_id'], 'node0');
+  assert.equal(first['validator_public_key'], key['public_key']);
+  assert.equal(first['node_key'], key['public_key']);
+  assert.equal(first['node_public_key'], nodeKey['public_key']);
+  assert.equal(typeof first['uptime_sec'], 'number');
+  assert.match(first['genesis_hash'], /^[1-9A-HJ-NP-Za-km-z]{43,44}$/);
+  assert.ok(!('detailed_debug_status' in first), 'omitted like serde skip_serializing_if');
+  const si = first['sync_info'];
+  for (const f of ['latest_block_hash', 'latest_state_root', 'earliest_block_hash', 'epoch_id']) {
+    assert.match(si[f], /^[1-9A-HJ-NP-Za-km-z]{32,44}$/, f);
+  }
+  for (const f of ['latest_block_height', 'earliest_block_height', 'epoch_start_height']) {
+    assert.ok(Number.isInteger(si[f]), f);
+  }
+  assert.match(si['latest_block_time'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+  assert.match(si['earliest_block_time'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+
+  const synced = await waitFor('syncing=false', async () => {
+    const s = await getStatus(rpc);
+    return s['sync_info']['syncing'] === false ? s : undefined;
+  });
+  assert.ok(synced['sync_info']['latest_block_height'] > si['latest_block_height'], 'height grows');
+  const health = await fetch(`http://${rpc}/health`);
+  assert.equal(health.status, 200);
+  assert.equal(await health.text(), 'null');
+
+  const viaRpc = await rpcCall(rpc, 'status');
+  assert.equal(viaRpc['jsonrpc'], '2.0');
+  assert.equal(viaRpc['id'], 'dontcare');
+  assert.equal(viaRpc['result']['validator_account_id'], 'node0');
+  assert.equal(viaRpc['result']['genesis_hash'], synced['genesis_hash']);
+  const unknown = await rpcCall(rpc, 'no_such_method');
+  assert.deepEqual(unknown['error'], {
+    name: 'REQUEST_VALIDATION_ERROR',
+    cause: { name: 'METHOD_NOT_FOUND', info: { method_name: 'no_such_method' } },
+    code: -32601,
+    message: 'Method not found',
+    data: 'no_such_method',
+  });
+
+  await waitFor('a validator stats line', () => /INFO stats: #\s+\d+ \S+ Validator \| 2 validators 0 peers/.test(neard.stderr()));
+  const records = vlogRecords(vlog);
+  assert.equal(records.length, 1);
+  assert.equal(records[0]?.['event'], 'validator_start');
+  assert.equal(records[0]?.['pid'], neard.child.pid);
+  assert.equal(records[0]?.['account_id'], 'node0');
+  assert.equal(records[0]?.['home'], home);
+
+  const sentAt = Date.now();
+  neard.child.kill('SIGTERM');
+  const { code } = await neard.exited;
+  const took = Date.now() - sentAt;
+  assert.equal(code, 0);
+  assert.ok(took >= 650, `graceful stop waited the stop delay (${took} ms)`);
+  assert.match(neard.stderr(), /WARN neard: SIGTERM, stopping\.\.\. this may take a few minutes\./);
+  const after = vlogRecords(vlog);
+  assert.deepEqual(after.map((r) => r['event']), ['validator_start', 'validator_stop']);
+  assert.ok(after[1]!['t_ms'] > after[0]!['t_ms']);
+  assert.ok(after[1]!['t_ms'] >= sentAt + 600, 'stop record written after the stop delay');
+  assert.equal(await canConnect(p2pPort), false, 'network.addr released');
+});
+
+test('run without validator_key.json is not a validator', async () => {
+  const dir = await localnet(2, 1);
+  const home = join(dir, 'node1');
+  unlinkSync(join(home, 'validator_key.json'));
+  const { rpc } = await useFreePorts(home);
+  const vlog = join(dir, 'validators.jsonl');
+  const neard = startNeard(['--home', home, 'run'], { ...FAST, NEARD_STANDIN_VALIDATOR_LOG: vlog });
+  const s = await waitFor('synced status', async () => {
+    const st = await getStatus(rpc);
+    return st['sync_info']['syncing'] === false ? st : undefined;
+  });
+  assert.equal(s['validator_account_id'], null);
+  assert.equal(s['validator_public_key'], null);
+  assert.equal(s['node_key'], null);
+  assert.equal(s['node_public_key'], readJson(join(home, 'node_key.json'))['public_key']);
+  await waitFor('a synced stats line', () => /INFO stats: #\s+\d+ \S+ 2 validators 0 peers/.test(neard.stderr()));
+  assert.doesNotMatch(neard.stderr(), /Validator \|/);
+  neard.child.kill('SIGINT');
+  assert.equal((await neard.exited).code, 0);
+  assert.match(neard.stderr(), /WARN neard: SIGINT, stopping/);
+  assert.deepEqual(vlogRecords(vlog), [], 'no validator records without a key');
+});
+
+test('symlinked key files are followed; legacy private_key is accepted', async () => {
+  const dir = await localnet(1, 0);
+  const home = join(dir, 'node0');
+  const { rpc } = await useFreePorts(home);
+  const creds = join(dir, 'credentials');
+  mkdirSync(creds);
+  const key = readJson(join(home, 'validator_key.json'));
+  writeJson(join(creds, 'validator_key.json'), { account_id: key['account_id'], public_key: key['public_key'], private_key: key['secret_key'] });
+  renameSync(join(home, 'node_key.json'), join(creds, 'node_key.json'));
+  unlinkSync(join(home, 'validator_key.json'));
+  symlinkSync(join(creds, 'validator_key.json'), join(home, 'validator_key.json'));
+  symlinkSync(join(creds, 'node_key.json'), join(home, 'node_key.json'));
+  const neard = startNeard(['--home', home, 'run'], FAST);
+  const s = await waitFor('/status', () => getStatus(rpc));
+  assert.equal(s['validator_account_id'], 'node0');
+  assert.equal(s['validator_public_key'], key['public_key']);
+  neard.child.kill('SIGTERM');
+  assert.equal((await neard.exited).code, 0);
+});
+
+test('bad config.json: clear error naming the file, non-zero exit', async () => {
+  const dir = await localnet(1, 0);
+  const home = join(dir, 'node0');
+  writeFileSync(join(home, 'config.json'), '{"network": {"addr": ');
+  const neard = startNeard(['--home', home, 'run'], FAST);
+  const { code } = await neard.exited;
+  assert.equal(code, 101);
+  assert.match(neard.stderr(), /Error loading config: .*config\.json/);
+
+  writeJson(join(home, 'config.json'), { network: { addr: 'not-an-address' } });
+  const again = startNeard(['--home', home, 'run'], FAST);
+  assert.equal((await again.exited).code, 101);
+  assert.match(again.stderr(), /config\.json.*invalid socket address 'not-an-address'/);
+});
+
+test('a taken rpc port makes run fail like neard', async () => {
+  const dir = await localnet(1, 0);
+  const home = join(dir, 'node0');
+  const { rpc } = await useFreePorts(home);
+  const [host, port] = rpc.split(':');
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen({ host, port: Number(port) }, () => r()));
+  try {
+    const neard = startNeard(['--home', home, 'run'], FAST);
+    const { code } = await neard.exited;
+    assert.equal(code, 101);
+    assert.match(neard.stderr(), new RegExp(`${rpc}.*EADDRINUSE|EADDRINUSE.*${rpc}`));
+  } finally {
+    await new Promise<void>((r) => blocker.close(() => r()));
+  }
+});
+
+test('a second neard on the same home fails on the database lock', async () => {
+  const dir = await localnet(1, 0);
+  const home = join(dir, 'node0');
+  const { rpc } = await useFreePorts(home);
+  const first = startNeard(['--home', home, 'run'], FAST);
+  await waitFor('/status', () => getStatus(rpc));
+  const second = startNeard(['--home', home, 'run', '--rpc-addr', `127.0.0.1:${await freePort()}`,
+    '--network-addr', `127.0.0.1:${await freePort()}`], FAST);
+  assert.equal((await second.exited).code, 101);
+  assert.match(second.stderr(), /LOCK: Resource temporarily unavailable/);
+  first.child.kill('SIGTERM');
+  assert.equal((await first.exited).code, 0);
+});
+
+test('SIGHUP hot-swaps the validator key and applies expected_shutdown', async () => {
+  const dir = await localnet(2, 0);
+  const home = join(dir, 'node0');
+  const { rpc } = await useFreePorts(home);
+  const stash = join(dir, 'validator_key.json');
+  renameSync(join(home, 'validator_key.json'), stash);
+  const vlog = join(dir, 'validators.jsonl');
+  const neard = startNeard(['--home', home, 'run'], { ...FAST, NEARD_STANDIN_VALIDATOR_LOG: vlog });
+  assert.equal((await waitFor('/status', () => getStatus(rpc)))['validator_account_id'], null);
+
+  symlinkSync(stash, join(home, 'validator_key.json'));
+  neard.child.kill('SIGHUP');
+  await waitFor('key loaded', async () => (await getStatus(rpc))['validator_account_id'] === 'node0');
+  assert.deepEqual(vlogRecords(vlog).map((r) => r['event']), ['validator_start']);
+
+  unlinkSync(join(home, 'validator_key.json'));
+  neard.child.kill('SIGHUP');
+  await waitFor('key dropped', async () => (await getStatus(rpc))['validator_account_id'] === null);
+  assert.deepEqual(vlogRecords(vlog).map((r) => r['event']), ['validator_start', 'validator_stop']);
+  assert.match(neard.stderr(), /Validator key updated: Some\("node0"\) -> None/);
+
+  const height = (await getStatus(rpc))['sync_info']['latest_block_height'] as number;
+  writeJson(join(home, 'dyn_config.json'), { expected_shutdown: height + 5 });
+  neard.child.kill('SIGHUP');
+  const { code } = await neard.exited;
+  assert.equal(code, 0);
+  assert.match(neard.stderr(), /Expected shutdown triggered: head block\(\d+\) >= \(\d+\)/);
+  assert.match(neard.stderr(), /ClientActor died, stopping\.\.\./);
+});
+
+test('startup delay: ports are bound only after NEARD_STANDIN_STARTUP_DELAY_MS', async () => {
+  const dir = await localnet(1, 0);
+  const home = join(dir, 'node0');
+  const { rpc, p2pPort } = await useFreePorts(home);
+  const startedAt = Date.now();
+  const neard = startNeard(['--home', home, 'run'], { ...FAST, NEARD_STANDIN_STARTUP_DELAY_MS: '800' });
+  await waitFor('/status', () => getStatus(rpc));
+  assert.ok(Date.now() - startedAt >= 800, 'rpc bound after the delay');
+  assert.ok(await canConnect(p2pPort));
+  neard.child.kill('SIGTERM');
+  assert.equal((await neard.exited).code, 0);
+});
+
+test('init writes a single-node home', () => {
+  const home = join(tempDir(), 'home');
+  const r = neardSync(['--home', home, 'init', '--chain-id', 'localnet', '--account-id', 'validator.near']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readJson(join(home, 'validator_key.json'))['account_id'], 'validator.near');
+  assert.equal(readJson(join(home, 'node_key.json'))['account_id'], 'node');
+  const genesis = readJson(join(home, 'genesis.json'));
+  assert.equal(genesis['chain_id'], 'localnet');
+  assert.deepEqual(genesis['validators'].map((v: Json) => v['account_id']), ['validator.near']);
+  const cfg = readJson(join(home, 'config.json'));
+  assert.equal(cfg['network']['addr'], '0.0.0.0:24567');
+  assert.equal(cfg['rpc']['addr'], '0.0.0.0:3030');
+});
