@@ -1,5 +1,7 @@
 /**
- * Every timing of the failover algorithm, in milliseconds, with kuutamod's values as defaults.
+ * Every timing of the failover algorithm, in milliseconds. Defaults are kuutamod's values except the
+ * lock attempts: kuutamod polled the lock every second; we wait on a Consul blocking query and poll
+ * only as a slow fallback.
  * The chart and the services read them from here so tests can run the same chart fast.
  */
 export interface FailoverTimings {
@@ -19,8 +21,10 @@ export interface FailoverTimings {
   sessionRenewIntervalMs: number;
   /** Validating steps down to Voting when no renewal has succeeded for this long. */
   stepDownAfterMs: number;
-  /** Pause between two attempts to acquire the leader lock. */
+  /** Fallback pause between two attempts to acquire the leader lock (the blocking query wakes us first). */
   lockAcquireIntervalMs: number;
+  /** How long one blocking query on the lock key may be held open by Consul. */
+  lockWatchWaitMs: number;
   /**
    * Safety margin of the fence: a validating neard is SIGKILLed at (last renewal's send time + TTL - margin),
    * before Consul could invalidate the session and hand the lock to another node.
@@ -34,7 +38,7 @@ export interface FailoverTimings {
   requestTimeoutMs: number;
 }
 
-export const KUUTAMOD_TIMINGS: FailoverTimings = {
+export const DEFAULT_TIMINGS: FailoverTimings = {
   startupTimeoutMs: 120_000,
   startupTries: 3,
   statusIntervalMs: 1_000,
@@ -43,7 +47,8 @@ export const KUUTAMOD_TIMINGS: FailoverTimings = {
   sessionTtlMs: 30_000,
   sessionRenewIntervalMs: 10_000,
   stepDownAfterMs: 25_000,
-  lockAcquireIntervalMs: 1_000,
+  lockAcquireIntervalMs: 30_000,
+  lockWatchWaitMs: 300_000,
   fenceMarginMs: 2_000,
   neardStopTimeoutMs: 60_000,
   sessionDestroyRetryMs: 27_000,

@@ -16,7 +16,7 @@
  */
 import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
 import type { ElectionCommand, FailoverEvent, NeardCommand, NeardMode } from './failover-events.js';
-import { KUUTAMOD_TIMINGS, type FailoverTimings } from './failover-timings.js';
+import { DEFAULT_TIMINGS, type FailoverTimings } from './failover-timings.js';
 
 /** The six states of kuutamod, in the order an operator sees them on a healthy start. */
 export const FAILOVER_STATES = ['Startup', 'Syncing', 'Registering', 'Voting', 'Validating', 'Shutdown'] as const;
@@ -177,7 +177,7 @@ const onStatusFailed = [
 export const failoverMachine = failoverSetup.createMachine({
   id: 'failover',
   context: ({ input }) => {
-    const timings = { ...KUUTAMOD_TIMINGS, ...input.timings };
+    const timings = { ...DEFAULT_TIMINGS, ...input.timings };
     return {
       timings,
       now: input.now ?? Date.now,

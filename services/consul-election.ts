@@ -10,6 +10,7 @@
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { ElectionCommand, ElectionEvent } from '../machines/failover-events.js';
+import { watchLock, type LockWatch } from './consul-lock-watch.js';
 import {
   consulLeaderKey,
   consulStatusCode,
@@ -24,7 +25,10 @@ export interface ElectionOptions {
   accountId: string;
   sessionTtlMs: number;
   renewIntervalMs: number;
+  /** Fallback poll of the lock; the blocking query on the key normally wakes us first. */
   acquireIntervalMs: number;
+  /** Hold time of one blocking query on the lock key. */
+  lockWatchWaitMs: number;
   /** Pause before retrying a failed session create. */
   retryIntervalMs: number;
   /** How long a failed destroy is retried before giving up (the TTL ends the session anyway). */
@@ -43,6 +47,7 @@ export class ConsulElection {
   private renewTimer: NodeJS.Timeout | undefined;
   private acquireTimer: NodeJS.Timeout | undefined;
   private acquiring = false;
+  private lockWatch: LockWatch | null = null;
   private resigning: Promise<void> = Promise.resolve();
   private readonly now: () => number;
 
@@ -60,12 +65,10 @@ export class ConsulElection {
         void this.resigning.then(() => this.register());
         return;
       case 'ELECTION.ACQUIRE_START':
-        this.acquiring = true;
-        this.scheduleAcquire(0);
+        this.startAcquiring();
         return;
       case 'ELECTION.ACQUIRE_STOP':
-        this.acquiring = false;
-        clearTimeout(this.acquireTimer);
+        this.stopAcquiring();
         return;
       case 'ELECTION.RESIGN':
         this.resigning = this.resigning.then(() => this.resign());
@@ -75,9 +78,30 @@ export class ConsulElection {
 
   dispose(): void {
     this.generation++;
-    this.acquiring = false;
+    this.stopAcquiring();
     clearTimeout(this.renewTimer);
+  }
+
+  /** Try now, then whenever the blocking query says the key is free, and on the slow fallback timer. */
+  private startAcquiring(): void {
+    const { consul, accountId, lockWatchWaitMs, retryIntervalMs } = this.options;
+    this.acquiring = true;
+    this.scheduleAcquire(0);
+    this.lockWatch ??= watchLock({
+      consul,
+      key: consulLeaderKey(accountId),
+      waitMs: lockWatchWaitMs,
+      retryMs: retryIntervalMs,
+      onFree: () => this.scheduleAcquire(0),
+      onError: (error) => this.report({ type: 'CONSUL_ERROR', operation: 'lock watch', error }),
+    });
+  }
+
+  private stopAcquiring(): void {
+    this.acquiring = false;
     clearTimeout(this.acquireTimer);
+    this.lockWatch?.stop();
+    this.lockWatch = null;
   }
 
   private register(): void {
@@ -132,8 +156,7 @@ export class ConsulElection {
       if (this.sessionId !== id) return;
       if (consulStatusCode(error) === 404) {
         this.sessionId = null;
-        this.acquiring = false;
-        clearTimeout(this.acquireTimer);
+        this.stopAcquiring();
         this.options.logger.warn({ sessionId: id }, 'consul session expired');
         this.report({ type: 'SESSION_LOST' });
         return;
@@ -156,7 +179,7 @@ export class ConsulElection {
       try {
         const acquired = await consul.kv.set({ key: consulLeaderKey(accountId), value: leaderKeyValue(nodeId), acquire: id });
         if (acquired === true && this.acquiring && this.sessionId === id) {
-          this.acquiring = false;
+          this.stopAcquiring();
           this.report({ type: 'LOCK_ACQUIRED' });
           return;
         }
@@ -169,8 +192,7 @@ export class ConsulElection {
 
   private async resign(): Promise<void> {
     this.generation++;
-    this.acquiring = false;
-    clearTimeout(this.acquireTimer);
+    this.stopAcquiring();
     clearTimeout(this.renewTimer);
     // A create still in flight sees the new generation and destroys what it made.
     await this.creating;

@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KUUTAMOD_TIMINGS, type FailoverTimings } from '../machines/failover-timings.js';
+import { DEFAULT_TIMINGS, type FailoverTimings } from '../machines/failover-timings.js';
 import type { NeardKeys } from '../services/neard-home.js';
 import { parseDuration } from './duration.js';
 import { OperatorError } from './errors.js';
@@ -63,7 +63,7 @@ export const EXTRA_OPTIONS: OptionSpec[] = [
   { flags: '--session-ttl <duration>', env: 'KUUTAMO_SESSION_TTL', default: '30s', description: 'Consul session TTL (10s..24h)' },
   { flags: '--session-renew-interval <duration>', env: 'KUUTAMO_SESSION_RENEW_INTERVAL', default: '10s', description: 'pause between session renewals' },
   { flags: '--step-down-after <duration>', env: 'KUUTAMO_STEP_DOWN_AFTER', default: '25s', description: 'a validator without a successful renewal for this long stops validating' },
-  { flags: '--lock-acquire-interval <duration>', env: 'KUUTAMO_LOCK_ACQUIRE_INTERVAL', default: '1s', description: 'pause between attempts to take the leader lock' },
+  { flags: '--lock-acquire-interval <duration>', env: 'KUUTAMO_LOCK_ACQUIRE_INTERVAL', default: '30s', description: 'fallback poll of the leader lock; a Consul blocking query on the key wakes a standby at once' },
   { flags: '--status-interval <duration>', env: 'KUUTAMO_STATUS_INTERVAL', default: '1s', description: "pause between queries of neard's /status" },
   { flags: '--startup-timeout <duration>', env: 'KUUTAMO_STARTUP_TIMEOUT', default: '120s', description: 'how long a starting neard may take to answer /status (3 tries)' },
   { flags: '--fence-margin <duration>', env: 'KUUTAMO_FENCE_MARGIN', default: '2s', description: 'a validating neard is killed this long before its session could expire (last renewal + TTL)' },
@@ -141,7 +141,7 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
   if (logFormat !== 'json' && logFormat !== 'logfmt') throw new OperatorError(`--log-format: '${logFormat}' must be json or logfmt.`);
 
   const timings: FailoverTimings = {
-    ...KUUTAMOD_TIMINGS,
+    ...DEFAULT_TIMINGS,
     sessionTtlMs: duration(raw, 'sessionTtl', '--session-ttl'),
     sessionRenewIntervalMs: duration(raw, 'sessionRenewInterval', '--session-renew-interval'),
     stepDownAfterMs: duration(raw, 'stepDownAfter', '--step-down-after'),

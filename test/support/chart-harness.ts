@@ -5,7 +5,7 @@
 import { createActor, fromCallback, SimulatedClock, type EventObject } from 'xstate';
 import type { ElectionCommand, FailoverEvent, NeardCommand } from '../../machines/failover-events.js';
 import { failoverMachine, topLevelState, type FailoverStateName } from '../../machines/failover.js';
-import { KUUTAMOD_TIMINGS, type FailoverTimings } from '../../machines/failover-timings.js';
+import { DEFAULT_TIMINGS, type FailoverTimings } from '../../machines/failover-timings.js';
 
 export interface ChartHarness {
   clock: SimulatedClock;
@@ -32,7 +32,7 @@ const recorder = <T extends EventObject>(into: T[]) =>
 
 export function startChart(overrides: Partial<FailoverTimings> = {}): ChartHarness {
   const clock = new SimulatedClock();
-  const timings = { ...KUUTAMOD_TIMINGS, ...overrides };
+  const timings = { ...DEFAULT_TIMINGS, ...overrides };
   const neardCommands: NeardCommand[] = [];
   const electionCommands: ElectionCommand[] = [];
   const machine = failoverMachine.provide({

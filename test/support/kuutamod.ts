@@ -20,7 +20,7 @@ export const FAST_TIMINGS = [
   '--session-ttl', '10s',
   '--session-renew-interval', '1s',
   '--step-down-after', '7s',
-  '--lock-acquire-interval', '200ms',
+  '--lock-acquire-interval', '30s',
   '--status-interval', '200ms',
   '--startup-timeout', '20s',
   '--neard-stop-timeout', '5s',
