@@ -3,6 +3,8 @@
  * the ACL token, the leader key and the value kuutamod stores in it.
  */
 import Consul from 'consul';
+import { readFileSync } from 'node:fs';
+import { Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
 
 export type ConsulClient = InstanceType<typeof Consul>;
@@ -12,10 +14,12 @@ export interface ConsulConnection {
   url: string;
   /** ACL token sent as X-Consul-Token (from --consul-token-file or CONSUL_HTTP_TOKEN). */
   token?: string;
+  /** PEM file of the CA that signed Consul's certificate (--consul-ca-file or CONSUL_CACERT), for https URLs. */
+  caFile?: string;
   requestTimeoutMs: number;
 }
 
-export function createConsulClient({ url, token, requestTimeoutMs }: ConsulConnection): ConsulClient {
+export function createConsulClient({ url, token, caFile, requestTimeoutMs }: ConsulConnection): ConsulClient {
   const parsed = new URL(url);
   const secure = parsed.protocol === 'https:';
   // `timeout` is a documented default of the client (lib/constants.js) that its typings omit.
@@ -25,6 +29,7 @@ export function createConsulClient({ url, token, requestTimeoutMs }: ConsulConne
     port: parsed.port ? Number(parsed.port) : secure ? 443 : 80,
     secure,
     defaults,
+    ...(secure && caFile ? { agent: new HttpsAgent({ ca: readFileSync(caFile), keepAlive: true }) } : {}),
   });
 }
 

@@ -26,6 +26,8 @@ export class NeardGuardClient {
 
   constructor(
     private readonly logger: Logger,
+    /** Consul's CA, trusted by the guard's fetch through NODE_EXTRA_CA_CERTS. */
+    private readonly consulCaFile: string | undefined,
     private readonly listener: {
       /** neard exited (asked to or not), as reported by the guard or implied by its death. */
       exit(exit: GuardExit): void;
@@ -72,7 +74,8 @@ export class NeardGuardClient {
 
   private connect(): Promise<void> {
     if (this.ready) return this.ready;
-    const guard = fork(GUARD_ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+    const env = this.consulCaFile ? { ...process.env, NODE_EXTRA_CA_CERTS: this.consulCaFile } : process.env;
+    const guard = fork(GUARD_ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json', env });
     this.guard = guard;
     this.ready = new Promise<void>((resolve, reject) => {
       guard.once('error', reject);

@@ -20,7 +20,7 @@ export interface NeardProcessOptions extends NeardHomeLayout {
   bootNodes?: string;
   stopTimeoutMs: number;
   /** Where the guard destroys our session if the daemon dies. */
-  consul: { url: string; token?: string };
+  consul: { url: string; token?: string; caFile?: string };
   logger: Logger;
 }
 
@@ -49,7 +49,7 @@ export class NeardSupervisor {
     private readonly options: NeardProcessOptions,
     private readonly report: (event: NeardEvent) => void,
   ) {
-    this.guard = new NeardGuardClient(options.logger, {
+    this.guard = new NeardGuardClient(options.logger, options.consul.caFile, {
       exit: (exit) => this.onExit(exit),
       spawnFailed: (error) => this.report({ type: 'NEARD_SPAWN_FAILED', error: this.spawnError(error) }),
     });

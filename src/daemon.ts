@@ -33,7 +33,12 @@ export async function runDaemon(settings: Settings): Promise<number> {
     throw new OperatorError(`--exporter-address ${host}:${port}: cannot listen (${code}). Pick a free address.`);
   }
 
-  const consul = createConsulClient({ url: settings.consulUrl, token: settings.consulToken, requestTimeoutMs: timings.requestTimeoutMs });
+  const consul = createConsulClient({
+    url: settings.consulUrl,
+    token: settings.consulToken,
+    caFile: settings.consulCaFile,
+    requestTimeoutMs: timings.requestTimeoutMs,
+  });
   const machine = failoverMachine.provide({
     actors: {
       neard: neardProcessActor({
@@ -44,7 +49,11 @@ export async function runDaemon(settings: Settings): Promise<number> {
         voterNetworkAddr: settings.voterNetworkAddr,
         bootNodes: settings.bootNodes,
         stopTimeoutMs: timings.neardStopTimeoutMs,
-        consul: { url: settings.consulUrl, ...(settings.consulToken ? { token: settings.consulToken } : {}) },
+        consul: {
+          url: settings.consulUrl,
+          ...(settings.consulToken ? { token: settings.consulToken } : {}),
+          ...(settings.consulCaFile ? { caFile: settings.consulCaFile } : {}),
+        },
         logger: logger.child({ target: 'kuutamod::proc' }),
       }),
       statusPoller: statusPollerActor({ rpcUrl: settings.rpcUrl, intervalMs: timings.statusIntervalMs, timeoutMs: timings.requestTimeoutMs }),

@@ -18,6 +18,7 @@ export type LogFormat = 'json' | 'logfmt';
 export interface Settings {
   consulUrl: string;
   consulToken?: string;
+  consulCaFile?: string;
   nodeId: string;
   accountId: string;
   exporter: { host: string; port: number };
@@ -59,6 +60,7 @@ export const KUUTAMOD_OPTIONS: OptionSpec[] = [
 export const EXTRA_OPTIONS: OptionSpec[] = [
   { flags: '--neard-bin <path>', env: 'KUUTAMO_NEARD_BIN', default: 'neard', description: 'neard binary (looked up in PATH)' },
   { flags: '--consul-token-file <file>', env: 'KUUTAMO_CONSUL_TOKEN_FILE', description: 'file holding the Consul ACL token (default: $CONSUL_HTTP_TOKEN)' },
+  { flags: '--consul-ca-file <file>', env: 'KUUTAMO_CONSUL_CA_FILE', description: 'CA certificate (PEM) for an https --consul-url (default: $CONSUL_CACERT)' },
   { flags: '--log-format <format>', env: 'KUUTAMO_LOG_FORMAT', default: 'json', description: 'json (pino) or logfmt (as Rust kuutamod)' },
   { flags: '--session-ttl <duration>', env: 'KUUTAMO_SESSION_TTL', default: '30s', description: 'Consul session TTL (10s..24h)' },
   { flags: '--session-renew-interval <duration>', env: 'KUUTAMO_SESSION_RENEW_INTERVAL', default: '10s', description: 'pause between session renewals' },
@@ -137,6 +139,15 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
     }
   }
 
+  const consulCaFile = raw.consulCaFile || environment.CONSUL_CACERT || undefined;
+  if (consulCaFile) {
+    try {
+      readFileSync(consulCaFile);
+    } catch (error) {
+      throw new OperatorError(`--consul-ca-file: cannot read ${consulCaFile} (${(error as NodeJS.ErrnoException).code}).`);
+    }
+  }
+
   const logFormat = raw.logFormat ?? 'json';
   if (logFormat !== 'json' && logFormat !== 'logfmt') throw new OperatorError(`--log-format: '${logFormat}' must be json or logfmt.`);
 
@@ -164,6 +175,7 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
   return {
     consulUrl,
     ...(consulToken ? { consulToken } : {}),
+    ...(consulCaFile ? { consulCaFile: resolve(consulCaFile) } : {}),
     nodeId: raw.nodeId ?? 'node',
     accountId: raw.accountId ?? 'default',
     exporter: splitHostPort(address(raw, 'exporterAddress', '--exporter-address')),

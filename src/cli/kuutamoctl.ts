@@ -10,6 +10,7 @@ import { runCli } from './run-cli.js';
 interface GlobalOptions {
   consulUrl: string;
   consulTokenFile?: string;
+  consulCaFile?: string;
   json?: boolean;
 }
 
@@ -23,7 +24,8 @@ function consulToken(options: GlobalOptions): string | undefined {
 }
 
 async function activeValidator(options: GlobalOptions): Promise<number> {
-  const consul = createConsulClient({ url: options.consulUrl, token: consulToken(options), requestTimeoutMs: 10_000 });
+  const caFile = options.consulCaFile || process.env.CONSUL_CACERT || undefined;
+  const consul = createConsulClient({ url: options.consulUrl, token: consulToken(options), caFile, requestTimeoutMs: 10_000 });
   const accountId = process.env.KUUTAMO_ACCOUNT_ID || 'default';
   try {
     const answer = await findActiveValidator(consul, accountId);
@@ -50,6 +52,7 @@ runCli('kuutamoctl', async () => {
     .description('Operator commands for kuutamod')
     .addOption(new Option('--consul-url <url>', 'Consul HTTP API URL').env('KUUTAMO_CONSUL_URL').default('http://localhost:8500'))
     .addOption(new Option('--consul-token-file <file>', 'file holding the Consul ACL token (default: $CONSUL_HTTP_TOKEN)').env('KUUTAMO_CONSUL_TOKEN_FILE'))
+    .addOption(new Option('--consul-ca-file <file>', 'CA certificate (PEM) for an https --consul-url (default: $CONSUL_CACERT)').env('KUUTAMO_CONSUL_CA_FILE'))
     .option('--json', 'output in json format');
   program
     .command('active-validator')
