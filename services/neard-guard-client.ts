@@ -44,6 +44,15 @@ export class NeardGuardClient {
     });
   }
 
+  /** Hot-swap the validator key into the running voter neard (SIGHUP); answered like a start. */
+  async promote(): Promise<StartAnswer> {
+    await this.connect();
+    return new Promise<StartAnswer>((resolve) => {
+      this.pendingStart = resolve;
+      this.post({ type: 'promote' });
+    });
+  }
+
   /** Ask for a stop; resolves when neard is gone (exited or nothing ran). */
   stop(timeoutMs: number): Promise<void> {
     if (!this.guard) return Promise.resolve();

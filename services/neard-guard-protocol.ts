@@ -7,6 +7,11 @@ import type { NeardMode } from '../machines/failover-events.js';
 export type ToGuard =
   /** Spawn neard. A validator start is refused unless the lease is valid. */
   | { type: 'start'; mode: NeardMode; bin: string; args: string[] }
+  /**
+   * Hot swap (neard >= 2.x): the running voter neard becomes a validator by re-reading
+   * validator_key.json on SIGHUP. Refused without a valid lease; answered like a start.
+   */
+  | { type: 'promote' }
   /** SIGTERM, then SIGKILL after timeoutMs (or at the lease deadline if that is sooner). */
   | { type: 'stop'; timeoutMs: number }
   /** A validating neard must be dead by `killAt`: the last renewal's send time + TTL - margin. */

@@ -46,6 +46,15 @@ export function setNetworkAddr(home: string, addr: string): void {
   replaceFile(path, `${JSON.stringify(config, null, 2)}\n`);
 }
 
+/** Hot swap: hand the running voter neard the validator key, keeping its node key and address. */
+export function linkValidatorKey(layout: NeardHomeLayout): void {
+  replaceSymlink(layout.keys.validatorKey, join(layout.home, 'validator_key.json'));
+}
+
+export function removeValidatorKey(layout: NeardHomeLayout): void {
+  rmSync(join(layout.home, 'validator_key.json'), { force: true });
+}
+
 export function prepareNeardHome(layout: NeardHomeLayout, mode: NeardMode): void {
   const { home, keys } = layout;
   if (mode === 'validator') {
@@ -53,7 +62,7 @@ export function prepareNeardHome(layout: NeardHomeLayout, mode: NeardMode): void
     replaceSymlink(keys.validatorKey, join(home, 'validator_key.json'));
     setNetworkAddr(home, layout.validatorNetworkAddr);
   } else {
-    rmSync(join(home, 'validator_key.json'), { force: true });
+    removeValidatorKey(layout);
     replaceSymlink(keys.voterNodeKey, join(home, 'node_key.json'));
     setNetworkAddr(home, layout.voterNetworkAddr);
   }

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { NeardCommand, NeardEvent, NeardMode } from '../machines/failover-events.js';
 import { NeardGuardClient, type GuardExit } from './neard-guard-client.js';
-import { prepareNeardHome, type NeardHomeLayout } from './neard-home.js';
+import { linkValidatorKey, prepareNeardHome, removeValidatorKey, type NeardHomeLayout } from './neard-home.js';
 
 export interface NeardProcessOptions extends NeardHomeLayout {
   /** Path or name (looked up in PATH) of the neard binary. */
@@ -19,6 +19,11 @@ export interface NeardProcessOptions extends NeardHomeLayout {
   /** `--boot-nodes` passed to `neard run`, if any. */
   bootNodes?: string;
   stopTimeoutMs: number;
+  /**
+   * Promote by validator key hot swap (neard >= 2.x re-reads validator_key.json on SIGHUP) instead of a
+   * restart. Demotion always restarts neard: the key counts as released only once that process is dead.
+   */
+  hotSwap: boolean;
   /** Where the guard destroys our session if the daemon dies. */
   consul: { url: string; token?: string; caFile?: string };
   logger: Logger;
@@ -111,6 +116,10 @@ export class NeardSupervisor {
     const wanted = this.desired;
     if (wanted === null) return;
     const running = this.current;
+    if (running && running.mode === 'voter' && wanted === 'validator' && this.options.hotSwap && !this.restartRequested) {
+      await this.promote(running);
+      return;
+    }
     if (running && (running.mode !== wanted || this.restartRequested)) {
       this.options.logger.info({ pid: running.pid, mode: running.mode }, 'stopping neard');
       await this.guard.stop(this.options.stopTimeoutMs);
@@ -118,7 +127,8 @@ export class NeardSupervisor {
       this.convergeAgain = true; // the wish may have changed while we waited
       return;
     }
-    if (!running && this.keyMayBeInUse && wanted !== 'validator') {
+    // A voter neard never loaded the key: it was started without it, or its promotion was refused.
+    if ((!running || running.mode === 'voter') && this.keyMayBeInUse && wanted !== 'validator') {
       this.keyMayBeInUse = false;
       this.report({ type: 'NEARD_KEY_RELEASED' });
     }
@@ -153,6 +163,19 @@ export class NeardSupervisor {
     this.startedBefore = true;
     logger.info({ pid: answer.pid, mode, args }, `started neard as ${mode}`);
     this.report({ type: 'NEARD_STARTED', pid: answer.pid, mode, restart });
+  }
+
+  private async promote(running: RunningNeard): Promise<void> {
+    linkValidatorKey(this.options);
+    const answer = await this.guard.promote();
+    if (answer.type !== 'started') {
+      removeValidatorKey(this.options);
+      this.options.logger.warn({ pid: running.pid }, `neard guard refused the hot swap: ${answer.type === 'refused' ? answer.reason : answer.error}`);
+      return;
+    }
+    running.mode = 'validator';
+    this.options.logger.info({ pid: running.pid }, 'validator key hot-swapped into neard (SIGHUP)');
+    this.report({ type: 'NEARD_STARTED', pid: running.pid, mode: 'validator', restart: false });
   }
 
   private onExit(exit: GuardExit): void {

@@ -49,6 +49,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
         voterNetworkAddr: settings.voterNetworkAddr,
         bootNodes: settings.bootNodes,
         stopTimeoutMs: timings.neardStopTimeoutMs,
+        hotSwap: settings.hotSwap,
         consul: {
           url: settings.consulUrl,
           ...(settings.consulToken ? { token: settings.consulToken } : {}),

@@ -32,6 +32,8 @@ export interface Settings {
   rpcUrl: string;
   timings: FailoverTimings;
   logFormat: LogFormat;
+  /** Promote by SIGHUP key hot swap (neard >= 2.x) instead of restarting neard. */
+  hotSwap: boolean;
 }
 
 interface OptionSpec {
@@ -62,6 +64,7 @@ export const EXTRA_OPTIONS: OptionSpec[] = [
   { flags: '--consul-token-file <file>', env: 'KUUTAMO_CONSUL_TOKEN_FILE', description: 'file holding the Consul ACL token (default: $CONSUL_HTTP_TOKEN)' },
   { flags: '--consul-ca-file <file>', env: 'KUUTAMO_CONSUL_CA_FILE', description: 'CA certificate (PEM) for an https --consul-url (default: $CONSUL_CACERT)' },
   { flags: '--log-format <format>', env: 'KUUTAMO_LOG_FORMAT', default: 'json', description: 'json (pino) or logfmt (as Rust kuutamod)' },
+  { flags: '--validator-key-hot-swap', env: 'KUUTAMO_VALIDATOR_KEY_HOT_SWAP', description: 'promote by making the running neard (>= 2.x) re-read validator_key.json on SIGHUP instead of restarting it; demotion still restarts' },
   { flags: '--session-ttl <duration>', env: 'KUUTAMO_SESSION_TTL', default: '30s', description: 'Consul session TTL (10s..24h)' },
   { flags: '--session-renew-interval <duration>', env: 'KUUTAMO_SESSION_RENEW_INTERVAL', default: '10s', description: 'pause between session renewals' },
   { flags: '--step-down-after <duration>', env: 'KUUTAMO_STEP_DOWN_AFTER', default: '25s', description: 'a validator without a successful renewal for this long stops validating' },
@@ -81,11 +84,17 @@ export function buildCommand(name: string, description: string): Command {
   return command;
 }
 
-type RawOptions = Record<string, string | undefined>;
+type RawOptions = Record<string, unknown>;
+
+/** A string option's value (commander gives strings, booleans for switches, undefined when unset). */
+function text(raw: RawOptions, optionName: string): string | undefined {
+  const value = raw[optionName];
+  return typeof value === 'string' ? value : undefined;
+}
 
 /** Flag value, else the systemd credential of that name, else an error naming the flag. */
 function keyPath(raw: RawOptions, optionName: string, flag: string, env: string, credential: string, environment: NodeJS.ProcessEnv): string {
-  const given = raw[optionName];
+  const given = text(raw, optionName);
   if (given) return resolve(given);
   const credentials = environment.CREDENTIALS_DIRECTORY;
   if (credentials) return resolve(join(credentials, credential));
@@ -94,14 +103,14 @@ function keyPath(raw: RawOptions, optionName: string, flag: string, env: string,
 
 function duration(raw: RawOptions, optionName: string, flag: string): number {
   try {
-    return parseDuration(raw[optionName] ?? '');
+    return parseDuration(text(raw, optionName) ?? '');
   } catch (error) {
     throw new OperatorError(`${flag}: ${(error as Error).message}.`);
   }
 }
 
 function address(raw: RawOptions, optionName: string, flag: string): string {
-  const value = raw[optionName] ?? '';
+  const value = text(raw, optionName) ?? '';
   try {
     splitHostPort(value);
   } catch (error) {
@@ -121,25 +130,26 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
   readNearKeyFile(keys.validatorNodeKey, '--validator-node-key');
   readNearKeyFile(keys.voterNodeKey, '--voter-node-key');
 
-  const neardHome = resolve(raw.neardHome ?? '.');
+  const neardHome = resolve(text(raw, 'neardHome') ?? '.');
   const { rpcUrl } = readNeardHome(neardHome);
 
-  const consulUrl = raw.consulUrl ?? 'http://localhost:8500';
+  const consulUrl = text(raw, 'consulUrl') ?? 'http://localhost:8500';
   try {
     new URL(consulUrl);
   } catch {
     throw new OperatorError(`--consul-url: '${consulUrl}' is not a URL (example: http://localhost:8500).`);
   }
   let consulToken = environment.CONSUL_HTTP_TOKEN || undefined;
-  if (raw.consulTokenFile) {
+  const tokenFile = text(raw, 'consulTokenFile');
+  if (tokenFile) {
     try {
-      consulToken = readFileSync(raw.consulTokenFile, 'utf8').trim();
+      consulToken = readFileSync(tokenFile, 'utf8').trim();
     } catch (error) {
-      throw new OperatorError(`--consul-token-file: cannot read ${raw.consulTokenFile} (${(error as NodeJS.ErrnoException).code}).`);
+      throw new OperatorError(`--consul-token-file: cannot read ${tokenFile} (${(error as NodeJS.ErrnoException).code}).`);
     }
   }
 
-  const consulCaFile = raw.consulCaFile || environment.CONSUL_CACERT || undefined;
+  const consulCaFile = text(raw, 'consulCaFile') || environment.CONSUL_CACERT || undefined;
   if (consulCaFile) {
     try {
       readFileSync(consulCaFile);
@@ -148,7 +158,7 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
     }
   }
 
-  const logFormat = raw.logFormat ?? 'json';
+  const logFormat = text(raw, 'logFormat') ?? 'json';
   if (logFormat !== 'json' && logFormat !== 'logfmt') throw new OperatorError(`--log-format: '${logFormat}' must be json or logfmt.`);
 
   const timings: FailoverTimings = {
@@ -172,21 +182,23 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
     );
   }
 
+  const bootNodes = text(raw, 'nearBootNodes');
   return {
     consulUrl,
     ...(consulToken ? { consulToken } : {}),
     ...(consulCaFile ? { consulCaFile: resolve(consulCaFile) } : {}),
-    nodeId: raw.nodeId ?? 'node',
-    accountId: raw.accountId ?? 'default',
+    nodeId: text(raw, 'nodeId') ?? 'node',
+    accountId: text(raw, 'accountId') ?? 'default',
     exporter: splitHostPort(address(raw, 'exporterAddress', '--exporter-address')),
     neardHome,
-    neardBin: raw.neardBin ?? 'neard',
+    neardBin: text(raw, 'neardBin') ?? 'neard',
     keys,
     validatorNetworkAddr: address(raw, 'validatorNetworkAddr', '--validator-network-addr'),
     voterNetworkAddr: address(raw, 'voterNetworkAddr', '--voter-network-addr'),
-    ...(raw.nearBootNodes ? { bootNodes: raw.nearBootNodes } : {}),
+    ...(bootNodes ? { bootNodes } : {}),
     rpcUrl,
     timings,
     logFormat,
+    hotSwap: raw.validatorKeyHotSwap === true,
   };
 }

@@ -21,6 +21,7 @@ const SETPRIV = '/usr/bin/setpriv';
 interface GuardedNeard {
   child: ResultPromise;
   pid: number;
+  /** Changes from voter to validator on a hot-swap promotion. */
   mode: NeardMode;
   stopRequested: boolean;
   fenced: boolean;
@@ -50,6 +51,8 @@ export class NeardGuard {
     switch (message.type) {
       case 'start':
         return this.start(message.mode, message.bin, message.args);
+      case 'promote':
+        return this.promote();
       case 'stop':
         return this.stop(message.timeoutMs);
       case 'lease':
@@ -77,7 +80,7 @@ export class NeardGuard {
       this.send({ type: 'refused', reason: `neard (pid ${this.neard.pid}) is still running` });
       return;
     }
-    if (mode === 'validator' && (this.killAt === null || monotonicNow() >= this.killAt)) {
+    if (mode === 'validator' && !this.leaseValid()) {
       this.send({ type: 'refused', reason: 'no valid lease: the validator key may not be used' });
       return;
     }
@@ -101,7 +104,7 @@ export class NeardGuard {
       this.send({
         type: 'exited',
         pid: neard.pid,
-        mode,
+        mode: neard.mode,
         code: result.exitCode ?? null,
         signal: result.signal ?? null,
         requested: neard.stopRequested,
@@ -110,6 +113,27 @@ export class NeardGuard {
     });
     this.send({ type: 'started', pid: neard.pid, mode });
     this.armFence();
+  }
+
+  private leaseValid(): boolean {
+    return this.killAt !== null && monotonicNow() < this.killAt;
+  }
+
+  private promote(): void {
+    const neard = this.neard;
+    if (!neard || neard.mode !== 'voter' || neard.stopRequested) {
+      this.send({ type: 'refused', reason: 'no running voter neard to promote' });
+      return;
+    }
+    if (!this.leaseValid()) {
+      this.send({ type: 'refused', reason: 'no valid lease: the validator key may not be used' });
+      return;
+    }
+    // Arm the fence before neard can load the key.
+    neard.mode = 'validator';
+    this.armFence();
+    neard.child.kill('SIGHUP');
+    this.send({ type: 'started', pid: neard.pid, mode: 'validator' });
   }
 
   private stop(timeoutMs: number): void {
