@@ -274,6 +274,31 @@ describe('Shutdown', () => {
   });
 });
 
+describe('lease for the neard guard', () => {
+  test('every session create and renewal hands the guard a kill deadline of send time + TTL - margin', () => {
+    const chart = chartIn('Registering');
+    chart.clearCommands();
+    chart.send({ type: 'SESSION_CREATED', sessionId: 's1', sentAt: 1_000 });
+    const { sessionTtlMs, fenceMarginMs } = chart.timings;
+    assert.deepEqual(chart.neardCommands, [
+      { type: 'NEARD.LEASE', killAt: 1_000 + sessionTtlMs - fenceMarginMs },
+      { type: 'NEARD.SESSION', sessionId: 's1' },
+    ]);
+    chart.send({ type: 'LOCK_ACQUIRED' });
+    chart.clearCommands();
+    chart.send({ type: 'SESSION_RENEWED', sentAt: 11_000 });
+    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.LEASE', killAt: 11_000 + sessionTtlMs - fenceMarginMs }]);
+  });
+
+  test('the guard forgets the session once it is closed', () => {
+    const chart = chartIn('Voting');
+    chart.send(exited('voter'));
+    chart.clearCommands();
+    chart.send({ type: 'SESSION_CLOSED' });
+    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.SESSION', sessionId: null }]);
+  });
+});
+
 describe('bookkeeping', () => {
   test('counts neard restarts and tracks its pid', () => {
     const chart = chartIn('Validating');
