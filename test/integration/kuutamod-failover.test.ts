@@ -163,6 +163,19 @@ describe('kuutamod with a real Consul and the neard stand-in', () => {
     const plain = await kuutamoctl(['--consul-url', fixture.consul.url, 'active-validator']);
     assert.equal(plain.stdout, `Name: ${leader.nodeId}\n`);
 
+    // The session is tied to its TTL alone, and the key holds kuutamod's value shape.
+    const [info] = (await (await fetch(`${fixture.consul.url}/v1/session/info/${leaderView.sessionId}`)).json()) as Array<Record<string, unknown>>;
+    assert.deepEqual(info?.NodeChecks ?? [], [], 'no serfHealth: only the TTL can end the session');
+    assert.equal(info?.Behavior, 'delete');
+    assert.equal(info?.LockDelay, 0);
+    assert.equal(info?.TTL, '10s');
+    assert.equal(info?.Name, leader.nodeId);
+    const [entry] = (await (await fetch(`${fixture.consul.url}/v1/kv/kuutamod-leader/${ACCOUNT_ID}`)).json()) as Array<{ Value: string; Session: string }>;
+    assert.equal(entry?.Session, leaderView.sessionId);
+    const value = JSON.parse(Buffer.from(entry!.Value, 'base64').toString('utf8')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(value).sort(), ['Hostname', 'NodeId']);
+    assert.equal(value.NodeId, leader.nodeId);
+
     const nobody = await kuutamoctl(['--consul-url', fixture.consul.url, 'active-validator'], { KUUTAMO_ACCOUNT_ID: 'nobody' });
     assert.equal(nobody.code, 1);
     assert.equal(nobody.stderr, 'No leader found\n');
