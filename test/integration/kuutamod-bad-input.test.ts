@@ -106,13 +106,23 @@ describe('bad input', () => {
 
   test('Consul unreachable at start: it keeps neard without the key, retries, and says why', async () => {
     const deadPort = await freePort();
-    const daemon = await startKuutamod({ consulUrl: `http://127.0.0.1:${deadPort}`, nodeId: 'lonely', pool, node });
+    const daemon = await startKuutamod({
+      consulUrl: `http://127.0.0.1:${deadPort}`,
+      nodeId: 'lonely',
+      pool,
+      node,
+      extraArgs: ['--log-format', 'logfmt'],
+    });
     try {
       const view = await daemon.waitFor((v) => v.state === 'Registering' && /session create/.test(v.lastError ?? ''), 'Registering with a Consul error');
       assert.match(view.lastError ?? '', /ECONNREFUSED/);
       assert.equal(view.neardMode, 'voter');
       assert.equal(existsSync(join(node.home, 'validator_key.json')), false);
       assert.match(daemon.log(), /consul session create failed: .*ECONNREFUSED/);
+      assert.match(
+        daemon.log(),
+        /^level=info pid=\d+ message="state changed: Syncing -> Registering" target="kuutamod::supervisor" node_id=lonely cause=STATUS_OK$/m,
+      );
     } finally {
       await daemon.stop();
     }
