@@ -1,0 +1,171 @@
+/**
+ * The one-command localnet, end to end, as an operator uses it: `localnet start` in a temporary
+ * data dir (real Consul, the neard stand-in, two kuutamods from the Procfile), exactly one
+ * instance validates, the validating daemon is SIGKILLed, the other takes over, then a Ctrl-C
+ * (SIGINT to the runner's process group, as a terminal sends it) leaves no process behind.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { liveProcesses, signalGroup } from '../../localnet/proc-table.js';
+import type { Plan } from '../../localnet/plan.js';
+import type { RunningFile } from '../../localnet/running.js';
+import { EXTRA_OPTIONS } from '../../src/settings.js';
+import type { StateView } from '../../src/state-view.js';
+import { consulBinary } from '../support/consul.js';
+import { FAST_NEARD_ENV, FAST_TIMINGS } from '../support/kuutamod.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+const CLI = join(REPO_ROOT, 'dist', 'localnet', 'cli.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'localnet-it-'));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** FAST_TIMINGS as KUUTAMO_* variables: the plan sets no timing flags, so the environment decides. */
+function fastTimingEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (let i = 0; i < FAST_TIMINGS.length; i += 2) {
+    const spec = EXTRA_OPTIONS.find((o) => o.flags.startsWith(`${FAST_TIMINGS[i]} `));
+    assert.ok(spec, `no option ${FAST_TIMINGS[i]}`);
+    env[spec.env] = FAST_TIMINGS[i + 1] ?? '';
+  }
+  return env;
+}
+
+const ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  ...fastTimingEnv(),
+  ...FAST_NEARD_ENV,
+  LOCALNET_NEARD: 'standin', // the stand-in even if a real neard is on PATH
+  CONSUL_BIN: consulBinary(),
+};
+
+/** Everything this run could have left: its processes all name the temp data dir. */
+function leftovers(): string[] {
+  return liveProcesses()
+    .filter((p) => p.pid !== process.pid && p.cmdline.includes(dataDir))
+    .map((p) => `${p.pid} ${p.cmdline.slice(0, 120)}`);
+}
+
+let runner: ChildProcess | undefined;
+let output = '';
+
+after(async () => {
+  // Only on failure is anything still running: kill every group we know of, then strays.
+  if (runner?.pid !== undefined) signalGroup(runner.pid, 'SIGKILL');
+  const running = readJson<RunningFile>(join(dataDir, 'running.json'));
+  for (const p of running?.processes ?? []) signalGroup(p.pid, 'SIGKILL');
+  for (const p of liveProcesses().filter((x) => x.cmdline.includes(dataDir))) signalGroup(p.pgid, 'SIGKILL');
+  await sleep(200);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function readJson<T>(path: string): T | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined> | T | null | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== null && value !== undefined) return value;
+    if (runner && runner.exitCode !== null) break;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}\n--- localnet output (tail) ---\n${output.slice(-6000)}`);
+}
+
+async function state(url: string): Promise<StateView | null> {
+  try {
+    return (await (await fetch(`${url}/state`, { signal: AbortSignal.timeout(1_000) })).json()) as StateView;
+  } catch {
+    return null;
+  }
+}
+
+const validating = (v: StateView | null): boolean => v?.state === 'Validating' && v.neardMode === 'validator';
+
+test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves nothing running', { timeout: 180_000 }, async () => {
+  runner = spawn(process.execPath, [CLI, '--data-dir', dataDir, '--any-ports', 'start'], {
+    cwd: REPO_ROOT,
+    env: ENV,
+    detached: true, // its own process group, like a shell job: Ctrl-C goes to the whole group
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  runner.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  runner.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const runnerExit = new Promise<number | null>((resolve) => runner?.once('exit', (code) => resolve(code)));
+
+  const running = await until('running.json with the started processes', 90_000, () => {
+    const file = readJson<RunningFile>(join(dataDir, 'running.json'));
+    return file && file.processes.length > 0 ? file : null;
+  });
+  assert.deepEqual(running.processes.map((p) => p.name), ['consul', 'node0', 'node1', 'node2', 'kuutamod0', 'kuutamod1']);
+  const plan = readJson<Plan>(join(dataDir, 'localnet.json'));
+  assert.ok(plan);
+  assert.match(output, /neard: neard stand-in/);
+  assert.match(output, new RegExp(`KUUTAMO_ACCOUNT_ID=node3 bin/kuutamoctl.js --consul-url ${plan.consulUrl} active-validator`));
+  for (const k of plan.kuutamods) assert.ok(output.includes(`${k.exporterUrl}/metrics`), `${k.name} URL printed`);
+  // The homes are laid out as in the tutorial, node3 holding the pool's keys.
+  for (const home of ['node0', 'node1', 'node2', 'node3', 'kuutamod0', 'kuutamod1']) {
+    assert.ok(existsSync(join(dataDir, 'near', 'localnet', home, 'genesis.json')), home);
+  }
+
+  // Exactly one validates (with the validator key), the other votes.
+  const [leader, standby] = await until('one Validating and one Voting instance', 60_000, async () => {
+    const [a, b] = plan.kuutamods;
+    if (!a || !b) return null;
+    const [va, vb] = await Promise.all([state(a.exporterUrl), state(b.exporterUrl)]);
+    if (validating(va) && vb?.state === 'Voting') return [{ ...a, view: va! }, { ...b, view: vb }] as const;
+    if (validating(vb) && va?.state === 'Voting') return [{ ...b, view: vb! }, { ...a, view: va }] as const;
+    return null;
+  });
+  const ctl = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kuutamoctl.js'), '--consul-url', plan.consulUrl, 'active-validator'], {
+    env: { ...ENV, KUUTAMO_ACCOUNT_ID: plan.accountId },
+    encoding: 'utf8',
+  });
+  assert.equal(ctl.stdout, `Name: ${leader.name}\n`, ctl.stderr);
+
+  // A second localnet on the same data dir is refused while this one runs.
+  const second = spawnSync(process.execPath, [CLI, '--data-dir', dataDir, '--any-ports', 'start'], { env: ENV, encoding: 'utf8' });
+  assert.equal(second.status, 1);
+  assert.match(second.stderr, /already running on/);
+
+  // Crash the validating daemon: its neard (left behind in its process group) must go too,
+  // and the standby must take over once Consul drops the dead session.
+  const leaderPid = running.processes.find((p) => p.name === leader.name)?.pid;
+  assert.ok(leaderPid);
+  const oldNeard = leader.view.neardPid;
+  process.kill(leaderPid, 'SIGKILL');
+  await until(`${standby.name} Validating`, 60_000, async () => (validating(await state(standby.exporterUrl)) ? true : null));
+  await until(`the killed leader's neard ${oldNeard} gone`, 20_000, () =>
+    liveProcesses().some((p) => p.pid === oldNeard) ? null : true,
+  );
+  assert.match(output, new RegExp(`${leader.name} +\\| exited \\(signal SIGKILL\\); the other processes keep running`));
+
+  // Ctrl-C: SIGINT to the runner's process group.
+  signalGroup(runner.pid!, 'SIGINT');
+  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 90_000).unref());
+  const code = await Promise.race([runnerExit, timer]);
+  assert.equal(code, 0, output.slice(-4000));
+  assert.match(output, /all processes stopped/);
+  assert.deepEqual(leftovers(), []);
+  for (const p of running.processes) assert.ok(!liveProcesses().some((x) => x.pgid === p.pid), `group of ${p.name} is empty`);
+  assert.ok(!existsSync(join(dataDir, 'running.json')));
+});
+
+test('localnet/bin/proc runs a Procfile entry from the prepared data dir', () => {
+  // The first test prepared dataDir; `command` prints exactly what the Procfile entry runs.
+  const printed = spawnSync(process.execPath, [CLI, '--data-dir', dataDir, 'command', 'kuutamod1'], { encoding: 'utf8' });
+  assert.equal(printed.status, 0, printed.stderr);
+  assert.match(printed.stdout, /^bin\/kuutamod\.js --consul-url http:\/\/127\.0\.0\.1:\d+ --node-id kuutamod1 --account-id node3 /);
+  const unknown = spawnSync(join(REPO_ROOT, 'localnet', 'bin', 'proc'), ['node9'], { env: { ...ENV, LOCALNET_DATA_DIR: dataDir }, encoding: 'utf8' });
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /no process 'node9'.*known: consul, node0, node1, node2, kuutamod0, kuutamod1/);
+});
