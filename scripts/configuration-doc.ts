@@ -1,0 +1,164 @@
+/**
+ * docs/configuration.md, rendered from the code: kuutamod's options from src/settings.ts
+ * (KUUTAMOD_OPTIONS, EXTRA_OPTIONS) and kuutamoctl's from its own `--help` (its options live
+ * inside the CLI), so the doc cannot drift without test/unit/configuration-doc.test.ts failing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXTRA_OPTIONS, KUUTAMOD_OPTIONS } from '../src/settings.js';
+
+export interface DocOption {
+  flags: string;
+  env?: string;
+  default?: string;
+  description: string;
+}
+
+// Works from scripts/ and dist/scripts/: the first directory up with a package.json.
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const REPO_ROOT = repoRoot();
+export const CONFIGURATION_DOC = join(REPO_ROOT, 'docs', 'configuration.md');
+
+/** A "(default: X)" written into a description (key files, token) becomes the default column. */
+function fromSpec(spec: { flags: string; env: string; default?: string; description: string }): DocOption {
+  const inline = /^(.*?)\s*\(default: ([^)]*)\)$/.exec(spec.description);
+  if (spec.default === undefined && inline?.[1] && inline[2]) {
+    return { flags: spec.flags, env: spec.env, default: inline[2], description: inline[1] };
+  }
+  return { flags: spec.flags, env: spec.env, description: spec.description, ...(spec.default !== undefined ? { default: spec.default } : {}) };
+}
+
+// ---- kuutamoctl: parse commander's help ------------------------------------------------------
+
+/** The items of one help section ("Options:", "Commands:"), wrapped descriptions joined. */
+export function helpSection(help: string, title: string): { term: string; description: string }[] {
+  const lines = help.split('\n');
+  const start = lines.indexOf(`${title}:`);
+  if (start < 0) return [];
+  const items: { term: string; description: string }[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.trim() === '') break;
+    const item = /^ {2}(\S.*?)(?: {2,}(.*))?$/.exec(line);
+    if (item?.[1]) items.push({ term: item[1], description: item[2] ?? '' });
+    else if (items.length > 0) {
+      const last = items[items.length - 1]!;
+      last.description = `${last.description} ${line.trim()}`.trim();
+    }
+  }
+  return items;
+}
+
+/** Commander appends "(default: X, env: Y)"; split it off. */
+export function parseHelpOption(term: string, description: string): DocOption {
+  const match = /^(.*?)\s*\((?:default: ([^()]*?))?(?:, )?(?:env: ([A-Z0-9_]+))?\)$/.exec(description);
+  if (match && (match[2] !== undefined || match[3] !== undefined)) {
+    const value = match[2]?.replace(/^"(.*)"$/, '$1');
+    const base = fromSpec({ flags: term, env: match[3] ?? '', description: match[1] ?? '', ...(value !== undefined ? { default: value } : {}) });
+    return match[3] ? base : { flags: base.flags, description: base.description, ...(base.default ? { default: base.default } : {}) };
+  }
+  return fromSpec({ flags: term, env: '', description });
+}
+
+function kuutamoctlHelp(...args: string[]): string {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kuutamoctl.js'), ...args, '--help'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`kuutamoctl ${args.join(' ')} --help failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+export interface CommandDoc {
+  usage: string;
+  description: string;
+  arguments: { term: string; description: string }[];
+  options: DocOption[];
+}
+
+const withoutHelp = (items: { term: string; description: string }[]) => items.filter((i) => !/--help\b/.test(i.term));
+
+export function collectKuutamoctl(): { global: DocOption[]; commands: CommandDoc[] } {
+  const top = kuutamoctlHelp();
+  const global = withoutHelp(helpSection(top, 'Options')).map((i) => parseHelpOption(i.term, i.description));
+  const commands = helpSection(top, 'Commands')
+    .filter((c) => !c.term.startsWith('help'))
+    .map((c): CommandDoc => {
+      const name = c.term.split(' ')[0] ?? '';
+      const help = kuutamoctlHelp(name);
+      return {
+        usage: /^Usage: (.*)$/m.exec(help)?.[1] ?? `kuutamoctl ${name}`,
+        description: c.description,
+        arguments: helpSection(help, 'Arguments'),
+        options: withoutHelp(helpSection(help, 'Options')).map((i) => parseHelpOption(i.term, i.description)),
+      };
+    });
+  return { global, commands };
+}
+
+// ---- rendering ---------------------------------------------------------------------------------
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+const code = (text: string | undefined): string => (text ? `\`${cell(text)}\`` : '');
+
+function table(options: DocOption[]): string {
+  const rows = options.map((o) => {
+    const takesValue = /[<[]/.test(o.flags);
+    const fallback = takesValue ? '(none)' : 'off';
+    return `| ${code(o.flags)} | ${code(o.env)} | ${o.default !== undefined ? code(o.default) : fallback} | ${cell(o.description)} |`;
+  });
+  return ['| flag | environment variable | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+export function renderConfigurationDoc(ctl = collectKuutamoctl()): string {
+  const sections = [
+    '# Configuration',
+    '',
+    '<!-- Generated from src/settings.ts and `kuutamoctl --help` by scripts/generate-configuration-doc.ts:',
+    '     npm run build && node dist/scripts/generate-configuration-doc.js',
+    '     test/unit/configuration-doc.test.ts fails when this file and the code disagree. Do not edit by hand. -->',
+    '',
+    'Every option is a command-line flag and an environment variable; the flag wins over the variable.',
+    'Durations take a unit: `500ms`, `10s`, `2m`, `1h`.',
+    '',
+    '## kuutamod',
+    '',
+    '### Options of Rust kuutamod',
+    '',
+    'Same flags, variables and defaults as kuutamod, so existing systemd units and NixOS modules keep working.',
+    'A key option without a value falls back to the file of that name in `$CREDENTIALS_DIRECTORY`',
+    "(systemd's `LoadCredential=`); with neither, kuutamod stops with an error naming the flag.",
+    '',
+    table(KUUTAMOD_OPTIONS.map(fromSpec)),
+    '',
+    '### Additions of this daemon',
+    '',
+    "All optional. The timings default to kuutamod's values; they must keep",
+    '`--session-renew-interval` < `--step-down-after` < `--session-ttl` (see docs/safety.md).',
+    '',
+    table(EXTRA_OPTIONS.map(fromSpec)),
+    '',
+    '## kuutamoctl',
+    '',
+    '`kuutamoctl [global options] <command>`',
+    '',
+    '### Global options',
+    '',
+    table(ctl.global),
+  ];
+  for (const command of ctl.commands) {
+    sections.push('', `### \`${command.usage}\``, '', command.description);
+    if (command.arguments.length > 0) {
+      sections.push('', ...command.arguments.map((a) => `- \`${a.term}\`: ${a.description}`));
+    }
+    if (command.options.length > 0) sections.push('', table(command.options));
+  }
+  return `${sections.join('\n')}\n`;
+}
