@@ -30,9 +30,27 @@ export interface ClusterServer extends ConsulServer {
   name: string;
   /** raft/RPC address, as reported by /v1/status/leader */
   serverAddr: string;
+  /** Serf LAN address that client agents -retry-join. */
+  serfLanAddr: string;
   /** Send a signal without waiting or cleaning up (chaos). */
   kill(signal?: NodeJS.Signals): void;
   alive(): boolean;
+  /** Start it again after a kill, same ports and data dir; resolves once its HTTP API answers. */
+  restart(): Promise<void>;
+}
+
+/** A Consul client agent (no -server) joined to servers, as on a validator machine. */
+export interface ConsulClientAgent extends ConsulServer {
+  name: string;
+  kill(signal?: NodeJS.Signals): void;
+  alive(): boolean;
+}
+
+export interface ClientAgentOptions {
+  /** Serf LAN addresses of the servers (ClusterServer.serfLanAddr). */
+  join: string[];
+  name?: string;
+  logLevel?: string;
 }
 
 export interface ConsulCluster {
@@ -293,22 +311,30 @@ async function startClusterOnce(n: number): Promise<ConsulCluster> {
       '-server', '-bootstrap-expect', String(n), '-hcl', FAST_RAFT_HCL, '-retry-interval', '1s',
       '-node', name, '-data-dir', join(dir, 'data'), '-log-level', 'info', ...joins,
     ];
-    return { name, agent: spawnAgent(args, p, join(dir, 'consul.log')) };
+    return { name, args, agent: spawnAgent(args, p, join(dir, 'consul.log')) };
   });
 
-  const servers: ClusterServer[] = agents.map(({ name, agent }) => {
-    const pid = agent.child.pid;
-    if (pid === undefined) throw new Error(`${name} has no pid`);
+  const servers: ClusterServer[] = agents.map((entry) => {
+    const { name } = entry;
+    if (entry.agent.child.pid === undefined) throw new Error(`${name} has no pid`);
     return {
       name,
-      url: `http://127.0.0.1:${agent.ports.http}`,
-      httpPort: agent.ports.http,
-      serverAddr: `127.0.0.1:${agent.ports.server}`,
-      pid,
-      logFile: agent.logFile,
-      kill: (signal: NodeJS.Signals = 'SIGKILL') => void agent.child.kill(signal),
-      alive: () => !exited(agent.child),
-      stop: () => terminate(agent.child),
+      url: `http://127.0.0.1:${entry.agent.ports.http}`,
+      httpPort: entry.agent.ports.http,
+      serverAddr: `127.0.0.1:${entry.agent.ports.server}`,
+      serfLanAddr: `127.0.0.1:${entry.agent.ports.serfLan}`,
+      get pid() {
+        return entry.agent.child.pid ?? -1;
+      },
+      logFile: entry.agent.logFile,
+      kill: (signal: NodeJS.Signals = 'SIGKILL') => void entry.agent.child.kill(signal),
+      alive: () => !exited(entry.agent.child),
+      stop: () => terminate(entry.agent.child),
+      restart: async () => {
+        await terminate(entry.agent.child);
+        entry.agent = spawnAgent(entry.args, entry.agent.ports, entry.agent.logFile);
+        await waitHttp(entry.agent, name);
+      },
     };
   });
   const stop = async (): Promise<void> => {
@@ -350,4 +376,53 @@ async function currentLeader(servers: ClusterServer[]): Promise<ClusterServer | 
     }
   }
   return undefined;
+}
+
+// A restarted server cannot pass probeReady alone while it catches up: its HTTP API answering is enough.
+async function waitHttp(agent: Agent, what: string): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited(agent.child)) throw new Error(`${what} exited during restart\n${logTail(agent.logFile)}`);
+    try {
+      if ((await getText(`http://127.0.0.1:${agent.ports.http}/v1/status/leader`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  throw new Error(`${what} not answering after ${STARTUP_TIMEOUT_MS} ms\n${logTail(agent.logFile)}`);
+}
+
+/** A client agent on free loopback ports that -retry-joins the given servers; ready once it can create a session. */
+export function startConsulClientAgent(opts: ClientAgentOptions): Promise<ConsulClientAgent> {
+  return retryOnBindError(() => startClientOnce(opts));
+}
+
+async function startClientOnce(opts: ClientAgentOptions): Promise<ConsulClientAgent> {
+  const { dir, remove } = makeTempDir('consul-client-');
+  const name = opts.name ?? `client-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const joins = opts.join.flatMap((addr) => ['-retry-join', addr]);
+  const args = ['-node', name, '-data-dir', join(dir, 'data'), '-retry-interval', '1s', '-log-level', opts.logLevel ?? 'info', ...joins];
+  const agent = spawnAgent(args, (await allocPorts(1))[0]!, join(dir, 'consul.log'));
+  const stop = async (): Promise<void> => {
+    await terminate(agent.child);
+    remove();
+  };
+  try {
+    await waitReady(agent, `consul client ${name}`);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    name,
+    url: `http://127.0.0.1:${agent.ports.http}`,
+    httpPort: agent.ports.http,
+    pid: agent.child.pid ?? -1,
+    logFile: agent.logFile,
+    kill: (signal: NodeJS.Signals = 'SIGKILL') => void agent.child.kill(signal),
+    alive: () => !exited(agent.child),
+    stop,
+  };
 }
