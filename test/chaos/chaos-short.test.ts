@@ -1,0 +1,26 @@
+/**
+ * CI version of the chaos harness (docs/chaos.md): every fault once (the quick ones twice) on a real
+ * 3-server Consul cluster with a client agent per daemon; no two validators at any instant, and a
+ * validator back within the bound after each fault. The long run is `npm run chaos -- --trials 20`.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { failures, renderReport } from './report.js';
+import { ALL_FAULTS, runChaos } from './runner.js';
+
+test('chaos (short): 0 overlaps and recovery after every fault', { timeout: 6 * 60_000 }, async () => {
+  const summary = await runChaos({
+    command: 'node --test dist/test/chaos/chaos-short.test.js',
+    trials: 1,
+    quickTrials: 2,
+    daemons: 2,
+    faults: ALL_FAULTS,
+    idleSeconds: 0,
+    idleDefaultSeconds: 0,
+    log: (line) => console.log(line),
+  });
+  console.log(renderReport(summary));
+  assert.equal(summary.overlaps.length, 0, 'two validators at the same instant');
+  assert.deepEqual(failures(summary), []);
+  assert.equal(summary.trials.length, 4 * 2 + 3);
+});

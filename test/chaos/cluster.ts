@@ -1,0 +1,125 @@
+// The chaos world: 3 Consul servers, one Consul client agent per validator machine (each daemon talks
+// only to its own agent, through a counting proxy), the daemons with the neard stand-in, and the
+// harness's observers (validator recorder, lock watcher).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startConsulClientAgent, startConsulCluster, type ConsulClientAgent, type ConsulCluster } from '../support/consul.js';
+import { ACCOUNT_ID, createNodeHome, createPoolKeys, startKuutamod, type Kuutamod, type NodeHome, type PoolKeys } from '../support/kuutamod.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
+import { LockWatcher } from './lock-watch.js';
+import { ValidatorRecorder } from './recorder.js';
+import { timingFlags, type ChaosTimings } from './timings.js';
+
+export const LEADER_KEY = `kuutamod-leader/${ACCOUNT_ID}`;
+const NEARD_WRAPPER = join(REPO_ROOT, 'test', 'chaos', 'neard-wrapper.sh');
+
+export interface ChaosNode {
+  name: string;
+  agent: ConsulClientAgent;
+  proxy: CountingProxy;
+  home: NodeHome;
+  daemon: Kuutamod;
+}
+
+export interface ChaosWorld {
+  dir: string;
+  consul: ConsulCluster;
+  nodes: ChaosNode[];
+  recorder: ValidatorRecorder;
+  lock: LockWatcher;
+  timings: ChaosTimings;
+  /** Fresh daemon process for this node (same home, same agent), e.g. after a kill. */
+  restartDaemon(node: ChaosNode): Promise<void>;
+  /** Restart every daemon with other timings (idle measurement at the defaults). */
+  restartAll(timings: ChaosTimings): Promise<void>;
+  /** Milliseconds a validating neard takes to stop gracefully (fault 7); 0 = the stand-in's fast stop. */
+  setValidatorStopDelay(ms: number): void;
+  stop(): Promise<void>;
+}
+
+export interface WorldOptions {
+  daemons: number;
+  timings: ChaosTimings;
+  log: (line: string) => void;
+}
+
+export async function startWorld({ daemons, timings, log }: WorldOptions): Promise<ChaosWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'kuutamod-chaos-'));
+  const stopDelayFile = join(dir, 'validator-stop-delay-ms');
+  writeFileSync(stopDelayFile, '');
+  const pool: PoolKeys = createPoolKeys(dir);
+  const recorder = new ValidatorRecorder(join(dir, 'validators.jsonl'));
+  recorder.start();
+  log(`chaos dir ${dir}`);
+  const consul = await startConsulCluster(3);
+  log(`consul servers up: ${consul.servers.map((s) => `${s.name} ${s.url}`).join(', ')}`);
+  const lock = new LockWatcher(() => consul.servers.filter((s) => s.alive()).map((s) => s.url), LEADER_KEY);
+  lock.start();
+
+  let current = timings;
+  const startDaemon = (name: string, proxy: CountingProxy, home: NodeHome): Promise<Kuutamod> =>
+    startKuutamod({
+      consulUrl: proxy.url,
+      nodeId: name,
+      pool,
+      node: home,
+      env: { NEARD_STANDIN_VALIDATOR_LOG: recorder.path, CHAOS_VALIDATOR_STOP_DELAY_FILE: stopDelayFile },
+      extraArgs: ['--neard-bin', NEARD_WRAPPER, ...timingFlags(current)],
+    });
+
+  const nodes: ChaosNode[] = [];
+  const world: ChaosWorld = {
+    dir,
+    consul,
+    nodes,
+    recorder,
+    lock,
+    get timings() {
+      return current;
+    },
+    async restartDaemon(node) {
+      await stopDaemon(node.daemon);
+      node.daemon = await startDaemon(node.name, node.proxy, node.home);
+    },
+    async restartAll(next) {
+      current = next;
+      // Standbys first, so the leader hands over only once.
+      for (const node of nodes) await stopDaemon(node.daemon);
+      for (const node of nodes) node.daemon = await startDaemon(node.name, node.proxy, node.home);
+    },
+    setValidatorStopDelay(ms) {
+      writeFileSync(stopDelayFile, ms > 0 ? String(ms) : '');
+    },
+    async stop() {
+      for (const node of nodes) await stopDaemon(node.daemon);
+      await lock.stop();
+      recorder.stop();
+      for (const node of nodes) {
+        await node.proxy.close();
+        await node.agent.stop();
+      }
+      await consul.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  const join_ = consul.servers.map((s) => s.serfLanAddr);
+  for (let i = 0; i < daemons; i++) {
+    const name = `node-${String.fromCharCode(97 + i)}`;
+    const agent = await startConsulClientAgent({ join: join_, name: `machine-${name}` });
+    const target = new URL(agent.url);
+    const proxy = await startCountingProxy({ host: target.hostname, port: Number(target.port) });
+    const home = await createNodeHome(dir, name, pool);
+    nodes.push({ name, agent, proxy, home, daemon: await startDaemon(name, proxy, home) });
+    log(`${name}: agent ${agent.url} (pid ${agent.pid}), proxy ${proxy.url}`);
+  }
+  return world;
+}
+
+/** SIGCONT (it may be frozen), SIGTERM, SIGKILL after 15 s (support/kuutamod.ts). */
+async function stopDaemon(daemon: Kuutamod): Promise<void> {
+  if (daemon.process.exitCode !== null || daemon.process.signalCode !== null) return;
+  daemon.process.kill('SIGCONT');
+  await daemon.stop();
+}

@@ -1,0 +1,128 @@
+// The seven faults of issue 4. Each is injected into a healthy world with a known leader and says
+// when it is healed: right away (in parallel with recovery), after a hold time, or once a new
+// validator is up (a killed daemon is restarted then, as a fresh process on the same home).
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClusterServer } from '../support/consul.js';
+import type { ChaosNode, ChaosWorld } from './cluster.js';
+
+export type FaultId = 'neard-kill' | 'daemon-kill' | 'daemon-term' | 'daemon-stop' | 'consul-leader-kill' | 'agent-partition' | 'slow-stop-partition';
+
+export interface FaultContext {
+  world: ChaosWorld;
+  leader: ChaosNode;
+  neardPid: number;
+  /** 0-based trial number within this fault, to vary hold times. */
+  trial: number;
+}
+
+export interface InjectedFault {
+  heal: () => Promise<void>;
+  /** 'now': heal runs alongside recovery; number: ms after the fault; 'recovery': once a validator is back. */
+  healAt: 'now' | 'recovery' | number;
+  detail: string;
+}
+
+export interface Fault {
+  id: FaultId;
+  title: string;
+  /** The old neard must be dead by fault + TTL - fence margin (+ slack): the guard's lease fence. */
+  fenced: boolean;
+  /** Called once before the first trial of this fault (e.g. make validators slow to stop). */
+  setup?: (world: ChaosWorld) => void;
+  teardown?: (world: ChaosWorld) => void;
+  inject(ctx: FaultContext): Promise<InjectedFault>;
+}
+
+/** Long holds go past 2 x TTL, so Consul surely expires the session and the lock moves; short ones
+ * end between TTL and 2 x TTL, where the session may still be alive when the node thaws. */
+function holdMs(world: ChaosWorld, trial: number, alternate: boolean): number {
+  const { ttlMs } = world.timings;
+  return alternate && trial % 2 === 1 ? ttlMs + 2_000 : 2 * ttlMs + 2_000;
+}
+
+async function raftLeader(world: ChaosWorld): Promise<ClusterServer> {
+  const url = await world.consul.leaderUrl();
+  const server = world.consul.servers.find((s) => s.url === url);
+  if (!server) throw new Error(`raft leader ${url} is not one of ours`);
+  return server;
+}
+
+const restart = (ctx: FaultContext) => () => ctx.world.restartDaemon(ctx.leader);
+
+const partition = (ctx: FaultContext, alternate: boolean): InjectedFault => {
+  const hold = holdMs(ctx.world, ctx.trial, alternate);
+  ctx.leader.agent.kill('SIGSTOP');
+  return { heal: async () => void ctx.leader.agent.kill('SIGCONT'), healAt: hold, detail: `agent ${ctx.leader.agent.name} frozen ${hold} ms` };
+};
+
+export const FAULTS: Fault[] = [
+  {
+    id: 'neard-kill',
+    title: '1. leader neard SIGKILL',
+    fenced: false,
+    async inject(ctx) {
+      process.kill(ctx.neardPid, 'SIGKILL');
+      return { heal: async () => undefined, healAt: 'now', detail: `neard ${ctx.neardPid}` };
+    },
+  },
+  {
+    id: 'daemon-kill',
+    title: '2. leader daemon SIGKILL',
+    fenced: false,
+    async inject(ctx) {
+      ctx.leader.daemon.process.kill('SIGKILL');
+      return { heal: restart(ctx), healAt: 'recovery', detail: `daemon ${ctx.leader.daemon.process.pid}` };
+    },
+  },
+  {
+    id: 'daemon-term',
+    title: '3. leader daemon SIGTERM',
+    fenced: false,
+    async inject(ctx) {
+      ctx.leader.daemon.process.kill('SIGTERM');
+      return { heal: restart(ctx), healAt: 'recovery', detail: `daemon ${ctx.leader.daemon.process.pid}` };
+    },
+  },
+  {
+    id: 'daemon-stop',
+    title: '4. leader daemon SIGSTOP > TTL, SIGCONT',
+    fenced: true,
+    async inject(ctx) {
+      const hold = holdMs(ctx.world, ctx.trial, true);
+      const daemon = ctx.leader.daemon;
+      daemon.process.kill('SIGSTOP');
+      return { heal: async () => void daemon.process.kill('SIGCONT'), healAt: hold, detail: `daemon ${daemon.process.pid} frozen ${hold} ms` };
+    },
+  },
+  {
+    id: 'consul-leader-kill',
+    title: '5. Consul raft leader server SIGKILL, restart',
+    fenced: false,
+    async inject(ctx) {
+      const server = await raftLeader(ctx.world);
+      server.kill('SIGKILL');
+      const heal = async () => {
+        // Restart once the other two elected a new leader, so the cluster is back to 3 servers.
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline && server.alive()) await sleep(20);
+        await ctx.world.consul.leaderUrl();
+        await server.restart();
+      };
+      return { heal, healAt: 'now', detail: `server ${server.name}` };
+    },
+  },
+  {
+    id: 'agent-partition',
+    title: "6. leader's Consul agent cut off (SIGSTOP > TTL)",
+    fenced: true,
+    inject: async (ctx) => partition(ctx, true),
+  },
+  {
+    id: 'slow-stop-partition',
+    title: '7. fault 6 + validator neard slower to stop than the TTL',
+    fenced: true,
+    setup: (world) => world.setValidatorStopDelay(world.timings.ttlMs + 5_000),
+    teardown: (world) => world.setValidatorStopDelay(0),
+    inject: async (ctx) => partition(ctx, false),
+  },
+];

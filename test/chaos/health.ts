@@ -1,0 +1,56 @@
+// "Healthy" = the starting point of every trial: all Consul servers up with a raft leader, every
+// daemon running, exactly one Validating with a validator neard that the recorder sees validating,
+// all others Voting with a voter neard.
+import type { StateView } from '../../src/state-view.js';
+import type { ChaosNode, ChaosWorld } from './cluster.js';
+
+export interface Healthy {
+  leader: ChaosNode;
+  view: StateView;
+}
+
+async function viewOf(node: ChaosNode): Promise<StateView | null> {
+  if (node.daemon.process.exitCode !== null || node.daemon.process.signalCode !== null) return null;
+  try {
+    return await node.daemon.state();
+  } catch {
+    return null;
+  }
+}
+
+export async function waitHealthy(world: ChaosWorld, timeoutMs: number): Promise<Healthy> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'nothing checked yet';
+  while (Date.now() < deadline) {
+    const views = await Promise.all(world.nodes.map(viewOf));
+    const leaders = world.nodes.filter((_, i) => {
+      const v = views[i];
+      return v?.state === 'Validating' && v.neardMode === 'validator' && v.holdsLock;
+    });
+    const voters = views.filter((v) => v?.state === 'Voting' && v.neardMode === 'voter');
+    const validating = world.recorder.openIntervals();
+    const leader = leaders[0];
+    const leaderView = leader ? views[world.nodes.indexOf(leader)] : null;
+    const serversUp = world.consul.servers.every((s) => s.alive());
+    if (
+      serversUp &&
+      leader &&
+      leaderView &&
+      leaders.length === 1 &&
+      voters.length === world.nodes.length - 1 &&
+      validating.length === 1 &&
+      validating[0]?.pid === leaderView.neardPid &&
+      world.lock.current() === leaderView.sessionId
+    ) {
+      return { leader, view: leaderView };
+    }
+    last = JSON.stringify({
+      serversUp,
+      states: views.map((v, i) => `${world.nodes[i]?.name}:${v ? `${v.state}/${v.neardMode}/lock=${v.holdsLock}` : 'down'}`),
+      validatingPids: validating.map((i) => i.pid),
+      lockSession: world.lock.current(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`not healthy after ${timeoutMs} ms: ${last}`);
+}

@@ -1,0 +1,96 @@
+// A whole chaos run: start the world, measure idle request rates, run every fault N times, check the
+// validator record for overlaps, tear everything down. Shared by the CLI (run.ts) and the CI test.
+import { startWorld } from './cluster.js';
+import { FAULTS, type FaultId } from './faults.js';
+import { waitHealthy } from './health.js';
+import { measureIdle, type IdleRate } from './idle.js';
+import { killAllDescendants, nowMs } from './proc.js';
+import { allOverlaps, type RunSummary } from './report.js';
+import { CHAOS_TIMINGS, DEFAULT_DAEMON_TIMINGS, describeTimings, recoveryBoundMs } from './timings.js';
+import { runTrial, type TrialResult } from './trial.js';
+
+export interface ChaosOptions {
+  command: string;
+  trials: number;
+  /** Trials for the quick faults (1-3, 5); defaults to `trials`. */
+  quickTrials?: number;
+  daemons: number;
+  faults: FaultId[];
+  /** Idle window with the chaos timings, seconds (0 = skip). */
+  idleSeconds: number;
+  /** Idle window with the daemon's default timings (TTL 30 s, renew 10 s), seconds (0 = skip). */
+  idleDefaultSeconds: number;
+  log: (line: string) => void;
+}
+
+const QUICK: FaultId[] = ['neard-kill', 'daemon-kill', 'daemon-term', 'consul-leader-kill'];
+
+let hooked = false;
+
+/** Ctrl-C or a kill of the harness: SIGKILL every process we started, synchronously, then die. */
+function hookSignals(): void {
+  if (hooked) return;
+  hooked = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.prependListener(signal, () => {
+      killAllDescendants();
+      process.exit(130);
+    });
+  }
+}
+
+export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
+  hookSignals();
+  const { log } = options;
+  const trials: TrialResult[] = [];
+  const idle: IdleRate[] = [];
+  const world = await startWorld({ daemons: options.daemons, timings: CHAOS_TIMINGS, log });
+  try {
+    await waitHealthy(world, 120_000);
+    if (options.idleDefaultSeconds > 0) {
+      log(`idle window at the daemon's default timings (${options.idleDefaultSeconds} s)`);
+      await world.restartAll(DEFAULT_DAEMON_TIMINGS);
+      idle.push(...(await measureIdle(world, DEFAULT_DAEMON_TIMINGS, options.idleDefaultSeconds)));
+      await world.restartAll(CHAOS_TIMINGS);
+    }
+    if (options.idleSeconds > 0) {
+      log(`idle window at the chaos timings (${options.idleSeconds} s)`);
+      idle.push(...(await measureIdle(world, CHAOS_TIMINGS, options.idleSeconds)));
+    }
+    for (const r of idle) log(`idle ${r.role} ${r.node}: ${r.perMinute.toFixed(1)}/min ${JSON.stringify(r.byKind)}`);
+    for (const fault of FAULTS.filter((f) => options.faults.includes(f.id))) {
+      if (fault.setup) {
+        fault.setup(world);
+        // The current validator started before the setup: hand over once so the new one has it.
+        const { leader } = await waitHealthy(world, 120_000);
+        await world.restartDaemon(leader);
+      }
+      const n = QUICK.includes(fault.id) ? options.quickTrials ?? options.trials : options.trials;
+      for (let i = 0; i < n; i++) trials.push(await runTrial(world, fault, i, log));
+      if (fault.teardown) {
+        fault.teardown(world);
+        const { leader } = await waitHealthy(world, 120_000);
+        await world.restartDaemon(leader);
+      }
+    }
+  } finally {
+    // Stopping the world ends every validator: the recorder sees those ends before it stops.
+    await world.stop().catch((error) => log(`teardown: ${(error as Error).message}`));
+  }
+  const overlaps = allOverlaps(world.recorder.intervals, nowMs());
+  return {
+    command: options.command,
+    date: new Date().toISOString(),
+    timings: describeTimings(CHAOS_TIMINGS),
+    boundMs: recoveryBoundMs(CHAOS_TIMINGS),
+    daemons: options.daemons,
+    trials,
+    overlaps,
+    idle,
+    pollGapMs: Math.max(0, ...trials.map((t) => t.pollGapMs)),
+    deathUncertaintyMs: Math.max(0, ...world.recorder.intervals.map((i) => i.endUncertaintyMs ?? 0)),
+    faults: FAULTS.map((f) => ({ id: f.id, title: f.title })),
+  };
+}
+
+export const ALL_FAULTS: FaultId[] = FAULTS.map((f) => f.id);

@@ -1,0 +1,113 @@
+// One trial: from a healthy world, inject a fault, measure lock handover and the next validator,
+// heal, and judge recovery against the bound. Overlaps are judged later over the whole record.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChaosWorld } from './cluster.js';
+import type { Fault } from './faults.js';
+import { waitHealthy } from './health.js';
+import { nowMs } from './proc.js';
+import { recoveryBoundMs } from './timings.js';
+
+export interface TrialResult {
+  fault: Fault['id'];
+  trial: number;
+  detail: string;
+  /** Wall clock ms of the fault and of the end of the trial (healthy again or given up). */
+  t0: number;
+  tEnd: number;
+  oldNode: string;
+  oldNeardPid: number;
+  /** ms from the fault until the key names another session; null if the lock never moved. */
+  handoverMs: number | null;
+  /** ms until a validator_start by another pid (0 if the old validator never stopped). */
+  newValidatorMs: number | null;
+  /** ms until the old validating neard was seen dead (null: it never died). */
+  oldDeathMs: number | null;
+  recovered: boolean;
+  /** Largest gap between two recorder polls during the trial. */
+  pollGapMs: number;
+  /** How late the old neard's death time may be (the poll gap around it); null if it wrote a stop record. */
+  deathUncertaintyMs: number | null;
+  /** Why the trial failed, if it did (overlaps are added by the checker). */
+  problems: string[];
+}
+
+const FENCE_SLACK_MS = 500;
+const HEALTHY_TIMEOUT_MS = 120_000;
+
+export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, log: (line: string) => void): Promise<TrialResult> {
+  const { leader, view } = await waitHealthy(world, HEALTHY_TIMEOUT_MS);
+  const oldPid = view.neardPid!;
+  const oldSession = view.sessionId;
+  const bound = recoveryBoundMs(world.timings);
+  const t0 = nowMs();
+  world.recorder.resetPollGap();
+  const injected = await fault.inject({ world, leader, neardPid: oldPid, trial });
+  let healed = false;
+  const healing =
+    injected.healAt === 'recovery'
+      ? null
+      : sleep(injected.healAt === 'now' ? 0 : Math.max(0, t0 + injected.healAt - nowMs())).then(async () => {
+          await injected.heal();
+          healed = true;
+        });
+
+  const problems: string[] = [];
+  let newValidatorMs: number | null = null;
+  while (nowMs() < t0 + bound) {
+    const next = world.recorder.firstStartAfter(t0, oldPid);
+    if (next) {
+      newValidatorMs = next.start - t0;
+      break;
+    }
+    // A fault that does not move the lock (e.g. a Consul server restart) recovers with no outage.
+    const old = world.recorder.intervals.find((i) => i.pid === oldPid && i.end === null);
+    if (healed && old && world.lock.current() === oldSession) {
+      newValidatorMs = 0;
+      break;
+    }
+    await sleep(10);
+  }
+  if (newValidatorMs === null) problems.push(`no validator within the bound of ${bound} ms`);
+  if (injected.healAt === 'recovery') await injected.heal();
+  await healing;
+  // Back to healthy before the next trial; the restarted or thawed node must rejoin as a standby.
+  try {
+    await waitHealthy(world, HEALTHY_TIMEOUT_MS);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+
+  const oldInterval = world.recorder.intervals.find((i) => i.pid === oldPid && i.start < t0);
+  const oldDeathMs = oldInterval?.end != null ? oldInterval.end - t0 : null;
+  const fenceLimit = world.timings.ttlMs - world.timings.fenceMarginMs + FENCE_SLACK_MS;
+  if (fault.fenced && oldDeathMs !== null && newValidatorMs !== 0 && oldDeathMs > fenceLimit) {
+    problems.push(`old neard died ${Math.round(oldDeathMs)} ms after the fault, later than TTL - fence margin (+${FENCE_SLACK_MS} ms)`);
+  }
+  // Fault 7: the graceful stop outlasts the lease, so only the guard's SIGKILL (no stop record) can end it in time.
+  if (fault.id === 'slow-stop-partition' && oldInterval && oldInterval.endKind !== 'death') {
+    problems.push(`old neard ended by ${oldInterval.endKind}, not by the guard's SIGKILL`);
+  }
+  const handover = world.lock.handoverAfter(t0, oldSession);
+  const result: TrialResult = {
+    fault: fault.id,
+    trial,
+    detail: injected.detail,
+    t0,
+    tEnd: nowMs(),
+    oldNode: leader.name,
+    oldNeardPid: oldPid,
+    handoverMs: handover ? handover.t - t0 : null,
+    newValidatorMs,
+    oldDeathMs,
+    recovered: newValidatorMs !== null && newValidatorMs <= bound,
+    pollGapMs: world.recorder.maxPollGapMs,
+    deathUncertaintyMs: oldInterval?.endUncertaintyMs ?? null,
+    problems,
+  };
+  const f = (ms: number | null) => (ms === null ? '-' : `${Math.round(ms)}ms`);
+  log(
+    `${fault.id} #${trial + 1} (${injected.detail}, leader ${leader.name}): lock handover ${f(result.handoverMs)}, ` +
+      `new validator ${f(newValidatorMs)}, old neard dead ${f(oldDeathMs)}${problems.length ? ` PROBLEMS: ${problems.join('; ')}` : ''}`,
+  );
+  return result;
+}
