@@ -50,7 +50,7 @@ export function lookText(plan: Plan, processes: readonly Managed[]): string {
       '',
       `Trigger a failover: stop the instance that validates (the "watch" lines show which), e.g. ${first.name}:`,
       `  kill ${pid(first.name)}      # SIGTERM: it stops neard and releases the lock; ${second.name} takes over within seconds`,
-      `  kill -9 ${pid(first.name)}   # crash: the lock goes when Consul expires its session (TTL 30 s; Consul may wait up to 2x)`,
+      `  kill -9 ${pid(first.name)}   # crash: ${second.name} takes over once the dead one's Consul session ends (at the latest when its TTL runs out)`,
       'The stopped instance stays stopped; Ctrl-C stops everything (npm start again restarts it all).',
     );
   }

@@ -46,15 +46,15 @@ function versionOf(bin: string): string {
 function choice(bin: string, why: string): NeardChoice {
   const version = versionOf(bin);
   const kind: NeardKind = /standin/.test(version) ? 'standin' : 'real';
-  const what = kind === 'real' ? 'real neard' : 'neard stand-in (localnet/neard)';
-  return { kind, bin: fromRepo(bin), version, reason: `${what} ${fromRepo(bin)}: ${version} (${why})` };
+  const what = kind === 'real' ? 'the real neard' : 'the neard stand-in';
+  return { kind, bin: fromRepo(bin), version, reason: `${what} ${fromRepo(bin)} [${version}], ${why}` };
 }
 
 export function chooseNeard(env: NodeJS.ProcessEnv = process.env): NeardChoice {
   const forced = env['LOCALNET_NEARD'];
-  if (forced === 'standin') return choice(STANDIN_BIN, 'LOCALNET_NEARD=standin');
-  if (forced) return choice(resolve(forced), 'LOCALNET_NEARD');
+  if (forced === 'standin') return choice(STANDIN_BIN, 'as LOCALNET_NEARD=standin asks');
+  if (forced) return choice(resolve(forced), 'from LOCALNET_NEARD');
   const found = onPath('neard', env);
   if (found) return choice(found, 'found on PATH');
-  return choice(STANDIN_BIN, 'no neard on PATH; install nearcore\'s neard to run the real one');
+  return choice(STANDIN_BIN, "as no neard is on PATH (put nearcore's neard there to run the real one)");
 }

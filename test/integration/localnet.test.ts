@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -109,7 +109,7 @@ test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves 
   assert.deepEqual(running.processes.map((p) => p.name), ['consul', 'node0', 'node1', 'node2', 'kuutamod0', 'kuutamod1']);
   const plan = readJson<Plan>(join(dataDir, 'localnet.json'));
   assert.ok(plan);
-  assert.match(output, /neard: neard stand-in/);
+  assert.match(output, /neard: the neard stand-in localnet\/bin\/neard \[neard \(release [^\]]*standin/);
   assert.match(output, new RegExp(`KUUTAMO_ACCOUNT_ID=node3 bin/kuutamoctl.js --consul-url ${plan.consulUrl} active-validator`));
   for (const k of plan.kuutamods) assert.ok(output.includes(`${k.exporterUrl}/metrics`), `${k.name} URL printed`);
   // The homes are laid out as in the tutorial, node3 holding the pool's keys.
@@ -168,4 +168,33 @@ test('localnet/bin/proc runs a Procfile entry from the prepared data dir', () =>
   const unknown = spawnSync(join(REPO_ROOT, 'localnet', 'bin', 'proc'), ['node9'], { env: { ...ENV, LOCALNET_DATA_DIR: dataDir }, encoding: 'utf8' });
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /no process 'node9'.*known: consul, node0, node1, node2, kuutamod0, kuutamod1/);
+});
+
+test('a neard on PATH is the one the localnet uses: homes from its `localnet`, named in the output', () => {
+  // A "real" neard: reports a release build and logs its arguments, then does the stand-in's work.
+  const bin = join(dataDir, 'fake-bin');
+  const calls = join(bin, 'calls.log');
+  rmSync(bin, { recursive: true, force: true });
+  spawnSync('mkdir', ['-p', bin]);
+  writeFileSync(join(bin, 'neard'), [
+    '#!/usr/bin/env bash',
+    `echo "$*" >> ${calls}`,
+    '[[ "$1" == --version ]] && { echo "neard (release 2.6.5) (build 2.6.5)"; exit 0; }',
+    `exec ${join(REPO_ROOT, 'localnet', 'bin', 'neard')} "$@"`,
+    '',
+  ].join('\n'));
+  chmodSync(join(bin, 'neard'), 0o755);
+  const otherData = join(dataDir, 'with-real-neard');
+  const env: NodeJS.ProcessEnv = { ...ENV, PATH: `${bin}:${process.env['PATH'] ?? ''}` };
+  delete env['LOCALNET_NEARD'];
+  const setup = spawnSync(process.execPath, [CLI, '--data-dir', otherData, '--any-ports', 'setup'], { env, encoding: 'utf8' });
+  assert.equal(setup.status, 0, setup.stderr);
+  assert.match(setup.stdout, new RegExp(`neard: the real neard ${bin}/neard \\[neard \\(release 2\\.6\\.5\\) \\(build 2\\.6\\.5\\)\\], found on PATH`));
+  assert.match(readFileSync(calls, 'utf8'), /--home \S+\/near\/localnet\.tmp-\d+ localnet --v 4/);
+  assert.ok(setup.stdout.includes(`# node0\n${bin}/neard \\\n    --home ${otherData}/near/localnet/node0 run\n`), 'node0 runs the PATH neard');
+
+  // Homes made by one kind of neard are not silently reused by the other.
+  const standin = spawnSync(process.execPath, [CLI, '--data-dir', otherData, 'setup'], { env: { ...env, LOCALNET_NEARD: 'standin' }, encoding: 'utf8' });
+  assert.equal(standin.status, 1);
+  assert.match(standin.stderr, /was created for the real neard .* but this run uses the standin one/);
 });
