@@ -101,7 +101,9 @@ export async function startWorld({ daemons, timings, log }: WorldOptions): Promi
         await node.agent.stop();
       }
       await consul.stop();
-      rmSync(dir, { recursive: true, force: true });
+      // CHAOS_KEEP=1 keeps the daemons' logs and the validator log for a post-mortem.
+      if (process.env['CHAOS_KEEP'] === '1') log(`kept ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
     },
   };
   const join_ = consul.servers.map((s) => s.serfLanAddr);

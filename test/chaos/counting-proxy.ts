@@ -13,6 +13,8 @@ export interface CountedRequest {
 export interface CountingProxy {
   url: string;
   requests: CountedRequest[];
+  /** Answer matching requests with this HTTP status instead of forwarding them (fault 8); null = forward all. */
+  inject: { match: (kind: string) => boolean; status: number } | null;
   /** Requests that started in [from, to), grouped by kind. */
   count(from: number, to: number): { total: number; byKind: Record<string, number> };
   close(): Promise<void>;
@@ -27,8 +29,17 @@ function kindOf(method: string, rawUrl: string): string {
 
 export function startCountingProxy(target: { host: string; port: number }): Promise<CountingProxy> {
   const requests: CountedRequest[] = [];
+  let proxy: CountingProxy | null = null;
   const server: Server = createServer((req, res) => {
-    requests.push({ t: Date.now(), method: req.method ?? '?', kind: kindOf(req.method ?? '?', req.url ?? '/') });
+    const kind = kindOf(req.method ?? '?', req.url ?? '/');
+    requests.push({ t: Date.now(), method: req.method ?? '?', kind });
+    const inject = proxy?.inject;
+    if (inject?.match(kind)) {
+      req.resume();
+      res.writeHead(inject.status, { 'content-type': 'text/plain' });
+      res.end('chaos proxy: injected failure');
+      return;
+    }
     const upstream = request(
       { host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
@@ -48,9 +59,10 @@ export function startCountingProxy(target: { host: string; port: number }): Prom
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
-      resolve({
+      proxy = {
         url: `http://127.0.0.1:${port}`,
         requests,
+        inject: null,
         count(from, to) {
           const byKind: Record<string, number> = {};
           let total = 0;
@@ -66,7 +78,8 @@ export function startCountingProxy(target: { host: string; port: number }): Prom
             server.closeAllConnections();
             server.close(() => done());
           }),
-      });
+      };
+      resolve(proxy);
     });
   });
 }

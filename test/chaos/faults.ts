@@ -5,7 +5,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterServer } from '../support/consul.js';
 import type { ChaosNode, ChaosWorld } from './cluster.js';
 
-export type FaultId = 'neard-kill' | 'daemon-kill' | 'daemon-term' | 'daemon-stop' | 'consul-leader-kill' | 'agent-partition' | 'slow-stop-partition';
+export type FaultId =
+  | 'neard-kill'
+  | 'daemon-kill'
+  | 'daemon-term'
+  | 'daemon-stop'
+  | 'consul-leader-kill'
+  | 'agent-partition'
+  | 'slow-stop-partition'
+  | 'renew-fail';
 
 export interface FaultContext {
   world: ChaosWorld;
@@ -124,5 +132,17 @@ export const FAULTS: Fault[] = [
     setup: (world) => world.setValidatorStopDelay(world.timings.ttlMs + 5_000),
     teardown: (world) => world.setValidatorStopDelay(0),
     inject: async (ctx) => partition(ctx, false),
+  },
+  {
+    // Not in the issue's list: what fault 5 does to a leader by chance (renewals fail, KV answers), made deterministic.
+    id: 'renew-fail',
+    title: "8. leader's session renewals answer HTTP 500, KV still works",
+    fenced: true,
+    async inject(ctx) {
+      const hold = 2 * ctx.world.timings.ttlMs + 2_000;
+      const proxy = ctx.leader.proxy;
+      proxy.inject = { match: (kind) => kind === 'PUT /v1/session/renew', status: 500 };
+      return { heal: async () => void (proxy.inject = null), healAt: hold, detail: `renewals of ${ctx.leader.name} fail for ${hold} ms` };
+    },
   },
 ];

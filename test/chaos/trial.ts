@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosWorld } from './cluster.js';
 import type { Fault } from './faults.js';
+import { FLAP_LIMIT, validatingEntries } from './flaps.js';
 import { waitHealthy } from './health.js';
 import { nowMs } from './proc.js';
 import { recoveryBoundMs } from './timings.js';
@@ -27,6 +28,8 @@ export interface TrialResult {
   pollGapMs: number;
   /** How late the old neard's death time may be (the poll gap around it); null if it wrote a stop record. */
   deathUncertaintyMs: number | null;
+  /** Most entries into Validating by one daemon during the trial (> FLAP_LIMIT: flapping, a warning). */
+  maxValidatingEntries: number;
   /** Why the trial failed, if it did (overlaps are added by the checker). */
   problems: string[];
 }
@@ -88,12 +91,15 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
     problems.push(`old neard ended by ${oldInterval.endKind}, not by the guard's SIGKILL`);
   }
   const handover = world.lock.handoverAfter(t0, oldSession);
+  const tEnd = nowMs();
+  const entries = world.nodes.map((node) => validatingEntries(node, t0, tEnd));
+  const maxValidatingEntries = Math.max(0, ...entries);
   const result: TrialResult = {
     fault: fault.id,
     trial,
     detail: injected.detail,
     t0,
-    tEnd: nowMs(),
+    tEnd,
     oldNode: leader.name,
     oldNeardPid: oldPid,
     handoverMs: handover ? handover.t - t0 : null,
@@ -102,12 +108,14 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
     recovered: newValidatorMs !== null && newValidatorMs <= bound,
     pollGapMs: world.recorder.maxPollGapMs,
     deathUncertaintyMs: oldInterval?.endUncertaintyMs ?? null,
+    maxValidatingEntries,
     problems,
   };
   const f = (ms: number | null) => (ms === null ? '-' : `${Math.round(ms)}ms`);
   log(
     `${fault.id} #${trial + 1} (${injected.detail}, leader ${leader.name}): lock handover ${f(result.handoverMs)}, ` +
-      `new validator ${f(newValidatorMs)}, old neard dead ${f(oldDeathMs)}${problems.length ? ` PROBLEMS: ${problems.join('; ')}` : ''}`,
+      `new validator ${f(newValidatorMs)}, old neard dead ${f(oldDeathMs)}` +
+      `${maxValidatingEntries > FLAP_LIMIT ? `, FLAPPING: ${entries.map((n, i) => `${world.nodes[i]?.name} entered Validating ${n}x`).join(', ')}` : ''}${problems.length ? ` PROBLEMS: ${problems.join('; ')}` : ''}`,
   );
   return result;
 }
