@@ -1,0 +1,168 @@
+/**
+ * Paths through the failover chart, generated with xstate/graph from the machine itself.
+ *
+ * The model is the chart plus the contracts of its actors: which facts each actor can report in which
+ * situation (a finite set of concrete events, filtered by `canHappen`). createTestModel refuses machines
+ * with `invoke` and `after` (both are the point of this chart), so the traversal uses getShortestPaths /
+ * getSimplePaths / getAdjacencyMap on the machine directly; delayed transitions appear there as events
+ * named `xstate.after.<delay>.<state id>`, which the harness turns into clock advances.
+ */
+import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type StatePath } from 'xstate/graph';
+import { failoverMachine, type FailoverInput } from '../../machines/failover.js';
+import { chartGraph, type ChartGraph } from '../../src/chart/chart-graph.js';
+import { activeIds, type ModelEvent } from './model-harness.js';
+
+type Snapshot = ReturnType<typeof failoverMachine.getInitialSnapshot>;
+/** One step of a path: the event, and the model's abstract state after it (see `serialize`). */
+export type ModelStep = { event: ModelEvent; expect: string };
+export type ModelPath = { steps: ModelStep[]; description: string };
+
+/** Small limits keep the counters' state space small; the structure of the chart is unchanged. */
+export const MODEL_INPUT: FailoverInput = { timings: { startupTries: 3, statusFailureLimit: 2, statusFailureLimitAfterRestart: 3 } };
+
+/** One concrete instance of every fact the actors can report (both kinds of STATUS_OK). */
+const FACTS: ModelEvent[] = [
+  { type: 'NEARD_STARTED', pid: 4242, mode: 'voter', restart: true },
+  { type: 'NEARD_EXITED', pid: 4242, mode: 'voter', code: 1, signal: null },
+  { type: 'NEARD_STOPPED' },
+  { type: 'NEARD_KEY_RELEASED' },
+  { type: 'NEARD_SPAWN_FAILED', error: "cannot start neard 'neard'" },
+  { type: 'STATUS_OK', syncing: true, height: 10, validatorAccountId: null },
+  { type: 'STATUS_OK', syncing: false, height: 11, validatorAccountId: null },
+  { type: 'STATUS_FAILED', error: 'ECONNREFUSED' },
+  { type: 'SESSION_CREATED', sessionId: 'session-1', sentAt: 0 },
+  { type: 'SESSION_RENEWED', sentAt: 0 },
+  { type: 'SESSION_LOST' },
+  { type: 'SESSION_CLOSED' },
+  { type: 'LOCK_ACQUIRED' },
+  { type: 'CONSUL_ERROR', operation: 'renew', error: 'timeout' },
+  { type: 'SHUTDOWN', reason: 'SIGTERM' },
+];
+
+/**
+ * Facts the actors can never report in some states, by their contracts (services/neard-process.ts):
+ * in Validating the chart wants neard as validator, and the neard actor reports the key released, or
+ * neard stopped, only when the validator mode is not wanted.
+ */
+export const IMPOSSIBLE_BY_CONTRACT: ReadonlyArray<{ state: string; event: string; why: string }> = [
+  { state: 'failover.Validating', event: 'NEARD_KEY_RELEASED', why: 'neard actor releases the key only when validator mode is not wanted' },
+  { state: 'failover.Validating', event: 'NEARD_STOPPED', why: 'neard actor reports stopped only when validator mode is not wanted' },
+];
+
+function canHappen(snapshot: Snapshot, event: ModelEvent): boolean {
+  const active = activeIds(snapshot.value);
+  if (IMPOSSIBLE_BY_CONTRACT.some((rule) => rule.event === event.type && active.includes(rule.state))) return false;
+  // NEARD_STOPPED follows NEARD_KEY_RELEASED: the neard actor reports the release first.
+  if (event.type === 'NEARD_STOPPED' && snapshot.context.keyInUse) return false;
+  return true;
+}
+
+/** The facts the active states handle, plus their delayed transitions. */
+function eventsFor(snapshot: Snapshot): ModelEvent[] {
+  const types = new Set(snapshot._nodes.flatMap((node) => [...node.transitions.keys()]));
+  return [...types].flatMap((type): ModelEvent[] =>
+    type.startsWith('xstate.after.') ? [{ type: type as `xstate.after.${string}` }] : FACTS.filter((fact) => fact.type === type),
+  );
+}
+
+/** What can change the chart's future: the state and its counters and flags (not pids, heights, times). */
+export function serialize(snapshot: Snapshot): string {
+  const c = snapshot.context;
+  return JSON.stringify([snapshot.value, c.startupAttempt, c.statusFailures, c.statusFailureLimit, c.keyInUse, c.resignPending, c.sessionOpen, c.holdsLock]);
+}
+
+// xstate/graph types events as the machine's own; the model's delayed-transition events are a superset.
+const traversal = { input: MODEL_INPUT, events: eventsFor as never, filterEvents: canHappen as never, serializeState: serialize };
+
+/** "<leaf> :: <transition id>" for each transition XState would take for `event` in `snapshot`. */
+function edgesTaken(snapshot: Snapshot, event: ModelEvent): string[] {
+  const leaf = activeIds(snapshot.value).at(-1)!;
+  return failoverMachine.getTransitionData(snapshot, event as never).map((t) => {
+    const candidates = t.source.transitions.get(t.eventType) ?? [];
+    return `${leaf} :: ${t.source.id}|${t.eventType}|${candidates.indexOf(t)}`;
+  });
+}
+
+// A generated path's first step is XState's own start event: the harness starts the actor instead.
+const stepsOf = (path: StatePath<Snapshot, ModelEvent>): ModelStep[] =>
+  path.steps
+    .filter((step) => (step.event.type as string) !== 'xstate.init')
+    .map((step) => ({ event: step.event, expect: serialize(step.state) }));
+const describe = (steps: ModelStep[]) => steps.map((s) => s.event.type.replace(/^xstate\.after\.([^.]+)\..*/, 'after $1')).join(' > ') || '(start)';
+
+/**
+ * Paths covering every reachable abstract state (shortest path to each) and every transition the actors
+ * can trigger (the shortest path to a state where it is enabled, plus that event).
+ */
+export function coveringPaths(): ModelPath[] {
+  const shortest = getShortestPaths(failoverMachine, traversal) as StatePath<Snapshot, ModelEvent>[];
+  const toState = new Map(shortest.map((path) => [serialize(path.state), stepsOf(path)]));
+  const adjacency = getAdjacencyMap(failoverMachine, traversal) as AdjacencyMap<Snapshot, ModelEvent>;
+  const byEdge = new Map<string, ModelStep[]>();
+  for (const { state, transitions } of Object.values(adjacency)) {
+    const prefix = toState.get(serialize(state));
+    if (!prefix) continue;
+    for (const { event, state: next } of Object.values(transitions) as Array<{ event: ModelEvent; state: Snapshot }>) {
+      for (const edge of edgesTaken(state, event)) {
+        const known = byEdge.get(edge);
+        if (!known || known.length > prefix.length + 1) byEdge.set(edge, [...prefix, { event, expect: serialize(next) }]);
+      }
+    }
+  }
+  return dedupe([...toState.values(), ...byEdge.values()]);
+}
+
+/**
+ * Failover scenarios: simple paths (no abstract state twice) made only of transitions between top-level
+ * states, one per distinct sequence of top-level states an operator would see, e.g.
+ * Startup > Syncing > Registering > Voting > Validating > Voting > Syncing > Startup > Shutdown.
+ */
+export function failoverRoutes(): ModelPath[] {
+  const top = (s: Snapshot) => activeIds(s.value)[0]!;
+  const moves = (s: Snapshot, e: ModelEvent) =>
+    canHappen(s, e) && failoverMachine.getTransitionData(s, e as never).some((t) => t.target?.some((n) => `${failoverMachine.id}.${n.path[0]}` !== top(s)));
+  const paths = getSimplePaths(failoverMachine, { ...traversal, filterEvents: moves as never }) as StatePath<Snapshot, ModelEvent>[];
+  const bySequence = new Map<string, ModelStep[]>();
+  for (const path of paths) {
+    const sequence = [...path.steps.map((step) => top(step.state)), top(path.state)].join('>');
+    const known = bySequence.get(sequence);
+    if (!known || known.length > path.steps.length) bySequence.set(sequence, stepsOf(path));
+  }
+  return dedupe([...bySequence.values()]);
+}
+
+/** Drop paths that are a prefix of another path (running the longer one checks the same steps). */
+function dedupe(all: ModelStep[][]): ModelPath[] {
+  const keyed = all.map((steps) => ({ steps, key: steps.map((s) => JSON.stringify(s.event)) }));
+  keyed.sort((a, b) => b.key.length - a.key.length);
+  const kept: typeof keyed = [];
+  for (const candidate of keyed) {
+    const isPrefix = kept.some((longer) => candidate.key.every((k, i) => longer.key[i] === k));
+    if (!isPrefix) kept.push(candidate);
+  }
+  return kept.map(({ steps }) => ({ steps, description: describe(steps) }));
+}
+
+/**
+ * The transitions to cover, from the chart definition: for every leaf state, every candidate XState can
+ * select there (own candidates first, then its ancestors', up to the first one without a guard), minus
+ * the facts the actors cannot report in that state.
+ */
+export function transitionsToCover(graph: ChartGraph = chartGraph(failoverMachine)): { edges: string[]; excluded: string[] } {
+  const edges: string[] = [];
+  const excluded: string[] = [];
+  const leaves = graph.nodes.filter((n) => !graph.nodes.some((m) => m.parent === n.id));
+  for (const leaf of leaves) {
+    const chain: string[] = [];
+    for (let id: string | null = leaf.id; id !== null; id = graph.nodes.find((n) => n.id === id)?.parent ?? null) chain.push(id);
+    chain.push(graph.machineId);
+    const events = new Set(graph.edges.filter((e) => chain.includes(e.source)).map((e) => e.event));
+    for (const event of events) {
+      const candidates = chain.flatMap((id) => graph.edges.filter((e) => e.source === id && e.event === event));
+      const reachable = candidates.slice(0, candidates.findIndex((e) => e.guard === null) + 1 || candidates.length);
+      const impossible = IMPOSSIBLE_BY_CONTRACT.some((rule) => rule.event === event && chain.includes(rule.state));
+      for (const edge of reachable) (impossible ? excluded : edges).push(`${leaf.id} :: ${edge.id}`);
+    }
+  }
+  return { edges, excluded };
+}
