@@ -6,8 +6,8 @@
  * listening ports are re-checked on every setup and moved if something else took them.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { generateNearKey, writeKeyFile } from '../src/cli/generate-key.js';
 import type { PortPicker } from './free-ports.js';
 import type { NeardChoice, NeardKind } from './neard-choice.js';
@@ -82,7 +82,12 @@ export function ensureHomes(l: Layout, neard: NeardChoice): boolean {
   if (existsSync(l.localnetDir)) {
     throw new Error(`${l.localnetDir} exists but was not made by this setup (no localnet-meta.json); remove it and run again.`);
   }
-  mkdirSync(join(l.localnetDir, '..'), { recursive: true });
+  const parent = dirname(l.localnetDir);
+  mkdirSync(parent, { recursive: true });
+  // A setup interrupted by Ctrl-C leaves its half-made temp dir behind.
+  for (const entry of readdirSync(parent)) {
+    if (entry.startsWith(`${basename(l.localnetDir)}.tmp-`)) rmSync(join(parent, entry), { recursive: true, force: true });
+  }
   createHomes(l, neard);
   return true;
 }

@@ -58,7 +58,8 @@ export async function startLocalnet(l: Layout, preferWellKnownPorts = true): Pro
       void watchStates(plan.kuutamods, (line) => runner.say('watch', line), stopRequested.signal);
     }
   } catch (error) {
-    runner.say('localnet', `startup failed: ${(error as Error).message}`);
+    // After Ctrl-C during startup the waits end early; that is not a failure worth reporting.
+    if (!stopRequested.signal.aborted) runner.say('localnet', `startup failed: ${(error as Error).message}`);
     stopRequested.abort();
   }
   await new Promise<void>((resolve) => {
