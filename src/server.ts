@@ -1,11 +1,13 @@
 /**
  * The HTTP server on the exporter address. Same endpoints as Rust kuutamod (/metrics, /health,
- * /neard-pid; anything else 404) plus /state, the node's state as JSON.
+ * /neard-pid; anything else 404) plus /state, the node's state as JSON, and /ui, the live state page.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DaemonMetrics } from './metrics.js';
 import type { FailoverObserver } from './failover-observer.js';
+import { failoverMachine } from '../machines/failover.js';
 import { buildStateView } from './state-view.js';
+import { uiPlugin } from './ui/ui-plugin.js';
 
 export interface ServerDependencies {
   metrics: DaemonMetrics;
@@ -25,5 +27,6 @@ export function buildServer({ metrics, observer, identity }: ServerDependencies)
     return reply.type('text/plain').send(pid ? String(pid) : '');
   });
   app.get('/state', async () => buildStateView(observer, identity));
+  void app.register(uiPlugin, { observer, identity, machine: failoverMachine });
   return app;
 }
