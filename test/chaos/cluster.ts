@@ -8,6 +8,7 @@ import { startConsulClientAgent, startConsulCluster, type ConsulClientAgent, typ
 import { ACCOUNT_ID, createNodeHome, createPoolKeys, startKuutamod, type Kuutamod, type NodeHome, type PoolKeys } from '../support/kuutamod.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
+import { CORE_ADDR, planFromEnv, setLink } from './netns.js';
 import { LockWatcher } from './lock-watch.js';
 import { ValidatorRecorder } from './recorder.js';
 import { timingFlags, type ChaosTimings } from './timings.js';
@@ -21,6 +22,8 @@ export interface ChaosNode {
   proxy: CountingProxy;
   home: NodeHome;
   daemon: Kuutamod;
+  /** Cut this machine's Consul agent off from the servers (true) or reconnect it (false). */
+  partition(cut: boolean): void;
 }
 
 export interface ChaosWorld {
@@ -30,6 +33,8 @@ export interface ChaosWorld {
   recorder: ValidatorRecorder;
   lock: LockWatcher;
   timings: ChaosTimings;
+  /** How partition() cuts an agent off: its netns link goes down, or the agent is frozen. */
+  partitionMode: 'netns' | 'sigstop';
   /** Fresh daemon process for this node (same home, same agent), e.g. after a kill. */
   restartDaemon(node: ChaosNode): Promise<void>;
   /** Restart every daemon with other timings (idle measurement at the defaults). */
@@ -53,7 +58,9 @@ export async function startWorld({ daemons, timings, log }: WorldOptions): Promi
   const recorder = new ValidatorRecorder(join(dir, 'validators.jsonl'));
   recorder.start();
   log(`chaos dir ${dir}`);
-  const consul = await startConsulCluster(3);
+  // Inside the core namespace (run.ts --partition netns), servers listen where machine namespaces reach them.
+  const plan = planFromEnv();
+  const consul = await startConsulCluster(3, plan ? { bind: CORE_ADDR } : {});
   log(`consul servers up: ${consul.servers.map((s) => `${s.name} ${s.url}`).join(', ')}`);
   const lock = new LockWatcher(() => consul.servers.filter((s) => s.alive()).map((s) => s.url), LEADER_KEY);
   lock.start();
@@ -76,6 +83,7 @@ export async function startWorld({ daemons, timings, log }: WorldOptions): Promi
     nodes,
     recorder,
     lock,
+    partitionMode: plan ? 'netns' : 'sigstop',
     get timings() {
       return current;
     },
@@ -97,6 +105,7 @@ export async function startWorld({ daemons, timings, log }: WorldOptions): Promi
       await lock.stop();
       recorder.stop();
       for (const node of nodes) {
+        node.partition(false);
         await node.proxy.close();
         await node.agent.stop();
       }
@@ -109,12 +118,20 @@ export async function startWorld({ daemons, timings, log }: WorldOptions): Promi
   const join_ = consul.servers.map((s) => s.serfLanAddr);
   for (let i = 0; i < daemons; i++) {
     const name = `node-${String.fromCharCode(97 + i)}`;
-    const agent = await startConsulClientAgent({ join: join_, name: `machine-${name}` });
+    const machine = plan?.machines[i];
+    const agent = await startConsulClientAgent({
+      join: join_,
+      name: `machine-${name}`,
+      ...(machine ? { net: { bind: machine.machineAddr, wrap: ['ip', 'netns', 'exec', machine.ns], httpSocket: join(dir, `${name}-agent.sock`) } } : {}),
+    });
     const target = new URL(agent.url);
-    const proxy = await startCountingProxy({ host: target.hostname, port: Number(target.port) });
+    const proxy = await startCountingProxy(agent.socketPath ? { socketPath: agent.socketPath } : { host: target.hostname, port: Number(target.port) });
     const home = await createNodeHome(dir, name, pool);
-    nodes.push({ name, agent, proxy, home, daemon: await startDaemon(name, proxy, home) });
-    log(`${name}: agent ${agent.url} (pid ${agent.pid}), proxy ${proxy.url}`);
+    const partition = machine
+      ? (cut: boolean) => setLink(machine.coreDev, !cut)
+      : (cut: boolean) => void agent.kill(cut ? 'SIGSTOP' : 'SIGCONT');
+    nodes.push({ name, agent, proxy, home, daemon: await startDaemon(name, proxy, home), partition });
+    log(`${name}: agent ${agent.url} (pid ${agent.pid}${machine ? `, netns ${machine.ns}` : ''}), proxy ${proxy.url}`);
   }
   return world;
 }

@@ -27,7 +27,10 @@ function kindOf(method: string, rawUrl: string): string {
   return `${method} ${path}${detail}`;
 }
 
-export function startCountingProxy(target: { host: string; port: number }): Promise<CountingProxy> {
+/** Where the agent listens: a TCP port, or a unix socket (an agent inside a network namespace). */
+export type ProxyTarget = { host: string; port: number } | { socketPath: string };
+
+export function startCountingProxy(target: ProxyTarget): Promise<CountingProxy> {
   const requests: CountedRequest[] = [];
   let proxy: CountingProxy | null = null;
   const server: Server = createServer((req, res) => {
@@ -41,7 +44,7 @@ export function startCountingProxy(target: { host: string; port: number }): Prom
       return;
     }
     const upstream = request(
-      { host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      { ...target, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -59,8 +59,9 @@ const restart = (ctx: FaultContext) => () => ctx.world.restartDaemon(ctx.leader)
 
 const partition = (ctx: FaultContext, alternate: boolean): InjectedFault => {
   const hold = holdMs(ctx.world, ctx.trial, alternate);
-  ctx.leader.agent.kill('SIGSTOP');
-  return { heal: async () => void ctx.leader.agent.kill('SIGCONT'), healAt: hold, detail: `agent ${ctx.leader.agent.name} frozen ${hold} ms` };
+  ctx.leader.partition(true);
+  const how = ctx.world.partitionMode === 'netns' ? 'netns link down' : 'frozen';
+  return { heal: async () => ctx.leader.partition(false), healAt: hold, detail: `agent ${ctx.leader.agent.name} ${how} ${hold} ms` };
 };
 
 export const FAULTS: Fault[] = [
@@ -121,7 +122,7 @@ export const FAULTS: Fault[] = [
   },
   {
     id: 'agent-partition',
-    title: "6. leader's Consul agent cut off (SIGSTOP > TTL)",
+    title: "6. leader's Consul agent cut off from the servers > TTL",
     fenced: true,
     inject: async (ctx) => partition(ctx, true),
   },

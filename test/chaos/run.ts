@@ -1,4 +1,5 @@
 // CLI of the fault-injection harness: `npm run chaos -- --trials 20` (see docs/chaos.md).
+import { spawn } from 'node:child_process';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { REPO_ROOT } from '../support/paths.js';
 import { failures, renderReport } from './report.js';
 import { ALL_FAULTS, runChaos } from './runner.js';
 import type { FaultId } from './faults.js';
+import { createNetns, deleteNetns, deleteStaleNetns, NETNS_ENV, planFromEnv, planNetns } from './netns.js';
 
 const int = (min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -21,6 +23,7 @@ const program = new Command('chaos')
   .option('--faults <ids>', `comma-separated subset of ${ALL_FAULTS.join(',')}`, ALL_FAULTS.join(','))
   .addOption(new Option('--idle-seconds <s>', 'idle window at the chaos timings (0: skip)').argParser(int(0, 3600)).default(60))
   .addOption(new Option('--idle-default-seconds <s>', "idle window at the daemon's default timings (0: skip)").argParser(int(0, 3600)).default(60))
+  .addOption(new Option('--partition <how>', 'how fault 6/7 cut an agent off: sigstop, or netns (root, iproute2)').choices(['sigstop', 'netns']).default('sigstop'))
   .option('--report <file>', 'markdown report to write', join(REPO_ROOT, 'docs', 'chaos-report.md'))
   .option('--no-report', 'do not write the report file');
 
@@ -33,10 +36,34 @@ const opts = program.opts<{
   idleSeconds: number;
   idleDefaultSeconds: number;
   report: string | false;
+  partition: 'sigstop' | 'netns';
 }>();
 const faults = opts.faults.split(',').map((f) => f.trim()) as FaultId[];
 const unknown = faults.filter((f) => !ALL_FAULTS.includes(f));
 if (unknown.length > 0) program.error(`--faults: unknown ${unknown.join(', ')}; known: ${ALL_FAULTS.join(', ')}`);
+
+if (opts.partition === 'netns' && planFromEnv() === null) await runInsideNetns(opts.daemons);
+
+/** Create the namespaces, run this same command inside the core one, delete them whatever happens. */
+async function runInsideNetns(daemons: number): Promise<never> {
+  deleteStaleNetns();
+  const plan = planNetns(process.pid, daemons);
+  process.on('exit', () => deleteNetns(plan));
+  try {
+    createNetns(plan);
+  } catch (error) {
+    process.stderr.write(`--partition netns: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const child = spawn('ip', ['netns', 'exec', plan.core, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, [NETNS_ENV]: JSON.stringify(plan) },
+  });
+  // A terminal's Ctrl-C reaches the child too; a signal sent to this pid alone is passed on.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+  const code = await new Promise<number>((resolve) => child.once('exit', (c, s) => resolve(c ?? (s ? 130 : 2))));
+  process.exit(code);
+}
 
 const log = (line: string) => process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
 const command = `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim();

@@ -1,5 +1,6 @@
 // A whole chaos run: start the world, measure idle request rates, run every fault N times, check the
 // validator record for overlaps, tear everything down. Shared by the CLI (run.ts) and the CI test.
+import { rmSync } from 'node:fs';
 import { startWorld } from './cluster.js';
 import { FAULTS, type FaultId } from './faults.js';
 import { waitHealthy } from './health.js';
@@ -26,6 +27,8 @@ export interface ChaosOptions {
 const QUICK: FaultId[] = ['neard-kill', 'daemon-kill', 'daemon-term', 'consul-leader-kill'];
 
 let hooked = false;
+/** The running world's temp dir, removed on Ctrl-C too (logs are kept only with CHAOS_KEEP=1). */
+let activeDir: string | null = null;
 
 /** Ctrl-C or a kill of the harness: SIGKILL every process we started, synchronously, then die. */
 function hookSignals(): void {
@@ -34,6 +37,7 @@ function hookSignals(): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.prependListener(signal, () => {
       killAllDescendants();
+      if (activeDir && process.env['CHAOS_KEEP'] !== '1') rmSync(activeDir, { recursive: true, force: true });
       process.exit(130);
     });
   }
@@ -45,6 +49,7 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
   const trials: TrialResult[] = [];
   const idle: IdleRate[] = [];
   const world = await startWorld({ daemons: options.daemons, timings: CHAOS_TIMINGS, log });
+  activeDir = world.dir;
   try {
     await waitHealthy(world, 120_000);
     if (options.idleDefaultSeconds > 0) {
@@ -76,6 +81,7 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
   } finally {
     // Stopping the world ends every validator: the recorder sees those ends before it stops.
     await world.stop().catch((error) => log(`teardown: ${(error as Error).message}`));
+    activeDir = null;
   }
   const overlaps = allOverlaps(world.recorder.intervals, nowMs());
   return {
@@ -84,6 +90,7 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
     timings: describeTimings(CHAOS_TIMINGS),
     boundMs: recoveryBoundMs(CHAOS_TIMINGS),
     daemons: options.daemons,
+    partition: world.partitionMode,
     trials,
     overlaps,
     idle,

@@ -2,6 +2,7 @@
 // Every agent gets kernel-picked ports, its own temp dir and a log file there; every process
 // started here is killed when the test process exits.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,6 +43,8 @@ export interface ClusterServer extends ConsulServer {
 /** A Consul client agent (no -server) joined to servers, as on a validator machine. */
 export interface ConsulClientAgent extends ConsulServer {
   name: string;
+  /** Set when the HTTP API is a unix socket (AgentNet.httpSocket); `url` is then only a label. */
+  socketPath?: string;
   kill(signal?: NodeJS.Signals): void;
   alive(): boolean;
 }
@@ -51,6 +54,18 @@ export interface ClientAgentOptions {
   join: string[];
   name?: string;
   logLevel?: string;
+  /** Where the agent runs and listens; default: loopback of this process, HTTP on a free port. */
+  net?: AgentNet;
+}
+
+/** Placement of an agent: e.g. inside a network namespace, its HTTP API on a unix socket that any namespace reaches. */
+export interface AgentNet {
+  /** -bind address (serf, RPC); default 127.0.0.1. */
+  bind?: string;
+  /** Command prefix, e.g. ['ip', 'netns', 'exec', 'ns1'] (it execs consul, so the pid stays consul's). */
+  wrap?: string[];
+  /** Serve the HTTP API on this unix socket instead of a TCP port. */
+  httpSocket?: string;
 }
 
 export interface ConsulCluster {
@@ -178,20 +193,23 @@ interface Agent {
   child: ChildProcess;
   ports: Ports;
   logFile: string;
+  net?: AgentNet;
 }
 
-function spawnAgent(args: string[], ports: Ports, logFile: string): Agent {
+function spawnAgent(args: string[], ports: Ports, logFile: string, net?: AgentNet): Agent {
   const fd = openSync(logFile, 'a');
+  const socketArgs = net?.httpSocket ? ['-hcl', `addresses { http = "unix://${net.httpSocket}" }`] : [];
   const portArgs = [
-    '-bind', '127.0.0.1', '-client', '127.0.0.1',
+    '-bind', net?.bind ?? '127.0.0.1', '-client', '127.0.0.1', ...socketArgs,
     '-http-port', String(ports.http), '-server-port', String(ports.server),
     '-serf-lan-port', String(ports.serfLan), '-serf-wan-port', String(ports.serfWan),
     '-dns-port', '-1', '-grpc-port', '-1',
   ];
-  const child = spawn(consulBinary(), ['agent', ...args, ...portArgs], { stdio: ['ignore', fd, fd] });
+  const [file, ...prefix] = [...(net?.wrap ?? []), consulBinary()];
+  const child = spawn(file!, [...prefix, 'agent', ...args, ...portArgs], { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   track(child);
-  return { child, ports, logFile };
+  return { child, ports, logFile, ...(net ? { net } : {}) };
 }
 
 // Ports for n agents from one freePorts() call, so no port repeats across agents.
@@ -208,23 +226,41 @@ async function allocPorts(n: number): Promise<Ports[]> {
   return out;
 }
 
-async function getText(url: string, init?: RequestInit): Promise<{ status: number; body: string }> {
+async function getText(url: string, init?: RequestInit, socketPath?: string): Promise<{ status: number; body: string }> {
+  if (socketPath) return getTextUnix(socketPath, url, init);
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(2_000) });
   return { status: res.status, body: await res.text() };
+}
+
+// fetch cannot use a unix socket; node:http can.
+function getTextUnix(socketPath: string, url: string, init?: RequestInit): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const { pathname, search } = new URL(url);
+    const req = request({ socketPath, path: pathname + search, method: init?.method ?? 'GET', timeout: 2_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(typeof init?.body === 'string' ? init.body : undefined);
+  });
 }
 
 /**
  * Ready = a leader is known AND a session with default checks can be created (Consul answers
  * 500 "No cluster leader" / missing serfHealth for a while after the leader appears).
  */
-async function probeReady(url: string): Promise<boolean> {
+async function probeReady(url: string, socketPath?: string): Promise<boolean> {
   try {
-    const leader = await getText(`${url}/v1/status/leader`);
+    const leader = await getText(`${url}/v1/status/leader`, undefined, socketPath);
     if (leader.status !== 200 || leader.body.trim() === '""' || leader.body.trim() === '') return false;
-    const created = await getText(`${url}/v1/session/create`, { method: 'PUT', body: '{"TTL":"10s"}' });
+    const created = await getText(`${url}/v1/session/create`, { method: 'PUT', body: '{"TTL":"10s"}' }, socketPath);
     if (created.status !== 200) return false;
     const { ID } = JSON.parse(created.body) as { ID: string };
-    await getText(`${url}/v1/session/destroy/${ID}`, { method: 'PUT' });
+    await getText(`${url}/v1/session/destroy/${ID}`, { method: 'PUT' }, socketPath);
     return true;
   } catch {
     return false;
@@ -238,7 +274,7 @@ async function waitReady(agent: Agent, what: string): Promise<void> {
     if (exited(agent.child)) {
       throw new Error(`${what} exited during startup (code ${agent.child.exitCode}, signal ${agent.child.signalCode})\n${logTail(agent.logFile)}`);
     }
-    if (await probeReady(url)) return;
+    if (await probeReady(url, agent.net?.httpSocket)) return;
     await sleep(50);
   }
   throw new Error(`${what} not ready after ${STARTUP_TIMEOUT_MS} ms\n${logTail(agent.logFile)}`);
@@ -294,24 +330,29 @@ async function startOnce(opts: StartOptions): Promise<ConsulServer> {
   return { url: `http://127.0.0.1:${agent.ports.http}`, httpPort: agent.ports.http, pid, logFile, stop };
 }
 
-/** n Consul servers on loopback that -retry-join each other and elect one raft leader. */
-export function startConsulCluster(n = 3): Promise<ConsulCluster> {
-  return retryOnBindError(() => startClusterOnce(n));
+/**
+ * n Consul servers on loopback that -retry-join each other and elect one raft leader.
+ * `bind` moves serf and raft to another local address (e.g. one that client agents in network
+ * namespaces can reach); the HTTP APIs stay on 127.0.0.1.
+ */
+export function startConsulCluster(n = 3, opts: { bind?: string } = {}): Promise<ConsulCluster> {
+  return retryOnBindError(() => startClusterOnce(n, opts.bind ?? '127.0.0.1'));
 }
 
-async function startClusterOnce(n: number): Promise<ConsulCluster> {
+async function startClusterOnce(n: number, bind: string): Promise<ConsulCluster> {
   const { dir: base, remove } = makeTempDir('consul-cluster-');
   const ports = await allocPorts(n);
   const agents = ports.map((p, i) => {
     const name = `consul-${i}`;
     const dir = join(base, name);
     mkdirSync(join(dir, 'data'), { recursive: true });
-    const joins = ports.filter((_, j) => j !== i).flatMap((q) => ['-retry-join', `127.0.0.1:${q.serfLan}`]);
+    const joins = ports.filter((_, j) => j !== i).flatMap((q) => ['-retry-join', `${bind}:${q.serfLan}`]);
     const args = [
       '-server', '-bootstrap-expect', String(n), '-hcl', FAST_RAFT_HCL, '-retry-interval', '1s',
       '-node', name, '-data-dir', join(dir, 'data'), '-log-level', 'info', ...joins,
     ];
-    return { name, args, agent: spawnAgent(args, p, join(dir, 'consul.log')) };
+    const net = { bind };
+    return { name, args, net, agent: spawnAgent(args, p, join(dir, 'consul.log'), net) };
   });
 
   const servers: ClusterServer[] = agents.map((entry) => {
@@ -321,8 +362,8 @@ async function startClusterOnce(n: number): Promise<ConsulCluster> {
       name,
       url: `http://127.0.0.1:${entry.agent.ports.http}`,
       httpPort: entry.agent.ports.http,
-      serverAddr: `127.0.0.1:${entry.agent.ports.server}`,
-      serfLanAddr: `127.0.0.1:${entry.agent.ports.serfLan}`,
+      serverAddr: `${bind}:${entry.agent.ports.server}`,
+      serfLanAddr: `${bind}:${entry.agent.ports.serfLan}`,
       get pid() {
         return entry.agent.child.pid ?? -1;
       },
@@ -332,7 +373,7 @@ async function startClusterOnce(n: number): Promise<ConsulCluster> {
       stop: () => terminate(entry.agent.child),
       restart: async () => {
         await terminate(entry.agent.child);
-        entry.agent = spawnAgent(entry.args, entry.agent.ports, entry.agent.logFile);
+        entry.agent = spawnAgent(entry.args, entry.agent.ports, entry.agent.logFile, entry.net);
         await waitHttp(entry.agent, name);
       },
     };
@@ -404,7 +445,7 @@ async function startClientOnce(opts: ClientAgentOptions): Promise<ConsulClientAg
   mkdirSync(join(dir, 'data'), { recursive: true });
   const joins = opts.join.flatMap((addr) => ['-retry-join', addr]);
   const args = ['-node', name, '-data-dir', join(dir, 'data'), '-retry-interval', '1s', '-log-level', opts.logLevel ?? 'info', ...joins];
-  const agent = spawnAgent(args, (await allocPorts(1))[0]!, join(dir, 'consul.log'));
+  const agent = spawnAgent(args, (await allocPorts(1))[0]!, join(dir, 'consul.log'), opts.net);
   const stop = async (): Promise<void> => {
     await terminate(agent.child);
     remove();
@@ -415,10 +456,12 @@ async function startClientOnce(opts: ClientAgentOptions): Promise<ConsulClientAg
     await stop();
     throw err;
   }
+  const socketPath = opts.net?.httpSocket;
   return {
     name,
-    url: `http://127.0.0.1:${agent.ports.http}`,
+    url: socketPath ? `http://unix${socketPath}` : `http://127.0.0.1:${agent.ports.http}`,
     httpPort: agent.ports.http,
+    ...(socketPath ? { socketPath } : {}),
     pid: agent.child.pid ?? -1,
     logFile: agent.logFile,
     kill: (signal: NodeJS.Signals = 'SIGKILL') => void agent.child.kill(signal),
