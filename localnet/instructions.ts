@@ -38,7 +38,7 @@ export function lookText(plan: Plan, processes: readonly Managed[]): string {
     `neard:  ${plan.neard.reason}`,
     `data:   ${plan.dataDir}   (logs in ${fromRepo(plan.dataDir)}/logs/)`,
     `consul: ${plan.consulUrl}/ui   (pid ${pid('consul')})`,
-    ...plan.kuutamods.map((k) => `${k.name}: ${k.exporterUrl}/metrics  ${k.exporterUrl}/state   (pid ${pid(k.name)}, neard home ${k.home})`),
+    ...plan.kuutamods.map((k) => `${k.name}: ${k.exporterUrl}/ui (live state page)  /metrics  /state   (pid ${pid(k.name)}, neard home ${k.home})`),
     ...plan.processes.filter((p) => p.role === 'neard').map((p) => `${p.name}: neard pid ${pid(p.name)}`),
     '',
     'Who validates:',

@@ -111,7 +111,7 @@ test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves 
   assert.ok(plan);
   assert.match(output, /neard: the neard stand-in localnet\/bin\/neard \[neard \(release [^\]]*standin/);
   assert.match(output, new RegExp(`KUUTAMO_ACCOUNT_ID=node3 bin/kuutamoctl.js --consul-url ${plan.consulUrl} active-validator`));
-  for (const k of plan.kuutamods) assert.ok(output.includes(`${k.exporterUrl}/metrics`), `${k.name} URL printed`);
+  for (const k of plan.kuutamods) assert.ok(output.includes(`${k.name}: ${k.exporterUrl}/ui (live state page)  /metrics  /state`), `${k.name} URLs printed`);
   // The homes are laid out as in the tutorial, node3 holding the pool's keys.
   for (const home of ['node0', 'node1', 'node2', 'node3', 'kuutamod0', 'kuutamod1']) {
     assert.ok(existsSync(join(dataDir, 'near', 'localnet', home, 'genesis.json')), home);
