@@ -49,6 +49,8 @@ export interface FailoverContext {
   sessionOpen: boolean;
   /** Send time of the last successful session create or renewal (the TTL counts from later than this). */
   lastRenewalSentAt: number | null;
+  /** Validating stepped down for want of a renewal, and none succeeded since. */
+  leaseStale: boolean;
   holdsLock: boolean;
   lastError: string | null;
   /** Set when the daemon must exit with an error after Shutdown. */
@@ -77,6 +79,9 @@ export const failoverSetup = setup({
     startupTriesLeft: ({ context }) => context.startupAttempt < context.timings.startupTries,
     statusFailuresExhausted: ({ context }) => context.statusFailures + 1 >= context.statusFailureLimit,
     reportsSynced: ({ event }) => event.type === 'STATUS_OK' && !event.syncing,
+    /** Validating needs a lease that did not run into the step-down, or it would flap straight back to Voting. */
+    leaseFresh: ({ context }) => !context.leaseStale,
+    holdsLock: ({ context }) => context.holdsLock,
     reportsSyncing: ({ event }) => event.type === 'STATUS_OK' && event.syncing,
   },
   actions: {
@@ -87,13 +92,22 @@ export const failoverSetup = setup({
     startAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_START' } satisfies ElectionCommand),
     stopAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_STOP' } satisfies ElectionCommand),
     resign: sendTo('election', { type: 'ELECTION.RESIGN' } satisfies ElectionCommand),
+    /** A release still deferred from an earlier state is cancelled: the session is wanted again. */
     register: enqueueActions(({ enqueue }) => {
-      enqueue.assign({ sessionOpen: true });
+      enqueue.assign({ sessionOpen: true, resignPending: false });
       enqueue.sendTo('election', { type: 'ELECTION.REGISTER' } satisfies ElectionCommand);
     }),
-    /** Give up the session now if no neard holds the validator key, else as soon as that is confirmed. */
+    /** Give up the session (if any) now if no neard holds the validator key, else as soon as that is confirmed. */
     releaseSessionWhenSafe: enqueueActions(({ context, enqueue }) => {
       if (!context.sessionOpen) return;
+      if (context.keyInUse) {
+        enqueue.assign({ resignPending: true });
+      } else {
+        enqueue.sendTo('election', { type: 'ELECTION.RESIGN' } satisfies ElectionCommand);
+      }
+    }),
+    /** Like releaseSessionWhenSafe, but always asks, so the election actor confirms with SESSION_CLOSED. */
+    resignWhenSafe: enqueueActions(({ context, enqueue }) => {
       if (context.keyInUse) {
         enqueue.assign({ resignPending: true });
       } else {
@@ -138,7 +152,7 @@ export const failoverSetup = setup({
     }),
     recordSession: assign(({ event }) =>
       event.type === 'SESSION_CREATED'
-        ? { sessionId: event.sessionId, sessionOpen: true, lastRenewalSentAt: event.sentAt }
+        ? { sessionId: event.sessionId, sessionOpen: true, lastRenewalSentAt: event.sentAt, leaseStale: false }
         : {},
     ),
     /** Tell the neard guard until when the lock is provably ours, and which session to release if we die. */
@@ -151,9 +165,10 @@ export const failoverSetup = setup({
       }
     }),
     forgetSessionInGuard: sendTo('neard', { type: 'NEARD.SESSION', sessionId: null } satisfies NeardCommand),
-    recordRenewal: assign(({ context, event }) => ({
-      lastRenewalSentAt: event.type === 'SESSION_RENEWED' ? event.sentAt : context.lastRenewalSentAt,
-    })),
+    recordRenewal: assign(({ context, event }) =>
+      event.type === 'SESSION_RENEWED' ? { lastRenewalSentAt: event.sentAt, leaseStale: false } : { lastRenewalSentAt: context.lastRenewalSentAt },
+    ),
+    markLeaseStale: assign({ leaseStale: true }),
     forgetSession: assign({ sessionId: null, sessionOpen: false, holdsLock: false, lastRenewalSentAt: null }),
     recordLock: assign({ holdsLock: true }),
     recordConsulError: assign(({ context, event }) => ({
@@ -194,6 +209,7 @@ export const failoverMachine = failoverSetup.createMachine({
       sessionId: null,
       sessionOpen: false,
       lastRenewalSentAt: null,
+      leaseStale: false,
       holdsLock: false,
       lastError: null,
       fatalError: null,
@@ -208,7 +224,6 @@ export const failoverMachine = failoverSetup.createMachine({
   on: {
     NEARD_STARTED: { actions: 'recordNeardStarted' },
     NEARD_STOPPED: { actions: 'recordNeardGone' },
-    NEARD_EXITED: { actions: 'recordNeardGone' },
     NEARD_KEY_RELEASED: { actions: 'recordKeyReleased' },
     NEARD_SPAWN_FAILED: { target: '.Shutdown', actions: 'failSpawn' },
     STATUS_OK: { actions: 'recordStatus' },
@@ -258,7 +273,12 @@ export const failoverMachine = failoverSetup.createMachine({
       entry: 'startAcquiring',
       exit: 'stopAcquiring',
       on: {
-        LOCK_ACQUIRED: { target: 'Validating', actions: 'recordLock' },
+        // Our session may still hold the lock after a step-down: keep it, but validate only once a renewal succeeds.
+        LOCK_ACQUIRED: [{ guard: 'leaseFresh', target: 'Validating', actions: 'recordLock' }, { actions: 'recordLock' }],
+        SESSION_RENEWED: [
+          { guard: 'holdsLock', target: 'Validating', actions: ['recordRenewal', 'extendLease'] },
+          { actions: ['recordRenewal', 'extendLease'] },
+        ],
         SESSION_LOST: { target: 'Registering', actions: ['forgetSession', 'forgetSessionInGuard'] },
         STATUS_OK: [{ guard: 'reportsSyncing', target: 'Syncing', actions: 'recordStatus' }, { actions: 'recordStatus' }],
         STATUS_FAILED: onStatusFailed,
@@ -272,7 +292,7 @@ export const failoverMachine = failoverSetup.createMachine({
       states: {
         // The lease is the time our lock is provably ours: it is extended by every successful renewal.
         Leased: {
-          after: { stepDownDeadline: '#failover.Voting' },
+          after: { stepDownDeadline: { target: '#failover.Voting', actions: 'markLeaseStale' } },
           on: { SESSION_RENEWED: { target: 'Leased', reenter: true, actions: ['recordRenewal', 'extendLease'] } },
         },
       },
@@ -291,7 +311,7 @@ export const failoverMachine = failoverSetup.createMachine({
           on: { NEARD_STOPPED: { target: 'ClosingSession', actions: 'recordNeardGone' } },
         },
         ClosingSession: {
-          entry: 'resign',
+          entry: 'resignWhenSafe',
           on: { SESSION_CLOSED: { target: 'Done', actions: ['forgetSession', 'forgetSessionInGuard'] } },
         },
         Done: { type: 'final' },

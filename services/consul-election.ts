@@ -41,6 +41,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class ConsulElection {
   private sessionId: string | null = null;
+  /** Send time of the last successful create or renewal of the session. */
+  private lastSuccessSentAt = 0;
   private creating: Promise<void> | null = null;
   /** Bumped by RESIGN and dispose: loops started under an older generation stop. */
   private generation = 0;
@@ -92,6 +94,7 @@ export class ConsulElection {
       key: consulLeaderKey(accountId),
       waitMs: lockWatchWaitMs,
       retryMs: retryIntervalMs,
+      ownSession: () => this.sessionId,
       onFree: () => this.scheduleAcquire(0),
       onError: (error) => this.report({ type: 'CONSUL_ERROR', operation: 'lock watch', error }),
     });
@@ -105,7 +108,12 @@ export class ConsulElection {
   }
 
   private register(): void {
-    if (this.sessionId !== null || this.creating !== null) return;
+    // The session we have is still good (a deferred release was cancelled): say so again.
+    if (this.sessionId !== null) {
+      this.report({ type: 'SESSION_CREATED', sessionId: this.sessionId, sentAt: this.lastSuccessSentAt });
+      return;
+    }
+    if (this.creating !== null) return;
     const generation = this.generation;
     this.creating = this.createSession(generation).finally(() => (this.creating = null));
   }
@@ -128,6 +136,7 @@ export class ConsulElection {
           return;
         }
         this.sessionId = ID;
+        this.lastSuccessSentAt = sentAt;
         logger.info({ sessionId: ID }, 'consul session created');
         this.report({ type: 'SESSION_CREATED', sessionId: ID, sentAt });
         this.scheduleRenew();
@@ -151,6 +160,7 @@ export class ConsulElection {
     try {
       await this.options.consul.session.renew(id);
       if (this.sessionId !== id) return;
+      this.lastSuccessSentAt = sentAt;
       this.report({ type: 'SESSION_RENEWED', sentAt });
     } catch (error) {
       if (this.sessionId !== id) return;

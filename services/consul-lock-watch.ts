@@ -1,6 +1,6 @@
 /**
  * Watches the leader key with Consul blocking queries and calls back the moment it is free
- * (deleted, or without a session). This replaces kuutamod's once-a-second polling: a standby learns
+ * (deleted, without a session, or still held by our own session). This replaces kuutamod's once-a-second polling: a standby learns
  * that the lock was released within one round trip, and an idle standby costs one request per `wait`.
  */
 import { EventEmitter } from 'node:events';
@@ -14,6 +14,8 @@ export interface LockWatchOptions {
   waitMs: number;
   /** Pause after a failed query. */
   retryMs: number;
+  /** Our session, if any: a key it still holds (e.g. after a step-down) is ours to take again. */
+  ownSession: () => string | null;
   onFree: () => void;
   onError: (error: string) => void;
 }
@@ -24,7 +26,7 @@ export interface LockWatch {
 
 type KvEntry = { Session?: string } | undefined;
 
-export function watchLock({ consul, key, waitMs, retryMs, onFree, onError }: LockWatchOptions): LockWatch {
+export function watchLock({ consul, key, waitMs, retryMs, ownSession, onFree, onError }: LockWatchOptions): LockWatch {
   let stopped = false;
   let ctx = new EventEmitter() as EventEmitter & { includeResponse: boolean };
   const loop = async (): Promise<void> => {
@@ -44,9 +46,11 @@ export function watchLock({ consul, key, waitMs, retryMs, onFree, onError }: Loc
         const next = String(response.headers['x-consul-index'] ?? '0');
         // Consul's rule: an index that goes backwards means a reset; start over from 0.
         index = BigInt(next) < BigInt(index) ? '0' : next;
-        if (!entry?.Session) onFree();
+        if (!entry?.Session || entry.Session === ownSession()) onFree();
       } catch (error) {
         if (stopped) return;
+        // Start over with a query that answers at once: the key may have changed while Consul was out of reach.
+        index = '0';
         onError(describeConsulError(error));
         await new Promise((resolve) => setTimeout(resolve, retryMs));
       }

@@ -254,6 +254,8 @@ describe('Shutdown', () => {
       assert.equal(chart.detail(), 'Shutdown.StoppingNeard');
       assert.deepEqual(chart.neardCommands.at(-1), { type: 'NEARD.STOP' });
       assert.ok(!chart.electionCommands.some((c) => c.type === 'ELECTION.RESIGN'), 'session kept while neard runs');
+      // The neard actor's order: the key is released, then neard is reported stopped.
+      if (from === 'Validating') chart.send({ type: 'NEARD_KEY_RELEASED' });
       chart.send({ type: 'NEARD_STOPPED' });
       assert.equal(chart.detail(), 'Shutdown.ClosingSession');
       assert.deepEqual(chart.electionCommands.at(-1), { type: 'ELECTION.RESIGN' });
@@ -263,6 +265,28 @@ describe('Shutdown', () => {
     });
   }
 
+  test('without a session it still asks the election actor, which confirms at once', () => {
+    const chart = chartIn('Syncing');
+    chart.send({ type: 'SHUTDOWN', reason: 'SIGTERM' });
+    chart.send({ type: 'NEARD_STOPPED' });
+    assert.deepEqual(chart.electionCommands.at(-1), { type: 'ELECTION.RESIGN' });
+    chart.send({ type: 'SESSION_CLOSED' });
+    assert.equal(chart.done(), true);
+  });
+
+  test('the session is not released before the key is, whatever order the facts arrive in', () => {
+    const chart = chartIn('Validating');
+    chart.send({ type: 'SHUTDOWN', reason: 'SIGTERM' });
+    chart.clearCommands();
+    chart.send({ type: 'NEARD_STOPPED' });
+    assert.equal(chart.detail(), 'Shutdown.ClosingSession');
+    assert.deepEqual(chart.electionCommands, []);
+    chart.send({ type: 'NEARD_KEY_RELEASED' });
+    assert.deepEqual(chart.electionCommands, [{ type: 'ELECTION.RESIGN' }]);
+    chart.send({ type: 'SESSION_CLOSED' });
+    assert.equal(chart.done(), true);
+  });
+
   test('from Startup, and a second signal changes nothing', () => {
     const chart = startChart();
     chart.send({ type: 'SHUTDOWN', reason: 'SIGINT' });
@@ -271,6 +295,26 @@ describe('Shutdown', () => {
     chart.send({ type: 'NEARD_STOPPED' });
     chart.send({ type: 'SESSION_CLOSED' });
     assert.equal(chart.done(), true);
+  });
+});
+
+describe('after a step-down the session may still hold the lock', () => {
+  test('a lock re-acquired with a stale lease does not flap back to Validating; a renewal does', () => {
+    const chart = chartIn('Validating');
+    chart.advance(chart.timings.stepDownAfterMs);
+    assert.equal(chart.state(), 'Voting');
+    chart.clearCommands();
+    chart.send({ type: 'LOCK_ACQUIRED' }); // Consul: our own session still holds the key
+    assert.equal(chart.state(), 'Voting');
+    assert.deepEqual(chart.neardCommands, [], 'neard is not restarted as validator');
+    chart.send({ type: 'SESSION_RENEWED', sentAt: chart.clock.now() });
+    assert.equal(chart.state(), 'Validating');
+  });
+
+  test('a renewal in Voting without the lock changes nothing', () => {
+    const chart = chartIn('Voting');
+    chart.send({ type: 'SESSION_RENEWED', sentAt: chart.clock.now() });
+    assert.equal(chart.state(), 'Voting');
   });
 });
 

@@ -129,9 +129,9 @@ test('the checks have teeth: a chart that resigns without waiting for the key re
   assert.match(failures[0]!, /safety/);
 });
 
-// Found by the model (reported to the owner of machines/failover.ts): a resignation deferred until the key
-// is released still goes out after the node registered again, destroying the session it now relies on.
-test('a deferred resignation does not outlive a new registration', { todo: 'machines/failover.ts: `register` should clear resignPending' }, () => {
+// Found by the model: a resignation deferred until the key is released must not go out after the node
+// registered again, destroying the session it now relies on (fixed: `register` clears resignPending).
+test('a deferred resignation does not outlive a new registration', () => {
   const run = startModelRun(MODEL_INPUT);
   const facts = [
     { type: 'STATUS_OK', syncing: false, height: 1, validatorAccountId: null },
