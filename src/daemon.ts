@@ -11,6 +11,7 @@ import { neardProcessActor } from '../services/neard-process.js';
 import { statusPollerActor } from '../services/status-poller.js';
 import { OperatorError } from './errors.js';
 import { FailoverObserver, type FailoverSnapshot } from './failover-observer.js';
+import { combineInspect, startInspector } from './inspector.js';
 import { createLogger } from './logging.js';
 import { createMetrics } from './metrics.js';
 import { buildServer } from './server.js';
@@ -73,7 +74,11 @@ export async function runDaemon(settings: Settings): Promise<number> {
       }),
     },
   });
-  const actor = createActor(machine, { input: { timings, now: monotonicNow }, inspect: observer.inspect });
+  const inspector = startInspector(settings.inspect, logger.child({ target: 'kuutamod::inspect' }));
+  const actor = createActor(machine, {
+    input: { timings, now: monotonicNow },
+    inspect: combineInspect(observer.inspect, inspector?.inspect),
+  });
   const finished = new Promise<FailoverSnapshot>((resolve) => {
     actor.subscribe((snapshot) => {
       if (snapshot.matches({ Shutdown: 'Done' })) resolve(snapshot);
@@ -87,6 +92,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
 
   const final = await finished;
   actor.stop();
+  inspector?.stop();
   for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
   await server.close();
   consul.destroy();

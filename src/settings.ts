@@ -34,6 +34,8 @@ export interface Settings {
   logFormat: LogFormat;
   /** Promote by SIGHUP key hot swap (neard >= 2.x) instead of restarting neard. */
   hotSwap: boolean;
+  /** Stately inspector relay to stream the actor system to (true: the default relay URL). */
+  inspect?: string | true;
 }
 
 interface OptionSpec {
@@ -65,6 +67,7 @@ export const EXTRA_OPTIONS: OptionSpec[] = [
   { flags: '--consul-ca-file <file>', env: 'KUUTAMO_CONSUL_CA_FILE', description: 'CA certificate (PEM) for an https --consul-url (default: $CONSUL_CACERT)' },
   { flags: '--log-format <format>', env: 'KUUTAMO_LOG_FORMAT', default: 'json', description: 'json (pino) or logfmt (as Rust kuutamod)' },
   { flags: '--validator-key-hot-swap', env: 'KUUTAMO_VALIDATOR_KEY_HOT_SWAP', description: 'promote by making the running neard (>= 2.x) re-read validator_key.json on SIGHUP instead of restarting it; demotion still restarts' },
+  { flags: '--inspect [url]', env: 'KUUTAMO_INSPECT', description: 'stream the actor system to a Stately inspector relay (default ws://127.0.0.1:8080, see docs/inspector.md)' },
   { flags: '--session-ttl <duration>', env: 'KUUTAMO_SESSION_TTL', default: '30s', description: 'Consul session TTL (10s..24h)' },
   { flags: '--session-renew-interval <duration>', env: 'KUUTAMO_SESSION_RENEW_INTERVAL', default: '10s', description: 'pause between session renewals' },
   { flags: '--step-down-after <duration>', env: 'KUUTAMO_STEP_DOWN_AFTER', default: '25s', description: 'a validator without a successful renewal for this long stops validating' },
@@ -183,6 +186,10 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
   }
 
   const bootNodes = text(raw, 'nearBootNodes');
+  const inspect = raw.inspect === true ? true : text(raw, 'inspect');
+  if (typeof inspect === 'string' && !/^wss?:\/\//.test(inspect)) {
+    throw new OperatorError(`--inspect: '${inspect}' is not a ws:// or wss:// URL of an inspector relay (see docs/inspector.md).`);
+  }
   return {
     consulUrl,
     ...(consulToken ? { consulToken } : {}),
@@ -200,5 +207,6 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
     timings,
     logFormat,
     hotSwap: raw.validatorKeyHotSwap === true,
+    ...(inspect ? { inspect } : {}),
   };
 }
