@@ -2,22 +2,10 @@
  * Where things are: the repository (every localnet process runs with it as cwd, like a Procfile
  * runner does) and the data dir (--data-dir, else $LOCALNET_DATA_DIR, else <repo>/.data).
  */
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { REPO_ROOT } from '../src/repo-root.js';
 
-function findRepoRoot(): string {
-  // Works from localnet/ (ts) and dist/localnet/ (js): the first dir up with package.json.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
-    dir = parent;
-  }
-  return dir;
-}
-
-export const REPO_ROOT = findRepoRoot();
+export { REPO_ROOT };
 
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const chosen = flag || env['LOCALNET_DATA_DIR'] || '.data';

@@ -4,10 +4,9 @@
  * inside the CLI), so the doc cannot drift without test/unit/configuration-doc.test.ts failing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { EXTRA_OPTIONS, KUUTAMOD_OPTIONS } from '../src/settings.js';
+import { REPO_ROOT } from '../src/repo-root.js';
 
 export interface DocOption {
   flags: string;
@@ -16,18 +15,7 @@ export interface DocOption {
   description: string;
 }
 
-// Works from scripts/ and dist/scripts/: the first directory up with a package.json.
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
-    dir = parent;
-  }
-  return dir;
-}
-
-export const REPO_ROOT = repoRoot();
+export { REPO_ROOT };
 export const CONFIGURATION_DOC = join(REPO_ROOT, 'docs', 'configuration.md');
 
 /** A "(default: X)" written into a description (key files, token) becomes the default column. */

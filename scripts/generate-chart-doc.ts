@@ -2,24 +2,13 @@
  * Regenerates the chart in docs/failover-algorithm.md from failoverMachine (npm run docs:chart).
  * With --check it changes nothing and exits 1 when the doc is stale (for CI or a pre-commit hook).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { failoverMachine } from '../machines/failover.js';
 import { renderChartBlock, replaceGeneratedBlock } from '../src/chart/chart-doc.js';
+import { REPO_ROOT } from '../src/repo-root.js';
 
-// Works from scripts/ and dist/scripts/: the first directory up with a package.json.
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
-    dir = parent;
-  }
-  return dir;
-}
-
-export const CHART_DOC = join(repoRoot(), 'docs', 'failover-algorithm.md');
+export const CHART_DOC = join(REPO_ROOT, 'docs', 'failover-algorithm.md');
 
 const check = process.argv.includes('--check');
 const current = readFileSync(CHART_DOC, 'utf8');

@@ -5,10 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePorts } from './ports.js';
+import { REPO_ROOT } from '../../src/repo-root.js';
 
 const STARTUP_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
@@ -91,19 +91,8 @@ export interface StartOptions {
 export function consulBinary(): string {
   const fromEnv = process.env['CONSUL_BIN'];
   if (fromEnv) return fromEnv;
-  const local = join(repoRoot(), '.tools', 'consul', 'bin', 'consul');
+  const local = join(REPO_ROOT, '.tools', 'consul', 'bin', 'consul');
   return existsSync(local) ? local : 'consul';
-}
-
-// Works from test/support (ts) and dist/test/support (js): the first dir up with package.json.
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
-    dir = parent;
-  }
-  return dir;
 }
 
 // ---- process tracking: nothing outlives the test process ----------------------------------

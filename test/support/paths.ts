@@ -1,5 +1,2 @@
-/** Where the repository is, seen from compiled test code (dist/test/support/ -> three levels up). */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** Where the repository is, for test code (compiled to dist/test/support/). */
+export { REPO_ROOT } from '../../src/repo-root.js';
