@@ -18,6 +18,7 @@ import {
   createPoolKeys,
   isAlive,
   startKuutamod,
+  waitForLeaderAndStandby,
   type Kuutamod,
   type PoolKeys,
 } from '../support/kuutamod.js';
@@ -95,19 +96,6 @@ async function waitForValidatorStatus(rpcAddr: string): Promise<{ validator_acco
   throw new Error(`neard at ${rpcAddr} never reported a validator account: ${JSON.stringify(last)}`);
 }
 
-/** Wait until exactly one of the daemons validates and the others vote; returns [leader, standby]. */
-async function electedPair(a: Kuutamod, b: Kuutamod): Promise<[Kuutamod, Kuutamod]> {
-  const deadline = Date.now() + 40_000;
-  while (Date.now() < deadline) {
-    const [sa, sb] = await Promise.all([a.state(), b.state()]).catch(() => [null, null]);
-    // The leader counts once its neard runs with the key, not while the voter neard is being stopped.
-    if (sa?.state === 'Validating' && sa.neardMode === 'validator' && sb?.state === 'Voting') return [a, b];
-    if (sb?.state === 'Validating' && sb.neardMode === 'validator' && sa?.state === 'Voting') return [b, a];
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no Validating/Voting pair:\n${a.log().slice(-2000)}\n${b.log().slice(-2000)}`);
-}
-
 describe('kuutamod with a real Consul and the neard stand-in', () => {
   test('one node goes Startup -> Syncing -> Registering -> Voting -> Validating with the validator keys', async () => {
     const daemon = await startNode('node0');
@@ -147,7 +135,7 @@ describe('kuutamod with a real Consul and the neard stand-in', () => {
 
   test('two nodes: exactly one validates, the other votes with its own node key; kuutamoctl names the leader', async () => {
     const [a, b] = [await startNode('node-a'), await startNode('node-b')];
-    const [leader, standby] = await electedPair(a, b);
+    const [leader, standby] = await waitForLeaderAndStandby(a, b);
     const standbyHome = homeOf(standby);
     assert.equal(readlinkSync(join(standbyHome, 'node_key.json')), join(standbyHome, 'voter_node_key.json'));
     assert.equal(existsSync(join(standbyHome, 'validator_key.json')), false);
@@ -183,7 +171,7 @@ describe('kuutamod with a real Consul and the neard stand-in', () => {
 
   test('SIGKILL of the leader\'s neard: the standby takes over', async () => {
     const [a, b] = [await startNode('node-a'), await startNode('node-b')];
-    const [leader, standby] = await electedPair(a, b);
+    const [leader, standby] = await waitForLeaderAndStandby(a, b);
     const { neardPid } = await leader.state();
     assert.ok(neardPid);
     const killedAt = Date.now();
@@ -198,7 +186,7 @@ describe('kuutamod with a real Consul and the neard stand-in', () => {
 
   test('SIGTERM of the leader daemon: it stops neard, destroys its session, and the standby takes over', async () => {
     const [a, b] = [await startNode('node-a'), await startNode('node-b')];
-    const [leader, standby] = await electedPair(a, b);
+    const [leader, standby] = await waitForLeaderAndStandby(a, b);
     const { neardPid, sessionId } = await leader.state();
     const signalledAt = Date.now();
     leader.process.kill('SIGTERM');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
-import { createNodeHome, createPoolKeys, isAlive, startKuutamod, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
+import { createNodeHome, createPoolKeys, isAlive, startKuutamod, waitForLeaderAndStandby, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
 
 interface Fixture {
   dir: string;
@@ -39,14 +39,7 @@ async function startPair(): Promise<[Kuutamod, Kuutamod]> {
     fixture.daemons.push(await startKuutamod({ consulUrl: fixture.consul.url, nodeId, pool: fixture.pool, node, env }));
   }
   const [a, b] = fixture.daemons as [Kuutamod, Kuutamod];
-  const deadline = Date.now() + 40_000;
-  while (Date.now() < deadline) {
-    const [sa, sb] = await Promise.all([a.state(), b.state()]).catch(() => [null, null]);
-    if (sa?.state === 'Validating' && sa.neardMode === 'validator' && sb?.state === 'Voting') return [a, b];
-    if (sb?.state === 'Validating' && sb.neardMode === 'validator' && sa?.state === 'Voting') return [b, a];
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('no Validating/Voting pair');
+  return waitForLeaderAndStandby(a, b);
 }
 
 /** Poll (every 5 ms) until the pid is gone; returns an upper bound of its death time (wall clock ms). */

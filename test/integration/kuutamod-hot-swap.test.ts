@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
-import { ACCOUNT_ID, createNodeHome, createPoolKeys, startKuutamod, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
+import { ACCOUNT_ID, createNodeHome, createPoolKeys, startKuutamod, waitForLeaderAndStandby, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
 
 let dir: string;
 let consul: ConsulServer;
@@ -60,16 +60,7 @@ describe('validator key hot swap', () => {
 
   test('failover promotes the standby without restarting it', async () => {
     const [a, b] = [await startNode('node-a'), await startNode('node-b')];
-    let leader: Kuutamod | undefined;
-    let standby: Kuutamod | undefined;
-    const deadline = Date.now() + 40_000;
-    while (!leader && Date.now() < deadline) {
-      const [sa, sb] = await Promise.all([a.state(), b.state()]).catch(() => [null, null]);
-      if (sa?.neardMode === 'validator' && sb?.state === 'Voting' && sb.neardPid) [leader, standby] = [a, b];
-      else if (sb?.neardMode === 'validator' && sa?.state === 'Voting' && sa.neardPid) [leader, standby] = [b, a];
-      else await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.ok(leader && standby, 'one validator, one voter');
+    const [leader, standby] = await waitForLeaderAndStandby(a, b);
     const standbyPid = (await standby.state()).neardPid;
     const killedAt = Date.now();
     process.kill((await leader.state()).neardPid!, 'SIGKILL');

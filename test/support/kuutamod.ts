@@ -198,3 +198,19 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Wait until one of two daemons validates with its neard running the key and the other votes;
+ * returns [leader, standby]. The leader counts only once its validating neard runs, not while
+ * its voter neard is being stopped.
+ */
+export async function waitForLeaderAndStandby(a: Kuutamod, b: Kuutamod, timeoutMs = 40_000): Promise<[Kuutamod, Kuutamod]> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [sa, sb] = await Promise.all([a.state(), b.state()]).catch(() => [null, null]);
+    if (sa?.state === 'Validating' && sa.neardMode === 'validator' && sb?.state === 'Voting' && sb.neardPid) return [a, b];
+    if (sb?.state === 'Validating' && sb.neardMode === 'validator' && sa?.state === 'Voting' && sa.neardPid) return [b, a];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no Validating/Voting pair:\n${a.log().slice(-2000)}\n${b.log().slice(-2000)}`);
+}
