@@ -121,7 +121,7 @@ export class NeardSupervisor {
       return;
     }
     if (running && (running.mode !== wanted || this.restartRequested)) {
-      this.options.logger.info({ pid: running.pid, mode: running.mode }, 'stopping neard');
+      this.options.logger.info({ neard_pid: running.pid, mode: running.mode }, 'stopping neard');
       await this.guard.stop(this.options.stopTimeoutMs);
       await running.exited;
       this.convergeAgain = true; // the wish may have changed while we waited
@@ -161,7 +161,7 @@ export class NeardSupervisor {
     this.current = { pid: answer.pid, mode, exited, markExited };
     const restart = this.startedBefore;
     this.startedBefore = true;
-    logger.info({ pid: answer.pid, mode, args }, `started neard as ${mode}`);
+    logger.info({ neard_pid: answer.pid, mode, args }, `started neard as ${mode}`);
     this.report({ type: 'NEARD_STARTED', pid: answer.pid, mode, restart });
   }
 
@@ -170,11 +170,11 @@ export class NeardSupervisor {
     const answer = await this.guard.promote();
     if (answer.type !== 'started') {
       removeValidatorKey(this.options);
-      this.options.logger.warn({ pid: running.pid }, `neard guard refused the hot swap: ${answer.type === 'refused' ? answer.reason : answer.error}`);
+      this.options.logger.warn({ neard_pid: running.pid }, `neard guard refused the hot swap: ${answer.type === 'refused' ? answer.reason : answer.error}`);
       return;
     }
     running.mode = 'validator';
-    this.options.logger.info({ pid: running.pid }, 'validator key hot-swapped into neard (SIGHUP)');
+    this.options.logger.info({ neard_pid: running.pid }, 'validator key hot-swapped into neard (SIGHUP)');
     this.report({ type: 'NEARD_STARTED', pid: running.pid, mode: 'validator', restart: false });
   }
 
@@ -183,9 +183,9 @@ export class NeardSupervisor {
     if (!running || running.pid !== exit.pid) return;
     this.current = null;
     running.markExited();
-    if (exit.fenced) this.options.logger.warn({ pid: exit.pid }, 'neard was killed at the lease deadline (fencing)');
+    if (exit.fenced) this.options.logger.warn({ neard_pid: exit.pid }, 'neard was killed at the lease deadline (fencing)');
     if (exit.requested) return;
-    this.options.logger.warn({ pid: exit.pid, mode: exit.mode, exitCode: exit.code, signal: exit.signal }, 'neard exited');
+    this.options.logger.warn({ neard_pid: exit.pid, mode: exit.mode, exitCode: exit.code, signal: exit.signal }, 'neard exited');
     this.report({ type: 'NEARD_EXITED', pid: exit.pid, mode: exit.mode, code: exit.code, signal: exit.signal });
   }
 

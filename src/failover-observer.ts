@@ -82,7 +82,7 @@ export class FailoverObserver {
         else log.warn({ target: TARGET }, `Cannot reach neard status api: ${event.error}`);
         return;
       case 'NEARD_EXITED':
-        log.warn({ target: TARGET, pid: event.pid, code: event.code, signal: event.signal }, `neard (${event.mode}) exited`);
+        log.warn({ target: TARGET, neard_pid: event.pid, code: event.code, signal: event.signal }, `neard (${event.mode}) exited`);
         return;
       case 'NEARD_SPAWN_FAILED':
         log.error({ target: TARGET }, event.error);
