@@ -24,7 +24,7 @@ export type FailoverStateName = (typeof FAILOVER_STATES)[number];
 
 export interface FailoverInput {
   timings?: Partial<FailoverTimings>;
-  /** Wall clock in ms; tests pass a simulated one. */
+  /** Clock in ms: the daemon passes the monotonic clock it shares with the neard guard; tests a simulated one. */
   now?: () => number;
 }
 
@@ -91,23 +91,17 @@ export const failoverSetup = setup({
     stopNeard: sendTo('neard', { type: 'NEARD.STOP' } satisfies NeardCommand),
     startAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_START' } satisfies ElectionCommand),
     stopAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_STOP' } satisfies ElectionCommand),
-    resign: sendTo('election', { type: 'ELECTION.RESIGN' } satisfies ElectionCommand),
     /** A release still deferred from an earlier state is cancelled: the session is wanted again. */
     register: enqueueActions(({ enqueue }) => {
       enqueue.assign({ sessionOpen: true, resignPending: false });
       enqueue.sendTo('election', { type: 'ELECTION.REGISTER' } satisfies ElectionCommand);
     }),
-    /** Give up the session (if any) now if no neard holds the validator key, else as soon as that is confirmed. */
-    releaseSessionWhenSafe: enqueueActions(({ context, enqueue }) => {
-      if (!context.sessionOpen) return;
-      if (context.keyInUse) {
-        enqueue.assign({ resignPending: true });
-      } else {
-        enqueue.sendTo('election', { type: 'ELECTION.RESIGN' } satisfies ElectionCommand);
-      }
-    }),
-    /** Like releaseSessionWhenSafe, but always asks, so the election actor confirms with SESSION_CLOSED. */
-    resignWhenSafe: enqueueActions(({ context, enqueue }) => {
+    /**
+     * Give up the session now if no neard holds the validator key, else as soon as that is confirmed.
+     * With `confirm`, ask even when no session is open, so the election actor answers SESSION_CLOSED.
+     */
+    releaseSessionWhenSafe: enqueueActions(({ context, enqueue }, params: { confirm?: boolean } | undefined) => {
+      if (!context.sessionOpen && !params?.confirm) return;
       if (context.keyInUse) {
         enqueue.assign({ resignPending: true });
       } else {
@@ -311,7 +305,7 @@ export const failoverMachine = failoverSetup.createMachine({
           on: { NEARD_STOPPED: { target: 'ClosingSession', actions: 'recordNeardGone' } },
         },
         ClosingSession: {
-          entry: 'resignWhenSafe',
+          entry: { type: 'releaseSessionWhenSafe', params: { confirm: true } },
           on: { SESSION_CLOSED: { target: 'Done', actions: ['forgetSession', 'forgetSessionInGuard'] } },
         },
         Done: { type: 'final' },
