@@ -3,7 +3,7 @@
  *
  *   Startup ──status answers──▶ Syncing ──synced──▶ Registering ──session──▶ Voting ──lock──▶ Validating
  *      ▲  (neard exits, /status fails N times)  ◀──────────────────────────────┘ (session lost: Registering,
- *      │                                                                          no renewal 25 s: Voting)
+ *      │                                            no renewal 25 s: Voting.Resigning, then Registering anew)
  *   any state ──SIGTERM/SIGINT/...──▶ Shutdown (stop neard first, then destroy the session)
  *
  * Three long-lived actors are invoked at the root and only report facts: `neard` (the process),
@@ -49,8 +49,6 @@ export interface FailoverContext {
   sessionOpen: boolean;
   /** Send time of the last successful session create or renewal (the TTL counts from later than this). */
   lastRenewalSentAt: number | null;
-  /** Validating stepped down for want of a renewal, and none succeeded since. */
-  leaseStale: boolean;
   holdsLock: boolean;
   lastError: string | null;
   /** Set when the daemon must exit with an error after Shutdown. */
@@ -79,9 +77,6 @@ export const failoverSetup = setup({
     startupTriesLeft: ({ context }) => context.startupAttempt < context.timings.startupTries,
     statusFailuresExhausted: ({ context }) => context.statusFailures + 1 >= context.statusFailureLimit,
     reportsSynced: ({ event }) => event.type === 'STATUS_OK' && !event.syncing,
-    /** Validating needs a lease that did not run into the step-down, or it would flap straight back to Voting. */
-    leaseFresh: ({ context }) => !context.leaseStale,
-    holdsLock: ({ context }) => context.holdsLock,
     reportsSyncing: ({ event }) => event.type === 'STATUS_OK' && event.syncing,
   },
   actions: {
@@ -146,7 +141,7 @@ export const failoverSetup = setup({
     }),
     recordSession: assign(({ event }) =>
       event.type === 'SESSION_CREATED'
-        ? { sessionId: event.sessionId, sessionOpen: true, lastRenewalSentAt: event.sentAt, leaseStale: false }
+        ? { sessionId: event.sessionId, sessionOpen: true, lastRenewalSentAt: event.sentAt }
         : {},
     ),
     /** Tell the neard guard until when the lock is provably ours, and which session to release if we die. */
@@ -159,10 +154,9 @@ export const failoverSetup = setup({
       }
     }),
     forgetSessionInGuard: sendTo('neard', { type: 'NEARD.SESSION', sessionId: null } satisfies NeardCommand),
-    recordRenewal: assign(({ context, event }) =>
-      event.type === 'SESSION_RENEWED' ? { lastRenewalSentAt: event.sentAt, leaseStale: false } : { lastRenewalSentAt: context.lastRenewalSentAt },
-    ),
-    markLeaseStale: assign({ leaseStale: true }),
+    recordRenewal: assign(({ context, event }) => ({
+      lastRenewalSentAt: event.type === 'SESSION_RENEWED' ? event.sentAt : context.lastRenewalSentAt,
+    })),
     forgetSession: assign({ sessionId: null, sessionOpen: false, holdsLock: false, lastRenewalSentAt: null }),
     recordLock: assign({ holdsLock: true }),
     recordConsulError: assign(({ context, event }) => ({
@@ -203,7 +197,6 @@ export const failoverMachine = failoverSetup.createMachine({
       sessionId: null,
       sessionOpen: false,
       lastRenewalSentAt: null,
-      leaseStale: false,
       holdsLock: false,
       lastError: null,
       fatalError: null,
@@ -264,15 +257,22 @@ export const failoverMachine = failoverSetup.createMachine({
       },
     },
     Voting: {
-      entry: 'startAcquiring',
-      exit: 'stopAcquiring',
+      initial: 'Contending',
+      states: {
+        Contending: {
+          entry: 'startAcquiring',
+          exit: 'stopAcquiring',
+          on: { LOCK_ACQUIRED: { target: '#failover.Validating', actions: 'recordLock' } },
+        },
+        // After a step-down our session may still hold the lock while it cannot be renewed. Keeping it would
+        // starve a healthy standby until the TTL ends it, so it is destroyed once the key is released, and
+        // the node registers anew. Never Validating from here: a late release must not hit a new leadership.
+        Resigning: {
+          entry: 'releaseSessionWhenSafe',
+          on: { SESSION_CLOSED: { target: '#failover.Registering', actions: ['forgetSession', 'forgetSessionInGuard'] } },
+        },
+      },
       on: {
-        // Our session may still hold the lock after a step-down: keep it, but validate only once a renewal succeeds.
-        LOCK_ACQUIRED: [{ guard: 'leaseFresh', target: 'Validating', actions: 'recordLock' }, { actions: 'recordLock' }],
-        SESSION_RENEWED: [
-          { guard: 'holdsLock', target: 'Validating', actions: ['recordRenewal', 'extendLease'] },
-          { actions: ['recordRenewal', 'extendLease'] },
-        ],
         SESSION_LOST: { target: 'Registering', actions: ['forgetSession', 'forgetSessionInGuard'] },
         STATUS_OK: [{ guard: 'reportsSyncing', target: 'Syncing', actions: 'recordStatus' }, { actions: 'recordStatus' }],
         STATUS_FAILED: onStatusFailed,
@@ -286,7 +286,7 @@ export const failoverMachine = failoverSetup.createMachine({
       states: {
         // The lease is the time our lock is provably ours: it is extended by every successful renewal.
         Leased: {
-          after: { stepDownDeadline: { target: '#failover.Voting', actions: 'markLeaseStale' } },
+          after: { stepDownDeadline: '#failover.Voting.Resigning' },
           on: { SESSION_RENEWED: { target: 'Leased', reenter: true, actions: ['recordRenewal', 'extendLease'] } },
         },
       },

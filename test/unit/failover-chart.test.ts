@@ -212,16 +212,20 @@ describe('Validating', () => {
     assert.equal(chart.context().holdsLock, false);
   });
 
-  test('steps down to Voting when no renewal succeeded for 25 s, keeping the session', () => {
+  test('steps down to Voting when no renewal succeeded for 25 s, then gives the lock up once neard let go of the key', () => {
     const chart = chartIn('Validating');
     chart.advance(chart.timings.stepDownAfterMs - 1);
     assert.equal(chart.state(), 'Validating');
     chart.clearCommands();
     chart.advance(1);
-    assert.equal(chart.state(), 'Voting');
+    assert.equal(chart.detail(), 'Voting.Resigning');
     assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.RUN', mode: 'voter' }]);
-    assert.ok(!chart.electionCommands.some((c) => c.type === 'ELECTION.RESIGN'));
-    assert.equal(chart.context().sessionId, 'session-1');
+    assert.deepEqual(chart.electionCommands, [], 'no lock attempts, and no resign while the key may be in use');
+    chart.send({ type: 'NEARD_KEY_RELEASED' });
+    assert.deepEqual(chart.electionCommands, [{ type: 'ELECTION.RESIGN' }]);
+    chart.send({ type: 'SESSION_CLOSED' });
+    assert.equal(chart.state(), 'Registering');
+    assert.deepEqual(chart.electionCommands.at(-1), { type: 'ELECTION.REGISTER' });
   });
 
   test('each successful renewal pushes the step-down deadline, counted from its send time', () => {
@@ -241,7 +245,7 @@ describe('Validating', () => {
     chart.advance(4_999);
     assert.equal(chart.state(), 'Validating');
     chart.advance(1);
-    assert.equal(chart.state(), 'Voting');
+    assert.equal(chart.detail(), 'Voting.Resigning');
   });
 });
 
@@ -298,23 +302,15 @@ describe('Shutdown', () => {
   });
 });
 
-describe('after a step-down the session may still hold the lock', () => {
-  test('a lock re-acquired with a stale lease does not flap back to Validating; a renewal does', () => {
+describe('after a step-down', () => {
+  test('a lock our old session still gets is not taken up: no flapping back to Validating', () => {
     const chart = chartIn('Validating');
     chart.advance(chart.timings.stepDownAfterMs);
-    assert.equal(chart.state(), 'Voting');
     chart.clearCommands();
-    chart.send({ type: 'LOCK_ACQUIRED' }); // Consul: our own session still holds the key
-    assert.equal(chart.state(), 'Voting');
-    assert.deepEqual(chart.neardCommands, [], 'neard is not restarted as validator');
+    chart.send({ type: 'LOCK_ACQUIRED' });
     chart.send({ type: 'SESSION_RENEWED', sentAt: chart.clock.now() });
-    assert.equal(chart.state(), 'Validating');
-  });
-
-  test('a renewal in Voting without the lock changes nothing', () => {
-    const chart = chartIn('Voting');
-    chart.send({ type: 'SESSION_RENEWED', sentAt: chart.clock.now() });
-    assert.equal(chart.state(), 'Voting');
+    assert.equal(chart.detail(), 'Voting.Resigning');
+    assert.deepEqual(chart.neardCommands.filter((c) => c.type === 'NEARD.RUN'), []);
   });
 });
 

@@ -35,7 +35,10 @@ async function checkStep(run: ModelRun, where: string, expect: string | null, wa
   assert.equal(run.observer.currentState, state, `${where}: observer`);
   assert.equal(world.neardMode, EXPECTED_NEARD_MODE[state], `${where}: neard mode requested in ${state}`);
   assert.equal(context.keyInUse, world.keyMayBeInUse, `${where}: the chart must know whether the key may be in use`);
-  assert.equal(world.acquiring, state === 'Voting', `${where}: the lock is sought exactly while Voting`);
+  const contending = snapshot.matches({ Voting: 'Contending' });
+  assert.equal(world.acquiring, contending, `${where}: the lock is sought exactly while Voting.Contending`);
+  // A node that stepped down never validates again with that session.
+  if (snapshot.matches({ Voting: 'Resigning' })) assert.equal(world.neardMode, 'voter', `${where}: resigning without the key`);
   // (The validator key is only requested right after LOCK_ACQUIRED: the simulated neard checks that.)
   if (state === 'Validating') assert.ok(context.keyInUse, `${where}: validating without the key accounted for`);
   // On arrival in Done (later facts may still be recorded, but the daemon has exited by then).
@@ -97,13 +100,15 @@ test('every state and every transition of the failover chart, on the real actor,
 test('failure branches are among the generated paths', () => {
   const { edges } = transitionsToCover();
   const has = (leaf: string, transition: RegExp) => edges.some((e) => e.startsWith(`failover.${leaf} :: `) && transition.test(e));
-  for (const leaf of ['Startup', 'Syncing', 'Registering', 'Voting', 'Validating.Leased']) {
+  for (const leaf of ['Startup', 'Syncing', 'Registering', 'Voting.Contending', 'Voting.Resigning', 'Validating.Leased']) {
     assert.ok(has(leaf, /\|NEARD_EXITED\|/), `neard exit in ${leaf}`);
     assert.ok(has(leaf, /\|SHUTDOWN\|/), `shutdown from ${leaf}`);
     assert.ok(has(leaf, /\|NEARD_SPAWN_FAILED\|/), `spawn failure in ${leaf}`);
   }
-  for (const leaf of ['Syncing', 'Registering', 'Voting', 'Validating.Leased']) assert.ok(has(leaf, /\|STATUS_FAILED\|0$/), `status failures exhausted in ${leaf}`);
-  for (const leaf of ['Voting', 'Validating.Leased']) assert.ok(has(leaf, /\|SESSION_LOST\|0$/), `session lost in ${leaf}`);
+  for (const leaf of ['Syncing', 'Registering', 'Voting.Contending', 'Voting.Resigning', 'Validating.Leased']) {
+    assert.ok(has(leaf, /\|STATUS_FAILED\|0$/), `status failures exhausted in ${leaf}`);
+  }
+  for (const leaf of ['Voting.Contending', 'Voting.Resigning', 'Validating.Leased']) assert.ok(has(leaf, /\|SESSION_LOST\|0$/), `session lost in ${leaf}`);
   assert.ok(has('Validating.Leased', /xstate\.after\.stepDownDeadline/), 'renewal timeout (step down)');
   assert.ok(has('Startup', /xstate\.after\.startupTimeout.*\|1$/), 'startup gives up');
 });
