@@ -269,10 +269,11 @@ export const failoverMachine = failoverSetup.createMachine({
         // the node registers anew. Never Validating from here: a late release must not hit a new leadership.
         Resigning: {
           entry: 'releaseSessionWhenSafe',
-          on: { SESSION_CLOSED: { target: '#failover.Registering', actions: ['forgetSession', 'forgetSessionInGuard'] } },
         },
       },
       on: {
+        // Voting needs a session: whenever it is gone, register anew.
+        SESSION_CLOSED: { target: 'Registering', actions: ['forgetSession', 'forgetSessionInGuard'] },
         SESSION_LOST: { target: 'Registering', actions: ['forgetSession', 'forgetSessionInGuard'] },
         STATUS_OK: [{ guard: 'reportsSyncing', target: 'Syncing', actions: 'recordStatus' }, { actions: 'recordStatus' }],
         STATUS_FAILED: onStatusFailed,
