@@ -15,7 +15,6 @@ export interface DocOption {
   description: string;
 }
 
-export { REPO_ROOT };
 export const CONFIGURATION_DOC = join(REPO_ROOT, 'docs', 'configuration.md');
 
 /** A "(default: X)" written into a description (key files, token) becomes the default column. */
@@ -110,7 +109,7 @@ export function renderConfigurationDoc(ctl = collectKuutamoctl()): string {
     '# Configuration',
     '',
     '<!-- Generated from src/settings.ts and `kuutamoctl --help` by scripts/generate-configuration-doc.ts:',
-    '     npm run build && node dist/scripts/generate-configuration-doc.js',
+    '     npm run docs:configuration',
     '     test/unit/configuration-doc.test.ts fails when this file and the code disagree. Do not edit by hand. -->',
     '',
     'Every option is a command-line flag and an environment variable; the flag wins over the variable.',

@@ -12,6 +12,7 @@ import { parseDuration } from './duration.js';
 import { OperatorError } from './errors.js';
 import { readNearKeyFile } from './key-file.js';
 import { readNeardHome, splitHostPort } from './neard-config.js';
+import { readConsulToken } from './consul-token.js';
 
 export type LogFormat = 'json' | 'logfmt';
 
@@ -142,15 +143,7 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
   } catch {
     throw new OperatorError(`--consul-url: '${consulUrl}' is not a URL (example: http://localhost:8500).`);
   }
-  let consulToken = environment.CONSUL_HTTP_TOKEN || undefined;
-  const tokenFile = text(raw, 'consulTokenFile');
-  if (tokenFile) {
-    try {
-      consulToken = readFileSync(tokenFile, 'utf8').trim();
-    } catch (error) {
-      throw new OperatorError(`--consul-token-file: cannot read ${tokenFile} (${(error as NodeJS.ErrnoException).code}).`);
-    }
-  }
+  const consulToken = readConsulToken(text(raw, 'consulTokenFile'), environment);
 
   const consulCaFile = text(raw, 'consulCaFile') || environment.CONSUL_CACERT || undefined;
   if (consulCaFile) {

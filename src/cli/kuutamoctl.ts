@@ -1,8 +1,8 @@
 /** `kuutamoctl`: operator commands. Same options, output and exit codes as Rust kuutamoctl. */
 import { Command, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { createConsulClient, describeConsulError } from '../../services/consul-client.js';
 import { findActiveValidator } from '../active-validator.js';
+import { readConsulToken } from '../consul-token.js';
 import { OperatorError } from '../errors.js';
 import { registerGenerateKey } from './generate-key.js';
 import { runCli } from './run-cli.js';
@@ -14,18 +14,9 @@ interface GlobalOptions {
   json?: boolean;
 }
 
-function consulToken(options: GlobalOptions): string | undefined {
-  if (!options.consulTokenFile) return process.env.CONSUL_HTTP_TOKEN || undefined;
-  try {
-    return readFileSync(options.consulTokenFile, 'utf8').trim();
-  } catch (error) {
-    throw new OperatorError(`--consul-token-file: cannot read consul token file ${options.consulTokenFile} (${(error as NodeJS.ErrnoException).code}).`);
-  }
-}
-
 async function activeValidator(options: GlobalOptions): Promise<number> {
   const caFile = options.consulCaFile || process.env.CONSUL_CACERT || undefined;
-  const consul = createConsulClient({ url: options.consulUrl, token: consulToken(options), caFile, requestTimeoutMs: 10_000 });
+  const consul = createConsulClient({ url: options.consulUrl, token: readConsulToken(options.consulTokenFile), caFile, requestTimeoutMs: 10_000 });
   const accountId = process.env.KUUTAMO_ACCOUNT_ID || 'default';
   try {
     const answer = await findActiveValidator(consul, accountId);

@@ -9,7 +9,7 @@ import { CONFIGURATION_DOC, helpSection, parseHelpOption, renderConfigurationDoc
 import { EXTRA_OPTIONS, KUUTAMOD_OPTIONS } from '../../src/settings.js';
 
 const doc = readFileSync(CONFIGURATION_DOC, 'utf8');
-const FIX = 'regenerate it: npm run build && node dist/scripts/generate-configuration-doc.js';
+const FIX = 'regenerate it: npm run docs:configuration';
 
 test('every kuutamod option is in the doc with its variable and default', () => {
   for (const spec of [...KUUTAMOD_OPTIONS, ...EXTRA_OPTIONS]) {
