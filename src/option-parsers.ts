@@ -116,13 +116,13 @@ export const consulTokenFile: OptionParser<string | undefined> = {
 export const consulCaFile: OptionParser<string | undefined> = {
   fallback: '$CONSUL_CACERT',
   parse(input) {
-    const given = typeof input.value === 'string';
-    const file = given ? (input.value as string) : input.environment.CONSUL_CACERT || undefined;
+    const given = typeof input.value === 'string' ? input.value : undefined;
+    const file = given ?? (input.environment.CONSUL_CACERT || undefined);
     if (file === undefined) return undefined;
     try {
       readFileSync(file);
     } catch (error) {
-      const where = given ? input.where : `${input.flag} (from CONSUL_CACERT)`;
+      const where = given !== undefined ? input.where : `${input.flag} (from CONSUL_CACERT)`;
       throw new OperatorError(`${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code}).`);
     }
     return resolve(file);

@@ -51,7 +51,7 @@ export interface OptionSpec<T = unknown> {
   parser: OptionParser<T>;
 }
 
-type OptionTable = Record<string, OptionSpec<any>>;
+type OptionTable = Record<string, OptionSpec<unknown>>;
 /** What resolving a table yields: each option's parsed value under the table's own key. */
 export type OptionValues<Table extends OptionTable> = { [Key in keyof Table]: Table[Key] extends OptionSpec<infer T> ? T : never };
 
