@@ -1,11 +1,12 @@
 /**
- * docs/configuration.md, rendered from the code: kuutamod's options from src/settings.ts
- * (KUUTAMOD_OPTIONS, EXTRA_OPTIONS) and kuutamoctl's from its own `--help` (its options live
- * inside the CLI), so the doc cannot drift without test/unit/configuration-doc.test.ts failing.
+ * docs/configuration.md, rendered from the code: kuutamod's options from the option table in
+ * src/settings.ts, kuutamoctl's from its own `--help` (its global options are the table's Consul
+ * options; its commands and --json live in the CLI), so the doc cannot drift without
+ * test/unit/configuration-doc.test.ts failing.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { EXTRA_OPTIONS, KUUTAMOD_OPTIONS } from '../src/settings.js';
+import { EXTRA_OPTIONS, KUUTAMOD_OPTIONS, type OptionSpec } from '../src/settings.js';
 import { REPO_ROOT } from '../src/repo-root.js';
 
 export interface DocOption {
@@ -17,8 +18,14 @@ export interface DocOption {
 
 export const CONFIGURATION_DOC = join(REPO_ROOT, 'docs', 'configuration.md');
 
-/** A "(default: X)" written into a description (key files, token) becomes the default column. */
-function fromSpec(spec: { flags: string; env: string; default?: string; description: string }): DocOption {
+/** A table entry as a doc row: a default that is not a literal (credential, variable) is said in words. */
+function fromTable(spec: OptionSpec): DocOption {
+  const shownDefault = spec.default ?? spec.parser.fallback;
+  return { flags: spec.flags, env: spec.env, description: spec.description, ...(shownDefault !== undefined ? { default: shownDefault } : {}) };
+}
+
+/** A "(default: X)" written into a help description (key files, token) becomes the default column. */
+function fromHelp(spec: { flags: string; env: string; default?: string; description: string }): DocOption {
   const inline = /^(.*?)\s*\(default: ([^)]*)\)$/.exec(spec.description);
   if (spec.default === undefined && inline?.[1] && inline[2]) {
     return { flags: spec.flags, env: spec.env, default: inline[2], description: inline[1] };
@@ -51,10 +58,10 @@ export function parseHelpOption(term: string, description: string): DocOption {
   const match = /^(.*?)\s*\((?:default: ([^()]*?))?(?:, )?(?:env: ([A-Z0-9_]+))?\)$/.exec(description);
   if (match && (match[2] !== undefined || match[3] !== undefined)) {
     const value = match[2]?.replace(/^"(.*)"$/, '$1');
-    const base = fromSpec({ flags: term, env: match[3] ?? '', description: match[1] ?? '', ...(value !== undefined ? { default: value } : {}) });
+    const base = fromHelp({ flags: term, env: match[3] ?? '', description: match[1] ?? '', ...(value !== undefined ? { default: value } : {}) });
     return match[3] ? base : { flags: base.flags, description: base.description, ...(base.default ? { default: base.default } : {}) };
   }
-  return fromSpec({ flags: term, env: '', description });
+  return fromHelp({ flags: term, env: '', description });
 }
 
 function kuutamoctlHelp(...args: string[]): string {
@@ -112,7 +119,8 @@ export function renderConfigurationDoc(ctl = collectKuutamoctl()): string {
     '     npm run docs:configuration',
     '     test/unit/configuration-doc.test.ts fails when this file and the code disagree. Do not edit by hand. -->',
     '',
-    'Every option is a command-line flag and an environment variable; the flag wins over the variable.',
+    'Every option is a command-line flag and an environment variable; the flag wins over the variable,',
+    'and a variable set to an empty value counts as unset.',
     'Durations take a unit: `500ms`, `10s`, `2m`, `1h`.',
     '',
     '## kuutamod',
@@ -123,14 +131,14 @@ export function renderConfigurationDoc(ctl = collectKuutamoctl()): string {
     'A key option without a value falls back to the file of that name in `$CREDENTIALS_DIRECTORY`',
     "(systemd's `LoadCredential=`); with neither, kuutamod stops with an error naming the flag.",
     '',
-    table(KUUTAMOD_OPTIONS.map(fromSpec)),
+    table(KUUTAMOD_OPTIONS.map(fromTable)),
     '',
     '### Additions of this daemon',
     '',
     "All optional. The timings default to kuutamod's values; they must keep",
     '`--session-renew-interval` < `--step-down-after` < `--session-ttl` (see docs/safety.md).',
     '',
-    table(EXTRA_OPTIONS.map(fromSpec)),
+    table(EXTRA_OPTIONS.map(fromTable)),
     '',
     '## kuutamoctl',
     '',

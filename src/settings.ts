@@ -1,18 +1,18 @@
 /**
  * kuutamod's settings: every flag and KUUTAMO_* variable of the Rust kuutamod with the same defaults,
- * plus this daemon's additions (neard binary, timings, log format, Consul token file).
+ * plus this daemon's additions (neard binary, timings, log format, Consul token and CA file).
+ * Each option is declared once, in the tables below: flag, variable, default and parser. --help,
+ * docs/configuration.md, kuutamod and kuutamoctl all read them, so none can drift from another.
  * Everything is checked here, before anything starts, with messages that name the flag and the file.
  */
 import { Command, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { DEFAULT_TIMINGS, type FailoverTimings } from '../machines/failover-timings.js';
 import type { NeardKeys } from '../services/neard-home.js';
-import { parseDuration } from './duration.js';
+import { formatDuration } from './duration.js';
 import { OperatorError } from './errors.js';
-import { readNearKeyFile } from './key-file.js';
-import { readNeardHome, splitHostPort } from './neard-config.js';
-import { readConsulToken } from './consul-token.js';
+import { readNeardHome } from './neard-config.js';
+import * as parsers from './option-parsers.js';
+import type { OptionParser } from './option-parsers.js';
 
 export type LogFormat = 'json' | 'logfmt';
 
@@ -39,135 +39,149 @@ export interface Settings {
   inspect?: string | true;
 }
 
-interface OptionSpec {
+export interface OptionSpec<T = unknown> {
+  /** commander's flag syntax: `--name <value>`, `--name [value]` or a bare `--switch`. */
   flags: string;
   env: string;
   description: string;
+  /** Rust kuutamod's own option (same name, variable and default), or one this daemon adds. */
+  from: 'kuutamod' | 'addition';
+  /** The literal default as an operator would write it; the parser's `fallback` covers the rest. */
   default?: string;
+  parser: OptionParser<T>;
 }
 
+type OptionTable = Record<string, OptionSpec<unknown>>;
+/** What resolving a table yields: each option's parsed value under the table's own key. */
+export type OptionValues<Table extends OptionTable> = { [Key in keyof Table]: Table[Key] extends OptionSpec<infer T> ? T : never };
+
+/** Identity, so each entry's value type is inferred from its parser. */
+const option = <T>(spec: OptionSpec<T>): OptionSpec<T> => spec;
+
+/** Consul connection: shared by kuutamod and kuutamoctl. Keys are the Settings fields they fill. */
+export const CONSUL_OPTIONS = {
+  consulUrl: option({ from: 'kuutamod', flags: '--consul-url <url>', env: 'KUUTAMO_CONSUL_URL', default: 'http://localhost:8500', description: 'Consul HTTP API URL', parser: parsers.url }),
+  consulToken: option({ from: 'addition', flags: '--consul-token-file <file>', env: 'KUUTAMO_CONSUL_TOKEN_FILE', description: 'file holding the Consul ACL token', parser: parsers.consulTokenFile }),
+  consulCaFile: option({ from: 'addition', flags: '--consul-ca-file <file>', env: 'KUUTAMO_CONSUL_CA_FILE', description: 'CA certificate (PEM) for an https --consul-url', parser: parsers.consulCaFile }),
+};
+
+/** The rest of the daemon's plain settings; keys are the Settings fields they fill. */
+const DAEMON_OPTIONS = {
+  nodeId: option({ from: 'kuutamod', flags: '--node-id <id>', env: 'KUUTAMO_NODE_ID', default: 'node', description: 'name of this node in logs and as the Consul session name', parser: parsers.text }),
+  accountId: option({ from: 'kuutamod', flags: '--account-id <id>', env: 'KUUTAMO_ACCOUNT_ID', default: 'default', description: 'validator account; the lock key is kuutamod-leader/<account-id>', parser: parsers.text }),
+  exporter: option({ from: 'kuutamod', flags: '--exporter-address <addr>', env: 'KUUTAMO_EXPORTER_ADDRESS', default: '127.0.0.1:2233', description: 'address of the HTTP server (/metrics, /health, /neard-pid, /state)', parser: parsers.hostPort }),
+  neardHome: option({ from: 'kuutamod', flags: '--neard-home <dir>', env: 'KUUTAMO_NEARD_HOME', default: '.', description: "neard's home; must already hold config.json and genesis.json", parser: parsers.directory }),
+  validatorNetworkAddr: option({ from: 'kuutamod', flags: '--validator-network-addr <addr>', env: 'KUUTAMO_VALIDATOR_NETWORK_ADDR', default: '0.0.0.0:24567', description: 'network.addr of neard while validating', parser: parsers.address }),
+  voterNetworkAddr: option({ from: 'kuutamod', flags: '--voter-network-addr <addr>', env: 'KUUTAMO_VOTER_NETWORK_ADDR', default: '0.0.0.0:24568', description: 'network.addr of neard while not validating', parser: parsers.address }),
+  bootNodes: option({ from: 'kuutamod', flags: '--near-boot-nodes <nodes>', env: 'KUUTAMO_NEARD_BOOTNODES', description: 'passed to neard run --boot-nodes', parser: parsers.optionalText }),
+  neardBin: option({ from: 'addition', flags: '--neard-bin <path>', env: 'KUUTAMO_NEARD_BIN', default: 'neard', description: 'neard binary (looked up in PATH)', parser: parsers.text }),
+  logFormat: option({ from: 'addition', flags: '--log-format <format>', env: 'KUUTAMO_LOG_FORMAT', default: 'json', description: 'json (pino) or logfmt (as Rust kuutamod)', parser: parsers.oneOf(['json', 'logfmt'] satisfies LogFormat[]) }),
+  hotSwap: option({ from: 'addition', flags: '--validator-key-hot-swap', env: 'KUUTAMO_VALIDATOR_KEY_HOT_SWAP', description: 'promote by making the running neard (>= 2.x) re-read validator_key.json on SIGHUP instead of restarting it; demotion still restarts', parser: parsers.switchOn }),
+  inspect: option({ from: 'addition', flags: '--inspect [url]', env: 'KUUTAMO_INSPECT', description: 'stream the actor system to a Stately inspector relay (default ws://127.0.0.1:8080, see docs/inspector.md)', parser: parsers.inspectorRelay }),
+};
+
+/** The three key files; keys are NeardKeys fields. Without a flag they come from systemd's credentials. */
+const KEY_OPTIONS = {
+  validatorKey: option({ from: 'kuutamod', flags: '--validator-key <file>', env: 'KUUTAMO_VALIDATOR_KEY', description: 'validator_key.json of the pool', parser: parsers.keyFile('validator_key.json') }),
+  validatorNodeKey: option({ from: 'kuutamod', flags: '--validator-node-key <file>', env: 'KUUTAMO_VALIDATOR_NODE_KEY', description: 'node key used while validating', parser: parsers.keyFile('validator_node_key.json') }),
+  voterNodeKey: option({ from: 'kuutamod', flags: '--voter-node-key <file>', env: 'KUUTAMO_VOTER_NODE_KEY', description: "this machine's own node key, used while not validating", parser: parsers.keyFile('voter_node_key.json') }),
+};
+
+type TimingSpec = Omit<OptionSpec<number>, 'from' | 'default' | 'parser'>;
+
+/** Duration options whose default is the DEFAULT_TIMINGS entry under the same key. */
+function timingOptions<Name extends keyof FailoverTimings>(specs: Record<Name, TimingSpec>): Record<Name, OptionSpec<number>> {
+  const entries = (Object.entries(specs) as [Name, TimingSpec][]).map(([name, spec]) => [
+    name,
+    option({ ...spec, from: 'addition', default: formatDuration(DEFAULT_TIMINGS[name]), parser: parsers.duration }),
+  ]);
+  return Object.fromEntries(entries) as Record<Name, OptionSpec<number>>;
+}
+
+/** The timings an operator may change; keys are FailoverTimings fields, the rest keep DEFAULT_TIMINGS. */
+const TIMING_OPTIONS = timingOptions({
+  sessionTtlMs: { flags: '--session-ttl <duration>', env: 'KUUTAMO_SESSION_TTL', description: 'Consul session TTL (10s..24h)' },
+  sessionRenewIntervalMs: { flags: '--session-renew-interval <duration>', env: 'KUUTAMO_SESSION_RENEW_INTERVAL', description: 'pause between session renewals' },
+  stepDownAfterMs: { flags: '--step-down-after <duration>', env: 'KUUTAMO_STEP_DOWN_AFTER', description: 'a validator without a successful renewal for this long stops validating' },
+  lockAcquireIntervalMs: { flags: '--lock-acquire-interval <duration>', env: 'KUUTAMO_LOCK_ACQUIRE_INTERVAL', description: 'fallback poll of the leader lock; a Consul blocking query on the key wakes a standby at once' },
+  statusIntervalMs: { flags: '--status-interval <duration>', env: 'KUUTAMO_STATUS_INTERVAL', description: "pause between queries of neard's /status" },
+  startupTimeoutMs: { flags: '--startup-timeout <duration>', env: 'KUUTAMO_STARTUP_TIMEOUT', description: `how long a starting neard may take to answer /status (${DEFAULT_TIMINGS.startupTries} tries)` },
+  fenceMarginMs: { flags: '--fence-margin <duration>', env: 'KUUTAMO_FENCE_MARGIN', description: 'a validating neard is killed this long before its session could expire (last renewal + TTL)' },
+  neardStopTimeoutMs: { flags: '--neard-stop-timeout <duration>', env: 'KUUTAMO_NEARD_STOP_TIMEOUT', description: 'grace period between SIGTERM and SIGKILL when stopping neard' },
+});
+
+/** Every kuutamod option, in --help order. */
+export const ALL_OPTIONS: OptionSpec[] = [CONSUL_OPTIONS, DAEMON_OPTIONS, KEY_OPTIONS, TIMING_OPTIONS].flatMap((table) => Object.values(table));
 /** The options of Rust kuutamod, same names, variables and defaults. */
-export const KUUTAMOD_OPTIONS: OptionSpec[] = [
-  { flags: '--consul-url <url>', env: 'KUUTAMO_CONSUL_URL', default: 'http://localhost:8500', description: 'Consul HTTP API URL' },
-  { flags: '--node-id <id>', env: 'KUUTAMO_NODE_ID', default: 'node', description: 'name of this node in logs and as the Consul session name' },
-  { flags: '--account-id <id>', env: 'KUUTAMO_ACCOUNT_ID', default: 'default', description: 'validator account; the lock key is kuutamod-leader/<account-id>' },
-  { flags: '--exporter-address <addr>', env: 'KUUTAMO_EXPORTER_ADDRESS', default: '127.0.0.1:2233', description: 'address of the HTTP server (/metrics, /health, /neard-pid, /state)' },
-  { flags: '--neard-home <dir>', env: 'KUUTAMO_NEARD_HOME', default: '.', description: "neard's home; must already hold config.json and genesis.json" },
-  { flags: '--validator-key <file>', env: 'KUUTAMO_VALIDATOR_KEY', description: 'validator_key.json of the pool (default: $CREDENTIALS_DIRECTORY/validator_key.json)' },
-  { flags: '--validator-node-key <file>', env: 'KUUTAMO_VALIDATOR_NODE_KEY', description: 'node key used while validating (default: $CREDENTIALS_DIRECTORY/validator_node_key.json)' },
-  { flags: '--voter-node-key <file>', env: 'KUUTAMO_VOTER_NODE_KEY', description: "this machine's own node key, used while not validating (default: $CREDENTIALS_DIRECTORY/voter_node_key.json)" },
-  { flags: '--validator-network-addr <addr>', env: 'KUUTAMO_VALIDATOR_NETWORK_ADDR', default: '0.0.0.0:24567', description: 'network.addr of neard while validating' },
-  { flags: '--voter-network-addr <addr>', env: 'KUUTAMO_VOTER_NETWORK_ADDR', default: '0.0.0.0:24568', description: 'network.addr of neard while not validating' },
-  { flags: '--near-boot-nodes <nodes>', env: 'KUUTAMO_NEARD_BOOTNODES', description: 'passed to neard run --boot-nodes' },
-];
+export const KUUTAMOD_OPTIONS = ALL_OPTIONS.filter((spec) => spec.from === 'kuutamod');
+/** This daemon's additions; all optional. */
+export const EXTRA_OPTIONS = ALL_OPTIONS.filter((spec) => spec.from === 'addition');
 
-/** This daemon's additions; all optional. Timings default to kuutamod's. */
-export const EXTRA_OPTIONS: OptionSpec[] = [
-  { flags: '--neard-bin <path>', env: 'KUUTAMO_NEARD_BIN', default: 'neard', description: 'neard binary (looked up in PATH)' },
-  { flags: '--consul-token-file <file>', env: 'KUUTAMO_CONSUL_TOKEN_FILE', description: 'file holding the Consul ACL token (default: $CONSUL_HTTP_TOKEN)' },
-  { flags: '--consul-ca-file <file>', env: 'KUUTAMO_CONSUL_CA_FILE', description: 'CA certificate (PEM) for an https --consul-url (default: $CONSUL_CACERT)' },
-  { flags: '--log-format <format>', env: 'KUUTAMO_LOG_FORMAT', default: 'json', description: 'json (pino) or logfmt (as Rust kuutamod)' },
-  { flags: '--validator-key-hot-swap', env: 'KUUTAMO_VALIDATOR_KEY_HOT_SWAP', description: 'promote by making the running neard (>= 2.x) re-read validator_key.json on SIGHUP instead of restarting it; demotion still restarts' },
-  { flags: '--inspect [url]', env: 'KUUTAMO_INSPECT', description: 'stream the actor system to a Stately inspector relay (default ws://127.0.0.1:8080, see docs/inspector.md)' },
-  { flags: '--session-ttl <duration>', env: 'KUUTAMO_SESSION_TTL', default: '30s', description: 'Consul session TTL (10s..24h)' },
-  { flags: '--session-renew-interval <duration>', env: 'KUUTAMO_SESSION_RENEW_INTERVAL', default: '10s', description: 'pause between session renewals' },
-  { flags: '--step-down-after <duration>', env: 'KUUTAMO_STEP_DOWN_AFTER', default: '25s', description: 'a validator without a successful renewal for this long stops validating' },
-  { flags: '--lock-acquire-interval <duration>', env: 'KUUTAMO_LOCK_ACQUIRE_INTERVAL', default: '30s', description: 'fallback poll of the leader lock; a Consul blocking query on the key wakes a standby at once' },
-  { flags: '--status-interval <duration>', env: 'KUUTAMO_STATUS_INTERVAL', default: '1s', description: "pause between queries of neard's /status" },
-  { flags: '--startup-timeout <duration>', env: 'KUUTAMO_STARTUP_TIMEOUT', default: '120s', description: 'how long a starting neard may take to answer /status (3 tries)' },
-  { flags: '--fence-margin <duration>', env: 'KUUTAMO_FENCE_MARGIN', default: '2s', description: 'a validating neard is killed this long before its session could expire (last renewal + TTL)' },
-  { flags: '--neard-stop-timeout <duration>', env: 'KUUTAMO_NEARD_STOP_TIMEOUT', default: '60s', description: 'grace period between SIGTERM and SIGKILL when stopping neard' },
-];
+// ---- commander: declaring options and reading what was typed -----------------------------------
 
-export function buildCommand(name: string, description: string): Command {
-  const command = new Command(name).description(description).helpOption('-h, --help', 'show this help');
-  for (const spec of [...KUUTAMOD_OPTIONS, ...EXTRA_OPTIONS]) {
-    const option = new Option(spec.flags, spec.description).env(spec.env);
+/** The long flag of a spec (`--session-ttl`), the key of GivenFlags. */
+export const longFlag = (spec: OptionSpec): string => new Option(spec.flags).long ?? spec.flags;
+
+/** The help line's description: a default that is not a literal (a variable, a credential) is said in words. */
+export const helpDescription = (spec: OptionSpec): string =>
+  spec.parser.fallback ? `${spec.description} (default: ${spec.parser.fallback})` : spec.description;
+
+/** Declare options on a commander command. Variable and default are given for --help only: resolution reads the table. */
+export function addOptions(command: Command, specs: OptionSpec[]): Command {
+  for (const spec of specs) {
+    const option = new Option(spec.flags, helpDescription(spec)).env(spec.env);
     command.addOption(spec.default === undefined ? option : option.default(spec.default));
   }
   return command;
 }
 
-type RawOptions = Record<string, unknown>;
-
-/** A string option's value (commander gives strings, booleans for switches, undefined when unset). */
-function text(raw: RawOptions, optionName: string): string | undefined {
-  const value = raw[optionName];
-  return typeof value === 'string' ? value : undefined;
+export function buildCommand(name: string, description: string): Command {
+  return addOptions(new Command(name).description(description).helpOption('-h, --help', 'show this help'), ALL_OPTIONS);
 }
 
-/** Flag value, else the systemd credential of that name, else an error naming the flag. */
-function keyPath(raw: RawOptions, optionName: string, flag: string, env: string, credential: string, environment: NodeJS.ProcessEnv): string {
-  const given = text(raw, optionName);
-  if (given) return resolve(given);
-  const credentials = environment.CREDENTIALS_DIRECTORY;
-  if (credentials) return resolve(join(credentials, credential));
-  throw new OperatorError(`${flag} (or ${env}) is required: no key file given and CREDENTIALS_DIRECTORY is not set.`);
+/** Values typed on the command line, by long flag (`{'--session-ttl': '15s'}`); true for a bare switch. */
+export type GivenFlags = Readonly<Record<string, string | true>>;
+
+/** What the operator typed, without commander's own env and default filling, so resolution knows the origin. */
+export function givenFlags(command: Command): GivenFlags {
+  const given: Record<string, string | true> = {};
+  for (const option of command.options) {
+    const value: unknown = command.getOptionValue(option.attributeName());
+    const typed = command.getOptionValueSource(option.attributeName()) === 'cli';
+    if (typed && option.long && (typeof value === 'string' || value === true)) given[option.long] = value;
+  }
+  return given;
 }
 
-function duration(raw: RawOptions, optionName: string, flag: string): number {
-  try {
-    return parseDuration(text(raw, optionName) ?? '');
-  } catch (error) {
-    throw new OperatorError(`${flag}: ${(error as Error).message}.`);
+// ---- resolution: flag, else variable, else default ---------------------------------------------
+
+/**
+ * Resolve every option of a table: the flag wins over the variable, the variable over the default.
+ * A variable set to the empty string counts as unset (systemd's `Environment=NAME=` clears it).
+ */
+export function resolveOptions<Table extends OptionTable>(table: Table, flags: GivenFlags, environment: NodeJS.ProcessEnv): OptionValues<Table> {
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(table)) {
+    const flag = longFlag(spec);
+    const typed = flags[flag];
+    const fromEnv = environment[spec.env] || undefined;
+    const value = typed ?? fromEnv ?? spec.default;
+    const where = typed === undefined && fromEnv !== undefined ? `${flag}, set by ${spec.env}` : flag;
+    values[key] = spec.parser.parse({ value, where, flag, env: spec.env, environment });
   }
+  return values as OptionValues<Table>;
 }
 
-function address(raw: RawOptions, optionName: string, flag: string): string {
-  const value = text(raw, optionName) ?? '';
-  try {
-    splitHostPort(value);
-  } catch (error) {
-    throw new OperatorError(`${flag}: ${(error as Error).message}.`);
-  }
-  return value;
+/** Consul URL, ACL token and CA file, for kuutamod and kuutamoctl alike. */
+export function resolveConsulConnection(flags: GivenFlags, environment: NodeJS.ProcessEnv): OptionValues<typeof CONSUL_OPTIONS> {
+  return resolveOptions(CONSUL_OPTIONS, flags, environment);
 }
 
-/** Turn parsed flags (commander's `opts()`) and the environment into checked settings. */
-export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv = process.env): Settings {
-  const keys: NeardKeys = {
-    validatorKey: keyPath(raw, 'validatorKey', '--validator-key', 'KUUTAMO_VALIDATOR_KEY', 'validator_key.json', environment),
-    validatorNodeKey: keyPath(raw, 'validatorNodeKey', '--validator-node-key', 'KUUTAMO_VALIDATOR_NODE_KEY', 'validator_node_key.json', environment),
-    voterNodeKey: keyPath(raw, 'voterNodeKey', '--voter-node-key', 'KUUTAMO_VOTER_NODE_KEY', 'voter_node_key.json', environment),
-  };
-  readNearKeyFile(keys.validatorKey, '--validator-key');
-  readNearKeyFile(keys.validatorNodeKey, '--validator-node-key');
-  readNearKeyFile(keys.voterNodeKey, '--voter-node-key');
+/** The validator account, from its variable alone (kuutamoctl takes no --account-id, as Rust kuutamoctl). */
+export const ACCOUNT_ID_OPTION = DAEMON_OPTIONS.accountId;
 
-  const neardHome = resolve(text(raw, 'neardHome') ?? '.');
-  const { rpcUrl } = readNeardHome(neardHome);
-
-  const consulUrl = text(raw, 'consulUrl') ?? 'http://localhost:8500';
-  try {
-    new URL(consulUrl);
-  } catch {
-    throw new OperatorError(`--consul-url: '${consulUrl}' is not a URL (example: http://localhost:8500).`);
-  }
-  const consulToken = readConsulToken(text(raw, 'consulTokenFile'), environment);
-
-  const consulCaFile = text(raw, 'consulCaFile') || environment.CONSUL_CACERT || undefined;
-  if (consulCaFile) {
-    try {
-      readFileSync(consulCaFile);
-    } catch (error) {
-      throw new OperatorError(`--consul-ca-file: cannot read ${consulCaFile} (${(error as NodeJS.ErrnoException).code}).`);
-    }
-  }
-
-  const logFormat = text(raw, 'logFormat') ?? 'json';
-  if (logFormat !== 'json' && logFormat !== 'logfmt') throw new OperatorError(`--log-format: '${logFormat}' must be json or logfmt.`);
-
-  const timings: FailoverTimings = {
-    ...DEFAULT_TIMINGS,
-    sessionTtlMs: duration(raw, 'sessionTtl', '--session-ttl'),
-    sessionRenewIntervalMs: duration(raw, 'sessionRenewInterval', '--session-renew-interval'),
-    stepDownAfterMs: duration(raw, 'stepDownAfter', '--step-down-after'),
-    lockAcquireIntervalMs: duration(raw, 'lockAcquireInterval', '--lock-acquire-interval'),
-    statusIntervalMs: duration(raw, 'statusInterval', '--status-interval'),
-    startupTimeoutMs: duration(raw, 'startupTimeout', '--startup-timeout'),
-    neardStopTimeoutMs: duration(raw, 'neardStopTimeout', '--neard-stop-timeout'),
-    fenceMarginMs: duration(raw, 'fenceMargin', '--fence-margin'),
-  };
+/** The timing rules that keep a validator from outliving its lock (docs/safety.md). */
+function checkTimings(timings: FailoverTimings): FailoverTimings {
   if (timings.sessionTtlMs < 10_000 || timings.sessionTtlMs > 86_400_000) {
     throw new OperatorError('--session-ttl: Consul accepts session TTLs from 10s to 24h.');
   }
@@ -177,29 +191,14 @@ export function resolveSettings(raw: RawOptions, environment: NodeJS.ProcessEnv 
       '--session-renew-interval < --step-down-after < --session-ttl minus --fence-margin must hold, or a validator could outlive its lock.',
     );
   }
+  return timings;
+}
 
-  const bootNodes = text(raw, 'nearBootNodes');
-  const inspect = raw.inspect === true ? true : text(raw, 'inspect');
-  if (typeof inspect === 'string' && !/^wss?:\/\//.test(inspect)) {
-    throw new OperatorError(`--inspect: '${inspect}' is not a ws:// or wss:// URL of an inspector relay (see docs/inspector.md).`);
-  }
-  return {
-    consulUrl,
-    ...(consulToken ? { consulToken } : {}),
-    ...(consulCaFile ? { consulCaFile: resolve(consulCaFile) } : {}),
-    nodeId: text(raw, 'nodeId') ?? 'node',
-    accountId: text(raw, 'accountId') ?? 'default',
-    exporter: splitHostPort(address(raw, 'exporterAddress', '--exporter-address')),
-    neardHome,
-    neardBin: text(raw, 'neardBin') ?? 'neard',
-    keys,
-    validatorNetworkAddr: address(raw, 'validatorNetworkAddr', '--validator-network-addr'),
-    voterNetworkAddr: address(raw, 'voterNetworkAddr', '--voter-network-addr'),
-    ...(bootNodes ? { bootNodes } : {}),
-    rpcUrl,
-    timings,
-    logFormat,
-    hotSwap: raw.validatorKeyHotSwap === true,
-    ...(inspect ? { inspect } : {}),
-  };
+/** Turn the flags typed (see givenFlags) and the environment into checked settings. */
+export function resolveSettings(flags: GivenFlags, environment: NodeJS.ProcessEnv = process.env): Settings {
+  const consul = resolveConsulConnection(flags, environment);
+  const daemon = resolveOptions(DAEMON_OPTIONS, flags, environment);
+  const keys = resolveOptions(KEY_OPTIONS, flags, environment);
+  const timings = checkTimings({ ...DEFAULT_TIMINGS, ...resolveOptions(TIMING_OPTIONS, flags, environment) });
+  return { ...consul, ...daemon, keys, timings, rpcUrl: readNeardHome(daemon.neardHome).rpcUrl };
 }

@@ -1,23 +1,21 @@
-/** `kuutamoctl`: operator commands. Same options, output and exit codes as Rust kuutamoctl. */
-import { Command, Option } from 'commander';
+/**
+ * `kuutamoctl`: operator commands. Same options, output and exit codes as Rust kuutamoctl.
+ * Its Consul options are kuutamod's (src/settings.ts), resolved by the same code, so a unit file's
+ * KUUTAMO_CONSUL_URL, token file and CA file mean the same to both.
+ */
+import { Command } from 'commander';
 import { createConsulClient, describeConsulError } from '../../services/consul-client.js';
 import { findActiveValidator } from '../active-validator.js';
-import { readConsulToken } from '../consul-token.js';
 import { OperatorError } from '../errors.js';
+import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
 import { registerGenerateKey } from './generate-key.js';
 import { runCli } from './run-cli.js';
 
-interface GlobalOptions {
-  consulUrl: string;
-  consulTokenFile?: string;
-  consulCaFile?: string;
-  json?: boolean;
-}
-
-async function activeValidator(options: GlobalOptions): Promise<number> {
-  const caFile = options.consulCaFile || process.env.CONSUL_CACERT || undefined;
-  const consul = createConsulClient({ url: options.consulUrl, token: readConsulToken(options.consulTokenFile), caFile, requestTimeoutMs: 10_000 });
-  const accountId = process.env.KUUTAMO_ACCOUNT_ID || 'default';
+/** Exit codes of Rust kuutamoctl: 0 a leader, 1 none, 2 only an expired session. */
+async function activeValidator(program: Command): Promise<number> {
+  const { consulUrl, consulToken, consulCaFile } = resolveConsulConnection(givenFlags(program), process.env);
+  const { accountId } = resolveOptions({ accountId: ACCOUNT_ID_OPTION }, {}, process.env);
+  const consul = createConsulClient({ url: consulUrl, token: consulToken, caFile: consulCaFile, requestTimeoutMs: 10_000 });
   try {
     const answer = await findActiveValidator(consul, accountId);
     if (answer.kind === 'none') {
@@ -28,10 +26,11 @@ async function activeValidator(options: GlobalOptions): Promise<number> {
       process.stderr.write('Last leader session was expired\n');
       return 2;
     }
-    process.stdout.write(options.json ? `${JSON.stringify(answer.session, null, 2)}\n` : `Name: ${answer.session.Name}\n`);
+    const json = program.opts<{ json?: boolean }>().json === true;
+    process.stdout.write(json ? `${JSON.stringify(answer.session, null, 2)}\n` : `Name: ${answer.session.Name}\n`);
     return 0;
   } catch (error) {
-    throw new OperatorError(`Failed to get leader key from consul at ${options.consulUrl}: ${describeConsulError(error)}`);
+    throw new OperatorError(`Failed to get leader key from consul at ${consulUrl}: ${describeConsulError(error)}`);
   } finally {
     consul.destroy();
   }
@@ -39,17 +38,13 @@ async function activeValidator(options: GlobalOptions): Promise<number> {
 
 runCli('kuutamoctl', async () => {
   let exitCode = 0;
-  const program = new Command('kuutamoctl')
-    .description('Operator commands for kuutamod')
-    .addOption(new Option('--consul-url <url>', 'Consul HTTP API URL').env('KUUTAMO_CONSUL_URL').default('http://localhost:8500'))
-    .addOption(new Option('--consul-token-file <file>', 'file holding the Consul ACL token (default: $CONSUL_HTTP_TOKEN)').env('KUUTAMO_CONSUL_TOKEN_FILE'))
-    .addOption(new Option('--consul-ca-file <file>', 'CA certificate (PEM) for an https --consul-url (default: $CONSUL_CACERT)').env('KUUTAMO_CONSUL_CA_FILE'))
+  const program = addOptions(new Command('kuutamoctl').description('Operator commands for kuutamod'), Object.values(CONSUL_OPTIONS))
     .option('--json', 'output in json format');
   program
     .command('active-validator')
-    .description('Show the current voted validator (account from KUUTAMO_ACCOUNT_ID, default "default")')
+    .description(`Show the current voted validator (account from ${ACCOUNT_ID_OPTION.env}, default "${ACCOUNT_ID_OPTION.default}")`)
     .action(async () => {
-      exitCode = await activeValidator(program.opts<GlobalOptions>());
+      exitCode = await activeValidator(program);
     });
   registerGenerateKey(program);
   await program.parseAsync();

@@ -1,6 +1,6 @@
-/** `kuutamod`: the failover supervisor daemon. */
+/** `kuutamod`: the failover supervisor daemon. Options and their checks live in src/settings.ts. */
 import { runDaemon } from '../daemon.js';
-import { buildCommand, resolveSettings } from '../settings.js';
+import { buildCommand, givenFlags, resolveSettings } from '../settings.js';
 import { runCli } from './run-cli.js';
 
 const command = buildCommand(
@@ -11,5 +11,5 @@ const command = buildCommand(
 
 runCli('kuutamod', async () => {
   command.parse();
-  return runDaemon(resolveSettings(command.opts()));
+  return runDaemon(resolveSettings(givenFlags(command), process.env));
 });

@@ -94,6 +94,12 @@ describe('bad input', () => {
     assert.match(result.stderr, /--session-ttl: 'soon' is not a duration/);
   });
 
+  test('a bad duration from a variable names the flag and the variable', async () => {
+    const result = await runKuutamod(keyArgs(), { KUUTAMO_FENCE_MARGIN: 'a bit' });
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, "kuutamod: error: --fence-margin, set by KUUTAMO_FENCE_MARGIN: 'a bit' is not a duration (examples: 30s, 500ms, 2m).\n");
+  });
+
   test('keys are found in CREDENTIALS_DIRECTORY when no flag is given (systemd LoadCredential)', async () => {
     const credentials = join(dir, 'credentials');
     mkdirSync(credentials, { recursive: true });
