@@ -1,36 +1,135 @@
 /**
- * The Consul connection shared by the election actor and kuutamoctl: one place that knows the URL,
- * the ACL token, the leader key and the value kuutamod stores in it.
+ * The one typed door to Consul. The `consul` package's typings miss what kuutamod relies on (blocking
+ * queries with their X-Consul-Index, the request timeout, the session object as Consul sends it), so its
+ * casts live here and nowhere else; callers get typed results: a session id, a boolean lock answer, a
+ * KV entry with its index. It also knows the leader key and the value kuutamod stores in it.
  */
 import Consul from 'consul';
+import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
+import { errorMessage } from './error-message.js';
 
-export type ConsulClient = InstanceType<typeof Consul>;
-
-export interface ConsulConnection {
+/** Where Consul is and how to authenticate: the static settings, the same for every request. */
+export interface ConsulEndpoint {
   /** e.g. http://localhost:8500 */
   url: string;
   /** ACL token sent as X-Consul-Token (from --consul-token-file or CONSUL_HTTP_TOKEN). */
   token?: string;
   /** PEM file of the CA that signed Consul's certificate (--consul-ca-file or CONSUL_CACERT), for https URLs. */
   caFile?: string;
+}
+
+export interface ConsulConnection extends ConsulEndpoint {
   requestTimeoutMs: number;
 }
 
-export function createConsulClient({ url, token, caFile, requestTimeoutMs }: ConsulConnection): ConsulClient {
-  const parsed = new URL(url);
-  const secure = parsed.protocol === 'https:';
-  // `timeout` is a documented default of the client (lib/constants.js) that its typings omit.
-  const defaults = { timeout: requestTimeoutMs, ...(token ? { token } : {}) } as { token?: string };
-  return new Consul({
-    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: parsed.port ? Number(parsed.port) : secure ? 443 : 80,
-    secure,
-    defaults,
-    ...(secure && caFile ? { agent: new HttpsAgent({ ca: readFileSync(caFile), keepAlive: true }) } : {}),
-  });
+/** A session as `GET /v1/session/info` returns it: the whole object, as `kuutamoctl --json` prints it. */
+export type ConsulSessionInfo = Record<string, unknown> & { ID: string; Name: string };
+
+/** What the lock cares about in a KV entry: which session holds it, if any. */
+export interface ConsulKvEntry {
+  Session?: string;
+}
+
+/** One answer of a blocking query: the key's entry (undefined when absent) and the index to wait on next. */
+export interface ConsulKvWatchAnswer {
+  entry: ConsulKvEntry | undefined;
+  index: string;
+}
+
+export interface SessionSpec {
+  name: string;
+  ttlMs: number;
+  behavior: 'release' | 'delete';
+  lockDelayMs: number;
+  /** Health checks tied to the session; an explicit empty list keeps Consul from adding serfHealth. */
+  checks: string[];
+}
+
+/** Consul may hold a blocking query up to wait + wait/16; our client timeout allows that plus this much. */
+const BLOCKING_QUERY_SLACK_MS = 10_000;
+
+const seconds = (ms: number) => `${Math.round(ms / 1000)}s`;
+
+export class ConsulClient {
+  private readonly consul: Consul;
+
+  constructor({ url, token, caFile, requestTimeoutMs }: ConsulConnection) {
+    const parsed = new URL(url);
+    const secure = parsed.protocol === 'https:';
+    // `timeout` is a documented default of the client (lib/constants.js) that its typings omit.
+    const defaults = { timeout: requestTimeoutMs, ...(token ? { token } : {}) } as { token?: string };
+    this.consul = new Consul({
+      host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: parsed.port ? Number(parsed.port) : secure ? 443 : 80,
+      secure,
+      defaults,
+      ...(secure && caFile ? { agent: new HttpsAgent({ ca: readFileSync(caFile), keepAlive: true }) } : {}),
+    });
+  }
+
+  /** Returns the new session's id. */
+  async createSession({ name, ttlMs, behavior, lockDelayMs, checks }: SessionSpec): Promise<string> {
+    const { ID } = await this.consul.session.create({ name, ttl: seconds(ttlMs), behavior, lockdelay: seconds(lockDelayMs), checks });
+    return ID;
+  }
+
+  /** Throws with statusCode 404 (see consulStatusCode) when the session is gone. */
+  async renewSession(sessionId: string): Promise<void> {
+    await this.consul.session.renew(sessionId);
+  }
+
+  async destroySession(sessionId: string): Promise<void> {
+    await this.consul.session.destroy(sessionId);
+  }
+
+  /** undefined when Consul no longer knows the session. */
+  async sessionInfo(sessionId: string): Promise<ConsulSessionInfo | undefined> {
+    return (await this.consul.session.info(sessionId)) as unknown as ConsulSessionInfo | undefined;
+  }
+
+  /** `PUT /v1/kv/<key>?acquire=<session>`: true when this session now holds the key. */
+  async acquireLock(key: string, value: string, sessionId: string): Promise<boolean> {
+    return (await this.consul.kv.set({ key, value, acquire: sessionId })) === true;
+  }
+
+  /** undefined when the key does not exist. */
+  async getKey(key: string): Promise<ConsulKvEntry | undefined> {
+    return ((await this.consul.kv.get(key)) ?? undefined) as ConsulKvEntry | undefined;
+  }
+
+  /**
+   * Blocking query: answers once the key's index moves past `index` or after `waitMs`. `signal` cancels
+   * the request (the promise then rejects).
+   */
+  async watchKey(key: string, index: string, waitMs: number, signal: AbortSignal): Promise<ConsulKvWatchAnswer> {
+    const ctx = Object.assign(new EventEmitter(), { includeResponse: true });
+    const cancel = () => ctx.emit('cancel');
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      const options = { key, index, wait: `${Math.ceil(waitMs / 1000)}s`, timeout: waitMs + waitMs / 16 + BLOCKING_QUERY_SLACK_MS, ctx };
+      // With ctx.includeResponse the client resolves to [response, body]; its typings know neither.
+      const [response, entry] = (await this.consul.kv.get(options as unknown as { key: string })) as unknown as [
+        IncomingMessage,
+        ConsulKvEntry | undefined,
+      ];
+      return { entry: entry ?? undefined, index: String(response.headers['x-consul-index'] ?? '0') };
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** Close kept-alive connections. */
+  destroy(): void {
+    this.consul.destroy();
+  }
+}
+
+export function createConsulClient(connection: ConsulConnection): ConsulClient {
+  return new ConsulClient(connection);
 }
 
 /** The key whose lock elects the validator; the same as Rust kuutamod so mixed clusters agree. */
@@ -52,6 +151,6 @@ export function consulStatusCode(error: unknown): number | undefined {
 /** A one-line description of a Consul failure for logs and operator messages. */
 export function describeConsulError(error: unknown): string {
   const status = consulStatusCode(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return status === undefined ? message : `HTTP ${status}: ${message}`;
 }

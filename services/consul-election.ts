@@ -10,29 +10,21 @@
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { ElectionCommand, ElectionEvent } from '../machines/failover-events.js';
+import { consulLeaderKey, consulStatusCode, describeConsulError, leaderKeyValue, type ConsulClient } from './consul-client.js';
 import { watchLock, type LockWatch } from './consul-lock-watch.js';
-import {
-  consulLeaderKey,
-  consulStatusCode,
-  describeConsulError,
-  leaderKeyValue,
-  type ConsulClient,
-} from './consul-client.js';
+import { destroySessionWithBackoff } from './consul-session-destroy.js';
+import type { ActorTimings } from './service-timings.js';
 
 export interface ElectionOptions {
   consul: ConsulClient;
   nodeId: string;
   accountId: string;
-  sessionTtlMs: number;
-  renewIntervalMs: number;
-  /** Fallback poll of the lock; the blocking query on the key normally wakes us first. */
-  acquireIntervalMs: number;
-  /** Hold time of one blocking query on the lock key. */
-  lockWatchWaitMs: number;
-  /** Pause before retrying a failed session create. */
-  retryIntervalMs: number;
-  /** How long a failed destroy is retried before giving up (the TTL ends the session anyway). */
-  destroyRetryMs: number;
+  /**
+   * Read here: sessionTtlMs, sessionRenewIntervalMs, lockAcquireIntervalMs (fallback poll of the lock; the
+   * blocking query on the key normally wakes us first), lockWatchWaitMs, consulRetryIntervalMs and the
+   * destroy retry timings.
+   */
+  timings: ActorTimings;
   logger: Logger;
   now?: () => number;
 }
@@ -86,14 +78,13 @@ export class ConsulElection {
 
   /** Try now, then whenever the blocking query says the key is free, and on the slow fallback timer. */
   private startAcquiring(): void {
-    const { consul, accountId, lockWatchWaitMs, retryIntervalMs } = this.options;
+    const { consul, accountId, timings } = this.options;
     this.acquiring = true;
     this.scheduleAcquire(0);
     this.lockWatch ??= watchLock({
       consul,
       key: consulLeaderKey(accountId),
-      waitMs: lockWatchWaitMs,
-      retryMs: retryIntervalMs,
+      timings,
       ownSession: () => this.sessionId,
       onFree: () => this.scheduleAcquire(0),
       onError: (error) => this.report({ type: 'CONSUL_ERROR', operation: 'lock watch', error }),
@@ -119,15 +110,15 @@ export class ConsulElection {
   }
 
   private async createSession(generation: number): Promise<void> {
-    const { consul, nodeId, sessionTtlMs, retryIntervalMs, logger } = this.options;
+    const { consul, nodeId, timings, logger } = this.options;
     while (generation === this.generation) {
       const sentAt = this.now();
       try {
-        const { ID } = await consul.session.create({
+        const ID = await consul.createSession({
           name: nodeId,
-          ttl: `${Math.round(sessionTtlMs / 1000)}s`,
+          ttlMs: timings.sessionTtlMs,
           behavior: 'delete',
-          lockdelay: '0s',
+          lockDelayMs: 0,
           // Explicitly no checks: without this Consul adds serfHealth, and gossip could end the session.
           checks: [],
         });
@@ -143,14 +134,14 @@ export class ConsulElection {
         return;
       } catch (error) {
         this.report({ type: 'CONSUL_ERROR', operation: 'session create', error: describeConsulError(error) });
-        await sleep(retryIntervalMs);
+        await sleep(timings.consulRetryIntervalMs);
       }
     }
   }
 
   private scheduleRenew(): void {
     clearTimeout(this.renewTimer);
-    this.renewTimer = setTimeout(() => void this.renew(), this.options.renewIntervalMs);
+    this.renewTimer = setTimeout(() => void this.renew(), this.options.timings.sessionRenewIntervalMs);
   }
 
   private async renew(): Promise<void> {
@@ -158,7 +149,7 @@ export class ConsulElection {
     if (id === null) return;
     const sentAt = this.now();
     try {
-      await this.options.consul.session.renew(id);
+      await this.options.consul.renewSession(id);
       if (this.sessionId !== id) return;
       this.lastSuccessSentAt = sentAt;
       this.report({ type: 'SESSION_RENEWED', sentAt });
@@ -167,7 +158,7 @@ export class ConsulElection {
       if (consulStatusCode(error) === 404) {
         this.sessionId = null;
         this.stopAcquiring();
-        this.options.logger.warn({ sessionId: id }, 'consul session expired');
+        // The observer logs SESSION_LOST.
         this.report({ type: 'SESSION_LOST' });
         return;
       }
@@ -183,12 +174,12 @@ export class ConsulElection {
 
   private async tryAcquire(): Promise<void> {
     const id = this.sessionId;
-    const { consul, accountId, nodeId, acquireIntervalMs } = this.options;
+    const { consul, accountId, nodeId, timings } = this.options;
     if (!this.acquiring) return;
     if (id !== null) {
       try {
-        const acquired = await consul.kv.set({ key: consulLeaderKey(accountId), value: leaderKeyValue(nodeId), acquire: id });
-        if (acquired === true && this.acquiring && this.sessionId === id) {
+        const acquired = await consul.acquireLock(consulLeaderKey(accountId), leaderKeyValue(nodeId), id);
+        if (acquired && this.acquiring && this.sessionId === id) {
           this.stopAcquiring();
           this.report({ type: 'LOCK_ACQUIRED' });
           return;
@@ -197,7 +188,7 @@ export class ConsulElection {
         this.report({ type: 'CONSUL_ERROR', operation: 'lock acquire', error: describeConsulError(error) });
       }
     }
-    this.scheduleAcquire(acquireIntervalMs);
+    this.scheduleAcquire(timings.lockAcquireIntervalMs);
   }
 
   private async resign(): Promise<void> {
@@ -212,25 +203,14 @@ export class ConsulElection {
     this.report({ type: 'SESSION_CLOSED' });
   }
 
-  /** Destroy with exponential backoff for destroyRetryMs; after that the TTL ends the session. */
+  /** Destroy, retried with backoff; failures that are retried reach the chart (and its log) as CONSUL_ERROR. */
   private async destroy(id: string): Promise<void> {
-    const { consul, destroyRetryMs, logger } = this.options;
-    const deadline = this.now() + destroyRetryMs;
-    for (let backoff = 100; ; backoff = Math.min(backoff * 2, 5_000)) {
-      try {
-        await consul.session.destroy(id);
-        logger.info({ sessionId: id }, 'consul session destroyed');
-        return;
-      } catch (error) {
-        const message = describeConsulError(error);
-        if (this.now() + backoff > deadline) {
-          logger.error({ sessionId: id, error: message }, 'giving up destroying the consul session; its TTL will end it');
-          return;
-        }
-        this.report({ type: 'CONSUL_ERROR', operation: 'session destroy', error: message });
-        await sleep(backoff);
-      }
-    }
+    const { consul, timings, logger } = this.options;
+    const outcome = await destroySessionWithBackoff(consul, id, timings, this.now, (error) =>
+      this.report({ type: 'CONSUL_ERROR', operation: 'session destroy', error }),
+    );
+    if (outcome.destroyed) logger.info({ sessionId: id }, 'consul session destroyed');
+    else logger.error({ sessionId: id, error: outcome.error }, 'giving up destroying the consul session; its TTL will end it');
   }
 }
 

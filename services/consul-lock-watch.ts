@@ -1,19 +1,17 @@
 /**
  * Watches the leader key with Consul blocking queries and calls back the moment it is free
- * (deleted, without a session, or still held by our own session). This replaces kuutamod's once-a-second polling: a standby learns
- * that the lock was released within one round trip, and an idle standby costs one request per `wait`.
+ * (deleted, without a session, or still held by our own session). This replaces kuutamod's once-a-second
+ * polling: a standby learns that the lock was released within one round trip, and an idle standby costs
+ * one request per `wait`.
  */
-import { EventEmitter } from 'node:events';
-import type { IncomingMessage } from 'node:http';
 import { describeConsulError, type ConsulClient } from './consul-client.js';
+import type { ActorTimings } from './service-timings.js';
 
 export interface LockWatchOptions {
   consul: ConsulClient;
   key: string;
-  /** How long Consul may hold one query open (Consul adds up to wait/16 of jitter). */
-  waitMs: number;
-  /** Pause after a failed query. */
-  retryMs: number;
+  /** lockWatchWaitMs: how long Consul may hold one query open; consulRetryIntervalMs: pause after a failed one. */
+  timings: Pick<ActorTimings, 'lockWatchWaitMs' | 'consulRetryIntervalMs'>;
   /** Our session, if any: a key it still holds (e.g. after a step-down) is ours to take again. */
   ownSession: () => string | null;
   onFree: () => void;
@@ -24,43 +22,26 @@ export interface LockWatch {
   stop(): void;
 }
 
-type KvEntry = { Session?: string } | undefined;
-
-export function watchLock({ consul, key, waitMs, retryMs, ownSession, onFree, onError }: LockWatchOptions): LockWatch {
-  let stopped = false;
-  let ctx = new EventEmitter() as EventEmitter & { includeResponse: boolean };
+export function watchLock({ consul, key, timings, ownSession, onFree, onError }: LockWatchOptions): LockWatch {
+  const stop = new AbortController();
   const loop = async (): Promise<void> => {
     let index = '0';
-    while (!stopped) {
-      ctx = Object.assign(new EventEmitter(), { includeResponse: true });
+    while (!stop.signal.aborted) {
       try {
-        const [response, entry] = (await consul.kv.get({
-          key,
-          index,
-          wait: `${Math.ceil(waitMs / 1000)}s`,
-          // The client's own timeout must outlast the hold time plus Consul's jitter.
-          timeout: waitMs + waitMs / 16 + 10_000,
-          ctx,
-        } as unknown as Parameters<ConsulClient['kv']['get']>[0])) as unknown as [IncomingMessage, KvEntry];
-        if (stopped) return;
-        const next = String(response.headers['x-consul-index'] ?? '0');
+        const answer = await consul.watchKey(key, index, timings.lockWatchWaitMs, stop.signal);
+        if (stop.signal.aborted) return;
         // Consul's rule: an index that goes backwards means a reset; start over from 0.
-        index = BigInt(next) < BigInt(index) ? '0' : next;
-        if (!entry?.Session || entry.Session === ownSession()) onFree();
+        index = BigInt(answer.index) < BigInt(index) ? '0' : answer.index;
+        if (!answer.entry?.Session || answer.entry.Session === ownSession()) onFree();
       } catch (error) {
-        if (stopped) return;
+        if (stop.signal.aborted) return;
         // Start over with a query that answers at once: the key may have changed while Consul was out of reach.
         index = '0';
         onError(describeConsulError(error));
-        await new Promise((resolve) => setTimeout(resolve, retryMs));
+        await new Promise((resolve) => setTimeout(resolve, timings.consulRetryIntervalMs));
       }
     }
   };
   void loop();
-  return {
-    stop() {
-      stopped = true;
-      ctx.emit('cancel');
-    },
-  };
+  return { stop: () => stop.abort() };
 }

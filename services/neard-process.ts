@@ -10,22 +10,26 @@
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { NeardCommand, NeardEvent, NeardMode } from '../machines/failover-events.js';
-import { NeardGuardClient, type GuardExit } from './neard-guard-client.js';
+import type { ConsulEndpoint } from './consul-client.js';
+import { errorMessage } from './error-message.js';
+import { NeardGuardClient, type GuardExit } from './neard-guard/client.js';
 import { linkValidatorKey, prepareNeardHome, removeValidatorKey, type NeardHomeLayout } from './neard-home.js';
+import type { ActorTimings } from './service-timings.js';
 
 export interface NeardProcessOptions extends NeardHomeLayout {
   /** Path or name (looked up in PATH) of the neard binary. */
   neardBin: string;
   /** `--boot-nodes` passed to `neard run`, if any. */
   bootNodes?: string;
-  stopTimeoutMs: number;
+  /** neardStopTimeoutMs bounds every stop; the guard gets them all for its own stops and session destroy. */
+  timings: ActorTimings;
   /**
    * Promote by validator key hot swap (neard >= 2.x re-reads validator_key.json on SIGHUP) instead of a
    * restart. Demotion always restarts neard: the key counts as released only once that process is dead.
    */
   hotSwap: boolean;
   /** Where the guard destroys our session if the daemon dies. */
-  consul: { url: string; token?: string; caFile?: string };
+  consul: ConsulEndpoint;
   logger: Logger;
 }
 
@@ -38,7 +42,8 @@ interface RunningNeard {
   markExited: () => void;
 }
 
-export class NeardSupervisor {
+/** Converges the one neard on the mode the chart wants, through the guard, and reports what happened. */
+export class NeardModeConverger {
   private desired: DesiredMode | null = null;
   private restartRequested = false;
   private current: RunningNeard | null = null;
@@ -54,7 +59,7 @@ export class NeardSupervisor {
     private readonly options: NeardProcessOptions,
     private readonly report: (event: NeardEvent) => void,
   ) {
-    this.guard = new NeardGuardClient(options.logger, options.consul.caFile, {
+    this.guard = new NeardGuardClient(options.logger, { consul: options.consul, timings: options.timings }, {
       exit: (exit) => this.onExit(exit),
       spawnFailed: (error) => this.report({ type: 'NEARD_SPAWN_FAILED', error: this.spawnError(error) }),
     });
@@ -76,12 +81,7 @@ export class NeardSupervisor {
         this.guard.setLease(command.killAt);
         return;
       case 'NEARD.SESSION':
-        this.guard.setSession({
-          consulUrl: this.options.consul.url,
-          ...(this.options.consul.token ? { token: this.options.consul.token } : {}),
-          sessionId: command.sessionId,
-          stopTimeoutMs: this.options.stopTimeoutMs,
-        });
+        this.guard.setSession(command.sessionId);
         return;
     }
     void this.converge();
@@ -105,8 +105,8 @@ export class NeardSupervisor {
         await this.step();
       } while (this.convergeAgain && !this.disposed);
     } catch (error) {
-      this.options.logger.error({ err: error }, 'neard supervision failed');
-      this.report({ type: 'NEARD_SPAWN_FAILED', error: error instanceof Error ? error.message : String(error) });
+      // The observer logs NEARD_SPAWN_FAILED.
+      this.report({ type: 'NEARD_SPAWN_FAILED', error: errorMessage(error) });
     } finally {
       this.converging = false;
     }
@@ -122,7 +122,7 @@ export class NeardSupervisor {
     }
     if (running && (running.mode !== wanted || this.restartRequested)) {
       this.options.logger.info({ neard_pid: running.pid, mode: running.mode }, 'stopping neard');
-      await this.guard.stop(this.options.stopTimeoutMs);
+      await this.guard.stop(this.options.timings.neardStopTimeoutMs);
       await running.exited;
       this.convergeAgain = true; // the wish may have changed while we waited
       return;
@@ -185,7 +185,7 @@ export class NeardSupervisor {
     running.markExited();
     if (exit.fenced) this.options.logger.warn({ neard_pid: exit.pid }, 'neard was killed at the lease deadline (fencing)');
     if (exit.requested) return;
-    this.options.logger.warn({ neard_pid: exit.pid, mode: exit.mode, exitCode: exit.code, signal: exit.signal }, 'neard exited');
+    // The observer logs NEARD_EXITED.
     this.report({ type: 'NEARD_EXITED', pid: exit.pid, mode: exit.mode, code: exit.code, signal: exit.signal });
   }
 
@@ -197,8 +197,8 @@ export class NeardSupervisor {
 /** The actor the chart invokes as `neard`. */
 export function neardProcessActor(options: NeardProcessOptions) {
   return fromCallback<NeardCommand>(({ sendBack, receive }) => {
-    const supervisor = new NeardSupervisor(options, sendBack);
-    receive((command) => supervisor.command(command));
-    return () => supervisor.dispose();
+    const converger = new NeardModeConverger(options, sendBack);
+    receive((command) => converger.command(command));
+    return () => converger.dispose();
   });
 }

@@ -4,12 +4,14 @@
  */
 import { fromCallback } from 'xstate';
 import type { StatusEvent } from '../machines/failover-events.js';
+import type { FailoverTimings } from '../machines/failover-timings.js';
+import { errorMessage } from './error-message.js';
 
 export interface StatusPollerOptions {
   /** e.g. http://127.0.0.1:3030 */
   rpcUrl: string;
-  intervalMs: number;
-  timeoutMs: number;
+  /** statusIntervalMs between two queries; requestTimeoutMs for each. */
+  timings: Pick<FailoverTimings, 'statusIntervalMs' | 'requestTimeoutMs'>;
 }
 
 /** The parts of nearcore's StatusResponse the supervisor relies on. */
@@ -36,22 +38,22 @@ export async function fetchNeardStatus(rpcUrl: string, timeoutMs: number): Promi
   return parseNeardStatus(await response.json());
 }
 
-export function statusPollerActor({ rpcUrl, intervalMs, timeoutMs }: StatusPollerOptions) {
+export function statusPollerActor({ rpcUrl, timings }: StatusPollerOptions) {
   return fromCallback(({ sendBack }) => {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const poll = async (): Promise<void> => {
       let event: StatusEvent;
       try {
-        const status = await fetchNeardStatus(rpcUrl, timeoutMs);
+        const status = await fetchNeardStatus(rpcUrl, timings.requestTimeoutMs);
         event = { type: 'STATUS_OK', ...status };
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code;
-        event = { type: 'STATUS_FAILED', error: `Failed to get status: ${cause ?? (error as Error).message}` };
+        event = { type: 'STATUS_FAILED', error: `Failed to get status: ${cause ?? errorMessage(error)}` };
       }
       if (stopped) return;
       sendBack(event);
-      timer = setTimeout(() => void poll(), intervalMs);
+      timer = setTimeout(() => void poll(), timings.statusIntervalMs);
     };
     void poll();
     return () => {

@@ -4,10 +4,12 @@
  */
 import { createActor } from 'xstate';
 import { failoverMachine } from '../machines/failover.js';
-import { createConsulClient } from '../services/consul-client.js';
+import { createConsulClient, type ConsulEndpoint } from '../services/consul-client.js';
 import { consulElectionActor } from '../services/consul-election.js';
+import { errorMessage } from '../services/error-message.js';
 import { monotonicNow } from '../services/monotonic-clock.js';
 import { neardProcessActor } from '../services/neard-process.js';
+import { actorTimings } from '../services/service-timings.js';
 import { statusPollerActor } from '../services/status-poller.js';
 import { OperatorError } from './errors.js';
 import { FailoverObserver, type FailoverSnapshot } from './failover-observer.js';
@@ -30,16 +32,13 @@ export async function runDaemon(settings: Settings): Promise<number> {
   try {
     await server.listen({ host, port });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
     throw new OperatorError(`--exporter-address ${host}:${port}: cannot listen (${code}). Pick a free address.`);
   }
 
-  const consul = createConsulClient({
-    url: settings.consulUrl,
-    token: settings.consulToken,
-    caFile: settings.consulCaFile,
-    requestTimeoutMs: timings.requestTimeoutMs,
-  });
+  const consulEndpoint: ConsulEndpoint = { url: settings.consulUrl, token: settings.consulToken, caFile: settings.consulCaFile };
+  const consul = createConsulClient({ ...consulEndpoint, requestTimeoutMs: timings.requestTimeoutMs });
+  const servicesTimings = actorTimings(timings);
   const machine = failoverMachine.provide({
     actors: {
       neard: neardProcessActor({
@@ -49,26 +48,17 @@ export async function runDaemon(settings: Settings): Promise<number> {
         validatorNetworkAddr: settings.validatorNetworkAddr,
         voterNetworkAddr: settings.voterNetworkAddr,
         bootNodes: settings.bootNodes,
-        stopTimeoutMs: timings.neardStopTimeoutMs,
+        timings: servicesTimings,
         hotSwap: settings.hotSwap,
-        consul: {
-          url: settings.consulUrl,
-          ...(settings.consulToken ? { token: settings.consulToken } : {}),
-          ...(settings.consulCaFile ? { caFile: settings.consulCaFile } : {}),
-        },
+        consul: consulEndpoint,
         logger: logger.child({ target: 'kuutamod::proc' }),
       }),
-      statusPoller: statusPollerActor({ rpcUrl: settings.rpcUrl, intervalMs: timings.statusIntervalMs, timeoutMs: timings.requestTimeoutMs }),
+      statusPoller: statusPollerActor({ rpcUrl: settings.rpcUrl, timings }),
       election: consulElectionActor({
         consul,
         nodeId,
         accountId,
-        sessionTtlMs: timings.sessionTtlMs,
-        renewIntervalMs: timings.sessionRenewIntervalMs,
-        acquireIntervalMs: timings.lockAcquireIntervalMs,
-        lockWatchWaitMs: timings.lockWatchWaitMs,
-        retryIntervalMs: 1_000,
-        destroyRetryMs: timings.sessionDestroyRetryMs,
+        timings: servicesTimings,
         logger: logger.child({ target: 'kuutamod::consul' }),
         now: monotonicNow,
       }),

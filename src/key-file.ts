@@ -3,6 +3,7 @@
  * so a typo in a path fails at start with the file's name instead of as a neard crash loop.
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
+import { errorMessage } from '../services/error-message.js';
 import { OperatorError } from './errors.js';
 
 export interface NearKeyFile {
@@ -24,7 +25,7 @@ export function readNearKeyFile(path: string, origin: string): NearKeyFile {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new OperatorError(`${origin}: key file ${path} is not valid JSON (${(error as Error).message}).`);
+    throw new OperatorError(`${origin}: key file ${path} is not valid JSON (${errorMessage(error)}).`);
   }
   const key = parsed as Partial<NearKeyFile> | null;
   const secret = key?.secret_key ?? key?.private_key;

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../services/error-message.js';
 import { OperatorError } from './errors.js';
 
 export const DEFAULT_RPC_ADDR = '0.0.0.0:3030';
@@ -42,7 +43,7 @@ export function readNeardHome(home: string): NeardHomeInfo {
   try {
     config = JSON.parse(readFileSync(configPath, 'utf8'));
   } catch (error) {
-    throw new OperatorError(`${configPath} is not valid JSON (${(error as Error).message}). Fix or regenerate it.`);
+    throw new OperatorError(`${configPath} is not valid JSON (${errorMessage(error)}). Fix or regenerate it.`);
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new OperatorError(`${configPath} must hold a JSON object as neard writes it.`);
@@ -52,6 +53,6 @@ export function readNeardHome(home: string): NeardHomeInfo {
   try {
     return { configPath, rpcAddr, rpcUrl: statusUrlFor(rpcAddr) };
   } catch (error) {
-    throw new OperatorError(`${configPath}: rpc.addr: ${(error as Error).message}.`);
+    throw new OperatorError(`${configPath}: rpc.addr: ${errorMessage(error)}.`);
   }
 }

@@ -6,9 +6,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { test } from 'node:test';
-import { NeardGuard } from '../../src/guard/neard-guard.js';
+import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
 import { monotonicNow } from '../../services/monotonic-clock.js';
-import type { FromGuard } from '../../services/neard-guard-protocol.js';
+import { NeardGuard } from '../../services/neard-guard/guard.js';
+import type { FromGuard } from '../../services/neard-guard/protocol.js';
+import { actorTimings } from '../../services/service-timings.js';
 
 function guardWithInbox() {
   const inbox: FromGuard[] = [];
@@ -104,7 +106,9 @@ test('when the daemon is gone: neard is stopped first, then the session is destr
   const { guard, next } = guardWithInbox();
   try {
     guard.handle({ type: 'lease', killAt: monotonicNow() + 10_000 });
-    guard.handle({ type: 'session', consulUrl: `http://127.0.0.1:${port}`, sessionId: 'abc', stopTimeoutMs: 5_000 });
+    const timings = actorTimings({ ...DEFAULT_TIMINGS, neardStopTimeoutMs: 5_000 });
+    guard.handle({ type: 'hello', consul: { url: `http://127.0.0.1:${port}` }, timings });
+    guard.handle({ type: 'session', sessionId: 'abc' });
     guard.handle({ type: 'start', mode: 'validator', bin: 'sleep', args: ['30'] });
     await next('started');
     const orphaned = guard.orphaned();

@@ -1,13 +1,15 @@
 /**
- * The daemon's side of the neard guard: forks the guard process on demand, sends it commands and
- * turns its answers into promises and callbacks. If the guard dies, neard died with it (pdeathsig).
+ * The daemon's side of the neard guard: forks the guard process (main.ts) on demand, greets it with the
+ * static settings, sends it commands and turns its answers into promises and callbacks. If the guard
+ * dies, neard died with it (pdeathsig).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import type { FromGuard, ToGuard } from './neard-guard-protocol.js';
+import { isFromGuard } from './protocol-checks.js';
+import type { FromGuard, GuardHello, ToGuard } from './protocol.js';
 
-const GUARD_ENTRY = fileURLToPath(new URL('../src/guard/guard-main.js', import.meta.url));
+const GUARD_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 
 type StartAnswer = Extract<FromGuard, { type: 'started' | 'refused' | 'spawn-failed' }>;
 export type GuardExit = Extract<FromGuard, { type: 'exited' }>;
@@ -20,21 +22,24 @@ export class NeardGuardClient {
   /** Last lease and session, replayed to a new guard. */
   private lease: Extract<ToGuard, { type: 'lease' }> | null = null;
   private session: Extract<ToGuard, { type: 'session' }> | null = null;
+  private readonly hello: GuardHello;
 
   /** The neard the guard last reported started and not yet exited. */
   private running: { pid: number; mode: 'voter' | 'validator' } | null = null;
 
   constructor(
     private readonly logger: Logger,
-    /** Consul's CA, trusted by the guard's fetch through NODE_EXTRA_CA_CERTS. */
-    private readonly consulCaFile: string | undefined,
+    /** The settings every guard is greeted with. */
+    settings: Omit<GuardHello, 'type'>,
     private readonly listener: {
       /** neard exited (asked to or not), as reported by the guard or implied by its death. */
       exit(exit: GuardExit): void;
       /** neard could not be executed after it was started (e.g. setpriv found no binary). */
       spawnFailed(error: string): void;
     },
-  ) {}
+  ) {
+    this.hello = { type: 'hello', ...settings };
+  }
 
   async start(mode: 'voter' | 'validator', bin: string, args: string[]): Promise<StartAnswer> {
     await this.connect();
@@ -67,8 +72,8 @@ export class NeardGuardClient {
     this.post(this.lease);
   }
 
-  setSession(session: Omit<Extract<ToGuard, { type: 'session' }>, 'type'>): void {
-    this.session = { type: 'session', ...session };
+  setSession(sessionId: string | null): void {
+    this.session = { type: 'session', sessionId };
     this.post(this.session);
   }
 
@@ -83,13 +88,15 @@ export class NeardGuardClient {
 
   private connect(): Promise<void> {
     if (this.ready) return this.ready;
-    const env = this.consulCaFile ? { ...process.env, NODE_EXTRA_CA_CERTS: this.consulCaFile } : process.env;
-    const guard = fork(GUARD_ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json', env });
+    const guard = fork(GUARD_ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
     this.guard = guard;
     this.ready = new Promise<void>((resolve, reject) => {
       guard.once('error', reject);
-      guard.on('message', (message: FromGuard) => {
-        if (message.type === 'ready') {
+      guard.on('message', (message: unknown) => {
+        if (!isFromGuard(message)) {
+          this.logger.error({ message }, 'ignored a malformed message from the neard guard');
+        } else if (message.type === 'ready') {
+          guard.send(this.hello);
           if (this.lease) guard.send(this.lease);
           if (this.session) guard.send(this.session);
           resolve();

@@ -8,13 +8,17 @@
  *   the daemon froze (SIGSTOP, stalled event loop) or lost Consul, the guard SIGKILLs neard.
  * - If the daemon dies (IPC channel closes), the guard stops neard at once (SIGTERM, SIGKILL at the
  *   lease deadline at the latest), and only once neard is confirmed dead destroys the daemon's session,
- *   so a standby can take over without waiting for the TTL.
+ *   so a standby can take over without waiting for the TTL. Consul's endpoint and the timings arrive
+ *   once, in the `hello` that opens the conversation; the session id follows every change.
  */
 import { execa, type ResultPromise } from 'execa';
 import { existsSync } from 'node:fs';
 import type { NeardMode } from '../../machines/failover-events.js';
-import { monotonicNow } from '../../services/monotonic-clock.js';
-import type { FromGuard, ToGuard } from '../../services/neard-guard-protocol.js';
+import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
+import { createConsulClient } from '../consul-client.js';
+import { destroySessionWithBackoff } from '../consul-session-destroy.js';
+import { monotonicNow } from '../monotonic-clock.js';
+import type { FromGuard, GuardHello, ToGuard } from './protocol.js';
 
 const SETPRIV = '/usr/bin/setpriv';
 
@@ -28,19 +32,13 @@ interface GuardedNeard {
   exited: Promise<void>;
 }
 
-interface SessionToRelease {
-  consulUrl: string;
-  token?: string;
-  sessionId: string | null;
-  stopTimeoutMs: number;
-}
-
 export class NeardGuard {
   private neard: GuardedNeard | null = null;
   private killAt: number | null = null;
   private fenceTimer: NodeJS.Timeout | undefined;
   private stopTimer: NodeJS.Timeout | undefined;
-  private session: SessionToRelease | null = null;
+  private hello: GuardHello | null = null;
+  private sessionId: string | null = null;
 
   constructor(
     private readonly send: (message: FromGuard) => void,
@@ -49,6 +47,9 @@ export class NeardGuard {
 
   handle(message: ToGuard): void {
     switch (message.type) {
+      case 'hello':
+        this.hello = message;
+        return;
       case 'start':
         return this.start(message.mode, message.bin, message.args);
       case 'promote':
@@ -59,7 +60,7 @@ export class NeardGuard {
         this.killAt = message.killAt;
         return this.armFence();
       case 'session':
-        this.session = { ...message };
+        this.sessionId = message.sessionId;
         return;
     }
   }
@@ -69,7 +70,7 @@ export class NeardGuard {
     const neard = this.neard;
     this.log(`daemon gone; stopping neard${neard ? ` (pid ${neard.pid}, ${neard.mode})` : ''}`);
     if (neard) {
-      this.stop(this.session?.stopTimeoutMs ?? 60_000);
+      this.stop((this.hello?.timings ?? DEFAULT_TIMINGS).neardStopTimeoutMs);
       await neard.exited;
     }
     await this.releaseSession();
@@ -168,22 +169,18 @@ export class NeardGuard {
   }
 
   private async releaseSession(): Promise<void> {
-    const session = this.session;
-    if (!session?.sessionId) return;
-    const url = `${session.consulUrl.replace(/\/$/, '')}/v1/session/destroy/${session.sessionId}`;
-    const headers: Record<string, string> = session.token ? { 'X-Consul-Token': session.token } : {};
-    for (let attempt = 0, backoff = 100; attempt < 8; attempt++, backoff *= 2) {
-      try {
-        const response = await fetch(url, { method: 'PUT', headers, signal: AbortSignal.timeout(5_000) });
-        if (response.ok) {
-          this.log(`neard is dead; destroyed session ${session.sessionId}`);
-          return;
-        }
-        this.log(`destroying session ${session.sessionId}: HTTP ${response.status}`);
-      } catch (error) {
-        this.log(`destroying session ${session.sessionId}: ${(error as Error).message}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, backoff));
+    const { hello, sessionId } = this;
+    if (!hello || !sessionId) return;
+    const { consul: endpoint, timings } = hello;
+    const consul = createConsulClient({ ...endpoint, requestTimeoutMs: timings.requestTimeoutMs });
+    try {
+      const outcome = await destroySessionWithBackoff(consul, sessionId, timings, monotonicNow, (error) =>
+        this.log(`destroying session ${sessionId}: ${error}`),
+      );
+      if (outcome.destroyed) this.log(`neard is dead; destroyed session ${sessionId}`);
+      else this.log(`giving up destroying session ${sessionId} (${outcome.error}); its TTL will end it`);
+    } finally {
+      consul.destroy();
     }
   }
 }

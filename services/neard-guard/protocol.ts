@@ -1,10 +1,19 @@
 /**
  * Messages between the daemon and its neard guard (a small child process that owns neard).
- * Times are monotonic milliseconds (monotonic-clock.ts), valid across the two processes.
+ * Times are monotonic milliseconds (../monotonic-clock.ts), valid across the two processes.
+ * Both sides check every message they receive at runtime (protocol-checks.ts): a JSON channel
+ * carries no types.
  */
-import type { NeardMode } from '../machines/failover-events.js';
+import type { NeardMode } from '../../machines/failover-events.js';
+import type { ConsulEndpoint } from '../consul-client.js';
+import type { ActorTimings } from '../service-timings.js';
 
 export type ToGuard =
+  /**
+   * First message, answering `ready`: the static settings. Consul's endpoint (URL, token, CA) is where the
+   * guard destroys the daemon's session if the daemon dies; the timings bound stops and destroy retries.
+   */
+  | { type: 'hello'; consul: ConsulEndpoint; timings: ActorTimings }
   /** Spawn neard. A validator start is refused unless the lease is valid. */
   | { type: 'start'; mode: NeardMode; bin: string; args: string[] }
   /**
@@ -16,8 +25,8 @@ export type ToGuard =
   | { type: 'stop'; timeoutMs: number }
   /** A validating neard must be dead by `killAt`: the last renewal's send time + TTL - margin. */
   | { type: 'lease'; killAt: number }
-  /** The session to destroy once neard is confirmed dead, if the daemon itself dies. */
-  | { type: 'session'; consulUrl: string; token?: string; sessionId: string | null; stopTimeoutMs: number };
+  /** The session to destroy once neard is confirmed dead, if the daemon itself dies (null: none). */
+  | { type: 'session'; sessionId: string | null };
 
 export type FromGuard =
   | { type: 'ready' }
@@ -28,3 +37,5 @@ export type FromGuard =
   | { type: 'exited'; pid: number; mode: NeardMode; code: number | null; signal: string | null; requested: boolean; fenced: boolean }
   /** A stop was asked while nothing ran. */
   | { type: 'stopped' };
+
+export type GuardHello = Extract<ToGuard, { type: 'hello' }>;

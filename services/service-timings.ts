@@ -1,0 +1,29 @@
+/**
+ * Timings the actors need and the chart never sees, with named defaults. The chart's own timings
+ * (machines/failover-timings.ts) travel to the actors whole, together with these, as `ActorTimings`:
+ * no actor receives a renamed copy of a timing or a bare number.
+ */
+import type { FailoverTimings } from '../machines/failover-timings.js';
+
+export interface ServiceTimings {
+  /** Pause before retrying a failed session create or a failed blocking query on the lock key. */
+  consulRetryIntervalMs: number;
+  /** First pause between two attempts to destroy a session; it doubles up to destroyBackoffMaxMs. */
+  destroyBackoffFirstMs: number;
+  /** Longest pause between two attempts to destroy a session. */
+  destroyBackoffMaxMs: number;
+}
+
+export const DEFAULT_SERVICE_TIMINGS: ServiceTimings = {
+  consulRetryIntervalMs: 1_000,
+  destroyBackoffFirstMs: 100,
+  destroyBackoffMaxMs: 5_000,
+};
+
+/** Everything an actor may need to know about time. */
+export type ActorTimings = FailoverTimings & ServiceTimings;
+
+/** The chart's timings completed with the service defaults. */
+export function actorTimings(timings: FailoverTimings): ActorTimings {
+  return { ...DEFAULT_SERVICE_TIMINGS, ...timings };
+}
