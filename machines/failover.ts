@@ -6,6 +6,11 @@
  *      │                                            no renewal 25 s: Voting.Resigning, then Registering anew)
  *   any state ──SIGTERM/SIGINT/...──▶ Shutdown (stop neard first, then destroy the session)
  *
+ * Transitions several states share are declared once on a grouping state above them: NeardUp (Syncing to
+ * Validating: neard exits or hangs -> Startup, falls behind -> Syncing) and InSession (Voting, Validating:
+ * session lost -> Registering). A child's own transition wins where it must differ. Grouping states are not
+ * kuutamod states: `stateNamesOf` leaves them out of every name operators see (metrics, logs, /state).
+ *
  * Three long-lived actors are invoked at the root and only report facts: `neard` (the process),
  * `statusPoller` (neard's /status) and `election` (the Consul session and lock). The chart alone decides,
  * and answers with commands (see failover-events.ts). No I/O and no timers of its own: delays are named
