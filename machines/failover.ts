@@ -6,6 +6,11 @@
  *      │                                            no renewal 25 s: Voting.Resigning, then Registering anew)
  *   any state ──SIGTERM/SIGINT/...──▶ Shutdown (stop neard first, then destroy the session)
  *
+ * Transitions several states share are declared once on a grouping state above them: NeardUp (Syncing to
+ * Validating: neard exits or hangs -> Startup, falls behind -> Syncing) and InSession (Voting, Validating:
+ * session lost -> Registering). A child's own transition wins where it must differ. Grouping states are not
+ * kuutamod states: `stateNamesOf` leaves them out of every name operators see (metrics, logs, /state).
+ *
  * Three long-lived actors are invoked at the root and only report facts: `neard` (the process),
  * `statusPoller` (neard's /status) and `election` (the Consul session and lock). The chart alone decides,
  * and answers with commands (see failover-events.ts). No I/O and no timers of its own: delays are named
@@ -14,7 +19,7 @@
  * Safety rule: the session (and with it the lock) is only released once the neard actor confirmed that
  * no process holds the validator key any more (`keyInUse` / NEARD_KEY_RELEASED).
  */
-import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
+import { assertEvent, assign, enqueueActions, fromCallback, sendTo, setup, type EventObject, type StateValue } from 'xstate';
 import type { ElectionCommand, FailoverEvent, NeardCommand, NeardMode } from './failover-events.js';
 import { DEFAULT_TIMINGS, type FailoverTimings } from './failover-timings.js';
 
@@ -109,65 +114,66 @@ export const failoverSetup = setup({
       statusFailures: 0,
       statusFailureLimit: ({ context }) => context.timings.statusFailureLimitAfterRestart,
     }),
-    recordStatus: assign(({ context, event }) =>
-      event.type === 'STATUS_OK'
-        ? {
-            statusFailures: 0,
-            statusFailureLimit: context.timings.statusFailureLimit,
-            syncing: event.syncing,
-            blockHeight: event.height,
-          }
-        : {},
-    ),
-    countStatusFailure: assign({
-      statusFailures: ({ context }) => context.statusFailures + 1,
-      lastError: ({ context, event }) => (event.type === 'STATUS_FAILED' ? event.error : context.lastError),
+    // Actions that read an event assert its type where they are wired: a wrong wiring fails loudly
+    // instead of silently recording nothing.
+    recordStatus: assign(({ context, event }) => {
+      assertEvent(event, 'STATUS_OK');
+      return {
+        statusFailures: 0,
+        statusFailureLimit: context.timings.statusFailureLimit,
+        syncing: event.syncing,
+        blockHeight: event.height,
+      };
+    }),
+    countStatusFailure: assign(({ context, event }) => {
+      assertEvent(event, 'STATUS_FAILED');
+      return { statusFailures: context.statusFailures + 1, lastError: event.error };
     }),
     nextStartupAttempt: assign({ startupAttempt: ({ context }) => context.startupAttempt + 1 }),
     resetStartupAttempts: assign({ startupAttempt: 1 }),
-    recordNeardStarted: assign(({ context, event }) =>
-      event.type === 'NEARD_STARTED'
-        ? {
-            neardPid: event.pid,
-            neardMode: event.mode,
-            neardRestarts: context.neardRestarts + (event.restart ? 1 : 0),
-          }
-        : {},
-    ),
+    recordNeardStarted: assign(({ context, event }) => {
+      assertEvent(event, 'NEARD_STARTED');
+      return { neardPid: event.pid, neardMode: event.mode, neardRestarts: context.neardRestarts + (event.restart ? 1 : 0) };
+    }),
     recordNeardGone: assign({ neardPid: null, neardMode: null }),
     recordKeyReleased: enqueueActions(({ context, enqueue }) => {
       enqueue.assign({ keyInUse: false, resignPending: false });
       if (context.resignPending) enqueue.sendTo('election', { type: 'ELECTION.RESIGN' } satisfies ElectionCommand);
     }),
-    recordSession: assign(({ event }) =>
-      event.type === 'SESSION_CREATED'
-        ? { sessionId: event.sessionId, sessionOpen: true, lastRenewalSentAt: event.sentAt }
-        : {},
-    ),
+    recordSession: assign(({ event }) => {
+      assertEvent(event, 'SESSION_CREATED');
+      return { sessionId: event.sessionId, sessionOpen: true, lastRenewalSentAt: event.sentAt };
+    }),
     /** Tell the neard guard until when the lock is provably ours, and which session to release if we die. */
     extendLease: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'SESSION_CREATED' && event.type !== 'SESSION_RENEWED') return;
+      assertEvent(event, ['SESSION_CREATED', 'SESSION_RENEWED']);
       const killAt = event.sentAt + context.timings.sessionTtlMs - context.timings.fenceMarginMs;
       enqueue.sendTo('neard', { type: 'NEARD.LEASE', killAt } satisfies NeardCommand);
       if (event.type === 'SESSION_CREATED') {
         enqueue.sendTo('neard', { type: 'NEARD.SESSION', sessionId: event.sessionId } satisfies NeardCommand);
       }
     }),
-    forgetSessionInGuard: sendTo('neard', { type: 'NEARD.SESSION', sessionId: null } satisfies NeardCommand),
-    recordRenewal: assign(({ context, event }) => ({
-      lastRenewalSentAt: event.type === 'SESSION_RENEWED' ? event.sentAt : context.lastRenewalSentAt,
-    })),
-    forgetSession: assign({ sessionId: null, sessionOpen: false, holdsLock: false, lastRenewalSentAt: null }),
+    recordRenewal: assign(({ event }) => {
+      assertEvent(event, 'SESSION_RENEWED');
+      return { lastRenewalSentAt: event.sentAt };
+    }),
+    /** The session is gone (closed or lost): forget it here and in the neard guard, which must not destroy it again. */
+    forgetSession: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ sessionId: null, sessionOpen: false, holdsLock: false, lastRenewalSentAt: null });
+      enqueue.sendTo('neard', { type: 'NEARD.SESSION', sessionId: null } satisfies NeardCommand);
+    }),
     recordLock: assign({ holdsLock: true }),
-    recordConsulError: assign(({ context, event }) => ({
-      lastError: event.type === 'CONSUL_ERROR' ? `${event.operation}: ${event.error}` : context.lastError,
-    })),
+    recordConsulError: assign(({ event }) => {
+      assertEvent(event, 'CONSUL_ERROR');
+      return { lastError: `${event.operation}: ${event.error}` };
+    }),
     failStartup: assign(({ context }) => ({
       fatalError: `neard did not answer /status after ${context.timings.startupTries} starts of ${context.timings.startupTimeoutMs} ms each`,
     })),
-    failSpawn: assign(({ event }) => ({
-      fatalError: event.type === 'NEARD_SPAWN_FAILED' ? event.error : 'neard could not be started',
-    })),
+    failSpawn: assign(({ event }) => {
+      assertEvent(event, 'NEARD_SPAWN_FAILED');
+      return { fatalError: event.error };
+    }),
   },
 });
 
@@ -216,8 +222,8 @@ export const failoverMachine = failoverSetup.createMachine({
     STATUS_OK: { actions: 'recordStatus' },
     SESSION_CREATED: { actions: ['recordSession', 'extendLease'] },
     SESSION_RENEWED: { actions: ['recordRenewal', 'extendLease'] },
-    SESSION_CLOSED: { actions: ['forgetSession', 'forgetSessionInGuard'] },
-    SESSION_LOST: { actions: ['forgetSession', 'forgetSessionInGuard'] },
+    SESSION_CLOSED: { actions: 'forgetSession' },
+    SESSION_LOST: { actions: 'forgetSession' },
     CONSUL_ERROR: { actions: 'recordConsulError' },
     SHUTDOWN: { target: '.Shutdown' },
   },
@@ -232,69 +238,82 @@ export const failoverMachine = failoverSetup.createMachine({
         ],
       },
       on: {
-        STATUS_OK: { target: 'Syncing', actions: ['recordStatus', 'resetStartupAttempts'] },
+        STATUS_OK: { target: 'NeardUp.Syncing', actions: ['recordStatus', 'resetStartupAttempts'] },
         NEARD_EXITED: [
           { guard: 'startupTriesLeft', target: 'Startup', reenter: true, actions: ['recordNeardGone', 'nextStartupAttempt'] },
           { target: 'Shutdown', actions: ['recordNeardGone', 'failStartup'] },
         ],
       },
     },
-    Syncing: {
-      entry: 'releaseSessionWhenSafe',
+    // A grouping state, not a kuutamod state (operators never see its name, see `stateNamesOf`): neard
+    // answered /status since its last start. Its exit, or a /status silent too long, means Startup.
+    NeardUp: {
+      initial: 'Syncing',
       on: {
-        STATUS_OK: [{ guard: 'reportsSynced', target: 'Registering', actions: 'recordStatus' }, { actions: 'recordStatus' }],
-        STATUS_FAILED: onStatusFailed,
         NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
-      },
-    },
-    Registering: {
-      entry: 'register',
-      on: {
-        SESSION_CREATED: { target: 'Voting', actions: ['recordSession', 'extendLease'] },
-        STATUS_OK: [{ guard: 'reportsSyncing', target: 'Syncing', actions: 'recordStatus' }, { actions: 'recordStatus' }],
         STATUS_FAILED: onStatusFailed,
-        NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
+        // A standby whose neard falls behind waits in Syncing again (Validating stays, see there).
+        STATUS_OK: { guard: 'reportsSyncing', target: '.Syncing', actions: 'recordStatus' },
       },
-    },
-    Voting: {
-      initial: 'Contending',
       states: {
-        Contending: {
-          entry: 'startAcquiring',
-          exit: 'stopAcquiring',
-          on: { LOCK_ACQUIRED: { target: '#failover.Validating', actions: 'recordLock' } },
-        },
-        // After a step-down our session may still hold the lock while it cannot be renewed. Keeping it would
-        // starve a healthy standby until the TTL ends it, so it is destroyed once the key is released, and
-        // the node registers anew. Never Validating from here: a late release must not hit a new leadership.
-        Resigning: {
+        Syncing: {
           entry: 'releaseSessionWhenSafe',
+          on: {
+            // Still syncing: only recorded (the parent's candidate would re-enter Syncing).
+            STATUS_OK: [{ guard: 'reportsSynced', target: 'Registering', actions: 'recordStatus' }, { actions: 'recordStatus' }],
+          },
         },
-      },
-      on: {
-        // Voting needs a session: whenever it is gone, register anew.
-        SESSION_CLOSED: { target: 'Registering', actions: ['forgetSession', 'forgetSessionInGuard'] },
-        SESSION_LOST: { target: 'Registering', actions: ['forgetSession', 'forgetSessionInGuard'] },
-        STATUS_OK: [{ guard: 'reportsSyncing', target: 'Syncing', actions: 'recordStatus' }, { actions: 'recordStatus' }],
-        STATUS_FAILED: onStatusFailed,
-        NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
-      },
-    },
-    Validating: {
-      entry: ['handOverKey', 'runNeardAsValidator', 'expectNeardRestart'],
-      exit: ['runNeardAsVoter', 'expectNeardRestart'],
-      initial: 'Leased',
-      states: {
-        // The lease is the time our lock is provably ours: it is extended by every successful renewal.
-        Leased: {
-          after: { stepDownDeadline: '#failover.Voting.Resigning' },
-          on: { SESSION_RENEWED: { target: 'Leased', reenter: true, actions: ['recordRenewal', 'extendLease'] } },
+        Registering: {
+          entry: 'register',
+          on: {
+            SESSION_CREATED: { target: 'InSession.Voting', actions: ['recordSession', 'extendLease'] },
+          },
         },
-      },
-      on: {
-        SESSION_LOST: { target: 'Registering', actions: ['forgetSession', 'forgetSessionInGuard'] },
-        STATUS_FAILED: onStatusFailed,
-        NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
+        // A grouping state: a Consul session exists. When Consul reports it lost, register anew.
+        InSession: {
+          initial: 'Voting',
+          on: {
+            SESSION_LOST: { target: 'Registering', actions: 'forgetSession' },
+          },
+          states: {
+            Voting: {
+              initial: 'Contending',
+              states: {
+                Contending: {
+                  entry: 'startAcquiring',
+                  exit: 'stopAcquiring',
+                  on: { LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' } },
+                },
+                // After a step-down our session may still hold the lock while it cannot be renewed. Keeping it would
+                // starve a healthy standby until the TTL ends it, so it is destroyed once the key is released, and
+                // the node registers anew. Never Validating from here: a late release must not hit a new leadership.
+                Resigning: {
+                  entry: 'releaseSessionWhenSafe',
+                },
+              },
+              on: {
+                // Voting needs a session: whether lost or closed on request, register anew.
+                SESSION_CLOSED: { target: '#failover.NeardUp.Registering', actions: 'forgetSession' },
+              },
+            },
+            Validating: {
+              entry: ['handOverKey', 'runNeardAsValidator', 'expectNeardRestart'],
+              exit: ['runNeardAsVoter', 'expectNeardRestart'],
+              initial: 'Leased',
+              states: {
+                // The lease is the time our lock is provably ours: it is extended by every successful renewal.
+                Leased: {
+                  after: { stepDownDeadline: '#failover.NeardUp.InSession.Voting.Resigning' },
+                  on: { SESSION_RENEWED: { target: 'Leased', reenter: true, actions: ['recordRenewal', 'extendLease'] } },
+                },
+              },
+              on: {
+                // The leader keeps validating while its neard reports syncing (as kuutamod does): only recorded.
+                STATUS_OK: { actions: 'recordStatus' },
+              },
+            },
+          },
+        },
       },
     },
     Shutdown: {
@@ -307,7 +326,7 @@ export const failoverMachine = failoverSetup.createMachine({
         },
         ClosingSession: {
           entry: { type: 'releaseSessionWhenSafe', params: { confirm: true } },
-          on: { SESSION_CLOSED: { target: 'Done', actions: ['forgetSession', 'forgetSessionInGuard'] } },
+          on: { SESSION_CLOSED: { target: 'Done', actions: 'forgetSession' } },
         },
         Done: { type: 'final' },
       },
@@ -322,9 +341,30 @@ export const failoverMachine = failoverSetup.createMachine({
 
 export type FailoverMachine = typeof failoverMachine;
 
-/** The top-level state name of a snapshot value (nested substates are details of one state). */
-export function topLevelState(value: unknown): FailoverStateName {
-  const name = typeof value === 'string' ? value : Object.keys(value as object)[0];
-  if (!FAILOVER_STATES.includes(name as FailoverStateName)) throw new Error(`unknown failover state ${String(name)}`);
-  return name as FailoverStateName;
+/** What an operator sees of a state: the kuutamod state, and the path down to the active leaf. */
+export interface StateNames {
+  /** One of the six kuutamod states, e.g. "Validating" (metrics, logs, /state). */
+  state: FailoverStateName;
+  /** The kuutamod state and its active substates, e.g. "Validating.Leased" or "Shutdown.StoppingNeard". */
+  detail: string;
+}
+
+/**
+ * The one place that turns a state of this chart into the names operators see. Grouping states such as
+ * NeardUp and InSession only hold transitions their children share: they are left out, so
+ * {NeardUp: {InSession: {Validating: 'Leased'}}} is "Validating" / "Validating.Leased".
+ * Takes a snapshot value, or the key path of a state node (StateNode.path).
+ */
+export function stateNamesOf(value: StateValue | readonly string[]): StateNames {
+  const path = Array.isArray(value) ? [...(value as readonly string[])] : keyPath(value as StateValue);
+  const at = path.findIndex((key) => (FAILOVER_STATES as readonly string[]).includes(key));
+  if (at < 0) throw new Error(`no failover state in ${path.join('.') || '(empty path)'}`);
+  return { state: path[at] as FailoverStateName, detail: path.slice(at).join('.') };
+}
+
+/** The keys from the root to the active leaf (the chart has no parallel states: one child per level). */
+function keyPath(value: StateValue): string[] {
+  if (typeof value === 'string') return [value];
+  const [key, inner] = Object.entries(value)[0] ?? [];
+  return key === undefined ? [] : inner === undefined ? [key] : [key, ...keyPath(inner)];
 }

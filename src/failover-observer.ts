@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { AnyEventObject, InspectionEvent, SnapshotFrom } from 'xstate';
 import type { FailoverEvent } from '../machines/failover-events.js';
-import { topLevelState, type FailoverMachine, type FailoverStateName } from '../machines/failover.js';
+import { stateNamesOf, type FailoverMachine, type FailoverStateName } from '../machines/failover.js';
 import type { DaemonMetrics } from './metrics.js';
 
 export interface TransitionRecord {
@@ -58,7 +58,7 @@ export class FailoverObserver {
   private record(snapshot: FailoverSnapshot, event: AnyEventObject): void {
     this.latest = snapshot;
     this.logFact(event as FailoverEvent);
-    const to = topLevelState(snapshot.value);
+    const to = stateNamesOf(snapshot.value).state;
     let transition: TransitionRecord | null = null;
     if (to !== this.state) {
       transition = { from: this.state, to, at: new Date().toISOString(), cause: event.type };

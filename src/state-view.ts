@@ -1,9 +1,11 @@
 /** The JSON shape of GET /state: what an operator needs to know about this node at a glance. */
+import { stateNamesOf } from '../machines/failover.js';
 import type { FailoverObserver, TransitionRecord } from './failover-observer.js';
 
 export interface StateView {
+  /** One of the six kuutamod states (never a grouping state of the chart). */
   state: string | null;
-  /** Substate path, e.g. "Shutdown.StoppingNeard". */
+  /** The state and its active substates, e.g. "Shutdown.StoppingNeard" (grouping states left out). */
   detail: string | null;
   nodeId: string;
   accountId: string;
@@ -18,18 +20,12 @@ export interface StateView {
   transitions: TransitionRecord[];
 }
 
-function flatten(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const [key, inner] = Object.entries(value as Record<string, unknown>)[0] ?? ['?', undefined];
-  return inner === undefined ? key : `${key}.${flatten(inner)}`;
-}
-
 export function buildStateView(observer: FailoverObserver, identity: { nodeId: string; accountId: string }): StateView {
   const snapshot = observer.snapshot;
   const context = snapshot?.context;
   return {
     state: observer.currentState,
-    detail: snapshot ? flatten(snapshot.value) : null,
+    detail: snapshot ? stateNamesOf(snapshot.value).detail : null,
     ...identity,
     holdsLock: context?.holdsLock ?? false,
     sessionId: context?.sessionId ?? null,

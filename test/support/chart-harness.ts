@@ -4,7 +4,7 @@
  */
 import { createActor, fromCallback, SimulatedClock, type EventObject } from 'xstate';
 import type { ElectionCommand, FailoverEvent, NeardCommand } from '../../machines/failover-events.js';
-import { failoverMachine, topLevelState, type FailoverStateName } from '../../machines/failover.js';
+import { failoverMachine, stateNamesOf, type FailoverStateName } from '../../machines/failover.js';
 import { DEFAULT_TIMINGS, type FailoverTimings } from '../../machines/failover-timings.js';
 
 export interface ChartHarness {
@@ -16,7 +16,7 @@ export interface ChartHarness {
   /** Advance the simulated clock (fires due delays). */
   advance(ms: number): void;
   state(): FailoverStateName;
-  /** The full state value, e.g. "Shutdown.StoppingNeard". */
+  /** The state with its substates as operators see it, e.g. "Shutdown.StoppingNeard". */
   detail(): string;
   context(): ReturnType<ReturnType<typeof createActor<typeof failoverMachine>>['getSnapshot']>['context'];
   done(): boolean;
@@ -44,8 +44,6 @@ export function startChart(overrides: Partial<FailoverTimings> = {}): ChartHarne
   });
   const actor = createActor(machine, { clock, input: { timings, now: () => clock.now() } });
   actor.start();
-  const flatten = (value: unknown): string =>
-    typeof value === 'string' ? value : Object.entries(value as object).map(([k, v]) => `${k}.${flatten(v)}`)[0]!;
   return {
     clock,
     timings,
@@ -53,8 +51,8 @@ export function startChart(overrides: Partial<FailoverTimings> = {}): ChartHarne
     electionCommands,
     send: (event) => actor.send(event),
     advance: (ms) => clock.increment(ms),
-    state: () => topLevelState(actor.getSnapshot().value),
-    detail: () => flatten(actor.getSnapshot().value),
+    state: () => stateNamesOf(actor.getSnapshot().value).state,
+    detail: () => stateNamesOf(actor.getSnapshot().value).detail,
     context: () => actor.getSnapshot().context,
     done: () => actor.getSnapshot().matches({ Shutdown: 'Done' }),
     clearCommands: () => {

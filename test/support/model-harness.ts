@@ -7,7 +7,7 @@
 import { pino } from 'pino';
 import { createActor, fromCallback, SimulatedClock, type AnyEventObject, type EventObject, type InspectionEvent } from 'xstate';
 import type { ElectionCommand, FailoverEvent, NeardCommand } from '../../machines/failover-events.js';
-import { failoverMachine, topLevelState, type FailoverContext, type FailoverInput, type FailoverStateName } from '../../machines/failover.js';
+import { failoverMachine, stateNamesOf, type FailoverContext, type FailoverInput, type FailoverStateName } from '../../machines/failover.js';
 import { FailoverObserver, type FailoverSnapshot } from '../../src/failover-observer.js';
 import { createMetrics, type DaemonMetrics } from '../../src/metrics.js';
 
@@ -51,7 +51,7 @@ export interface ModelRun {
 const silent = pino({ level: 'silent' });
 type DelayFn = (args: { context: FailoverContext; event: AnyEventObject }) => number;
 
-/** Ids of the active state nodes of a state value, leaf last: "failover.Validating", "failover.Validating.Leased". */
+/** Ids of the active state nodes of a state value, leaf last: "failover.NeardUp", ..., "failover.NeardUp.InSession.Validating.Leased". */
 export function activeIds(value: unknown, prefix = failoverMachine.id): string[] {
   if (typeof value === 'string') return [`${prefix}.${value}`];
   return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) => [`${prefix}.${key}`, ...activeIds(inner, `${prefix}.${key}`)]);
@@ -156,7 +156,7 @@ export function startModelRun(input: FailoverInput, chart: typeof failoverMachin
       actor.send(sent);
     },
     snapshot: () => actor.getSnapshot(),
-    state: () => topLevelState(actor.getSnapshot().value),
+    state: () => stateNamesOf(actor.getSnapshot().value).state,
     context: () => actor.getSnapshot().context,
     stop: () => actor.stop(),
   };

@@ -8,7 +8,7 @@
  * named `xstate.after.<delay>.<state id>`, which the harness turns into clock advances.
  */
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type StatePath } from 'xstate/graph';
-import { failoverMachine, type FailoverInput } from '../../machines/failover.js';
+import { failoverMachine, stateNamesOf, type FailoverInput } from '../../machines/failover.js';
 import { chartGraph, type ChartGraph } from '../../src/chart/chart-graph.js';
 import { activeIds, type ModelEvent } from './model-harness.js';
 
@@ -45,8 +45,8 @@ const FACTS: ModelEvent[] = [
  * neard stopped, only when the validator mode is not wanted.
  */
 export const IMPOSSIBLE_BY_CONTRACT: ReadonlyArray<{ state: string; event: string; why: string }> = [
-  { state: 'failover.Validating', event: 'NEARD_KEY_RELEASED', why: 'neard actor releases the key only when validator mode is not wanted' },
-  { state: 'failover.Validating', event: 'NEARD_STOPPED', why: 'neard actor reports stopped only when validator mode is not wanted' },
+  { state: 'failover.NeardUp.InSession.Validating', event: 'NEARD_KEY_RELEASED', why: 'neard actor releases the key only when validator mode is not wanted' },
+  { state: 'failover.NeardUp.InSession.Validating', event: 'NEARD_STOPPED', why: 'neard actor reports stopped only when validator mode is not wanted' },
 ];
 
 function canHappen(snapshot: Snapshot, event: ModelEvent): boolean {
@@ -113,14 +113,14 @@ export function coveringPaths(): ModelPath[] {
 }
 
 /**
- * Failover scenarios: simple paths (no abstract state twice) made only of transitions between top-level
- * states, one per distinct sequence of top-level states an operator would see, e.g.
+ * Failover scenarios: simple paths (no abstract state twice) made only of transitions between kuutamod
+ * states, one per distinct sequence of kuutamod states an operator would see, e.g.
  * Startup > Syncing > Registering > Voting > Validating > Voting > Syncing > Startup > Shutdown.
  */
 export function failoverRoutes(): ModelPath[] {
-  const top = (s: Snapshot) => activeIds(s.value)[0]!;
+  const top = (s: Snapshot) => stateNamesOf(s.value).state;
   const moves = (s: Snapshot, e: ModelEvent) =>
-    canHappen(s, e) && failoverMachine.getTransitionData(s, e as never).some((t) => t.target?.some((n) => `${failoverMachine.id}.${n.path[0]}` !== top(s)));
+    canHappen(s, e) && failoverMachine.getTransitionData(s, e as never).some((t) => t.target?.some((n) => stateNamesOf(n.path).state !== top(s)));
   const paths = getSimplePaths(failoverMachine, { ...traversal, filterEvents: moves as never }) as StatePath<Snapshot, ModelEvent>[];
   const bySequence = new Map<string, ModelStep[]>();
   for (const path of paths) {

@@ -1,9 +1,13 @@
 /**
  * Every transition of kuutamod's table, on the real chart with a simulated clock.
  * The stand-in actors only record commands, so each test checks what the chart asked for.
+ * Also: grouping states never show up in the names operators see, and a miswired action fails loudly.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createActor } from 'xstate';
+import { FAILOVER_STATES, failoverMachine, failoverSetup, stateNamesOf } from '../../machines/failover.js';
+import { chartGraph } from '../../src/chart/chart-graph.js';
 import { chartIn, startChart } from '../support/chart-harness.js';
 
 const ok = (syncing: boolean, height = 10) => ({ type: 'STATUS_OK', syncing, height, validatorAccountId: null }) as const;
@@ -345,5 +349,39 @@ describe('bookkeeping', () => {
     assert.equal(chart.context().neardRestarts, 1);
     assert.equal(chart.context().neardPid, 101);
     assert.equal(chart.context().neardMode, 'validator');
+  });
+});
+
+describe('names operators see', () => {
+  test('every state of the chart is named by one of the six kuutamod states, never by a grouping state', () => {
+    const grouping = ['NeardUp', 'InSession'];
+    for (const node of chartGraph(failoverMachine).nodes) {
+      const path = node.id.split('.').slice(1);
+      if (path.every((key) => grouping.includes(key))) continue; // the grouping states themselves
+      const { state, detail } = stateNamesOf(path);
+      assert.ok(FAILOVER_STATES.includes(state), `${node.id} is named ${state}`);
+      assert.ok(!grouping.some((key) => detail.split('.').includes(key)), `${node.id} shows a grouping state: ${detail}`);
+      assert.ok(node.id.endsWith(`.${detail}`), `${node.id}: ${detail} is its own path below the grouping states`);
+    }
+    const chart = chartIn('Validating');
+    assert.deepEqual([chart.state(), chart.detail()], ['Validating', 'Validating.Leased']);
+  });
+
+  test('a state value without a kuutamod state is an error, not a guess', () => {
+    assert.throws(() => stateNamesOf({ NeardUp: 'Elsewhere' }), /no failover state in NeardUp\.Elsewhere/);
+  });
+});
+
+describe('actions narrow their event', () => {
+  test('an action wired to the wrong event fails loudly instead of recording nothing', () => {
+    const config = failoverMachine.config;
+    const wrong = failoverSetup.createMachine({ ...config, on: { ...config.on, STATUS_FAILED: { actions: 'recordStatus' } } } as never);
+    const actor = createActor(wrong, { input: {} });
+    const errors: unknown[] = [];
+    actor.subscribe({ error: (error) => errors.push(error) });
+    actor.start();
+    actor.send({ type: 'STATUS_FAILED', error: 'ECONNREFUSED' });
+    assert.equal(errors.length, 1, 'the actor stops with an error');
+    assert.match(String(errors[0]), /Expected event .*STATUS_FAILED.* to have type matching "STATUS_OK"/);
   });
 });

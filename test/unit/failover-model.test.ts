@@ -35,10 +35,10 @@ async function checkStep(run: ModelRun, where: string, expect: string | null, wa
   assert.equal(run.observer.currentState, state, `${where}: observer`);
   assert.equal(world.neardMode, EXPECTED_NEARD_MODE[state], `${where}: neard mode requested in ${state}`);
   assert.equal(context.keyInUse, world.keyMayBeInUse, `${where}: the chart must know whether the key may be in use`);
-  const contending = snapshot.matches({ Voting: 'Contending' });
+  const contending = snapshot.matches({ NeardUp: { InSession: { Voting: 'Contending' } } });
   assert.equal(world.acquiring, contending, `${where}: the lock is sought exactly while Voting.Contending`);
   // A node that stepped down never validates again with that session.
-  if (snapshot.matches({ Voting: 'Resigning' })) assert.equal(world.neardMode, 'voter', `${where}: resigning without the key`);
+  if (snapshot.matches({ NeardUp: { InSession: { Voting: 'Resigning' } } })) assert.equal(world.neardMode, 'voter', `${where}: resigning without the key`);
   // (The validator key is only requested right after LOCK_ACQUIRED: the simulated neard checks that.)
   if (state === 'Validating') assert.ok(context.keyInUse, `${where}: validating without the key accounted for`);
   // On arrival in Done (later facts may still be recorded, but the daemon has exited by then).
@@ -99,8 +99,17 @@ test('every state and every transition of the failover chart, on the real actor,
 
 test('failure branches are among the generated paths', () => {
   const { edges } = transitionsToCover();
-  const has = (leaf: string, transition: RegExp) => edges.some((e) => e.startsWith(`failover.${leaf} :: `) && transition.test(e));
-  for (const leaf of ['Startup', 'Syncing', 'Registering', 'Voting.Contending', 'Voting.Resigning', 'Validating.Leased']) {
+  // Leaves by the names operators see, with the chart's grouping states (NeardUp, InSession) in their ids.
+  const leafId: Record<string, string> = {
+    Startup: 'failover.Startup',
+    Syncing: 'failover.NeardUp.Syncing',
+    Registering: 'failover.NeardUp.Registering',
+    'Voting.Contending': 'failover.NeardUp.InSession.Voting.Contending',
+    'Voting.Resigning': 'failover.NeardUp.InSession.Voting.Resigning',
+    'Validating.Leased': 'failover.NeardUp.InSession.Validating.Leased',
+  };
+  const has = (leaf: string, transition: RegExp) => edges.some((e) => e.startsWith(`${leafId[leaf]} :: `) && transition.test(e));
+  for (const leaf of Object.keys(leafId)) {
     assert.ok(has(leaf, /\|NEARD_EXITED\|/), `neard exit in ${leaf}`);
     assert.ok(has(leaf, /\|SHUTDOWN\|/), `shutdown from ${leaf}`);
     assert.ok(has(leaf, /\|NEARD_SPAWN_FAILED\|/), `spawn failure in ${leaf}`);

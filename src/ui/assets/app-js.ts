@@ -1,6 +1,10 @@
 /** The /ui page's script (plain ES2017, no build step, no dependencies): draws /ui/chart.json, follows /ui/events. */
+import { FAILOVER_STATES } from '../../../machines/failover.js';
+
 export const APP_JS = String.raw`(function () {
   'use strict';
+  // The six kuutamod states are the boxes; the chart's grouping states (NeardUp, InSession) are not drawn.
+  var STATES = ${JSON.stringify(FAILOVER_STATES)};
   var SVG = 'http://www.w3.org/2000/svg';
   var W = 1000, H = 640, BOX_W = 168;
   var graph = null;
@@ -14,10 +18,17 @@ export const APP_JS = String.raw`(function () {
     return node;
   }
   function nodeById(id) { return graph.nodes.find(function (n) { return n.id === id; }); }
+  function isBox(n) { return STATES.indexOf(n.key) >= 0; }
+  // The box a node is drawn in; null for the machine and grouping states (their transitions go in the note).
   function topOf(id) {
     var n = nodeById(id);
-    while (n && n.parent !== null) n = nodeById(n.parent);
-    return n ? n.id : id;
+    while (n && !isBox(n)) n = n.parent === null ? null : nodeById(n.parent);
+    return n ? n.id : null;
+  }
+  // /state names states as operators do ("Validating.Leased"): the id of that node in the chart.
+  function idOfName(name) {
+    var box = graph.nodes.find(function (n) { return isBox(n) && n.key === name.split('.')[0]; });
+    return box ? box.id + name.slice(box.key.length) : '';
   }
   function shortName(id) { return id.slice(graph.machineId.length + 1); }
 
@@ -42,13 +53,19 @@ export const APP_JS = String.raw`(function () {
     var defs = el('defs', {}, svg);
     var marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
     el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#8a97a6' }, marker);
-    var tops = graph.nodes.filter(function (n) { return n.parent === null; });
+    var tops = graph.nodes.filter(isBox);
     layout(tops);
     var pairs = {}, loops = {}, anyState = [];
     graph.edges.forEach(function (e) {
       if (e.target === null) return;
-      if (e.source === graph.machineId) { anyState.push(e.label + ' \u2192 ' + shortName(e.target)); return; }
       var s = topOf(e.source), t = topOf(e.target);
+      if (s === null) {
+        // A grouping state's transition holds in the boxes inside it that do not handle the event themselves.
+        var handles = function (b) { return graph.edges.some(function (x) { return x.source === b.id && x.event === e.event && x.guard === null; }); };
+        var inside = e.source === graph.machineId ? [] : tops.filter(function (b) { return b.id.indexOf(e.source + '.') === 0 && !handles(b); }).map(function (b) { return b.key; });
+        anyState.push((inside.length ? inside.join(', ') + ': ' : '') + e.label + ' \u2192 ' + (t ? nodeById(t).key : shortName(e.target)));
+        return;
+      }
       if (s === t) {
         // Inside one top-level state: a self-transition, or a step between its substates.
         var from = e.source === s ? '' : shortName(e.source).split('.').pop();
@@ -136,13 +153,13 @@ export const APP_JS = String.raw`(function () {
     setText('state', v.state || '\u2026');
     setText('detail', v.detail && v.detail !== v.state ? '(' + v.detail + ')' : '');
     document.title = 'kuutamod ' + v.nodeId + ': ' + (v.state || '');
-    var active = v.state ? graph.machineId + '.' + v.state : '';
-    var leaf = v.detail ? graph.machineId + '.' + v.detail : '';
+    var active = v.state ? idOfName(v.state) : '';
+    var leaf = v.detail ? idOfName(v.detail) : '';
     document.querySelectorAll('.state').forEach(function (g) { g.classList.toggle('active', g.getAttribute('data-id') === active); });
     document.querySelectorAll('.substate').forEach(function (t) { t.classList.toggle('active', t.getAttribute('data-id') === leaf); });
     var last = v.transitions[v.transitions.length - 1];
     document.querySelectorAll('.edge').forEach(function (g) {
-      var recent = !!last && !!last.from && g.getAttribute('data-from') === graph.machineId + '.' + last.from && g.getAttribute('data-to') === graph.machineId + '.' + last.to;
+      var recent = !!last && !!last.from && g.getAttribute('data-from') === idOfName(last.from) && g.getAttribute('data-to') === idOfName(last.to);
       g.classList.toggle('recent', recent);
     });
     renderFacts(v);
