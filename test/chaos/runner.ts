@@ -5,7 +5,8 @@ import { startWorld } from './cluster.js';
 import { FAULTS, type FaultId } from './faults.js';
 import { waitHealthy } from './health.js';
 import { measureIdle, type IdleRate } from './idle.js';
-import { killAllDescendants, nowMs } from './proc.js';
+import { killTreeOnInterrupt } from './interrupt.js';
+import { nowMs } from './proc.js';
 import { allOverlaps, type RunSummary } from './report.js';
 import { CHAOS_TIMINGS, DEFAULT_DAEMON_TIMINGS, describeTimings, recoveryBoundMs } from './timings.js';
 import { runTrial, type TrialResult } from './trial.js';
@@ -26,25 +27,15 @@ export interface ChaosOptions {
 
 const QUICK: FaultId[] = ['neard-kill', 'daemon-kill', 'daemon-term', 'consul-leader-kill'];
 
-let hooked = false;
 /** The running world's temp dir, removed on Ctrl-C too (logs are kept only with CHAOS_KEEP=1). */
 let activeDir: string | null = null;
 
-/** Ctrl-C or a kill of the harness: SIGKILL every process we started, synchronously, then die. */
-function hookSignals(): void {
-  if (hooked) return;
-  hooked = true;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.prependListener(signal, () => {
-      killAllDescendants();
-      if (activeDir && process.env['CHAOS_KEEP'] !== '1') rmSync(activeDir, { recursive: true, force: true });
-      process.exit(130);
-    });
-  }
+function removeActiveDir(): void {
+  if (activeDir && process.env['CHAOS_KEEP'] !== '1') rmSync(activeDir, { recursive: true, force: true });
 }
 
 export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
-  hookSignals();
+  killTreeOnInterrupt(removeActiveDir);
   const { log } = options;
   const trials: TrialResult[] = [];
   const idle: IdleRate[] = [];
