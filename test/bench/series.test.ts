@@ -20,6 +20,13 @@ test('a steadily growing series grows, with its slope per hour', () => {
   assert.ok(Math.abs(g.slopePerHour! - 120) < 1e-6, String(g.slopePerHour));
 });
 
+test('growth within the absolute slack is flat, beyond it grows', () => {
+  const fds = series([23, 23, 24, 26, 26, 26]);
+  assert.equal(growth(fds, 0).verdict, 'grows');
+  assert.equal(growth(fds, 0, 4).verdict, 'flat');
+  assert.equal(growth(series([23, 23, 30, 30, 40, 40]), 0, 4).verdict, 'grows');
+});
+
 test('samples during the warm-up are ignored; too few after it say so', () => {
   const values = [10, 20, 40, 70, 70, 70, 70, 70, 70];
   assert.equal(growth(series(values), 3 * minute).verdict, 'flat');

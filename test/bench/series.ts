@@ -26,7 +26,11 @@ export const MIN_SAMPLES = 6;
 /** More growth than this between the first and last third of the run is reported as growth. */
 export const GROWTH_LIMIT_PCT = 10;
 
-export function growth(samples: readonly Sample[], warmupUntil: number): Growth {
+/**
+ * `slack`: growth up to this much in absolute units is never a leak (a few more fds while a request is
+ * in flight, a few MB of heap), however large in percent.
+ */
+export function growth(samples: readonly Sample[], warmupUntil: number, slack = 0): Growth {
   const kept = samples.filter((s) => s.t >= warmupUntil).sort((a, b) => a.t - b.t);
   const n = kept.length;
   if (n < MIN_SAMPLES) return { n, firstMedian: null, lastMedian: null, changePct: null, slopePerHour: null, verdict: 'too few samples' };
@@ -35,7 +39,7 @@ export function growth(samples: readonly Sample[], warmupUntil: number): Growth 
   const lastMedian = stats(kept.slice(n - third).map((s) => s.value)).median!;
   const changePct = firstMedian === 0 ? (lastMedian === 0 ? 0 : 100) : ((lastMedian - firstMedian) / firstMedian) * 100;
   const slopePerHour = slope(kept) * 3_600_000;
-  return { n, firstMedian, lastMedian, changePct, slopePerHour, verdict: changePct > GROWTH_LIMIT_PCT ? 'grows' : 'flat' };
+  return { n, firstMedian, lastMedian, changePct, slopePerHour, verdict: changePct > GROWTH_LIMIT_PCT && lastMedian - firstMedian > slack ? 'grows' : 'flat' };
 }
 
 /** Least-squares slope, value units per ms. */
