@@ -2,7 +2,7 @@
 // For each pool count, a fresh world (3 Consul servers, N pools of 2 daemons with stand-in neards):
 // idle costs, then pool 0's lock handover after SIGKILL of its leader's neard, then teardown.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { killTreeOnInterrupt } from '../chaos/interrupt.js';
 import { DEFAULT_DAEMON_TIMINGS, describeTimings } from '../chaos/timings.js';
@@ -30,7 +30,8 @@ const opts = program.opts<{ pools: number[]; kills: number; idleSeconds: number;
 const log = (line: string) => process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
 const timings = DEFAULT_DAEMON_TIMINGS;
 let active: ScaleWorld | null = null;
-killTreeOnInterrupt();
+// Ctrl-C: kill every process of the world and remove its temp dir.
+killTreeOnInterrupt(() => active && rmSync(active.dir, { recursive: true, force: true }));
 
 /** Startup of many daemons on a loaded machine is slow: allow 20 s per pool, at least 2 minutes. */
 const healthyTimeoutMs = (pools: number) => Math.max(120_000, pools * 20_000);
