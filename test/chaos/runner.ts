@@ -1,11 +1,12 @@
 // A whole chaos run: start the world, measure idle request rates, run every fault N times, check the
 // validator record for overlaps, tear everything down. Shared by the CLI (run.ts) and the CI test.
 import { rmSync } from 'node:fs';
-import { startWorld } from './cluster.js';
-import { FAULTS, type FaultId } from './faults.js';
+import { startWorld, type ChaosWorld } from './cluster.js';
+import { FAULTS, type Fault, type FaultId } from './faults.js';
 import { waitHealthy } from './health.js';
 import { measureIdle, type IdleRate } from './idle.js';
-import { killAllDescendants, nowMs } from './proc.js';
+import { killTreeOnInterrupt } from './interrupt.js';
+import { nowMs } from './proc.js';
 import { allOverlaps, type RunSummary } from './report.js';
 import { CHAOS_TIMINGS, DEFAULT_DAEMON_TIMINGS, describeTimings, recoveryBoundMs } from './timings.js';
 import { runTrial, type TrialResult } from './trial.js';
@@ -26,25 +27,15 @@ export interface ChaosOptions {
 
 const QUICK: FaultId[] = ['neard-kill', 'daemon-kill', 'daemon-term', 'consul-leader-kill'];
 
-let hooked = false;
 /** The running world's temp dir, removed on Ctrl-C too (logs are kept only with CHAOS_KEEP=1). */
 let activeDir: string | null = null;
 
-/** Ctrl-C or a kill of the harness: SIGKILL every process we started, synchronously, then die. */
-function hookSignals(): void {
-  if (hooked) return;
-  hooked = true;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.prependListener(signal, () => {
-      killAllDescendants();
-      if (activeDir && process.env['CHAOS_KEEP'] !== '1') rmSync(activeDir, { recursive: true, force: true });
-      process.exit(130);
-    });
-  }
+function removeActiveDir(): void {
+  if (activeDir && process.env['CHAOS_KEEP'] !== '1') rmSync(activeDir, { recursive: true, force: true });
 }
 
 export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
-  hookSignals();
+  killTreeOnInterrupt(removeActiveDir);
   const { log } = options;
   const trials: TrialResult[] = [];
   const idle: IdleRate[] = [];
@@ -64,19 +55,10 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
     }
     for (const r of idle) log(`idle ${r.role} ${r.node}: ${r.perMinute.toFixed(1)}/min ${JSON.stringify(r.byKind)}`);
     for (const fault of FAULTS.filter((f) => options.faults.includes(f.id))) {
-      if (fault.setup) {
-        fault.setup(world);
-        // The current validator started before the setup: hand over once so the new one has it.
-        const { leader } = await waitHealthy(world, 120_000);
-        await world.restartDaemon(leader);
-      }
       const n = QUICK.includes(fault.id) ? options.quickTrials ?? options.trials : options.trials;
-      for (let i = 0; i < n; i++) trials.push(await runTrial(world, fault, i, log));
-      if (fault.teardown) {
-        fault.teardown(world);
-        const { leader } = await waitHealthy(world, 120_000);
-        await world.restartDaemon(leader);
-      }
+      await withFaultSetup(world, fault, async () => {
+        for (let i = 0; i < n; i++) trials.push(await runTrial(world, fault, i, log));
+      });
     }
   } finally {
     // Stopping the world ends every validator: the recorder sees those ends before it stops.
@@ -98,6 +80,23 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
     deathUncertaintyMs: Math.max(0, ...world.recorder.intervals.map((i) => i.endUncertaintyMs ?? 0)),
     faults: FAULTS.map((f) => ({ id: f.id, title: f.title })),
   };
+}
+
+/** Run `body` with the fault's setup applied (fault 7: validators slow to stop), undone afterwards. */
+export async function withFaultSetup<T>(world: ChaosWorld, fault: Fault, body: () => Promise<T>): Promise<T> {
+  if (fault.setup) {
+    fault.setup(world);
+    // The current validator started before the setup: hand over once so the new one has it.
+    const { leader } = await waitHealthy(world, 120_000);
+    await world.restartDaemon(leader);
+  }
+  const result = await body();
+  if (fault.teardown) {
+    fault.teardown(world);
+    const { leader } = await waitHealthy(world, 120_000);
+    await world.restartDaemon(leader);
+  }
+  return result;
 }
 
 export const ALL_FAULTS: FaultId[] = FAULTS.map((f) => f.id);

@@ -1,0 +1,142 @@
+// The scale benchmark's world: one 3-server Consul cluster and N pools of 2 daemons each. As in the
+// chaos world (test/chaos/cluster.ts) every daemon is a validator machine with its own Consul client
+// agent, reached through a counting proxy; each pool has its own account (lock key), keys and homes.
+// Pools differ from the chaos world in one way: there is no shared validator log, the benchmark
+// watches pool 0's lock key only (its handover time), so the stand-ins run without the recorder.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startConsulClientAgent, startConsulCluster, type ConsulClientAgent, type ConsulCluster } from '../support/consul.js';
+import { createNodeHome, createPoolKeys, startKuutamod, type Kuutamod } from '../support/kuutamod.js';
+import type { StateView } from '../../src/state-view.js';
+import { startCountingProxy, type CountingProxy } from '../chaos/counting-proxy.js';
+import { timingFlags, type ChaosTimings } from '../chaos/timings.js';
+
+export interface PoolNode {
+  name: string;
+  agent: ConsulClientAgent;
+  proxy: CountingProxy;
+  daemon: Kuutamod;
+}
+
+export interface Pool {
+  account: string;
+  /** The pool's Consul lock key, kuutamod-leader/<account>. */
+  key: string;
+  nodes: PoolNode[];
+}
+
+export interface ScaleWorld {
+  dir: string;
+  consul: ConsulCluster;
+  pools: Pool[];
+  stop(): Promise<void>;
+}
+
+export interface ScaleOptions {
+  pools: number;
+  timings: ChaosTimings;
+  log: (line: string) => void;
+}
+
+/** Agents start this many at a time: each start creates and destroys a session to prove it is ready. */
+const AGENT_START_BATCH = 5;
+/** Blocks at mainnet's pace (~1 s), not the 200 ms of the integration tests: 2N stand-ins share 2 cores. */
+const BENCH_NEARD_ENV = { NEARD_STANDIN_BLOCK_MS: '1000' };
+
+export async function startScaleWorld({ pools: count, timings, log }: ScaleOptions): Promise<ScaleWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'kuutamod-scale-'));
+  const consul = await startConsulCluster(3);
+  log(`consul servers up: ${consul.servers.map((s) => `${s.name} pid ${s.pid}`).join(', ')}`);
+  const pools: Pool[] = [];
+  const world: ScaleWorld = {
+    dir,
+    consul,
+    pools,
+    async stop() {
+      const nodes = pools.flatMap((p) => p.nodes);
+      // SIGTERM all daemons at once: each destroys its session and stops its neard through its guard.
+      await Promise.all(nodes.map((n) => n.daemon.stop()));
+      for (const n of nodes) await n.proxy.close();
+      await Promise.all(nodes.map((n) => n.agent.stop()));
+      await consul.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    const join_ = consul.servers.map((s) => s.serfLanAddr);
+    const names = Array.from({ length: count }, (_, i) => [`p${i}-a`, `p${i}-b`]).flat();
+    const agents: ConsulClientAgent[] = [];
+    for (let i = 0; i < names.length; i += AGENT_START_BATCH) {
+      const batch = names.slice(i, i + AGENT_START_BATCH);
+      agents.push(...(await Promise.all(batch.map((name) => startConsulClientAgent({ join: join_, name: `machine-${name}` })))));
+    }
+    log(`${agents.length} consul client agents up`);
+    for (let i = 0; i < count; i++) {
+      const account = `pool-${i}.test`;
+      const poolDir = join(dir, `p${i}`);
+      mkdirSync(poolDir, { recursive: true });
+      const keys = createPoolKeys(poolDir);
+      const nodes: PoolNode[] = [];
+      for (const [j, suffix] of ['a', 'b'].entries()) {
+        const name = `p${i}-${suffix}`;
+        const agent = agents[2 * i + j]!;
+        const target = new URL(agent.url);
+        const proxy = await startCountingProxy({ host: target.hostname, port: Number(target.port) });
+        const home = await createNodeHome(poolDir, name, keys);
+        const daemon = await startKuutamod({
+          consulUrl: proxy.url,
+          nodeId: name,
+          pool: keys,
+          node: home,
+          env: BENCH_NEARD_ENV,
+          // The last --account-id wins over the support default (pool.test): one lock key per pool.
+          extraArgs: ['--account-id', account, ...timingFlags(timings)],
+        });
+        nodes.push({ name, agent, proxy, daemon });
+      }
+      pools.push({ account, key: `kuutamod-leader/${account}`, nodes });
+    }
+    log(`${count} pools started (${2 * count} daemons)`);
+  } catch (error) {
+    await world.stop().catch(() => undefined);
+    throw error;
+  }
+  return world;
+}
+
+export interface PoolRoles {
+  leader: PoolNode;
+  standby: PoolNode;
+  leaderView: StateView;
+}
+
+async function viewOf(node: PoolNode): Promise<StateView | null> {
+  try {
+    return await node.daemon.state();
+  } catch {
+    return null;
+  }
+}
+
+/** One daemon Validating with a validator neard and the lock, the other Voting with a voter neard; else null. */
+export async function poolRoles(pool: Pool): Promise<PoolRoles | null> {
+  const views = await Promise.all(pool.nodes.map(viewOf));
+  const leaderAt = views.findIndex((v) => v?.state === 'Validating' && v.neardMode === 'validator' && v.holdsLock && v.neardPid !== null);
+  const standbyAt = views.findIndex((v) => v?.state === 'Voting' && v.neardMode === 'voter' && v.neardPid !== null);
+  if (leaderAt < 0 || standbyAt < 0 || leaderAt === standbyAt) return null;
+  return { leader: pool.nodes[leaderAt]!, standby: pool.nodes[standbyAt]!, leaderView: views[leaderAt]! };
+}
+
+/** Wait until every pool has its leader and standby; returns their roles in pool order. */
+export async function waitAllPoolsHealthy(pools: Pool[], timeoutMs: number): Promise<PoolRoles[]> {
+  const deadline = Date.now() + timeoutMs;
+  let missing = pools.map((p) => p.account);
+  while (Date.now() < deadline) {
+    const roles = await Promise.all(pools.map(poolRoles));
+    missing = pools.filter((_, i) => roles[i] === null).map((p) => p.account);
+    if (missing.length === 0) return roles as PoolRoles[];
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`pools without a leader and a standby after ${timeoutMs} ms: ${missing.join(', ')}`);
+}

@@ -1,0 +1,98 @@
+// A soak: three daemons of one pool in the chaos world (3 Consul servers, an agent per daemon, the
+// validator recorder and overlap checker running throughout) under a random fault from the chaos
+// harness about every --interval seconds, until the time is up, while the sampler records each
+// daemon's resources. Faults, trials, healing and the overlap check are the chaos harness's own.
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startWorld } from '../chaos/cluster.js';
+import { FAULTS, type FaultId } from '../chaos/faults.js';
+import { waitHealthy } from '../chaos/health.js';
+import { killTreeOnInterrupt } from '../chaos/interrupt.js';
+import { nowMs } from '../chaos/proc.js';
+import { allOverlaps, type RunSummary } from '../chaos/report.js';
+import { withFaultSetup } from '../chaos/runner.js';
+import { CHAOS_TIMINGS, describeTimings, recoveryBoundMs } from '../chaos/timings.js';
+import { runTrial, type TrialResult } from '../chaos/trial.js';
+import { seededRandom } from './random.js';
+import { SoakSampler, type ResourceSample } from './soak-sampler.js';
+
+export interface SoakOptions {
+  command: string;
+  hours: number;
+  /** Mean time between fault starts; each gap is uniform in [0.5, 1.5] x this. */
+  intervalS: number;
+  sampleS: number;
+  faults: FaultId[];
+  seed: number;
+  log: (line: string) => void;
+}
+
+export interface SoakSummary {
+  options: Omit<SoakOptions, 'log'>;
+  startedAt: number;
+  endedAt: number;
+  /** The chaos harness's own summary of the trials and overlaps (rendered by test/chaos/report.ts). */
+  chaos: RunSummary;
+  samples: ResourceSample[];
+  /** Set when the harness itself gave up (e.g. the world never became healthy again). */
+  aborted: string | null;
+}
+
+const DAEMONS = 3;
+const HEALTHY_TIMEOUT_MS = 120_000;
+
+export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
+  const { log } = options;
+  const random = seededRandom(options.seed);
+  const faults = FAULTS.filter((f) => options.faults.includes(f.id));
+  const trials: TrialResult[] = [];
+  const world = await startWorld({ daemons: DAEMONS, timings: CHAOS_TIMINGS, log });
+  // Ctrl-C: kill the whole tree and remove the world's temp dir (CHAOS_KEEP=1 keeps it, as in a chaos run).
+  killTreeOnInterrupt(() => process.env['CHAOS_KEEP'] !== '1' && rmSync(world.dir, { recursive: true, force: true }));
+  const sampler = new SoakSampler(world, options.sampleS * 1000);
+  const startedAt = Date.now();
+  const end = startedAt + options.hours * 3_600_000;
+  let aborted: string | null = null;
+  try {
+    await waitHealthy(world, HEALTHY_TIMEOUT_MS);
+    sampler.start();
+    const done = new Map<FaultId, number>();
+    while (Date.now() < end) {
+      const fault = faults[Math.floor(random() * faults.length)]!;
+      const faultStart = Date.now();
+      const trial = done.get(fault.id) ?? 0;
+      done.set(fault.id, trial + 1);
+      trials.push(await withFaultSetup(world, fault, () => runTrial(world, fault, trial, log)));
+      const next = faultStart + options.intervalS * 1000 * (0.5 + random());
+      await sleep(Math.max(0, Math.min(next, end) - Date.now()));
+    }
+  } catch (error) {
+    aborted = (error as Error).message;
+    log(`soak aborted: ${aborted}`);
+  } finally {
+    await sampler.stop();
+    await world.stop().catch((error) => log(`teardown: ${(error as Error).message}`));
+  }
+  const { log: _log, ...rest } = options;
+  return {
+    options: rest,
+    startedAt,
+    endedAt: Date.now(),
+    chaos: {
+      command: options.command,
+      date: new Date().toISOString(),
+      timings: describeTimings(CHAOS_TIMINGS),
+      boundMs: recoveryBoundMs(CHAOS_TIMINGS),
+      daemons: DAEMONS,
+      partition: world.partitionMode,
+      trials,
+      overlaps: allOverlaps(world.recorder.intervals, nowMs()),
+      idle: [],
+      pollGapMs: Math.max(0, ...trials.map((t) => t.pollGapMs)),
+      deathUncertaintyMs: Math.max(0, ...world.recorder.intervals.map((i) => i.endUncertaintyMs ?? 0)),
+      faults: FAULTS.map((f) => ({ id: f.id, title: f.title })),
+    },
+    samples: sampler.samples,
+    aborted,
+  };
+}

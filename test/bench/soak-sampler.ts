@@ -1,0 +1,68 @@
+// The soak's resource sampler: every few seconds, for each daemon of the chaos world, its RSS, open
+// file descriptors, CPU time and event-loop delay (from its /metrics), and its guard's RSS. Samples
+// carry the pids, so a daemon restarted by a fault starts a new series instead of looking like a drop.
+import type { ChaosWorld } from '../chaos/cluster.js';
+import { scrapeEventLoopDelay } from './daemon-metrics.js';
+import { MB, cpuSeconds, guardPidOf, openFds, rssBytes } from './proc-usage.js';
+
+export interface ResourceSample {
+  /** Wall clock ms. */
+  t: number;
+  node: string;
+  daemonPid: number;
+  daemonRssMb: number | null;
+  daemonFds: number | null;
+  daemonCpuS: number | null;
+  guardPid: number | null;
+  guardRssMb: number | null;
+  /** Event-loop delay since the previous scrape; null when /metrics did not answer (e.g. a frozen daemon). */
+  eventLoopP99Ms: number | null;
+  eventLoopMaxMs: number | null;
+}
+
+export class SoakSampler {
+  readonly samples: ResourceSample[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly world: ChaosWorld, private readonly everyMs: number) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      // Never two rounds at once: a frozen daemon makes a scrape wait for its timeout.
+      this.running = this.running.then(() => this.sampleOnce());
+    }, this.everyMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async sampleOnce(): Promise<void> {
+    const t = Date.now();
+    await Promise.all(
+      this.world.nodes.map(async (node) => {
+        const child = node.daemon.process;
+        if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+        const pid = child.pid;
+        const guardPid = guardPidOf(pid);
+        const rss = rssBytes(pid);
+        const guardRss = guardPid === null ? null : rssBytes(guardPid);
+        const delay = await scrapeEventLoopDelay(node.daemon.url);
+        this.samples.push({
+          t,
+          node: node.name,
+          daemonPid: pid,
+          daemonRssMb: rss === null ? null : rss / MB,
+          daemonFds: openFds(pid),
+          daemonCpuS: cpuSeconds(pid),
+          guardPid,
+          guardRssMb: guardRss === null ? null : guardRss / MB,
+          eventLoopP99Ms: delay?.p99Ms ?? null,
+          eventLoopMaxMs: delay?.maxMs ?? null,
+        });
+      }),
+    );
+  }
+}

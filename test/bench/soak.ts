@@ -1,0 +1,56 @@
+// CLI of the soak: `npm run soak -- --hours 2` (see docs/scale.md, "Soak"). Three daemons of one pool
+// under random chaos faults, the overlap checker throughout, each daemon's resources sampled; writes
+// the report to docs/soak-report.md. Exit 0 = 0 overlaps and every fault recovered within its bound,
+// 1 = not, 2 = the harness itself failed.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/paths.js';
+import { ALL_FAULTS } from '../chaos/runner.js';
+import type { FaultId } from '../chaos/faults.js';
+import { renderSoakReport, soakPassed } from './soak-report.js';
+import { runSoak } from './soak-run.js';
+
+const number = (min: number, max: number, integer = false) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new InvalidArgumentError(`expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  }
+  return n;
+};
+
+const program = new Command('soak')
+  .description('Three daemons of one pool under random chaos faults, with the overlap checker and resource sampling')
+  .addOption(new Option('--hours <h>', 'how long to inject faults (e.g. 2, or 0.17 for a 10-minute smoke run)').argParser(number(0.01, 168)).default(2))
+  .addOption(new Option('--interval-seconds <s>', 'mean time between fault starts').argParser(number(5, 3600)).default(30))
+  .addOption(new Option('--sample-seconds <s>', 'resource sampling period').argParser(number(1, 3600)).default(30))
+  .addOption(new Option('--seed <n>', 'seed of the fault sequence (default: from the clock)').argParser(number(0, 2 ** 32 - 1, true)))
+  .option('--faults <ids>', `comma-separated subset of ${ALL_FAULTS.join(',')}`, ALL_FAULTS.join(','))
+  .option('--report <file>', 'markdown report to write', join(REPO_ROOT, 'docs', 'soak-report.md'))
+  .option('--no-report', 'do not write the report file');
+program.parse();
+const opts = program.opts<{ hours: number; intervalSeconds: number; sampleSeconds: number; seed?: number; faults: string; report: string | false }>();
+const faults = opts.faults.split(',').map((f) => f.trim()) as FaultId[];
+const unknown = faults.filter((f) => !ALL_FAULTS.includes(f));
+if (unknown.length > 0) program.error(`--faults: unknown ${unknown.join(', ')}; known: ${ALL_FAULTS.join(', ')}`);
+
+const log = (line: string) => process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
+const seed = opts.seed ?? Date.now() % 2 ** 32;
+try {
+  const summary = await runSoak({
+    command: `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(),
+    hours: opts.hours,
+    intervalS: opts.intervalSeconds,
+    sampleS: opts.sampleSeconds,
+    faults,
+    seed,
+    log,
+  });
+  const report = renderSoakReport(summary);
+  process.stdout.write(`\n${report}`);
+  if (opts.report) writeFileSync(opts.report, report);
+  process.exit(summary.aborted ? 2 : soakPassed(summary) ? 0 : 1);
+} catch (error) {
+  log(`soak failed to run: ${(error as Error).stack ?? String(error)}`);
+  process.exit(2);
+}
