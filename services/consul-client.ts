@@ -6,7 +6,7 @@ import Consul from 'consul';
 import { readFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
-import { explainConsulPermission, refusedRequestOf } from './consul-permission.js';
+import { explainConsulPermission, explainConsulTls, refusedRequestOf } from './consul-permission.js';
 
 export type ConsulClient = InstanceType<typeof Consul>;
 
@@ -54,6 +54,6 @@ export function consulStatusCode(error: unknown): number | undefined {
 export function describeConsulError(error: unknown): string {
   const status = consulStatusCode(error);
   const message = error instanceof Error ? error.message : String(error);
-  const permission = explainConsulPermission(refusedRequestOf(error));
+  const permission = explainConsulPermission(refusedRequestOf(error)) ?? explainConsulTls((error as { code?: string } | null)?.code);
   return (status === undefined ? message : `HTTP ${status}: ${message}`) + (permission ? `: ${permission}` : '');
 }

@@ -1,5 +1,6 @@
 /**
- * What an ACL refusal from Consul means for the operator. Consul answers 403 with only
+ * What a refusal from Consul means for the operator: an ACL 403, or an https certificate that
+ * does not verify against the configured CA. Consul answers 403 with only
  * "Permission denied" or "ACL not found"; which permission is missing follows from the request
  * that was refused, so this maps (method, path, message, was a token sent) to one sentence naming
  * the permission, the key, and what to do. Pure: the caller passes what it knows; never the token.
@@ -46,6 +47,29 @@ export function explainConsulPermission(request: RefusedRequest): string | undef
   return permission
     ? `the ACL token lacks ${permission}; ${POLICY_HINT}`
     : `the ACL token lacks a permission this request needs; ${POLICY_HINT}`;
+}
+
+// Node's codes for a server certificate that the trusted CAs do not vouch for.
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/** A sentence for a TLS failure talking to an https Consul, from the error's code; undefined otherwise. */
+export function explainConsulTls(code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  if (UNTRUSTED_CERTIFICATE.has(code)) {
+    return `Consul's certificate is not signed by the CA in the file given by --consul-ca-file or $CONSUL_CACERT (${code}): give the CA that signed it (consul tls ca create wrote it as consul-agent-ca.pem)`;
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return `Consul's certificate does not name the host in --consul-url (${code}): use a name in its SANs (consul tls cert create adds localhost and 127.0.0.1) or add this one with -additional-dnsname / -additional-ipaddress`;
+  }
+  if (code === 'CERT_HAS_EXPIRED') return `Consul's certificate has expired (${code}): renew it with consul tls cert create`;
+  return undefined;
 }
 
 /** Read a RefusedRequest off an error of the `consul` client (papi keeps the response and its request). */

@@ -1,11 +1,20 @@
 /** `kuutamoctl`: operator commands. Same options, output and exit codes as Rust kuutamoctl. */
 import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import { createConsulClient, describeConsulError } from '../../services/consul-client.js';
 import { findActiveValidator } from '../active-validator.js';
 import { readConsulToken } from '../consul-token.js';
 import { OperatorError } from '../errors.js';
 import { registerGenerateKey } from './generate-key.js';
 import { runCli } from './run-cli.js';
+
+function checkReadable(file: string, option: string): void {
+  try {
+    readFileSync(file);
+  } catch (error) {
+    throw new OperatorError(`${option}: cannot read ${file} (${(error as NodeJS.ErrnoException).code}).`);
+  }
+}
 
 interface GlobalOptions {
   consulUrl: string;
@@ -16,6 +25,8 @@ interface GlobalOptions {
 
 async function activeValidator(options: GlobalOptions): Promise<number> {
   const caFile = options.consulCaFile || process.env.CONSUL_CACERT || undefined;
+  // As the daemon's settings do: an unreadable CA file is the operator's to fix, named, not a stack trace.
+  if (caFile) checkReadable(caFile, '--consul-ca-file (or $CONSUL_CACERT)');
   const consul = createConsulClient({ url: options.consulUrl, token: readConsulToken(options.consulTokenFile), caFile, requestTimeoutMs: 10_000 });
   const accountId = process.env.KUUTAMO_ACCOUNT_ID || 'default';
   try {
