@@ -21,7 +21,7 @@ import {
   type PoolKeys,
 } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';
-import { waitForStableLeader, waitForStableValidator } from '../support/stable-leader.js';
+import { failOverBySigterm, waitForStableLeader } from '../support/stable-leader.js';
 
 const MASTER_TOKEN = randomUUID();
 const LEADER_KEY = `kuutamod-leader/${ACCOUNT_ID}`;
@@ -108,9 +108,7 @@ describe('Consul with ACLs on, default deny', () => {
     assert.equal(anonymous.code, 1);
     assert.match(anonymous.stderr, /HTTP 403: .*Permission denied: Consul enforces ACLs and no token was sent: give one with --consul-token-file/);
 
-    leader.process.kill('SIGTERM');
-    await waitForStableValidator(standby, join(dir, standby.nodeId));
-    assert.equal((await leader.exited).code, 0, leader.log().slice(-2000));
+    await failOverBySigterm(leader, standby, join(dir, standby.nodeId));
     const after = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_HTTP_TOKEN: tokens.read });
     assert.equal(after.stdout, `Name: ${standby.nodeId}\n`, after.stderr);
     await standby.stop();

@@ -13,7 +13,7 @@ import { startConsulServer, type ConsulServer, type ConsulTlsFiles } from '../su
 import { createConsulTlsFiles } from '../support/consul-tls.js';
 import { createNodeHome, createPoolKeys, startKuutamod, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';
-import { waitForStableLeader, waitForStableValidator } from '../support/stable-leader.js';
+import { failOverBySigterm, waitForStableLeader } from '../support/stable-leader.js';
 
 let dir: string;
 let tls: ConsulTlsFiles;
@@ -61,9 +61,7 @@ describe('https-only Consul with a CA from consul tls ca create', () => {
     const byEnv = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_CACERT: tls.caFile });
     assert.equal(byEnv.stdout, `Name: ${leader.nodeId}\n`, byEnv.stderr);
 
-    leader.process.kill('SIGTERM');
-    await waitForStableValidator(standby, join(dir, standby.nodeId));
-    assert.equal((await leader.exited).code, 0, leader.log().slice(-2000));
+    await failOverBySigterm(leader, standby, join(dir, standby.nodeId));
     const after = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_CACERT: tls.caFile });
     assert.equal(after.stdout, `Name: ${standby.nodeId}\n`, after.stderr);
     await standby.stop();

@@ -3,7 +3,7 @@
 // started here is killed when the test process exits. A single server can also run as in
 // production: ACLs on with default deny, or https only with a CA's certificate.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -248,26 +248,20 @@ async function getText(url: string, init?: RequestInit, socketPath?: string, acc
 
 // fetch cannot take a private CA; node:https can.
 function getTextHttps(url: string, caFile: string, init?: RequestInit, token?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const headers = token ? { 'X-Consul-Token': token } : {};
-    const req = httpsRequest(url, { method: init?.method ?? 'GET', ca: readFileSync(caFile), headers, timeout: 2_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(typeof init?.body === 'string' ? init.body : undefined);
-  });
+  const headers = token ? { 'X-Consul-Token': token } : {};
+  return nodeRequest((onResponse) => httpsRequest(url, { method: init?.method ?? 'GET', ca: readFileSync(caFile), headers, timeout: 2_000 }, onResponse), init);
 }
 
 // fetch cannot use a unix socket; node:http can.
 function getTextUnix(socketPath: string, url: string, init?: RequestInit): Promise<{ status: number; body: string }> {
+  const { pathname, search } = new URL(url);
+  return nodeRequest((onResponse) => request({ socketPath, path: pathname + search, method: init?.method ?? 'GET', timeout: 2_000 }, onResponse), init);
+}
+
+// One node:http(s) request started by `start`: sends init.body, collects the answer as text.
+function nodeRequest(start: (onResponse: (res: IncomingMessage) => void) => ClientRequest, init?: RequestInit): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const { pathname, search } = new URL(url);
-    const req = request({ socketPath, path: pathname + search, method: init?.method ?? 'GET', timeout: 2_000 }, (res) => {
+    const req = start((res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));

@@ -40,3 +40,11 @@ export async function waitForStableLeader(a: Kuutamod, b: Kuutamod, homeOf: (dae
   }
   throw new Error(`no stable leader within ${timeoutMs} ms:\n${a.log().slice(-2000)}\n${b.log().slice(-2000)}`);
 }
+
+/** SIGTERM the leader; resolves once the standby validates steadily and the leader exited cleanly. */
+export async function failOverBySigterm(leader: Kuutamod, standby: Kuutamod, standbyHome: string): Promise<void> {
+  leader.process.kill('SIGTERM');
+  await waitForStableValidator(standby, standbyHome);
+  const exit = await leader.exited;
+  if (exit.code !== 0) throw new Error(`${leader.nodeId} exited with ${exit.code ?? exit.signal} on SIGTERM\n${leader.log().slice(-2000)}`);
+}
