@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
+import { explainConsulPermission, explainConsulTls, refusedRequestOf } from './consul-permission.js';
 import { errorMessage } from './error-message.js';
 
 /** Where Consul is and how to authenticate: the static settings, the same for every request. */
@@ -152,5 +153,6 @@ export function consulStatusCode(error: unknown): number | undefined {
 export function describeConsulError(error: unknown): string {
   const status = consulStatusCode(error);
   const message = errorMessage(error);
-  return status === undefined ? message : `HTTP ${status}: ${message}`;
+  const permission = explainConsulPermission(refusedRequestOf(error)) ?? explainConsulTls((error as { code?: string } | null)?.code);
+  return (status === undefined ? message : `HTTP ${status}: ${message}`) + (permission ? `: ${permission}` : '');
 }

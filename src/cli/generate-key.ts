@@ -1,9 +1,11 @@
 /**
  * `kuutamoctl generate-key <account-id>`: a new ed25519 key in nearcore's key file format
  * ({account_id, public_key, secret_key}, "ed25519:<base58>"), e.g. a voter node key.
- * The key comes from @near-js/crypto, the NEAR JavaScript SDK's own key code, not hand-rolled encoding.
+ * The key comes from node:crypto's ed25519 (no native add-on: @near-js/crypto pulled in secp256k1
+ * only for this); its raw bytes are exported through JWK and written in NEAR's base58 form.
  */
-import { KeyPair } from '@near-js/crypto';
+import { generateKeyPairSync } from 'node:crypto';
+import bs58 from 'bs58';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
@@ -30,8 +32,17 @@ export function checkAccountId(accountId: string): void {
 /** A fresh random key; secret_key is the 64-byte seed||public form neard reads. */
 export function generateNearKey(accountId: string): NearKey {
   checkAccountId(accountId);
-  const pair = KeyPair.fromRandom('ed25519');
-  return { account_id: accountId, public_key: pair.getPublicKey().toString(), secret_key: pair.toString() };
+  // JWK is the one export format that gives an ed25519 key's raw bytes: d = 32-byte seed, x = public key.
+  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  if (!jwk.d || !jwk.x) throw new Error('node:crypto returned an ed25519 JWK without d or x');
+  const seed = Buffer.from(jwk.d, 'base64url');
+  const publicKey = Buffer.from(jwk.x, 'base64url');
+  return {
+    account_id: accountId,
+    public_key: `ed25519:${bs58.encode(publicKey)}`,
+    // neard (ed25519-dalek keypair bytes) reads the secret as seed || public key.
+    secret_key: `ed25519:${bs58.encode(Buffer.concat([seed, publicKey]))}`,
+  };
 }
 
 /** Pretty JSON as neard writes key files. */

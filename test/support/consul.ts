@@ -1,8 +1,10 @@
 // Real Consul agents for integration tests: a single server and a small loopback cluster.
 // Every agent gets kernel-picked ports, its own temp dir and a log file there; every process
-// started here is killed when the test process exits.
+// started here is killed when the test process exits. A single server can also run as in
+// production: ACLs on with default deny, or https only with a CA's certificate.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +19,7 @@ const STOP_GRACE_MS = 5_000;
 const FAST_RAFT_HCL = 'performance { raft_multiplier = 1 }';
 
 export interface ConsulServer {
-  /** e.g. http://127.0.0.1:12345 */
+  /** e.g. http://127.0.0.1:12345 (https://127.0.0.1:12345 with StartOptions.tls) */
   url: string;
   httpPort: number;
   pid: number;
@@ -85,6 +87,26 @@ export interface StartOptions {
    * restarts an agent on the same dataDir and expects its state back.
    */
   mode?: 'dev' | 'server';
+  /**
+   * ACLs on with default deny, as in production. The master token is also the agent's own token
+   * (so it can register its node, which sessions need); everything else must bring a token.
+   */
+  acl?: { masterToken: string };
+  /** Serve the HTTP API over https only (the http port is closed), with these PEM files. */
+  tls?: ConsulTlsFiles;
+}
+
+/** PEM files of `consul tls ca create` and `consul tls cert create -server`. */
+export interface ConsulTlsFiles {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+/** What a probe needs to talk to a locked-down agent: its token, the CA of its certificate. */
+interface Access {
+  token?: string;
+  caFile?: string;
 }
 
 /** CONSUL_BIN, else <repo>/.tools/consul/bin/consul (localnet/install-consul.sh), else PATH. */
@@ -185,12 +207,13 @@ interface Agent {
   net?: AgentNet;
 }
 
-function spawnAgent(args: string[], ports: Ports, logFile: string, net?: AgentNet): Agent {
+// httpsOnly: ports.http serves https (set in lockdownArgs) and the plain http listener is off.
+function spawnAgent(args: string[], ports: Ports, logFile: string, net?: AgentNet, httpsOnly = false): Agent {
   const fd = openSync(logFile, 'a');
   const socketArgs = net?.httpSocket ? ['-hcl', `addresses { http = "unix://${net.httpSocket}" }`] : [];
   const portArgs = [
     '-bind', net?.bind ?? '127.0.0.1', '-client', '127.0.0.1', ...socketArgs,
-    '-http-port', String(ports.http), '-server-port', String(ports.server),
+    '-http-port', String(httpsOnly ? -1 : ports.http), '-server-port', String(ports.server),
     '-serf-lan-port', String(ports.serfLan), '-serf-wan-port', String(ports.serfWan),
     '-dns-port', '-1', '-grpc-port', '-1',
   ];
@@ -215,17 +238,30 @@ async function allocPorts(n: number): Promise<Ports[]> {
   return out;
 }
 
-async function getText(url: string, init?: RequestInit, socketPath?: string): Promise<{ status: number; body: string }> {
+async function getText(url: string, init?: RequestInit, socketPath?: string, access: Access = {}): Promise<{ status: number; body: string }> {
   if (socketPath) return getTextUnix(socketPath, url, init);
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(2_000) });
+  if (access.caFile) return getTextHttps(url, access.caFile, init, access.token);
+  const headers = access.token ? { 'X-Consul-Token': access.token } : undefined;
+  const res = await fetch(url, { ...init, ...(headers ? { headers } : {}), signal: AbortSignal.timeout(2_000) });
   return { status: res.status, body: await res.text() };
+}
+
+// fetch cannot take a private CA; node:https can.
+function getTextHttps(url: string, caFile: string, init?: RequestInit, token?: string): Promise<{ status: number; body: string }> {
+  const headers = token ? { 'X-Consul-Token': token } : {};
+  return nodeRequest((onResponse) => httpsRequest(url, { method: init?.method ?? 'GET', ca: readFileSync(caFile), headers, timeout: 2_000 }, onResponse), init);
 }
 
 // fetch cannot use a unix socket; node:http can.
 function getTextUnix(socketPath: string, url: string, init?: RequestInit): Promise<{ status: number; body: string }> {
+  const { pathname, search } = new URL(url);
+  return nodeRequest((onResponse) => request({ socketPath, path: pathname + search, method: init?.method ?? 'GET', timeout: 2_000 }, onResponse), init);
+}
+
+// One node:http(s) request started by `start`: sends init.body, collects the answer as text.
+function nodeRequest(start: (onResponse: (res: IncomingMessage) => void) => ClientRequest, init?: RequestInit): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const { pathname, search } = new URL(url);
-    const req = request({ socketPath, path: pathname + search, method: init?.method ?? 'GET', timeout: 2_000 }, (res) => {
+    const req = start((res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -242,28 +278,28 @@ function getTextUnix(socketPath: string, url: string, init?: RequestInit): Promi
  * Ready = a leader is known AND a session with default checks can be created (Consul answers
  * 500 "No cluster leader" / missing serfHealth for a while after the leader appears).
  */
-async function probeReady(url: string, socketPath?: string): Promise<boolean> {
+async function probeReady(url: string, socketPath?: string, access: Access = {}): Promise<boolean> {
   try {
-    const leader = await getText(`${url}/v1/status/leader`, undefined, socketPath);
+    const leader = await getText(`${url}/v1/status/leader`, undefined, socketPath, access);
     if (leader.status !== 200 || leader.body.trim() === '""' || leader.body.trim() === '') return false;
-    const created = await getText(`${url}/v1/session/create`, { method: 'PUT', body: '{"TTL":"10s"}' }, socketPath);
+    const created = await getText(`${url}/v1/session/create`, { method: 'PUT', body: '{"TTL":"10s"}' }, socketPath, access);
     if (created.status !== 200) return false;
     const { ID } = JSON.parse(created.body) as { ID: string };
-    await getText(`${url}/v1/session/destroy/${ID}`, { method: 'PUT' }, socketPath);
+    await getText(`${url}/v1/session/destroy/${ID}`, { method: 'PUT' }, socketPath, access);
     return true;
   } catch {
     return false;
   }
 }
 
-async function waitReady(agent: Agent, what: string): Promise<void> {
-  const url = `http://127.0.0.1:${agent.ports.http}`;
+async function waitReady(agent: Agent, what: string, access: Access = {}): Promise<void> {
+  const url = `${access.caFile ? 'https' : 'http'}://127.0.0.1:${agent.ports.http}`;
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (exited(agent.child)) {
       throw new Error(`${what} exited during startup (code ${agent.child.exitCode}, signal ${agent.child.signalCode})\n${logTail(agent.logFile)}`);
     }
-    if (await probeReady(url, agent.net?.httpSocket)) return;
+    if (await probeReady(url, agent.net?.httpSocket, access)) return;
     await sleep(50);
   }
   throw new Error(`${what} not ready after ${STARTUP_TIMEOUT_MS} ms\n${logTail(agent.logFile)}`);
@@ -285,7 +321,7 @@ async function retryOnBindError<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A real single-node Consul server on free loopback ports. */
+/** A real single-node Consul server on free loopback ports (optionally with ACLs or https only). */
 export function startConsulServer(opts: StartOptions = {}): Promise<ConsulServer> {
   return retryOnBindError(() => startOnce(opts));
 }
@@ -299,24 +335,47 @@ async function startOnce(opts: StartOptions): Promise<ConsulServer> {
     (opts.mode ?? 'dev') === 'dev'
       ? ['-dev']
       : ['-server', '-bootstrap-expect', '1', '-hcl', FAST_RAFT_HCL];
+  const ports = (await allocPorts(1))[0]!;
   const agent = spawnAgent(
-    [...modeArgs, '-node', 'consul-test', '-data-dir', dataDir, '-log-level', opts.logLevel ?? 'info'],
-    (await allocPorts(1))[0]!,
+    [...modeArgs, ...lockdownArgs(opts, ports.http), '-node', 'consul-test', '-data-dir', dataDir, '-log-level', opts.logLevel ?? 'info'],
+    ports,
     logFile,
+    undefined,
+    opts.tls !== undefined,
   );
   const stop = async (): Promise<void> => {
     await terminate(agent.child);
     remove();
   };
+  const access: Access = { ...(opts.acl ? { token: opts.acl.masterToken } : {}), ...(opts.tls ? { caFile: opts.tls.caFile } : {}) };
   try {
-    await waitReady(agent, 'consul agent');
+    await waitReady(agent, 'consul agent', access);
   } catch (err) {
     await stop();
     throw err;
   }
   const pid = agent.child.pid;
   if (pid === undefined) throw new Error('consul agent has no pid');
-  return { url: `http://127.0.0.1:${agent.ports.http}`, httpPort: agent.ports.http, pid, logFile, stop };
+  const scheme = opts.tls ? 'https' : 'http';
+  return { url: `${scheme}://127.0.0.1:${agent.ports.http}`, httpPort: agent.ports.http, pid, logFile, stop };
+}
+
+// The REFERENCE.md section 3 settings for an ACL-enforcing or https-only agent, as -hcl arguments.
+// With tls the port allocated for http serves https instead (spawnAgent closes plain http).
+function lockdownArgs(opts: StartOptions, httpPort: number): string[] {
+  const args: string[] = [];
+  if (opts.acl) {
+    const token = JSON.stringify(opts.acl.masterToken);
+    args.push('-hcl', `acl { enabled = true default_policy = "deny" down_policy = "extend-cache" tokens { master = ${token} agent = ${token} } }`);
+  }
+  if (opts.tls) {
+    const { caFile, certFile, keyFile } = opts.tls;
+    args.push(
+      '-hcl', `ports { https = ${httpPort} }`,
+      '-hcl', `ca_file = ${JSON.stringify(caFile)} cert_file = ${JSON.stringify(certFile)} key_file = ${JSON.stringify(keyFile)}`,
+    );
+  }
+  return args;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * `kuutamoctl generate-key`: nearcore's key file format, checked against node:crypto's own ed25519
- * (independent of @near-js/crypto), and the CLI's file handling (0600, no silent overwrite).
+ * `kuutamoctl generate-key`: nearcore's key file format, checked with node:crypto sign/verify on keys
+ * imported from the file's own bytes (PKCS#8 seed, SPKI public key: not the JWK path the generator
+ * uses), and the CLI's file handling (0600, no silent overwrite).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 // RFC 8410 PKCS#8 header for a raw 32-byte ed25519 seed.
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
+// RFC 8410 SubjectPublicKeyInfo header for a raw 32-byte ed25519 public key.
+const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 
 function decode(value: string): Buffer {
   assert.match(value, /^ed25519:[1-9A-HJ-NP-Za-km-z]+$/);
@@ -36,8 +39,11 @@ function assertValidKey(key: NearKey): void {
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, secret.subarray(0, 32)]), format: 'der', type: 'pkcs8' });
   const derived = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x ?? '', 'base64url');
   assert.deepEqual(derived, publicKey);
+  // A signature made with the secret verifies under the public key read from the file.
+  const filePublicKey = createPublicKey({ key: Buffer.concat([SPKI_ED25519, publicKey]), format: 'der', type: 'spki' });
   const signature = sign(null, Buffer.from('block'), privateKey);
-  assert.ok(verify(null, Buffer.from('block'), createPublicKey(privateKey), signature));
+  assert.ok(verify(null, Buffer.from('block'), filePublicKey, signature));
+  assert.ok(!verify(null, Buffer.from('other block'), filePublicKey, signature));
 }
 
 function kuutamoctl(...args: string[]) {

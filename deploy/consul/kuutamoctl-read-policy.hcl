@@ -1,0 +1,14 @@
+# Consul ACL policy for kuutamoctl's read commands (active-validator): it can see who holds the
+# leader lock and read that session, and can change nothing. Give it to operators and monitoring:
+#   consul acl policy create -name kuutamoctl-read -rules @deploy/consul/kuutamoctl-read-policy.hcl
+#   consul acl token create -description "kuutamoctl read" -policy-name kuutamoctl-read
+
+# Read the leader key kuutamod-leader/<account-id> (its Session field names the holder).
+key_prefix "kuutamod-leader/" {
+  policy = "read"
+}
+
+# Read the holder's session (GET /v1/session/info/<id>): its Name is the node id kuutamoctl prints.
+session_prefix "" {
+  policy = "read"
+}

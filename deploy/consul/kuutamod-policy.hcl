@@ -1,0 +1,20 @@
+# Consul ACL policy for the kuutamod daemon: the least it needs to take part in the election.
+# Create it once (see docs/deploy.md), then a token holding it per validator machine:
+#   consul acl policy create -name kuutamod -rules @deploy/consul/kuutamod-policy.hcl
+#   consul acl token create -description "kuutamod on $(hostname)" -policy-name kuutamod
+# The integration test test/integration/consul-acl.test.ts runs the daemon with exactly this file.
+
+# The leader lock kuutamod-leader/<account-id>: acquire and release it (PUT ?acquire= / ?release=),
+# and the blocking query with which a standby sees the lock freed at once (GET, needs read,
+# included in write). To limit a token to one pool write `key "kuutamod-leader/<account-id>"`.
+key_prefix "kuutamod-leader/" {
+  policy = "write"
+}
+
+# Create, renew and destroy the TTL session that holds the lock. Consul checks session rules
+# against the name of the agent node the session is created on (the agent at --consul-url), not
+# the session's name; "" allows any node. To pin a token to one machine write
+# `session "<consul node name>" { policy = "write" }` instead.
+session_prefix "" {
+  policy = "write"
+}

@@ -1,0 +1,139 @@
+/**
+ * kuutamod and kuutamoctl against a real Consul 1.8 with ACLs on and default deny, using the
+ * policies we ship (deploy/consul/*.hcl) through tokens made by /v1/acl/policy and /v1/acl/token.
+ * With the daemon policy the whole failover works; with a missing, unknown or too weak token the
+ * daemon never holds the lock and its log names the missing permission, never the token.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startConsulServer, type ConsulServer } from '../support/consul.js';
+import { KUUTAMOCTL_READ_POLICY_FILE, KUUTAMOD_POLICY_FILE, createPolicy, createToken } from '../support/consul-acl.js';
+import {
+  ACCOUNT_ID,
+  createNodeHome,
+  createPoolKeys,
+  startKuutamod,
+  type Kuutamod,
+  type PoolKeys,
+} from '../support/kuutamod.js';
+import { kuutamoctl } from '../support/kuutamoctl.js';
+import { failOverBySigterm, waitForStableLeader } from '../support/stable-leader.js';
+
+const MASTER_TOKEN = randomUUID();
+const LEADER_KEY = `kuutamod-leader/${ACCOUNT_ID}`;
+
+let dir: string;
+let consul: ConsulServer;
+let pool: PoolKeys;
+const daemons: Kuutamod[] = [];
+const tokens: Record<'daemon' | 'read' | 'sessionOnly', string> = { daemon: '', read: '', sessionOnly: '' };
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'consul-acl-'));
+  consul = await startConsulServer({ acl: { masterToken: MASTER_TOKEN } });
+  pool = createPoolKeys(dir);
+  await createPolicy(consul.url, MASTER_TOKEN, 'kuutamod', KUUTAMOD_POLICY_FILE);
+  await createPolicy(consul.url, MASTER_TOKEN, 'kuutamoctl-read', KUUTAMOCTL_READ_POLICY_FILE);
+  // Too weak in the second step: it may hold a session but not take the lock.
+  const sessionOnly = join(dir, 'session-only.hcl');
+  writeFileSync(sessionOnly, 'session_prefix "" { policy = "write" }\n');
+  await createPolicy(consul.url, MASTER_TOKEN, 'session-only', sessionOnly);
+  tokens.daemon = await createToken(consul.url, MASTER_TOKEN, ['kuutamod'], 'kuutamod');
+  tokens.read = await createToken(consul.url, MASTER_TOKEN, ['kuutamoctl-read'], 'kuutamoctl read');
+  tokens.sessionOnly = await createToken(consul.url, MASTER_TOKEN, ['session-only'], 'session only');
+});
+
+after(async () => {
+  await Promise.all(daemons.map((daemon) => daemon.stop()));
+  await consul?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A token file as systemd's LoadCredential would provide it: mode 0600, the secret and a newline. */
+function tokenFile(name: string, secret: string): string {
+  const file = join(dir, `${name}.token`);
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return file;
+}
+
+async function startNode(nodeId: string, token: string | undefined): Promise<Kuutamod> {
+  const node = await createNodeHome(dir, nodeId, pool);
+  const extraArgs = token === undefined ? [] : ['--consul-token-file', tokenFile(nodeId, token)];
+  // CONSUL_HTTP_TOKEN from the caller's environment must not stand in for a missing token file.
+  const daemon = await startKuutamod({ consulUrl: consul.url, nodeId, pool, node, extraArgs, env: { CONSUL_HTTP_TOKEN: '' } });
+  daemons.push(daemon);
+  return daemon;
+}
+
+async function waitForLog(daemon: Kuutamod, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const line = daemon.log().split('\n').find((l) => pattern.test(l));
+    if (line) return line;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${daemon.nodeId}: no log line matching ${pattern}\n${daemon.log().slice(-3000)}`);
+}
+
+/** The session holding the leader lock, if any (read with the master token). */
+async function lockHolder(): Promise<string | undefined> {
+  const response = await fetch(`${consul.url}/v1/kv/${LEADER_KEY}`, { headers: { 'X-Consul-Token': MASTER_TOKEN } });
+  if (response.status === 404) return undefined;
+  const [entry] = (await response.json()) as Array<{ Session?: string }>;
+  return entry?.Session;
+}
+
+describe('Consul with ACLs on, default deny', () => {
+  test('with the shipped policy: one validates, the standby takes over, kuutamoctl reads with the read-only token', async () => {
+    const [a, b] = [await startNode('acl-a', tokens.daemon), await startNode('acl-b', tokens.daemon)];
+    const [leader, standby] = await waitForStableLeader(a, b, (daemon) => join(dir, daemon.nodeId));
+
+    const readTokenFile = tokenFile('kuutamoctl-read', tokens.read);
+    const named = await kuutamoctl(['--consul-url', consul.url, '--consul-token-file', readTokenFile, 'active-validator']);
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal(named.stdout, `Name: ${leader.nodeId}\n`);
+    const viaEnv = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_HTTP_TOKEN: tokens.read });
+    assert.equal(viaEnv.stdout, `Name: ${leader.nodeId}\n`, viaEnv.stderr);
+
+    // The read-only token really is read-only: it cannot take the lock itself.
+    const write = await fetch(`${consul.url}/v1/kv/${LEADER_KEY}`, { method: 'PUT', body: 'x', headers: { 'X-Consul-Token': tokens.read } });
+    assert.equal(write.status, 403);
+
+    // Without a token kuutamoctl is refused, and says what to do.
+    const anonymous = await kuutamoctl(['--consul-url', consul.url, 'active-validator']);
+    assert.equal(anonymous.code, 1);
+    assert.match(anonymous.stderr, /HTTP 403: .*Permission denied: Consul enforces ACLs and no token was sent: give one with --consul-token-file/);
+
+    await failOverBySigterm(leader, standby, join(dir, standby.nodeId));
+    const after = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_HTTP_TOKEN: tokens.read });
+    assert.equal(after.stdout, `Name: ${standby.nodeId}\n`, after.stderr);
+    await standby.stop();
+  });
+
+  test('missing, unknown or too weak tokens: never validates, the log names the permission and not the token', async () => {
+    const unknownToken = randomUUID();
+    const cases = [
+      { daemon: await startNode('no-token', undefined), secret: undefined, says: /session create failed: HTTP 403: Permission denied: Consul enforces ACLs and no token was sent: give one with --consul-token-file .*deploy\/consul\/kuutamod-policy\.hcl/ },
+      { daemon: await startNode('unknown-token', unknownToken), secret: unknownToken, says: /session create failed: HTTP 403: ACL not found: Consul does not know this ACL token .*--consul-token-file/ },
+      { daemon: await startNode('read-token', tokens.read), secret: tokens.read, says: /session create failed: HTTP 403: Permission denied: the ACL token lacks session:write on the Consul agent node at --consul-url; see deploy\/consul\/kuutamod-policy\.hcl/ },
+      { daemon: await startNode('session-token', tokens.sessionOnly), secret: tokens.sessionOnly, says: new RegExp(`lock acquire failed: HTTP 403: Permission denied: the ACL token lacks key:write on ${LEADER_KEY}; see deploy/consul/kuutamod-policy\\.hcl`) },
+    ];
+    for (const { daemon, says } of cases) await waitForLog(daemon, says);
+    const holder = await lockHolder();
+    for (const { daemon, secret } of cases) {
+      const view = await daemon.state();
+      if (view.sessionId) assert.notEqual(holder, view.sessionId, `${daemon.nodeId} does not hold the lock in Consul`);
+      assert.notEqual(view.state, 'Validating', daemon.nodeId);
+      assert.equal(view.holdsLock, false, daemon.nodeId);
+      assert.ok(view.neardMode !== 'validator', `${daemon.nodeId}: neard never gets the validator key`);
+      if (secret) assert.ok(!daemon.log().includes(secret), `${daemon.nodeId}: the token is not in the log`);
+    }
+    // The one with a session but no key permission got as far as Voting and no further.
+    assert.equal((await cases[3]!.daemon.state()).state, 'Voting');
+    await Promise.all(cases.map(({ daemon }) => daemon.stop()));
+  });
+});
