@@ -88,7 +88,7 @@ describe('https-only Consul with a CA from consul tls ca create', () => {
     mkdirSync(notAFile);
     const ctl = await kuutamoctl(['--consul-url', consul.url, '--consul-ca-file', notAFile, 'active-validator']);
     assert.equal(ctl.code, 1);
-    assert.equal(ctl.stderr, `kuutamoctl: error: --consul-ca-file (or $CONSUL_CACERT): cannot read ${notAFile} (EISDIR).\n`);
+    assert.equal(ctl.stderr, `kuutamoctl: error: --consul-ca-file: cannot read ${notAFile} (EISDIR).\n`);
 
     const missing = join(dir, 'no-such-ca.pem');
     const daemon = await startNode('tls-missing-ca', ['--consul-ca-file', missing]);
