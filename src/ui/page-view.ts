@@ -1,0 +1,32 @@
+/**
+ * What the /ui page reads from each server-sent event: the part of GET /state's StateView it shows.
+ * Declared here without imports so the browser build can use it; ui-plugin.ts types its stream as this
+ * interface, so a change of StateView that breaks the page fails `npm run build` instead of the page.
+ */
+
+export interface PageTransition {
+  /** State names as the observer records them (null for the first state after start). */
+  from: string | null;
+  to: string;
+  /** ISO 8601 time. */
+  at: string;
+  /** Event type that caused it; matched against the chart's edges to highlight the arrow taken. */
+  cause: string;
+}
+
+export interface PageView {
+  state: string | null;
+  /** Path of the active leaf state below the machine, e.g. "Validating.Leased". */
+  detail: string | null;
+  nodeId: string;
+  accountId: string;
+  holdsLock: boolean;
+  sessionId: string | null;
+  neardPid: number | null;
+  neardMode: string | null;
+  neardRestarts: number;
+  syncing: boolean | null;
+  blockHeight: number | null;
+  lastError: string | null;
+  transitions: readonly PageTransition[];
+}
