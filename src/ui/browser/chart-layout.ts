@@ -5,6 +5,11 @@
  * never overlap states, edges or each other. Works for any nesting depth: the tree is read from the
  * chart's parent links, never from known state names.
  *
+ * Why in the browser and not once on the server: ELK keeps apart the label boxes it is given, so they
+ * must be the boxes that will be drawn. Only the browser knows the font it picked; it measures every
+ * label (measure-text.ts) before layout. The cost is elkjs's 1.6 MB bundle, served locally and cached,
+ * and well under a second of layout per page load; the daemon does no layout work at all.
+ *
  * Pseudo shapes that are not states: one dot per initial state (root and each compound state), and an
  * "any state" box for the transitions declared on the machine itself (they hold in every state).
  */
@@ -78,18 +83,16 @@ const DOT_SIZE = 12;
 const ARROW_GAP = 16;
 const ANY_STATE_TEXT = 'any state';
 
-const ROOT_OPTIONS: Record<string, string> = {
+/** How the chart is laid out (options of the root graph). */
+const LEVEL_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
   'elk.direction': 'DOWN',
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
   'elk.edgeRouting': 'ORTHOGONAL',
-  // Every coordinate in the result relative to the root: drawing needs no offset bookkeeping.
-  'elk.json.shapeCoords': 'ROOT',
-  'elk.json.edgeCoords': 'ROOT',
   'elk.edgeLabels.placement': 'CENTER',
-  // Definition order is the healthy start order: arrows against it are the back edges (drawn backwards),
-  // so Startup -> Syncing -> ... -> Validating reads left to right.
-  'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
+  // Back edges are found depth first from the initial dot, following transitions in definition order:
+  // the healthy start (Startup -> Syncing -> ... -> Validating) reads top to bottom, the ways back go up.
+  'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
   'elk.spacing.nodeNode': '24',
@@ -99,6 +102,22 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.spacing.edgeEdge': '8',
   'elk.layered.spacing.edgeEdgeBetweenLayers': '8',
   'elk.spacing.edgeLabel': '3',
+};
+
+/**
+ * ELK takes the cycle breaking of a level from that level's own node, not from the root: without this
+ * a compound state's inside falls back to the default and can run upside down. (Repeating all of
+ * LEVEL_OPTIONS on compound nodes makes elkjs 0.12 throw.)
+ */
+const NESTED_OPTIONS: Record<string, string> = {
+  'elk.layered.cycleBreaking.strategy': LEVEL_OPTIONS['elk.layered.cycleBreaking.strategy']!,
+};
+
+const ROOT_OPTIONS: Record<string, string> = {
+  ...LEVEL_OPTIONS,
+  // Every coordinate in the result relative to the root: drawing needs no offset bookkeeping.
+  'elk.json.shapeCoords': 'ROOT',
+  'elk.json.edgeCoords': 'ROOT',
   'elk.padding': '[top=12,left=12,bottom=12,right=12]',
 };
 
@@ -169,6 +188,7 @@ function toElk(graph: ChartGraph, arrows: readonly Arrow[], measure: MeasureText
         id: node.id,
         labels: [label],
         layoutOptions: {
+          ...NESTED_OPTIONS,
           'elk.nodeLabels.placement': '[H_LEFT, V_TOP, INSIDE]',
           'elk.nodeSize.constraints': '[NODE_LABELS]',
           'elk.padding': `[top=${label.height! + 14},left=14,bottom=14,right=14]`,
