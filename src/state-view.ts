@@ -1,20 +1,12 @@
 /** The JSON shape of GET /state: what an operator needs to know about this node at a glance. */
 import type { FailoverObserver, TransitionRecord } from './failover-observer.js';
+import type { PageView } from './ui/page-view.js';
 
-export interface StateView {
-  state: string | null;
-  /** Substate path, e.g. "Shutdown.StoppingNeard". */
-  detail: string | null;
-  nodeId: string;
-  accountId: string;
-  holdsLock: boolean;
-  sessionId: string | null;
-  neardPid: number | null;
-  neardMode: string | null;
-  neardRestarts: number;
-  syncing: boolean | null;
-  blockHeight: number | null;
-  lastError: string | null;
+/**
+ * Its fields are declared import-free in ui/page-view.ts, so the /ui page's browser build shares them;
+ * here the transitions are narrowed to the observer's records.
+ */
+export interface StateView extends PageView {
   transitions: TransitionRecord[];
 }
 

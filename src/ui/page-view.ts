@@ -1,7 +1,7 @@
 /**
- * What the /ui page reads from each server-sent event: the part of GET /state's StateView it shows.
- * Declared here without imports so the browser build can use it; ui-plugin.ts types its stream as this
- * interface, so a change of StateView that breaks the page fails `npm run build` instead of the page.
+ * The fields of GET /state (StateView in src/state-view.ts extends this) and of every event the /ui page
+ * receives. Declared here without imports so the page's browser build (tsconfig.browser.json) checks
+ * against the same declaration the server fills.
  */
 
 export interface PageTransition {

@@ -33,7 +33,7 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: Fastify
     assetsError = error instanceof Error ? error.message : String(error);
     app.log.warn(assetsError);
   }
-  // Typed as what the page reads: a StateView the page could not show fails the build, not the browser.
+  // What the page's modules read (src/ui/browser/ checks against the same PageView).
   const view = (): PageView => buildStateView(observer, identity);
   const streams = new EventStreams();
   // One subscription for all browsers; only a changed view is pushed (STATUS_OK arrives every second).
