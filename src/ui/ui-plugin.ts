@@ -52,7 +52,8 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: Fastify
 
   app.get('/ui', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE_HTML));
   app.get('/ui/', async (_request, reply) => reply.redirect('/ui'));
-  app.get<{ Params: { file: string } }>('/ui/app/:file', async (request, reply) => {
+  const moduleRoute = { schema: { params: { type: 'object', properties: { file: { type: 'string', pattern: '^[\\w-]+\\.js$' } }, required: ['file'] } } };
+  app.get<{ Params: { file: string } }>('/ui/app/:file', moduleRoute, async (request, reply) => {
     if (assets === null) return reply.code(503).type('text/plain; charset=utf-8').send(`${assetsError}\n`);
     const source = assets.modules.get(request.params.file);
     if (source === undefined) return reply.code(404).type('text/plain; charset=utf-8').send('no such module\n');

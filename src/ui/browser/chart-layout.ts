@@ -2,7 +2,7 @@
  * Lays the failover chart out with ELK's layered algorithm, the way Stately's editor does: compound
  * states are boxes with their substates inside (hierarchy handled in one pass, INCLUDE_CHILDREN), edges
  * are routed orthogonally around the boxes, and every edge label is a box ELK places itself, so labels
- * never overlap states, edges or each other. Works for any nesting depth: the tree is read from the
+ * overlap neither states nor each other. Works for any nesting depth: the tree is read from the
  * chart's parent links, never from known state names.
  *
  * Why in the browser and not once on the server: ELK keeps apart the label boxes it is given, so they
@@ -162,7 +162,7 @@ function labelSize(lines: readonly string[], cssClass: string, measure: MeasureT
   };
 }
 
-function elkLabel(lines: string[], cssClass: string, measure: MeasureText): ElkLabel {
+function elkLabel(lines: string[], cssClass: string, measure: MeasureText): ElkLabel & Size {
   return { text: lines.join('\n'), ...labelSize(lines, cssClass, measure) };
 }
 
@@ -191,7 +191,7 @@ function toElk(graph: ChartGraph, arrows: readonly Arrow[], measure: MeasureText
           ...NESTED_OPTIONS,
           'elk.nodeLabels.placement': '[H_LEFT, V_TOP, INSIDE]',
           'elk.nodeSize.constraints': '[NODE_LABELS]',
-          'elk.padding': `[top=${label.height! + 14},left=14,bottom=14,right=14]`,
+          'elk.padding': `[top=${label.height + 14},left=14,bottom=14,right=14]`,
         },
         children: childrenOf(node.id, node.initial),
       };
