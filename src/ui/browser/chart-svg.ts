@@ -3,9 +3,9 @@
  * Nothing here decides a position: every box, bend and label comes from ELK.
  *
  * Classes the page's CSS and the browser test rely on: `g.state[data-id]` for every state
- * (`.compound`, `.final`, `.active`, `.current`), `g.edge[data-id][data-edges][data-events][data-source][data-target]`
- * (space-separated lists)
- * (`.recent`), `text.state-label` and `text.edge-label` for every label.
+ * (`.compound`, `.final`, `.active`, `.current`); `g.edge[data-id][data-source][data-target]` for every
+ * arrow, with `data-edges` and `data-events` (space-separated) and `.recent`; `text.state-label` and
+ * `text.edge-label` for every label.
  */
 import { svgElement } from './dom.js';
 import { GUARD_INDENT, LABEL_CLASS, LABEL_PAD, type ChartLayout, type PlacedEdge, type PlacedLabel, type PlacedShape, type Point } from './chart-layout.js';
