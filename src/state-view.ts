@@ -1,22 +1,13 @@
 /** The JSON shape of GET /state: what an operator needs to know about this node at a glance. */
 import { stateNamesOf } from '../machines/failover.js';
 import type { FailoverObserver, TransitionRecord } from './failover-observer.js';
+import type { PageView } from './ui/page-view.js';
 
-export interface StateView {
-  /** One of the six kuutamod states (never a grouping state of the chart). */
-  state: string | null;
-  /** The state and its active substates, e.g. "Shutdown.StoppingNeard" (grouping states left out). */
-  detail: string | null;
-  nodeId: string;
-  accountId: string;
-  holdsLock: boolean;
-  sessionId: string | null;
-  neardPid: number | null;
-  neardMode: string | null;
-  neardRestarts: number;
-  syncing: boolean | null;
-  blockHeight: number | null;
-  lastError: string | null;
+/**
+ * Its fields are declared import-free in ui/page-view.ts, so the /ui page's browser build shares them;
+ * here the transitions are narrowed to the observer's records.
+ */
+export interface StateView extends PageView {
   transitions: TransitionRecord[];
 }
 

@@ -4,49 +4,9 @@
  * the state page draws it as SVG, the model-based test counts coverage against it.
  */
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
+import type { ChartEdge, ChartGraph, ChartNode } from './chart-types.js';
 
-export interface ChartNode {
-  /** XState id, e.g. "failover.Validating.Leased". */
-  id: string;
-  /** Own name, e.g. "Leased". */
-  key: string;
-  /** Parent id; null for the top-level states. */
-  parent: string | null;
-  type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
-  /** Id of the initial child of a compound state. */
-  initial: string | null;
-  /** Named entry/exit actions (delays' internal raise actions left out). */
-  entry: string[];
-  exit: string[];
-}
-
-export interface ChartEdge {
-  /** Unique and stable: "<source>|<event>|<index among the source's candidates for that event>". */
-  id: string;
-  /** Id of the declaring state node; the machine id for transitions valid in every state. */
-  source: string;
-  /** Target id; null for a targetless transition (actions only, state unchanged). */
-  target: string | null;
-  /** XState's event type (delayed transitions: "xstate.after.<delay>.<state id>"). */
-  event: string;
-  /** Name of the delay of an `after` transition, else null. */
-  delay: string | null;
-  guard: string | null;
-  actions: string[];
-  /** Self-transition that exits and re-enters its state (restarts its delays). */
-  reenter: boolean;
-  /** Short human label: "STATUS_OK [reportsSynced]", "after startupTimeout". */
-  label: string;
-}
-
-export interface ChartGraph {
-  machineId: string;
-  /** Id of the initial top-level state. */
-  initial: string;
-  /** Every state node, depth first in definition order (the root itself is not listed). */
-  nodes: ChartNode[];
-  edges: ChartEdge[];
-}
+export type { ChartEdge, ChartGraph, ChartNode } from './chart-types.js';
 
 function nameOf(item: unknown): string {
   if (typeof item === 'string') return item;
@@ -106,13 +66,6 @@ export function chartGraph(machine: AnyStateMachine): ChartGraph {
   };
   for (const child of Object.values(root.states)) visit(child, null);
   return { machineId: root.id, initial: root.initial?.target?.[0]?.id ?? '', nodes, edges };
-}
-
-/** The top-level state a node belongs to (itself if it is top-level). */
-export function topLevelOf(graph: ChartGraph, id: string): string {
-  let node = graph.nodes.find((n) => n.id === id);
-  while (node && node.parent !== null) node = graph.nodes.find((n) => n.id === node!.parent);
-  return node?.id ?? id;
 }
 
 /** Mermaid ids: the path below the machine, dots replaced (Mermaid ids cannot contain dots). */

@@ -1,17 +1,19 @@
 /**
- * The live state page at /ui: the failover chart drawn from the machine definition (GET /ui/chart.json),
- * the current state, recent transitions, session, lock and neard, pushed to the browser with
- * server-sent events (GET /ui/events) fed by the FailoverObserver. Everything is served from here: no CDN.
+ * The live state page at /ui: the failover chart read from the machine definition (GET /ui/chart.json)
+ * and laid out in the browser by elkjs, the current state, recent transitions, session, lock and neard,
+ * pushed to the browser with server-sent events (GET /ui/events) fed by the FailoverObserver.
+ * Everything is served from here (page modules from dist/browser, elkjs from node_modules): no CDN.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AnyStateMachine } from 'xstate';
 import { chartGraph, type ChartGraph } from '../chart/chart-graph.js';
 import type { FailoverObserver } from '../failover-observer.js';
 import { buildStateView } from '../state-view.js';
-import { APP_JS } from './assets/app-js.js';
 import { PAGE_HTML } from './assets/page-html.js';
 import { STYLE_CSS } from './assets/style-css.js';
+import { loadBrowserAssets, type BrowserAssets } from './browser-assets.js';
 import { EventStreams } from './event-streams.js';
+import type { PageView } from './page-view.js';
 
 export interface UiPluginOptions {
   observer: FailoverObserver;
@@ -22,7 +24,17 @@ export interface UiPluginOptions {
 
 export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: FastifyInstance, { observer, identity, machine }) => {
   const graph: ChartGraph = chartGraph(machine);
-  const view = () => buildStateView(observer, identity);
+  // A missing build breaks the page, never the daemon: /ui then says what to run.
+  let assets: BrowserAssets | null = null;
+  let assetsError = '';
+  try {
+    assets = loadBrowserAssets();
+  } catch (error) {
+    assetsError = error instanceof Error ? error.message : String(error);
+    app.log.warn(assetsError);
+  }
+  // What the page's modules read (src/ui/browser/ checks against the same PageView).
+  const view = (): PageView => buildStateView(observer, identity);
   const streams = new EventStreams();
   // One subscription for all browsers; only a changed view is pushed (STATUS_OK arrives every second).
   let last = '';
@@ -40,7 +52,18 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: Fastify
 
   app.get('/ui', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE_HTML));
   app.get('/ui/', async (_request, reply) => reply.redirect('/ui'));
-  app.get('/ui/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(APP_JS));
+  const moduleRoute = { schema: { params: { type: 'object', properties: { file: { type: 'string', pattern: '^[\\w-]+\\.js$' } }, required: ['file'] } } };
+  app.get<{ Params: { file: string } }>('/ui/app/:file', moduleRoute, async (request, reply) => {
+    if (assets === null) return reply.code(503).type('text/plain; charset=utf-8').send(`${assetsError}\n`);
+    const source = assets.modules.get(request.params.file);
+    if (source === undefined) return reply.code(404).type('text/plain; charset=utf-8').send('no such module\n');
+    return reply.type('text/javascript; charset=utf-8').send(source);
+  });
+  app.get('/ui/vendor/elk.bundled.js', async (_request, reply) =>
+    assets === null
+      ? reply.code(503).type('text/plain; charset=utf-8').send(`${assetsError}\n`)
+      : reply.type('text/javascript; charset=utf-8').send(assets.elk),
+  );
   app.get('/ui/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(STYLE_CSS));
   app.get('/ui/chart.json', async () => graph);
   app.get('/ui/state.json', async () => view());

@@ -1,7 +1,9 @@
 /**
  * The live state page in a real headless browser (Debian's chromium driven by playwright-core) against
- * a real daemon on a real Consul: it shows the current state, and follows the daemon without a reload
- * when neard is killed under it. Screenshots go to the temp dir for a human to look at.
+ * a real daemon on a real Consul. The chart must be readable (every state of the machine drawn, substates
+ * inside their parent's box, no label over another) and must follow the daemon: the current state and
+ * the arrow of the last transition are highlighted, and both highlights move when neard is killed under
+ * the daemon, without a reload. Screenshots: /tmp/livechart.png (Validating) and the temp dir (after the kill).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { FAILOVER_STATES, failoverMachine } from '../../machines/failover.js';
-import { chartGraph } from '../../src/chart/chart-graph.js';
+import { failoverMachine } from '../../machines/failover.js';
+import { chartGraph, type ChartGraph } from '../../src/chart/chart-graph.js';
+import type { StateView } from '../../src/state-view.js';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
 import { createNodeHome, createPoolKeys, startKuutamod, type Kuutamod } from '../support/kuutamod.js';
 
@@ -19,12 +22,14 @@ const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
+const SCREENSHOT = '/tmp/livechart.png';
 
 let dir: string;
 let consul: ConsulServer;
 let daemon: Kuutamod;
 let browser: BrowserContext;
 let page: Page;
+const graph: ChartGraph = chartGraph(failoverMachine);
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kuutamod-ui-'));
@@ -40,6 +45,7 @@ before(async () => {
     viewport: { width: 1440, height: 860 },
   });
   page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
 });
 
 after(async () => {
@@ -49,48 +55,157 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const shownState = () => page.locator('#state').textContent();
-// Browser-side code as expressions: the project compiles without the DOM library.
-const waitForShown = (state: string, timeout = 30_000) =>
-  page.waitForFunction(`document.body.dataset.state === ${JSON.stringify(state)}`, undefined, { timeout });
+/** What the page shows, read in one synchronous step so header, table and chart belong to one render. */
+interface Shown {
+  state: string;
+  detail: string;
+  /** Newest row of the transitions table. */
+  last: { from: string; to: string; cause: string } | null;
+  current: string[];
+  active: string[];
+  /** Highlighted arrows, each with the events of the transitions it stands for. */
+  recent: Array<{ id: string; events: string[]; target: string }>;
+}
 
-test('the page draws the chart from the machine and shows the state live', async () => {
+// Browser-side code as expressions: the project's Node build has no DOM library.
+const SHOWN = `(() => {
+  const cells = [...(document.querySelector('#transitions tbody tr')?.children ?? [])].map((td) => td.textContent);
+  const ids = (selector) => [...document.querySelectorAll(selector)].map((g) => g.dataset.id);
+  return {
+    state: document.body.dataset.state,
+    detail: document.body.dataset.detail,
+    last: cells.length === 4 ? { from: cells[1], to: cells[2], cause: cells[3] } : null,
+    current: ids('#chart .state.current'),
+    active: ids('#chart .state.active'),
+    recent: [...document.querySelectorAll('#chart .edge.recent')].map((g) => ({ id: g.dataset.id, events: g.dataset.events.split(' '), target: g.dataset.target })),
+  };
+})()`;
+const shown = async () => (await page.evaluate(SHOWN)) as Shown;
+
+const FACTS = `({
+  state: document.body.dataset.state,
+  pid: document.getElementById('fact-neard-pid')?.textContent,
+  mode: document.getElementById('fact-neard-mode')?.textContent,
+  session: document.getElementById('fact-session')?.textContent,
+})`;
+
+/** Every pair of labels whose boxes intersect, and every edge label lying on a state's box. */
+const OVERLAPS = `(() => {
+  const box = (element) => { const r = element.getBoundingClientRect(); return { name: element.textContent, l: r.left, t: r.top, r: r.right, b: r.bottom }; };
+  const meets = (a, b) => a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5;
+  const labels = [...document.querySelectorAll('#chart text.state-label, #chart text.edge-label')].map(box);
+  const edgeLabels = [...document.querySelectorAll('#chart text.edge-label')].map(box);
+  const states = [...document.querySelectorAll('#chart .state:not(.compound) > rect.box')].map((rect) => ({ ...box(rect), name: rect.parentElement.dataset.id }));
+  const hits = [];
+  labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => { if (meets(a, b)) hits.push(a.name + ' / ' + b.name); }));
+  edgeLabels.forEach((a) => states.forEach((s) => { if (meets(a, s)) hits.push(a.name + ' on ' + s.name); }));
+  return { labels: labels.length, edgeLabels: edgeLabels.length, hits };
+})()`;
+
+/** Every state drawn inside its parent's box: the hierarchy is visible. */
+const ESCAPES = `(() => {
+  const rects = new Map([...document.querySelectorAll('#chart .state')].map((g) => [g.dataset.id, g.querySelector('rect.box').getBBox()]));
+  const graph = ${JSON.stringify(graph.nodes.map((n) => ({ id: n.id, parent: n.parent })))};
+  return graph.filter((n) => n.parent !== null).filter((n) => {
+    const c = rects.get(n.id), p = rects.get(n.parent);
+    return !c || !p || c.x < p.x || c.y < p.y || c.x + c.width > p.x + p.width || c.y + c.height > p.y + p.height;
+  }).map((n) => n.id);
+})()`;
+
+/** The id of a state as the page names it: a path below the machine, or a name at any depth. */
+function stateId(name: string): string {
+  const exact = graph.nodes.find((n) => n.id === `${graph.machineId}.${name}`);
+  const found = exact ?? graph.nodes.find((n) => n.id.endsWith(`.${name}`));
+  assert.ok(found, `the chart has no state ${name}`);
+  return found.id;
+}
+const isWithin = (id: string, ancestor: string) => id === ancestor || id.startsWith(`${ancestor}.`);
+
+/** The chart highlights exactly what the header and the newest table row say. */
+function assertHighlightMatches(s: Shown): void {
+  const current = stateId(s.detail || s.state);
+  assert.deepEqual(s.current, [current], 'the current state is highlighted');
+  const ancestors = graph.nodes.filter((n) => isWithin(current, n.id)).map((n) => n.id);
+  assert.deepEqual([...s.active].sort(), ancestors.sort(), 'the current state and its parents are marked active');
+  assert.ok(s.last, 'a transition is listed');
+  assert.ok(s.recent.length > 0, `an arrow is highlighted for ${JSON.stringify(s.last)}`);
+  for (const edge of s.recent) {
+    assert.ok(edge.events.includes(s.last.cause), `highlighted arrow ${edge.id} (${edge.events.join(', ')}) carries ${s.last.cause}`);
+    assert.ok(isWithin(edge.target, stateId(s.last.to)), `highlighted arrow ${edge.id} leads into ${s.last.to}`);
+  }
+}
+
+/**
+ * Waits until the daemon's /state matches `predicate` and the page shows that same view (state, neard
+ * pid and mode, session). Polled as a pair: on a loaded machine the daemon can move on (a restarted
+ * neard has a new pid) between reading /state and the page catching up.
+ */
+async function pageAgreesWithDaemon(predicate: (view: StateView) => boolean, timeoutMs: number): Promise<StateView> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const facts = (await page.evaluate(FACTS)) as Record<string, string>;
+    const view = await daemon.state();
+    last = `page ${JSON.stringify(facts)}, daemon ${JSON.stringify({ state: view.state, pid: view.neardPid, mode: view.neardMode, session: view.sessionId })}`;
+    const agree =
+      facts.state === view.state && facts.pid === String(view.neardPid) && facts.mode === view.neardMode && facts.session === view.sessionId;
+    if (predicate(view) && agree) return view;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the page did not catch up with the daemon within ${timeoutMs} ms: ${last}`);
+}
+
+async function assertReadable(): Promise<void> {
+  const overlaps = (await page.evaluate(OVERLAPS)) as { labels: number; edgeLabels: number; hits: string[] };
+  assert.deepEqual(overlaps.hits, [], 'no label overlaps another label or a state');
+  // Transitions between the same two states share one arrow and one label.
+  const arrows = new Set(graph.edges.filter((e) => e.target !== null).map((e) => `${e.source}>${e.target}`)).size;
+  assert.equal(overlaps.edgeLabels, arrows, 'every state-changing transition has its labelled arrow');
+  assert.deepEqual(await page.evaluate(ESCAPES), [], 'every substate lies inside its parent state');
+}
+
+test('the page draws the chart from the machine and highlights the live state and last transition', async () => {
   const served = (await (await fetch(`${daemon.url}/ui/chart.json`)).json()) as unknown;
-  assert.deepEqual(served, JSON.parse(JSON.stringify(chartGraph(failoverMachine))), '/ui/chart.json is the machine itself');
+  assert.deepEqual(served, JSON.parse(JSON.stringify(graph)), '/ui/chart.json is the machine itself');
 
   await page.goto(`${daemon.url}/ui`);
   await page.evaluate('window.loadedOnce = true');
-  // One box per kuutamod state: the chart's grouping states are not drawn.
-  assert.equal(await page.locator('svg .state').count(), FAILOVER_STATES.length);
+  await page.locator('#chart[data-laid-out="true"]').waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('#chart .state').count(), graph.nodes.length, 'every state at every depth is drawn');
   await page.locator('#connection.live').waitFor({ timeout: 10_000 });
+  await assertReadable();
 
   // Validating, and neard restarted with the validator key (until then the voter neard is being stopped).
-  const view = await daemon.waitFor((v) => v.state === 'Validating' && v.neardMode === 'validator', 'validator neard', 60_000);
-  await page.waitForFunction(`document.getElementById('fact-neard-pid')?.textContent === ${JSON.stringify(String(view.neardPid))}`, undefined, { timeout: 10_000 });
-  assert.equal(await shownState(), 'Validating');
-  assert.equal(await page.locator('#fact-neard-mode').textContent(), 'validator');
-  assert.equal(await page.locator('svg .state.active').getAttribute('data-id'), 'failover.NeardUp.InSession.Validating');
-  assert.equal(await page.locator('svg .substate.active').getAttribute('data-id'), 'failover.NeardUp.InSession.Validating.Leased');
+  const view = await pageAgreesWithDaemon((v) => v.state === 'Validating' && v.neardMode === 'validator', 60_000);
   assert.equal(await page.locator('#fact-holds-lock').textContent(), 'yes');
   assert.ok(view.sessionId);
-  assert.equal(await page.locator('#fact-session').textContent(), view.sessionId);
-  const causes = await page.locator('#transitions tbody td:nth-child(4)').allTextContents();
-  assert.ok(causes.includes('LOCK_ACQUIRED'), `transitions shown: ${causes.join(', ')}`);
-  await page.screenshot({ path: join(tmpdir(), 'kuutamod-ui-validating.png'), fullPage: true });
+  const validating = await shown();
+  assert.equal(validating.state, 'Validating');
+  assert.equal(validating.last?.cause, 'LOCK_ACQUIRED');
+  assertHighlightMatches(validating);
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-  // Kill the validating neard under the daemon: the page must follow without a reload.
-  process.kill(view.neardPid!, 'SIGKILL');
-  await page.waitForFunction(`document.body.dataset.state !== 'Validating'`, undefined, { timeout: 20_000 });
-  const shown = await shownState();
-  assert.notEqual(shown, 'Validating');
+  // Kill the validating neard under the daemon: both highlights move, without a reload. The pid is read
+  // again just before: on a loaded machine the daemon may have restarted neard since (a step-down).
+  const target = await daemon.waitFor((v) => v.state === 'Validating' && v.neardMode === 'validator', 'validator neard', 60_000);
+  process.kill(target.neardPid!, 'SIGKILL');
+  await page.waitForFunction(
+    `(() => { const s = ${SHOWN}; return s.state !== 'Validating' && s.current[0] !== ${JSON.stringify(validating.current[0])}
+      && s.recent.length > 0 && !s.recent.some((e) => e.id === ${JSON.stringify(validating.recent[0]?.id)}); })()`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  assertHighlightMatches(await shown());
   await page.waitForFunction(
     `[...document.querySelectorAll('#transitions tbody td:nth-child(4)')].some((td) => td.textContent === 'NEARD_EXITED')`,
     undefined,
     { timeout: 10_000 },
   );
-  await page.screenshot({ path: join(tmpdir(), 'kuutamod-ui-after-kill.png'), fullPage: true });
+  await assertReadable();
+  await page.screenshot({ path: join(tmpdir(), 'livechart-after-kill.png'), fullPage: true });
 
   // ...and back to Validating, still the same page.
-  await waitForShown('Validating', 60_000);
+  await page.waitForFunction(`document.body.dataset.state === 'Validating'`, undefined, { timeout: 60_000 });
+  assertHighlightMatches(await shown());
   assert.equal(await page.evaluate('window.loadedOnce'), true, 'the page was not reloaded');
 });

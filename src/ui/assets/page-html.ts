@@ -1,4 +1,4 @@
-/** The /ui page shell; app.js fills it from /ui/chart.json and the /ui/events stream. */
+/** The /ui page shell; the page's modules (src/ui/browser/) fill it from /ui/chart.json and the /ui/events stream. */
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -14,15 +14,24 @@ export const PAGE_HTML = `<!doctype html>
   <div id="connection" class="connection">connecting…</div>
 </header>
 <main>
-  <section class="chart"><svg id="chart" viewBox="0 0 1000 640" role="img" aria-label="failover statechart"></svg></section>
+  <section class="chart">
+    <svg id="chart" role="img" aria-label="failover statechart"></svg>
+    <p id="chart-error" class="error"></p>
+  </section>
   <aside>
+  <section class="facts">
     <h2>Node</h2>
     <dl id="facts"></dl>
+  </section>
+  <section class="history">
     <h2>Recent transitions</h2>
     <table id="transitions"><thead><tr><th>time</th><th>from</th><th>to</th><th>cause</th></tr></thead><tbody></tbody></table>
+  </section>
   </aside>
 </main>
-<script src="/ui/app.js"></script>
+<!-- elkjs first: a classic script that defines the global ELK the page's modules lay the chart out with. -->
+<script src="/ui/vendor/elk.bundled.js"></script>
+<script type="module" src="/ui/app/main.js"></script>
 </body>
 </html>
 `;

@@ -1,6 +1,6 @@
-/** Styles of the /ui page. */
+/** Styles of the /ui page: the shell, the facts panel and the chart drawn by src/ui/browser/chart-svg.ts. */
 export const STYLE_CSS = `
-:root { --fg: #1d2733; --muted: #6b7785; --line: #c9d1da; --active: #0a7d4f; --active-bg: #dff5ea; --warn: #b5471b; }
+:root { --fg: #1d2733; --muted: #6b7785; --line: #c9d1da; --active: #0a7d4f; --active-bg: #dff5ea; --warn: #b5471b; --recent: #b8540a; --recent-bg: #fff1e3; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: #f6f8fa; }
 header { display: flex; align-items: baseline; gap: 24px; padding: 12px 20px; background: #fff; border-bottom: 1px solid var(--line); }
@@ -12,26 +12,46 @@ h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .05em; color: v
 .connection { margin-left: auto; font-size: 12px; color: var(--muted); }
 .connection.live::before { content: "● "; color: var(--active); }
 .connection.down::before { content: "● "; color: var(--warn); }
-main { display: grid; grid-template-columns: minmax(600px, 2fr) minmax(320px, 1fr); gap: 16px; padding: 16px 20px; }
+/* The chart is tall (laid out top to bottom): it takes the wide column, the facts stay in view beside it. */
+main { display: grid; grid-template-columns: minmax(0, 1fr) minmax(340px, max-content); gap: 16px; padding: 16px 20px; align-items: start; }
+aside { position: sticky; top: 16px; display: grid; gap: 16px; max-width: 440px; }
+.facts, .history { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 16px; }
 .chart { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
-svg { width: 100%; height: auto; display: block; }
-aside { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 16px; }
+svg { width: 100%; height: auto; display: block; margin: 0 auto; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0; }
 dt { color: var(--muted); }
 dd { margin: 0; font-family: ui-monospace, monospace; word-break: break-all; }
 table { width: 100%; border-collapse: collapse; font-size: 12px; }
 th, td { text-align: left; padding: 3px 4px; border-bottom: 1px solid #eef1f4; }
 td.time { font-family: ui-monospace, monospace; color: var(--muted); white-space: nowrap; }
-.state rect { fill: #fff; stroke: var(--line); stroke-width: 1.5; }
-.state text.name { font-weight: 600; font-size: 15px; }
-.state.active rect.box { fill: var(--active-bg); stroke: var(--active); stroke-width: 3; }
-.state.active text.name { fill: var(--active); }
-.substate { font-size: 12px; fill: var(--muted); }
-.substate.active { fill: var(--active); font-weight: 700; }
-.loop { font-size: 10px; fill: var(--muted); }
-.edge path { fill: none; stroke: #8a97a6; stroke-width: 1.3; }
-.edge text { font-size: 10px; fill: #4a5663; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-.edge.recent path { stroke: var(--active); stroke-width: 2.5; }
-.edge.recent text { fill: var(--active); }
-.note { font-size: 11px; fill: var(--muted); }
+/* The chart (src/ui/browser/chart-svg.ts). Label fonts are measured before layout: change them freely. */
+.measuring { pointer-events: none; }
+.state-label, .edge-label { dominant-baseline: text-before-edge; }
+.state-label tspan, .edge-label tspan { dominant-baseline: text-before-edge; }
+.state-label { font-size: 14px; font-weight: 600; fill: var(--fg); }
+.compound-label { font-size: 13px; font-weight: 700; letter-spacing: .02em; fill: var(--muted); }
+.any-state-label { font-size: 12px; font-weight: 500; font-style: italic; fill: var(--muted); }
+.edge-label { font: 11px ui-monospace, "DejaVu Sans Mono", monospace; fill: #3d4955; }
+.edge-label .guard { fill: #7a6a1f; }
+.state .box { fill: #fff; stroke: #9aa7b5; stroke-width: 1.5; }
+.state.compound > .box { fill: #f3f6f9; stroke: #b9c4cf; stroke-dasharray: none; }
+.state.final .ring { fill: none; stroke: #9aa7b5; stroke-width: 1; }
+.state.active > .box { stroke: var(--active); stroke-width: 2; }
+.state.compound.active > .box { fill: #eefaf3; }
+.state.compound.active .compound-label { fill: var(--active); }
+.state.current > .box { fill: var(--active-bg); stroke: var(--active); stroke-width: 3.5; }
+.state.current .state-label { fill: var(--active); }
+.pseudo.initial circle { fill: var(--fg); }
+.pseudo.any-state .box { fill: #fff; stroke: #9aa7b5; stroke-width: 1.2; stroke-dasharray: 5 3; }
+#arrowhead path { fill: #7d8a99; }
+#arrowhead-recent path { fill: var(--recent); }
+.edge path { fill: none; stroke: #7d8a99; stroke-width: 1.3; }
+.edge .label-bg { fill: #fff; fill-opacity: .92; }
+.edge.recent path { stroke: var(--recent); stroke-width: 3; }
+.edge.recent .label-bg { fill: var(--recent-bg); fill-opacity: 1; stroke: var(--recent); stroke-width: 1.2; }
+.edge.recent path { marker-end: url(#arrowhead-recent); }
+/* Colour only: a bolder font would outgrow the box the label was measured and laid out with. */
+.edge.recent .edge-label { fill: var(--recent); }
+.error { color: var(--warn); margin: 8px 0 0; }
+.error:empty { display: none; }
 `;
