@@ -141,7 +141,10 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
     if (prev?.publicKey !== nextKey?.publicKey || prev?.accountId !== nextKey?.accountId) {
       if (prev) vlog.write('validator_stop', prev);
       node.validator = null;
-      if (nextKey) vlog.write('validator_start', nextKey);
+      if (nextKey) {
+        vlog.write('validator_start', nextKey);
+        vlog.heartbeat();
+      }
       node.validator = nextKey;
       log('INFO', 'client', `Validator key updated: ${describe(prev)} -> ${describe(nextKey)}`);
     } else {
