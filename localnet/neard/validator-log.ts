@@ -63,15 +63,25 @@ export class ValidatorLog {
   /** "Still validating at this time": bounds the period of a process that dies without a stop record. */
   heartbeat(): void {
     if (this.path === null) return;
-    mkdirSync(heartbeatDir(this.path), { recursive: true });
-    const file = this.heartbeatFile(this.path);
-    // Write then rename, so a reader never sees a half-written time.
-    writeFileSync(`${file}.tmp`, String(wallClockMs()));
-    renameSync(`${file}.tmp`, file);
+    try {
+      mkdirSync(heartbeatDir(this.path), { recursive: true });
+      const file = this.heartbeatFile(this.path);
+      // Write then rename, so a reader never sees a half-written time.
+      writeFileSync(`${file}.tmp`, String(wallClockMs()));
+      renameSync(`${file}.tmp`, file);
+    } catch {
+      // Bookkeeping for the counters only (e.g. a test removed the log's folder): never a reason
+      // for the node to die; a missing heartbeat only makes a later kill count as earlier.
+    }
   }
 
   /** After the stop record the heartbeat says nothing more; a later process with this pid starts afresh. */
   dropHeartbeat(): void {
-    if (this.path !== null) rmSync(this.heartbeatFile(this.path), { force: true });
+    if (this.path === null) return;
+    try {
+      rmSync(this.heartbeatFile(this.path), { force: true });
+    } catch {
+      // Same as heartbeat(): a leftover file is harmless, a crash at exit is not.
+    }
   }
 }
