@@ -54,11 +54,13 @@ export class Chain {
     return cryptoHash(this.genesisHash, 'state', height);
   }
 
-  epochOf(height: number): { id: string; startHeight: number } {
+  /** The epoch holding a height; `height` counts epochs from 1 (nearcore's epoch_height). */
+  epochOf(height: number): { id: string; startHeight: number; height: number } {
     const index = Math.floor(Math.max(0, height - this.genesis.genesisHeight - 1) / this.genesis.epochLength);
     return {
       id: index === 0 ? ZERO_HASH : cryptoHash(this.genesisHash, 'epoch', index),
       startHeight: this.genesis.genesisHeight + 1 + index * this.genesis.epochLength,
+      height: index + 1,
     };
   }
 }

@@ -1,4 +1,11 @@
 // Behaviour knobs of the stand-in, read once from the environment (see README.md).
+// Every error names the variable and the values it accepts, so a typo fails loudly at startup.
+import { parseSchedule, type ScheduleSpec } from './schedule.js';
+
+/** Which maintenance-windows methods exist and how they answer (models neard versions and faults). */
+export type WindowsRpcMode = 'stable' | 'experimental' | 'absent' | 'error' | 'garbage';
+/** How a window is serialized: `[s, e]` (older neard) or `{"start": s, "end": e}` (serde's Range). */
+export type WindowsShape = 'ranges' | 'pairs';
 
 export interface StandinKnobs {
   /** How long after start the node reports `syncing: true`. */
@@ -11,6 +18,10 @@ export interface StandinKnobs {
   startupDelayMs: number;
   /** JSON-lines file for validator_start/validator_stop records, if set. */
   validatorLog: string | null;
+  /** Per-account block/chunk duties that override the round-robin default. */
+  schedule: ScheduleSpec;
+  windowsRpc: WindowsRpcMode;
+  windowsShape: WindowsShape;
 }
 
 function msFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -23,6 +34,26 @@ function msFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min =
   return value;
 }
 
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new Error(`${name} must be one of ${allowed.join(', ')}, got '${raw}'`);
+  }
+  return raw as T;
+}
+
+/** NEARD_STANDIN_EPOCH_LENGTH: epoch_length written into genesis.json by `localnet` and `init`. */
+export function epochLengthFromEnv(fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['NEARD_STANDIN_EPOCH_LENGTH'];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`NEARD_STANDIN_EPOCH_LENGTH must be a whole number of blocks >= 1, got '${raw}'`);
+  }
+  return value;
+}
+
 export function readKnobs(env: NodeJS.ProcessEnv = process.env): StandinKnobs {
   const log = env['NEARD_STANDIN_VALIDATOR_LOG'];
   return {
@@ -31,5 +62,8 @@ export function readKnobs(env: NodeJS.ProcessEnv = process.env): StandinKnobs {
     blockMs: msFromEnv(env, 'NEARD_STANDIN_BLOCK_MS', 1000, 1),
     startupDelayMs: msFromEnv(env, 'NEARD_STANDIN_STARTUP_DELAY_MS', 0),
     validatorLog: log !== undefined && log !== '' ? log : null,
+    schedule: parseSchedule(env['NEARD_STANDIN_SCHEDULE'] ?? '', 'NEARD_STANDIN_SCHEDULE'),
+    windowsRpc: oneOf(env, 'NEARD_STANDIN_WINDOWS_RPC', ['stable', 'experimental', 'absent', 'error', 'garbage'], 'stable'),
+    windowsShape: oneOf(env, 'NEARD_STANDIN_WINDOWS_SHAPE', ['ranges', 'pairs'], 'ranges'),
   };
 }

@@ -3,6 +3,7 @@
 // init_configs. The stand-in has no network access: --download-* are refused.
 import { existsSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { epochLengthFromEnv } from './env.js';
 import { loadConfig, loadGenesis } from './home.js';
 import { keyFromSeed, randomKey, readKeyFile, writeKeyFile, type KeyFile } from './keys.js';
 import { log } from './log.js';
@@ -86,7 +87,7 @@ export function initHome(o: InitOptions): void {
     accounts: validatorKey ? [validatorKey] : [],
     numValidators: validatorKey ? 1 : 0,
     numShards: o.numShards,
-    epochLength: o.fast ? 60 : 43200,
+    epochLength: epochLengthFromEnv(o.fast ? 60 : 43200),
   });
   writeFileSync(join(o.home, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');
   log('INFO', 'near', `Generated node key, validator key, genesis file in ${o.home}`);

@@ -4,6 +4,7 @@
 // ports (reserve_for_test), since several nodes share one machine.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { epochLengthFromEnv } from './env.js';
 import { keyFromSeed, writeKeyFile } from './keys.js';
 import { log, panic } from './log.js';
 import { reservePorts } from './ports.js';
@@ -35,6 +36,12 @@ const writeJson = (path: string, value: unknown): void => writeFileSync(path, JS
 
 export async function initLocalnet(o: LocalnetOptions): Promise<void> {
   if (o.validators < 1) panic('nearcore/src/config.rs', 'No validators were added');
+  let epochLength: number;
+  try {
+    epochLength = epochLengthFromEnv(60);
+  } catch (err) {
+    return panic('localnet/neard/env.ts', (err as Error).message);
+  }
   const total = o.validators + o.nonValidatorsArchival + o.nonValidatorsRpc + o.nonValidators;
   const seeds = Array.from({ length: total }, (_, i) => `${o.prefix}${i}`);
   const validatorKeys = seeds.map((seed) => keyFromSeed(seed, seed));
@@ -47,7 +54,7 @@ export async function initLocalnet(o: LocalnetOptions): Promise<void> {
     accounts: validatorKeys,
     numValidators: o.validators,
     numShards: o.shards,
-    epochLength: 60,
+    epochLength, // nearcore's localnet uses 60; NEARD_STANDIN_EPOCH_LENGTH overrides it
   });
   const tracked = trackedShards(o.trackedShards, o.shards);
 

@@ -2,7 +2,8 @@
 /**
  * neard stand-in: behaves like nearcore's `neard` on every interface the supervisor uses
  * (CLI, home layout and file formats, network.addr / rpc.addr listeners, GET /status,
- * GET /health, JSON-RPC `status`, signals, stderr log lines), without a blockchain.
+ * GET /health, GET /metrics, JSON-RPC `status` and `maintenance_windows`, signals, stderr log
+ * lines), without a blockchain.
  *
  * CLI (global options go before the subcommand, as with clap):
  *   neard [--home DIR] run [--boot-nodes LIST] [--network-addr A] [--rpc-addr A] [--disable-rpc] ...
@@ -12,7 +13,7 @@
  *   neard [--home DIR] init [--chain-id ID] [--account-id ACC] [--test-seed S] [--boot-nodes LIST] ...
  *   neard --version
  *
- * Environment knobs (milliseconds):
+ * Environment knobs (times in milliseconds):
  *   NEARD_STANDIN_SYNC_MS          time reported as `syncing: true` after the ports are up (3000)
  *   NEARD_STANDIN_STOP_DELAY_MS    graceful shutdown time after SIGTERM/SIGINT (500)
  *   NEARD_STANDIN_BLOCK_MS         block interval; the head height grows by one per interval (1000)
@@ -22,6 +23,10 @@
  *                                  pid, account_id, public_key, home, t_ms}; start is written
  *                                  before the node holds the key, stop when it lets go of it
  *                                  (SIGHUP key removal or process exit; none on SIGKILL).
+ *   NEARD_STANDIN_EPOCH_LENGTH     epoch_length written by `localnet` (60) and `init` (43200)
+ *   NEARD_STANDIN_SCHEDULE         account:PATTERN[;...]: block/chunk duties per account (README.md)
+ *   NEARD_STANDIN_WINDOWS_SHAPE    maintenance windows as `ranges` ({start,end}) or `pairs` ([s,e])
+ *   NEARD_STANDIN_WINDOWS_RPC      stable | experimental | absent | error | garbage
  * Exit codes: 0 after a graceful stop, 101 (a Rust panic) on bad config / busy port /
  * locked database, 2 on command-line usage errors, 1 when `init` fails.
  */

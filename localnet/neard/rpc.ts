@@ -1,48 +1,20 @@
 // The JSON RPC HTTP server on rpc.addr: the routes of nearcore's chain/jsonrpc that a
-// supervisor touches. GET /status, GET /health, POST / (JSON-RPC 2.0).
+// supervisor touches. GET /status, GET /health, GET /metrics, POST / (JSON-RPC 2.0).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { SocketAddr } from './addr.js';
+import { methodNotFound, nodeIsSyncing, parseError } from './rpc-errors.js';
 import type { StatusResponse } from './status.js';
+import { maintenanceWindows, WINDOWS_METHODS, type WindowsRpcConfig } from './windows-rpc.js';
 
 export interface RpcBackend {
   status(): StatusResponse;
   syncing(): boolean;
+  /** Prometheus text for GET /metrics. */
+  metrics(): string;
+  windowsRpc: WindowsRpcConfig;
 }
 
 type JsonRpcId = string | number | null;
-
-interface RpcErrorBody {
-  name: string;
-  cause: { name: string; info: unknown };
-  code: number;
-  message: string;
-  data: unknown;
-}
-
-// nearcore's RpcError shapes (chain/jsonrpc-primitives/src/errors.rs).
-const methodNotFound = (method: string): RpcErrorBody => ({
-  name: 'REQUEST_VALIDATION_ERROR',
-  cause: { name: 'METHOD_NOT_FOUND', info: { method_name: method } },
-  code: -32601,
-  message: 'Method not found',
-  data: method,
-});
-
-const parseError = (message: string): RpcErrorBody => ({
-  name: 'REQUEST_VALIDATION_ERROR',
-  cause: { name: 'PARSE_ERROR', info: { error_message: message } },
-  code: -32700,
-  message: 'Parse error',
-  data: message,
-});
-
-const nodeIsSyncing = (): RpcErrorBody => ({
-  name: 'HANDLER_ERROR',
-  cause: { name: 'NODE_IS_SYNCING', info: null },
-  code: -32000,
-  message: 'Server error',
-  data: 'Node is syncing',
-});
 
 function sendJson(res: ServerResponse, code: number, body: unknown, head: boolean): void {
   const text = JSON.stringify(body);
@@ -72,7 +44,7 @@ function jsonRpc(backend: RpcBackend, body: string): { http: number; payload: un
     // actix's Json extractor rejects the body before the JSON-RPC layer sees it.
     return { http: 400, payload: `Json deserialize error: ${(err as Error).message}` };
   }
-  const req = msg as { jsonrpc?: unknown; id?: unknown; method?: unknown };
+  const req = msg as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
   const id: JsonRpcId = typeof req?.id === 'string' || typeof req?.id === 'number' ? req.id : null;
   if (typeof req !== 'object' || req === null || req.jsonrpc !== '2.0' || typeof req.method !== 'string') {
     return { http: 200, payload: { jsonrpc: '2.0', error: parseError('JSON RPC Request format was expected'), id } };
@@ -84,6 +56,11 @@ function jsonRpc(backend: RpcBackend, body: string): { http: number; payload: un
       return backend.syncing()
         ? { http: 200, payload: { jsonrpc: '2.0', error: nodeIsSyncing(), id } }
         : { http: 200, payload: { jsonrpc: '2.0', result: null, id } };
+    case WINDOWS_METHODS[0]:
+    case WINDOWS_METHODS[1]: {
+      const { http, ...outcome } = maintenanceWindows(backend.windowsRpc, req.method, req.params);
+      return { http, payload: { jsonrpc: '2.0', ...outcome, id } };
+    }
     default:
       return { http: 200, payload: { jsonrpc: '2.0', error: methodNotFound(req.method), id } };
   }
@@ -96,6 +73,12 @@ async function handle(backend: RpcBackend, req: IncomingMessage, res: ServerResp
   if (path === '/status' && get) return sendJson(res, 200, backend.status(), head);
   // nearcore's health check fails (503) while the node syncs; otherwise 200 with `null`.
   if (path === '/health' && get) return backend.syncing() ? sendEmpty(res, 503) : sendJson(res, 200, null, head);
+  if (path === '/metrics' && get) {
+    const text = backend.metrics();
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
+    res.end(head ? undefined : text);
+    return;
+  }
   if (path === '/network_info' && get) {
     return sendJson(res, 200, {
       active_peers: [], num_active_peers: 0, peer_max_count: 40,

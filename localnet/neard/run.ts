@@ -1,5 +1,6 @@
 // `neard run`: load the home, hold the validator key (if any), bind network.addr and
-// rpc.addr, produce pretend blocks, and stop on signals or expected_shutdown like neard.
+// rpc.addr, produce pretend blocks, serve /metrics and the maintenance-windows RPC, and
+// stop on signals or expected_shutdown like neard.
 import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as NetServer } from 'node:net';
@@ -10,9 +11,12 @@ import { DbLock } from './db-lock.js';
 import type { StandinKnobs } from './env.js';
 import { loadConfig, loadDynConfig, loadGenesis, type NeardConfig } from './home.js';
 import { readKeyFile } from './keys.js';
+import { countDuties, validatingPeriods } from './ledger.js';
 import { log, panic } from './log.js';
+import { metricsText } from './metrics.js';
 import { startP2pListener, stopP2pListener } from './p2p.js';
 import { startRpcServer, stopRpcServer } from './rpc.js';
+import { Schedule } from './schedule.js';
 import { statsLine } from './stats.js';
 import { buildStatus, isSyncing, type NodeView } from './status.js';
 import { ValidatorLog } from './validator-log.js';
@@ -76,6 +80,9 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
   log('INFO', 'neard', `version="${NEARD_VERSION}" build="${NEARD_BUILD}" commit="${NEARD_COMMIT}" latest_protocol=${PROTOCOL_VERSION}`);
   const { config, node } = loadOrPanic(opts, knobs.blockMs);
   let expectedShutdown = loadDynConfig(opts.home)?.expectedShutdown ?? config.expectedShutdown;
+  // nearcore counts the load at startup too: the first SIGHUP makes it 2.
+  let configReloads = 1;
+  const schedule = new Schedule(node.chain, knobs.schedule);
 
   let lock: DbLock;
   try {
@@ -87,10 +94,12 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
   // Whatever ends the process (signal, panic, expected_shutdown), it stops validating then.
   process.on('exit', () => {
     if (node.validator) vlog.write('validator_stop', node.validator);
+    vlog.dropHeartbeat();
     lock.release();
   });
   if (node.validator) {
     vlog.write('validator_start', node.validator); // before it can sign anything
+    vlog.heartbeat();
     log('INFO', 'client', `Validator key loaded account_id="${node.validator.accountId}" public_key=${node.validator.publicKey}`);
   }
 
@@ -123,6 +132,7 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
       log('WARN', 'neard', `Dynamically updateable configs are not valid. Please fix this ASAP otherwise the node will be unable to restart: ${errMsg(err)}`);
       return;
     }
+    configReloads++;
     if (nextShutdown !== expectedShutdown) {
       log('INFO', 'neard', `Changing the config: expected_shutdown ${expectedShutdown ?? 'None'} -> ${nextShutdown ?? 'None'}`);
       expectedShutdown = nextShutdown;
@@ -131,12 +141,34 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
     if (prev?.publicKey !== nextKey?.publicKey || prev?.accountId !== nextKey?.accountId) {
       if (prev) vlog.write('validator_stop', prev);
       node.validator = null;
-      if (nextKey) vlog.write('validator_start', nextKey);
+      if (nextKey) {
+        vlog.write('validator_start', nextKey);
+        vlog.heartbeat();
+      }
       node.validator = nextKey;
       log('INFO', 'client', `Validator key updated: ${describe(prev)} -> ${describe(nextKey)}`);
     } else {
       log('INFO', 'neard', 'SIGHUP: configs reloaded, nothing changed');
     }
+  };
+
+  // Counters of the head's epoch, from the ledger every stand-in of the pool shares.
+  const metrics = (): string => {
+    const head = localHeight(node.chain, Date.now(), node.syncedAtMs);
+    const epoch = node.chain.epochOf(head);
+    const periods = validatingPeriods(vlog);
+    const accounts = schedule.accounts();
+    return metricsText({
+      head,
+      epochHeight: epoch.height,
+      isValidator: node.validator !== null && accounts.includes(node.validator.accountId),
+      configReloads,
+      expectedShutdown,
+      validators: accounts.map((accountId) => ({
+        accountId,
+        counts: countDuties(node.chain, schedule, periods, accountId, epoch.startHeight, head),
+      })),
+    });
   };
 
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -157,7 +189,16 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
   if (config.rpc && config.rpcAddr) {
     log('INFO', 'network', `Starting http server at ${config.rpcAddr}`);
     try {
-      rpc = await startRpcServer(config.rpc, { status: () => buildStatus(node), syncing: () => isSyncing(node, Date.now()) });
+      rpc = await startRpcServer(config.rpc, {
+        status: () => buildStatus(node),
+        syncing: () => isSyncing(node, Date.now()),
+        metrics,
+        windowsRpc: {
+          mode: knobs.windowsRpc,
+          shape: knobs.windowsShape,
+          windows: (accountId) => schedule.windows(accountId, localHeight(node.chain, Date.now(), node.syncedAtMs)),
+        },
+      });
     } catch (err) {
       return panic('chain/jsonrpc/src/lib.rs', `failed to bind JSON RPC server to ${config.rpcAddr}: ${errMsg(err)}`);
     }
@@ -173,6 +214,12 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
       void shutdown('ClientActor died');
     }
   }, Math.min(200, knobs.blockMs)));
+
+  // While validating, tell the ledger "still here" a few times per block, so a SIGKILLed
+  // process's blocks count as missed from (about) the moment it died.
+  timers.push(setInterval(() => {
+    if (node.validator) vlog.heartbeat();
+  }, Math.min(500, Math.max(20, knobs.blockMs / 2))));
 
   let lastHeight = localHeight(node.chain, Date.now(), node.syncedAtMs);
   let lastAt = Date.now();

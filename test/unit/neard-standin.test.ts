@@ -2,139 +2,21 @@
 // shapes and behaviours of nearcore's neard that the supervisor relies on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync, existsSync, renameSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  canConnect, cleanupStandins, FAST, freePort, getStatus, localnet, neardSync, readJson, rpcRequest, startNeard, tempDir,
+  useFreePorts, vlogRecords, waitFor, writeJson, type Json,
+} from '../../localnet/neard/harness.js';
 import { keyFromSeed } from '../../localnet/neard/keys.js';
 
-// Tests run from dist/test/unit/: the repository root is three levels up.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'dist/localnet/neard/main.js');
-
-type Env = Record<string, string>;
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-interface Neard {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const running = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'neard-standin-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-test.after(() => {
-  for (const child of running) child.kill('SIGKILL');
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function startNeard(args: string[], env: Env = {}): Neard {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  child.stdout?.on('data', () => undefined);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal });
-    }));
-  return { child, stderr: () => err, exited };
-}
-
-function neardSync(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 20_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen({ host: '127.0.0.1', port: 0 }, () => r()));
-  const addr = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  assert.ok(addr !== null && typeof addr === 'object');
-  return addr.port;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8')) as Json;
-const writeJson = (path: string, v: unknown): void => writeFileSync(path, JSON.stringify(v, null, 2));
-
-async function getStatus(rpc: string): Promise<Json> {
-  const res = await fetch(`http://${rpc}/status`);
-  assert.equal(res.status, 200);
-  return (await res.json()) as Json;
-}
+test.after(cleanupStandins);
 
 async function rpcCall(rpc: string, method: string): Promise<Json> {
-  const res = await fetch(`http://${rpc}/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 'dontcare', method, params: [] }),
-  });
-  assert.equal(res.status, 200);
-  return (await res.json()) as Json;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection({ host: '127.0.0.1', port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
-
-/** A localnet under a temp dir; node<i>'s config rewritten to fresh free ports and a fast summary. */
-async function localnet(validators = 2, nonValidators = 1): Promise<string> {
-  const dir = tempDir();
-  const r = neardSync(['--home', dir, 'localnet', '--v', String(validators), '--n', String(nonValidators)]);
-  assert.equal(r.status, 0, r.stderr);
-  return dir;
-}
-
-async function useFreePorts(home: string): Promise<{ rpc: string; p2pPort: number }> {
-  const cfg = readJson(join(home, 'config.json'));
-  const p2pPort = await freePort();
-  const rpc = `127.0.0.1:${await freePort()}`;
-  cfg['network']['addr'] = `127.0.0.1:${p2pPort}`;
-  cfg['rpc']['addr'] = rpc;
-  cfg['log_summary_period'] = { secs: 0, nanos: 300_000_000 };
-  writeJson(join(home, 'config.json'), cfg);
-  return { rpc, p2pPort };
-}
-
-const FAST: Env = { NEARD_STANDIN_BLOCK_MS: '100', NEARD_STANDIN_STOP_DELAY_MS: '100', NEARD_STANDIN_SYNC_MS: '300' };
-
-function vlogRecords(path: string): Json[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json);
+  const { http, body } = await rpcRequest(rpc, method);
+  assert.equal(http, 200);
+  return body;
 }
 
 test('--version prints the nearcore version string', () => {

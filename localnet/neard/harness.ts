@@ -1,0 +1,152 @@
+// Drives stand-ins from tests: spawn `neard` as a real child process, make a localnet under
+// a temp dir with free ports, and talk to a node over its real HTTP/JSON-RPC. Shared by the
+// stand-in's own tests and by tests of the supervisor that need a node with chosen knobs.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The compiled stand-in entry point next to this file. */
+export const NEARD_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+
+export type Env = Record<string, string>;
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface Neard {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Fast blocks, short sync and stop: tests wait for conditions, never for real-time minutes. */
+export const FAST: Env = { NEARD_STANDIN_BLOCK_MS: '100', NEARD_STANDIN_STOP_DELAY_MS: '100', NEARD_STANDIN_SYNC_MS: '300' };
+
+const running = new Set<ChildProcess>();
+const tempDirs: string[] = [];
+
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'neard-standin-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Kill what is still running and remove temp dirs: call from test.after. */
+export function cleanupStandins(): void {
+  for (const child of running) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+}
+
+export function startNeard(args: string[], env: Env = {}): Neard {
+  const child = spawn(process.execPath, [NEARD_MAIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout?.on('data', () => undefined);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }));
+  return { child, stderr: () => err, exited };
+}
+
+export function neardSync(args: string[], env: Env = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [NEARD_MAIN, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen({ host: '127.0.0.1', port: 0 }, () => r()));
+  const addr = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  if (addr === null || typeof addr !== 'object') throw new Error('no port from the OS');
+  return addr.port;
+}
+
+/** Polls until fn returns something other than undefined/false (exceptions count as "not yet"). */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8')) as Json;
+export const writeJson = (path: string, v: unknown): void => writeFileSync(path, JSON.stringify(v, null, 2));
+
+export async function getStatus(rpc: string): Promise<Json> {
+  const res = await fetch(`http://${rpc}/status`);
+  if (res.status !== 200) throw new Error(`/status answered ${res.status}`);
+  return (await res.json()) as Json;
+}
+
+/** One JSON-RPC call; returns the HTTP status and the parsed body. */
+export async function rpcRequest(rpc: string, method: string, params: unknown = []): Promise<{ http: number; body: Json }> {
+  const res = await fetch(`http://${rpc}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 'dontcare', method, params }),
+  });
+  return { http: res.status, body: (await res.json()) as Json };
+}
+
+/** GET /metrics parsed into `name{labels}` -> value (labels as written, e.g. `x{account_id="a"}`). */
+export async function getMetrics(rpc: string): Promise<Map<string, number>> {
+  const res = await fetch(`http://${rpc}/metrics`);
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+  const samples = new Map<string, number>();
+  for (const line of (await res.text()).split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return samples;
+}
+
+export function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+/** `neard localnet` under a temp dir; env reaches the command (e.g. NEARD_STANDIN_EPOCH_LENGTH). */
+export function localnet(validators = 2, nonValidators = 1, env: Env = {}): string {
+  const dir = tempDir();
+  const r = neardSync(['--home', dir, 'localnet', '--v', String(validators), '--n', String(nonValidators)], env);
+  if (r.status !== 0) throw new Error(`neard localnet failed (${r.status}): ${r.stderr}`);
+  return dir;
+}
+
+/** Rewrites a home's config.json to fresh free ports and a fast stats summary. */
+export async function useFreePorts(home: string): Promise<{ rpc: string; p2pPort: number }> {
+  const cfg = readJson(join(home, 'config.json'));
+  const p2pPort = await freePort();
+  const rpc = `127.0.0.1:${await freePort()}`;
+  cfg['network']['addr'] = `127.0.0.1:${p2pPort}`;
+  cfg['rpc']['addr'] = rpc;
+  cfg['log_summary_period'] = { secs: 0, nanos: 300_000_000 };
+  writeJson(join(home, 'config.json'), cfg);
+  return { rpc, p2pPort };
+}
+
+export function vlogRecords(path: string): Json[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json);
+}
