@@ -5,20 +5,11 @@
  * Grafana dashboard query present on a live daemon.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { startConsulServer, type ConsulServer } from '../support/consul.js';
-import {
-  createNodeHome,
-  createPoolKeys,
-  isAlive,
-  startKuutamod,
-  waitForLeaderAndStandby,
-  type Kuutamod,
-  type PoolKeys,
-} from '../support/kuutamod.js';
+import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
+import { isAlive, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
 import { parseMetricsText, sampleValue, scrape, type Sample } from '../support/metrics-text.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { dashboardQueries, metricNamesIn, ruleExpressions } from '../support/promql-names.js';
@@ -37,32 +28,15 @@ const ACCEPTED_LINT = [
 /** Series Prometheus itself records for every scrape target; rules may use them. */
 const PROMETHEUS_SERIES = new Set(['up']);
 
-interface Fixture {
-  dir: string;
-  consul: ConsulServer;
-  pool: PoolKeys;
-  daemons: Kuutamod[];
-}
-
-let fixture: Fixture;
+let cluster: DaemonCluster;
 
 beforeEach(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kuutamod-metrics-'));
-  fixture = { dir, consul: await startConsulServer(), pool: createPoolKeys(dir), daemons: [] };
+  cluster = await startDaemonCluster('kuutamod-metrics-');
 });
 
-afterEach(async () => {
-  await Promise.all(fixture.daemons.map((daemon) => daemon.stop()));
-  await fixture.consul.stop();
-  rmSync(fixture.dir, { recursive: true, force: true });
-});
+afterEach(() => cluster.stop());
 
-async function startNode(nodeId: string): Promise<Kuutamod> {
-  const node = await createNodeHome(fixture.dir, nodeId, fixture.pool);
-  const daemon = await startKuutamod({ consulUrl: fixture.consul.url, nodeId, pool: fixture.pool, node });
-  fixture.daemons.push(daemon);
-  return daemon;
-}
+const startNode = (nodeId: string) => cluster.startNode(nodeId);
 
 /** Scrape until `ready` holds for the samples (values move with renewals and blocks); returns them. */
 async function metricsWhen(daemon: Kuutamod, ready: (samples: Sample[]) => boolean, what: string, timeoutMs = 20_000): Promise<Sample[]> {
