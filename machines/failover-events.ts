@@ -10,6 +10,11 @@ export type NeardEvent =
   | { type: 'NEARD_STARTED'; pid: number; mode: NeardMode; restart: boolean }
   /** neard exited without being asked to. */
   | { type: 'NEARD_EXITED'; pid: number; mode: NeardMode; code: number | null; signal: string | null }
+  /**
+   * The neard guard SIGKILLed neard at the lease deadline (fencing). Reported for operators (a metric and a
+   * log line), not for the chart: NEARD_EXITED or the requested stop's answer follows as usual.
+   */
+  | { type: 'NEARD_FENCED'; pid: number; mode: NeardMode }
   /** neard stopped because the chart asked for it (STOP), or there was nothing to stop. */
   | { type: 'NEARD_STOPPED' }
   /** No process holds the validator key any more (after it was requested, the key is confirmed out of use). */

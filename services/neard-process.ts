@@ -5,7 +5,7 @@
  * a time: stop the neard that runs in the wrong mode (SIGTERM, then SIGKILL after the timeout), lay out
  * the home for the new mode, start neard again. It passes the chart's lease and session on to the guard,
  * which enforces them even if this daemon freezes or dies. It reports facts only: started, exited on its
- * own, stopped on request, key released, could not be spawned.
+ * own, fenced by the guard, stopped on request, key released, could not be spawned.
  */
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
@@ -183,7 +183,8 @@ export class NeardModeConverger {
     if (!running || running.pid !== exit.pid) return;
     this.current = null;
     running.markExited();
-    if (exit.fenced) this.options.logger.warn({ neard_pid: exit.pid }, 'neard was killed at the lease deadline (fencing)');
+    // The observer logs and counts it; a fence kill during a requested stop is reported too.
+    if (exit.fenced) this.report({ type: 'NEARD_FENCED', pid: exit.pid, mode: exit.mode });
     if (exit.requested) return;
     // The observer logs NEARD_EXITED.
     this.report({ type: 'NEARD_EXITED', pid: exit.pid, mode: exit.mode, code: exit.code, signal: exit.signal });

@@ -1,8 +1,8 @@
 /**
  * The one subscriber to the failover actor. It turns what the chart does into everything an operator
  * sees: one log line per transition (with its cause), the kuutamod_* metrics, the recent transition
- * history for /state, and log lines for the facts that explain trouble (neard exits, failed /status,
- * Consul errors). Nothing else in the daemon logs transitions or sets these metrics.
+ * history for /state, and log lines for the facts that explain trouble (neard exits, fence kills,
+ * failed /status, Consul errors). Nothing else in the daemon logs transitions or sets these metrics.
  */
 import type { Logger } from 'pino';
 import type { AnyEventObject, InspectionEvent, SnapshotFrom } from 'xstate';
@@ -66,11 +66,42 @@ export class FailoverObserver {
       if (this.history.length > HISTORY_LENGTH) this.history.shift();
       const message = this.state === null ? `state: ${to}` : `state changed: ${this.state} -> ${to}`;
       this.logger.info({ target: TARGET, cause: event.type }, message);
+      if (this.state !== null) this.metrics.recordTransition(this.state, to);
       this.state = to;
       this.metrics.setState(to);
     }
-    this.metrics.setNeardRestarts(snapshot.context.neardRestarts);
+    this.countFact(event as FailoverEvent);
+    const { context } = snapshot;
+    this.metrics.setNeardRestarts(context.neardRestarts);
+    this.metrics.setLockHeld(context.holdsLock);
+    this.metrics.setNeardStatus({ syncing: context.syncing, height: context.blockHeight });
     for (const listener of this.listeners) listener(snapshot, transition);
+  }
+
+  /** Metrics of facts the chart keeps no count of: renewals by result, Consul's confirmations, fence kills. */
+  private countFact(event: FailoverEvent): void {
+    const metrics = this.metrics;
+    switch (event.type) {
+      case 'SESSION_CREATED':
+        metrics.recordSessionConfirmed(Date.now());
+        return;
+      case 'SESSION_RENEWED':
+        metrics.recordRenewal('success');
+        metrics.recordSessionConfirmed(Date.now());
+        return;
+      case 'SESSION_LOST':
+        metrics.recordRenewal('lost');
+        return;
+      case 'CONSUL_ERROR':
+        // services/consul-election.ts names a failed renewal so.
+        if (event.operation === 'session renew') metrics.recordRenewal('error');
+        return;
+      case 'NEARD_FENCED':
+        metrics.recordFenceKill();
+        return;
+      default:
+        return;
+    }
   }
 
   private logFact(event: FailoverEvent): void {
@@ -83,6 +114,9 @@ export class FailoverObserver {
         return;
       case 'NEARD_EXITED':
         log.warn({ target: TARGET, neard_pid: event.pid, code: event.code, signal: event.signal }, `neard (${event.mode}) exited`);
+        return;
+      case 'NEARD_FENCED':
+        log.warn({ target: TARGET, neard_pid: event.pid, mode: event.mode }, 'neard was killed at the lease deadline (fencing)');
         return;
       case 'NEARD_SPAWN_FAILED':
         log.error({ target: TARGET }, event.error);
