@@ -3,6 +3,8 @@
  * queries with their X-Consul-Index, the request timeout, the session object as Consul sends it), so its
  * casts live here and nowhere else; callers get typed results: a session id, a boolean lock answer, a
  * KV entry with its index. It also knows the leader key and the value kuutamod stores in it.
+ * The ACL token goes with each request rather than into the client's defaults, so setToken() rotates it
+ * without a new client; TLS failures carry the endpoint's PEM files so messages can name them.
  */
 import Consul from 'consul';
 import { EventEmitter } from 'node:events';
@@ -21,7 +23,13 @@ export interface ConsulEndpoint {
   token?: string;
   /** PEM file of the CA that signed Consul's certificate (--consul-ca-file or CONSUL_CACERT), for https URLs. */
   caFile?: string;
+  /** Client certificate and its key (PEM), for a Consul with verify_incoming_https. */
+  clientCert?: string;
+  clientKey?: string;
 }
+
+/** The PEM files of an endpoint, as a TLS failure of this client carries them (see consulTlsFilesOf). */
+export type ConsulTlsFiles = Pick<ConsulEndpoint, 'caFile' | 'clientCert' | 'clientKey'>;
 
 export interface ConsulConnection extends ConsulEndpoint {
   requestTimeoutMs: number;
@@ -57,49 +65,60 @@ const seconds = (ms: number) => `${Math.round(ms / 1000)}s`;
 
 export class ConsulClient {
   private readonly consul: Consul;
+  private token: string | undefined;
+  private readonly tlsFiles: ConsulTlsFiles;
 
-  constructor({ url, token, caFile, requestTimeoutMs }: ConsulConnection) {
+  constructor({ url, token, caFile, clientCert, clientKey, requestTimeoutMs }: ConsulConnection) {
     const parsed = new URL(url);
     const secure = parsed.protocol === 'https:';
+    this.token = token;
+    this.tlsFiles = { caFile, clientCert, clientKey };
     // `timeout` is a documented default of the client (lib/constants.js) that its typings omit.
-    const defaults = { timeout: requestTimeoutMs, ...(token ? { token } : {}) } as { token?: string };
+    const defaults = { timeout: requestTimeoutMs } as { token?: string };
     this.consul = new Consul({
       host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: parsed.port ? Number(parsed.port) : secure ? 443 : 80,
       secure,
       defaults,
-      ...(secure && caFile ? { agent: new HttpsAgent({ ca: readFileSync(caFile), keepAlive: true }) } : {}),
+      ...(secure ? { agent: httpsAgent(this.tlsFiles) } : {}),
     });
+  }
+
+  /** Use this ACL token from the next request on (token rotation); undefined sends none. */
+  setToken(token: string | undefined): void {
+    this.token = token;
   }
 
   /** Returns the new session's id. */
   async createSession({ name, ttlMs, behavior, lockDelayMs, checks }: SessionSpec): Promise<string> {
-    const { ID } = await this.consul.session.create({ name, ttl: seconds(ttlMs), behavior, lockdelay: seconds(lockDelayMs), checks });
+    const { ID } = await this.call(() =>
+      this.consul.session.create(this.withToken({ name, ttl: seconds(ttlMs), behavior, lockdelay: seconds(lockDelayMs), checks })),
+    );
     return ID;
   }
 
   /** Throws with statusCode 404 (see consulStatusCode) when the session is gone. */
   async renewSession(sessionId: string): Promise<void> {
-    await this.consul.session.renew(sessionId);
+    await this.call(() => this.consul.session.renew(this.withToken({ id: sessionId })));
   }
 
   async destroySession(sessionId: string): Promise<void> {
-    await this.consul.session.destroy(sessionId);
+    await this.call(() => this.consul.session.destroy(this.withToken({ id: sessionId })));
   }
 
   /** undefined when Consul no longer knows the session. */
   async sessionInfo(sessionId: string): Promise<ConsulSessionInfo | undefined> {
-    return (await this.consul.session.info(sessionId)) as unknown as ConsulSessionInfo | undefined;
+    return (await this.call(() => this.consul.session.info(this.withToken({ id: sessionId })))) as unknown as ConsulSessionInfo | undefined;
   }
 
   /** `PUT /v1/kv/<key>?acquire=<session>`: true when this session now holds the key. */
   async acquireLock(key: string, value: string, sessionId: string): Promise<boolean> {
-    return (await this.consul.kv.set({ key, value, acquire: sessionId })) === true;
+    return (await this.call(() => this.consul.kv.set(this.withToken({ key, value, acquire: sessionId })))) === true;
   }
 
   /** undefined when the key does not exist. */
   async getKey(key: string): Promise<ConsulKvEntry | undefined> {
-    return ((await this.consul.kv.get(key)) ?? undefined) as ConsulKvEntry | undefined;
+    return ((await this.call(() => this.consul.kv.get(this.withToken({ key })))) ?? undefined) as ConsulKvEntry | undefined;
   }
 
   /**
@@ -111,9 +130,9 @@ export class ConsulClient {
     const cancel = () => ctx.emit('cancel');
     signal.addEventListener('abort', cancel, { once: true });
     try {
-      const options = { key, index, wait: `${Math.ceil(waitMs / 1000)}s`, timeout: waitMs + waitMs / 16 + BLOCKING_QUERY_SLACK_MS, ctx };
+      const options = this.withToken({ key, index, wait: `${Math.ceil(waitMs / 1000)}s`, timeout: waitMs + waitMs / 16 + BLOCKING_QUERY_SLACK_MS, ctx });
       // With ctx.includeResponse the client resolves to [response, body]; its typings know neither.
-      const [response, entry] = (await this.consul.kv.get(options as unknown as { key: string })) as unknown as [
+      const [response, entry] = (await this.call(() => this.consul.kv.get(options as unknown as { key: string }))) as unknown as [
         IncomingMessage,
         ConsulKvEntry | undefined,
       ];
@@ -127,6 +146,38 @@ export class ConsulClient {
   destroy(): void {
     this.consul.destroy();
   }
+
+  /** The request's options with the current token, if any. */
+  private withToken<Options extends object>(options: Options): Options & { token?: string } {
+    return this.token ? { ...options, token: this.token } : options;
+  }
+
+  /** Run a request; a failure leaves with this endpoint's PEM files attached, for describeConsulError. */
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) Object.assign(error, { [TLS_FILES]: this.tlsFiles });
+      throw error;
+    }
+  }
+}
+
+/** Where a failed request's error keeps the endpoint's PEM files. */
+const TLS_FILES = Symbol('consul TLS files');
+
+/** The PEM files of the endpoint a failed request went to (empty for errors of other origin). */
+export function consulTlsFilesOf(error: unknown): ConsulTlsFiles {
+  return ((error as { [TLS_FILES]?: ConsulTlsFiles } | null)?.[TLS_FILES]) ?? {};
+}
+
+/** An https agent trusting the endpoint's CA (else the system's) and presenting its client certificate. */
+function httpsAgent({ caFile, clientCert, clientKey }: ConsulTlsFiles): HttpsAgent {
+  return new HttpsAgent({
+    keepAlive: true,
+    ...(caFile ? { ca: readFileSync(caFile) } : {}),
+    ...(clientCert && clientKey ? { cert: readFileSync(clientCert), key: readFileSync(clientKey) } : {}),
+  });
 }
 
 export function createConsulClient(connection: ConsulConnection): ConsulClient {
@@ -153,6 +204,7 @@ export function consulStatusCode(error: unknown): number | undefined {
 export function describeConsulError(error: unknown): string {
   const status = consulStatusCode(error);
   const message = errorMessage(error);
-  const permission = explainConsulPermission(refusedRequestOf(error)) ?? explainConsulTls((error as { code?: string } | null)?.code);
+  const code = (error as { code?: string } | null)?.code;
+  const permission = explainConsulPermission(refusedRequestOf(error)) ?? explainConsulTls(code, consulTlsFilesOf(error));
   return (status === undefined ? message : `HTTP ${status}: ${message}`) + (permission ? `: ${permission}` : '');
 }

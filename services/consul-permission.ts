@@ -1,6 +1,6 @@
 /**
- * What a refusal from Consul means for the operator: an ACL 403, or an https certificate that
- * does not verify against the configured CA. Consul answers 403 with only
+ * What a refusal from Consul means for the operator: an ACL 403, an https certificate that
+ * does not verify against the configured CA, or a client certificate Consul wants and did not get. Consul answers 403 with only
  * "Permission denied" or "ACL not found"; which permission is missing follows from the request
  * that was refused, so this maps (method, path, message, was a token sent) to one sentence naming
  * the permission, the key, and what to do. Pure: the caller passes what it knows; never the token.
@@ -59,16 +59,37 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'CERT_SIGNATURE_FAILURE',
 ]);
 
+// OpenSSL's codes for a TLS alert by which the server refused our (missing or bad) client certificate.
+const CLIENT_CERTIFICATE_REFUSED = new Set([
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
+  'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+]);
+
+/** The PEM files the refused connection used (paths only), to name them in the sentence. */
+export interface TlsFiles {
+  caFile?: string;
+  clientCert?: string;
+}
+
 /** A sentence for a TLS failure talking to an https Consul, from the error's code; undefined otherwise. */
-export function explainConsulTls(code: string | undefined): string | undefined {
+export function explainConsulTls(code: string | undefined, files: TlsFiles = {}): string | undefined {
   if (code === undefined) return undefined;
   if (UNTRUSTED_CERTIFICATE.has(code)) {
-    return `Consul's certificate is not signed by the CA in the file given by --consul-ca-file or $CONSUL_CACERT (${code}): give the CA that signed it (consul tls ca create wrote it as consul-agent-ca.pem)`;
+    const trusted = files.caFile ? `the CA in ${files.caFile} (given by --consul-ca-file or $CONSUL_CACERT)` : "a CA this system trusts (no --consul-ca-file or $CONSUL_CACERT given)";
+    return `Consul's certificate is not signed by ${trusted} (${code}): give the CA that signed it (consul tls ca create wrote it as consul-agent-ca.pem)`;
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return `Consul's certificate does not name the host in --consul-url (${code}): use a name in its SANs (consul tls cert create adds localhost and 127.0.0.1) or add this one with -additional-dnsname / -additional-ipaddress`;
   }
   if (code === 'CERT_HAS_EXPIRED') return `Consul's certificate has expired (${code}): renew it with consul tls cert create`;
+  if (CLIENT_CERTIFICATE_REFUSED.has(code)) {
+    return files.clientCert
+      ? `Consul refused the client certificate in ${files.clientCert} (--consul-client-cert) (${code}): give one signed by the CA Consul's ca_file names, with its key in --consul-client-key`
+      : `Consul requires a client certificate (verify_incoming_https) and none was given (${code}): give one with --consul-client-cert and --consul-client-key (or $CONSUL_CLIENT_CERT and $CONSUL_CLIENT_KEY)`;
+  }
   return undefined;
 }
 

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { NeardCommand, NeardEvent, NeardMode } from '../machines/failover-events.js';
 import type { ConsulEndpoint } from './consul-client.js';
+import type { ConsulTokenFeed } from './consul-token-feed.js';
 import { errorMessage } from './error-message.js';
 import { NeardGuardClient, type GuardExit } from './neard-guard/client.js';
 import { linkValidatorKey, prepareNeardHome, removeValidatorKey, type NeardHomeLayout } from './neard-home.js';
@@ -30,6 +31,8 @@ export interface NeardProcessOptions extends NeardHomeLayout {
   hotSwap: boolean;
   /** Where the guard destroys our session if the daemon dies. */
   consul: ConsulEndpoint;
+  /** The current ACL token (rotated on SIGUSR1), passed on to the guard; else consul.token stays. */
+  consulToken?: ConsulTokenFeed;
   logger: Logger;
 }
 
@@ -54,15 +57,19 @@ export class NeardModeConverger {
   private convergeAgain = false;
   private disposed = false;
   private readonly guard: NeardGuardClient;
+  private readonly stopTokenFeed: () => void;
 
   constructor(
     private readonly options: NeardProcessOptions,
     private readonly report: (event: NeardEvent) => void,
   ) {
-    this.guard = new NeardGuardClient(options.logger, { consul: options.consul, timings: options.timings }, {
+    const tokens = options.consulToken;
+    const consul = tokens ? { ...options.consul, token: tokens.current } : options.consul;
+    this.guard = new NeardGuardClient(options.logger, { consul, timings: options.timings }, {
       exit: (exit) => this.onExit(exit),
       spawnFailed: (error) => this.report({ type: 'NEARD_SPAWN_FAILED', error: this.spawnError(error) }),
     });
+    this.stopTokenFeed = tokens?.subscribe((token) => this.guard.setConsulToken(token)) ?? (() => undefined);
   }
 
   command(command: NeardCommand): void {
@@ -90,6 +97,7 @@ export class NeardModeConverger {
   /** The actor goes away: the guard stops whatever still runs once its channel closes. */
   dispose(): void {
     this.disposed = true;
+    this.stopTokenFeed();
     this.guard.disconnect();
   }
 

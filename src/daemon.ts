@@ -1,23 +1,27 @@
 /**
  * Wiring of the daemon: settings in, actors built for this machine, the failover chart started,
- * the HTTP server up, signals turned into SHUTDOWN. Returns the exit code once Shutdown is done.
+ * the HTTP server up, signals turned into SHUTDOWN (and SIGUSR1 into a token reload), the role-change
+ * hook fed from the observer. Returns the exit code once Shutdown is done.
  */
 import { createActor } from 'xstate';
 import { failoverMachine } from '../machines/failover.js';
-import { createConsulClient, type ConsulEndpoint } from '../services/consul-client.js';
+import { createConsulClient } from '../services/consul-client.js';
 import { consulElectionActor } from '../services/consul-election.js';
+import { ConsulTokenFeed } from '../services/consul-token-feed.js';
 import { errorMessage } from '../services/error-message.js';
 import { monotonicNow } from '../services/monotonic-clock.js';
 import { neardProcessActor } from '../services/neard-process.js';
 import { actorTimings } from '../services/service-timings.js';
 import { statusPollerActor } from '../services/status-poller.js';
+import { reloadConsulToken } from './consul-token-reload.js';
 import { OperatorError } from './errors.js';
 import { FailoverObserver, type FailoverSnapshot } from './failover-observer.js';
 import { combineInspect, startInspector } from './inspector.js';
 import { createLogger } from './logging.js';
 import { createMetrics } from './metrics.js';
+import { RoleChangeHook } from './role-change-hook.js';
 import { buildServer } from './server.js';
-import type { Settings } from './settings.js';
+import { consulEndpointOf, type Settings } from './settings.js';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGPIPE'] as const;
 
@@ -36,8 +40,10 @@ export async function runDaemon(settings: Settings): Promise<number> {
     throw new OperatorError(`--exporter-address ${host}:${port}: cannot listen (${code}). Pick a free address.`);
   }
 
-  const consulEndpoint: ConsulEndpoint = { url: settings.consulUrl, token: settings.consulToken, caFile: settings.consulCaFile };
+  const consulEndpoint = consulEndpointOf(settings);
   const consul = createConsulClient({ ...consulEndpoint, requestTimeoutMs: timings.requestTimeoutMs });
+  const consulToken = new ConsulTokenFeed(settings.consulToken);
+  consulToken.subscribe((token) => consul.setToken(token));
   const servicesTimings = actorTimings(timings);
   const machine = failoverMachine.provide({
     actors: {
@@ -51,6 +57,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
         timings: servicesTimings,
         hotSwap: settings.hotSwap,
         consul: consulEndpoint,
+        consulToken,
         logger: logger.child({ target: 'kuutamod::proc' }),
       }),
       statusPoller: statusPollerActor({ rpcUrl: settings.rpcUrl, timings }),
@@ -75,8 +82,17 @@ export async function runDaemon(settings: Settings): Promise<number> {
     });
   });
 
+  const hook = settings.onRoleChange
+    ? new RoleChangeHook({ command: settings.onRoleChange, timeoutMs: settings.onRoleChangeTimeoutMs, nodeId, accountId, logger })
+    : undefined;
+  const stopHookFeed = observer.onChange((_snapshot, transition) => {
+    if (transition) hook?.stateChanged(transition.to);
+  });
+
   const onSignal = (signal: string) => actor.send({ type: 'SHUTDOWN', reason: signal });
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
+  const onReload = () => reloadConsulToken(settings.consulTokenFile, (token) => consulToken.set(token), logger.child({ target: 'kuutamod::consul' }));
+  process.on('SIGUSR1', onReload);
   logger.info({ exporter: `${host}:${port}`, consul: settings.consulUrl, home: settings.neardHome }, 'kuutamod started');
   actor.start();
 
@@ -84,8 +100,12 @@ export async function runDaemon(settings: Settings): Promise<number> {
   actor.stop();
   inspector?.stop();
   for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
+  process.off('SIGUSR1', onReload);
+  stopHookFeed();
   await server.close();
   consul.destroy();
+  // neard is stopped and the session gone: let the "stopped" hook finish (bounded by its timeout).
+  await hook?.idle();
   if (final.context.fatalError) {
     logger.error({ target: 'kuutamod' }, `exiting: ${final.context.fatalError}`);
     return 1;

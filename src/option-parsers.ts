@@ -1,12 +1,12 @@
 /**
  * How the text of one option becomes a checked value: string, URL, duration, address, key file,
- * Consul token and CA file, enum, switch. The option table in src/settings.ts names a parser per
+ * Consul token and PEM files, enum, switch. The option table in src/settings.ts names a parser per
  * option; every parser names the flag (and the variable, when the value came from one) in its errors,
  * so an operator knows which line of a unit file or command to fix.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readConsulToken } from './consul-token.js';
+import { CONSUL_TOKEN_CREDENTIAL, readConsulToken, type ConsulTokenSource } from './consul-token.js';
 import { parseDuration } from './duration.js';
 import { OperatorError } from './errors.js';
 import { readNearKeyFile } from './key-file.js';
@@ -106,28 +106,33 @@ export function keyFile(credential: string): OptionParser<string> {
   };
 }
 
-/** The ACL token read from the given file, else $CONSUL_HTTP_TOKEN as Consul's own CLI reads it. */
-export const consulTokenFile: OptionParser<string | undefined> = {
-  fallback: '$CONSUL_HTTP_TOKEN',
+/** The ACL token (and its file) from the given file, else $CONSUL_HTTP_TOKEN, else the systemd credential. */
+export const consulTokenFile: OptionParser<ConsulTokenSource> = {
+  fallback: `$CONSUL_HTTP_TOKEN, else $CREDENTIALS_DIRECTORY/${CONSUL_TOKEN_CREDENTIAL} if it exists`,
   parse: (input) => readConsulToken(typeof input.value === 'string' ? input.value : undefined, input.where, input.environment),
 };
 
-/** A readable CA certificate file, else $CONSUL_CACERT as Consul's own CLI reads it. */
-export const consulCaFile: OptionParser<string | undefined> = {
-  fallback: '$CONSUL_CACERT',
-  parse(input) {
-    const given = typeof input.value === 'string' ? input.value : undefined;
-    const file = given ?? (input.environment.CONSUL_CACERT || undefined);
-    if (file === undefined) return undefined;
-    try {
-      readFileSync(file);
-    } catch (error) {
-      const where = given !== undefined ? input.where : `${input.flag} (from CONSUL_CACERT)`;
-      throw new OperatorError(`${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code}).`);
-    }
-    return resolve(file);
-  },
-};
+/**
+ * A readable PEM file for talking to Consul over https, else the variable Consul's own CLI reads
+ * (CONSUL_CACERT, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY). Its contents are checked in consul-tls-files.ts.
+ */
+export function consulPemFile(consulVariable: string): OptionParser<string | undefined> {
+  return {
+    fallback: `$${consulVariable}`,
+    parse(input) {
+      const given = typeof input.value === 'string' ? input.value : undefined;
+      const file = given ?? (input.environment[consulVariable] || undefined);
+      if (file === undefined) return undefined;
+      try {
+        readFileSync(file);
+      } catch (error) {
+        const where = given !== undefined ? input.where : `${input.flag} (from ${consulVariable})`;
+        throw new OperatorError(`${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code}).`);
+      }
+      return resolve(file);
+    },
+  };
+}
 
 /** `--inspect` alone means the default relay; with a value it must be a relay's ws:// or wss:// URL. */
 export const inspectorRelay: OptionParser<string | true | undefined> = {

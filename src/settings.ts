@@ -1,13 +1,16 @@
 /**
  * kuutamod's settings: every flag and KUUTAMO_* variable of the Rust kuutamod with the same defaults,
- * plus this daemon's additions (neard binary, timings, log format, Consul token and CA file).
+ * plus this daemon's additions (neard binary, timings, log format, Consul token, CA and client
+ * certificate, role-change hook).
  * Each option is declared once, in the tables below: flag, variable, default and parser. --help,
  * docs/configuration.md, kuutamod and kuutamoctl all read them, so none can drift from another.
  * Everything is checked here, before anything starts, with messages that name the flag and the file.
  */
 import { Command, Option } from 'commander';
 import { DEFAULT_TIMINGS, type FailoverTimings } from '../machines/failover-timings.js';
+import type { ConsulEndpoint } from '../services/consul-client.js';
 import type { NeardKeys } from '../services/neard-home.js';
+import { checkClientCertificate } from './consul-tls-files.js';
 import { formatDuration } from './duration.js';
 import { OperatorError } from './errors.js';
 import { readNeardHome } from './neard-config.js';
@@ -19,7 +22,12 @@ export type LogFormat = 'json' | 'logfmt';
 export interface Settings {
   consulUrl: string;
   consulToken?: string;
+  /** The file the token came from, re-read on SIGUSR1 (token rotation); undefined for $CONSUL_HTTP_TOKEN. */
+  consulTokenFile?: string;
   consulCaFile?: string;
+  /** Client certificate and key (PEM) for a Consul that requires them (verify_incoming_https). */
+  consulClientCert?: string;
+  consulClientKey?: string;
   nodeId: string;
   accountId: string;
   exporter: { host: string; port: number };
@@ -37,6 +45,10 @@ export interface Settings {
   hotSwap: boolean;
   /** Stately inspector relay to stream the actor system to (true: the default relay URL). */
   inspect?: string | true;
+  /** Command run on every change of role (src/role-change-hook.ts), if any. */
+  onRoleChange?: string;
+  /** A hook still running after this long is killed (SIGTERM, then SIGKILL, to its process group). */
+  onRoleChangeTimeoutMs: number;
 }
 
 export interface OptionSpec<T = unknown> {
@@ -58,11 +70,16 @@ export type OptionValues<Table extends OptionTable> = { [Key in keyof Table]: Ta
 /** Identity, so each entry's value type is inferred from its parser. */
 const option = <T>(spec: OptionSpec<T>): OptionSpec<T> => spec;
 
-/** Consul connection: shared by kuutamod and kuutamoctl. Keys are the Settings fields they fill. */
+/**
+ * Consul connection: shared by kuutamod and kuutamoctl. Keys are the Settings fields they fill, but for
+ * consulTokenFile, which fills consulToken and consulTokenFile (see resolveConsulConnection).
+ */
 export const CONSUL_OPTIONS = {
   consulUrl: option({ from: 'kuutamod', flags: '--consul-url <url>', env: 'KUUTAMO_CONSUL_URL', default: 'http://localhost:8500', description: 'Consul HTTP API URL', parser: parsers.url }),
-  consulToken: option({ from: 'addition', flags: '--consul-token-file <file>', env: 'KUUTAMO_CONSUL_TOKEN_FILE', description: 'file holding the Consul ACL token', parser: parsers.consulTokenFile }),
-  consulCaFile: option({ from: 'addition', flags: '--consul-ca-file <file>', env: 'KUUTAMO_CONSUL_CA_FILE', description: 'CA certificate (PEM) for an https --consul-url', parser: parsers.consulCaFile }),
+  consulTokenFile: option({ from: 'addition', flags: '--consul-token-file <file>', env: 'KUUTAMO_CONSUL_TOKEN_FILE', description: 'file holding the Consul ACL token; kuutamod re-reads it on SIGUSR1', parser: parsers.consulTokenFile }),
+  consulCaFile: option({ from: 'addition', flags: '--consul-ca-file <file>', env: 'KUUTAMO_CONSUL_CA_FILE', description: 'CA certificate (PEM) for an https --consul-url', parser: parsers.consulPemFile('CONSUL_CACERT') }),
+  consulClientCert: option({ from: 'addition', flags: '--consul-client-cert <file>', env: 'KUUTAMO_CONSUL_CLIENT_CERT', description: 'client certificate (PEM) for a Consul that requires one (verify_incoming_https); needs --consul-client-key', parser: parsers.consulPemFile('CONSUL_CLIENT_CERT') }),
+  consulClientKey: option({ from: 'addition', flags: '--consul-client-key <file>', env: 'KUUTAMO_CONSUL_CLIENT_KEY', description: 'private key (PEM) of --consul-client-cert', parser: parsers.consulPemFile('CONSUL_CLIENT_KEY') }),
 };
 
 /** The rest of the daemon's plain settings; keys are the Settings fields they fill. */
@@ -78,6 +95,8 @@ const DAEMON_OPTIONS = {
   logFormat: option({ from: 'addition', flags: '--log-format <format>', env: 'KUUTAMO_LOG_FORMAT', default: 'json', description: 'json (pino) or logfmt (as Rust kuutamod)', parser: parsers.oneOf(['json', 'logfmt'] satisfies LogFormat[]) }),
   hotSwap: option({ from: 'addition', flags: '--validator-key-hot-swap', env: 'KUUTAMO_VALIDATOR_KEY_HOT_SWAP', description: 'promote by making the running neard (>= 2.x) re-read validator_key.json on SIGHUP instead of restarting it; demotion still restarts', parser: parsers.switchOn }),
   inspect: option({ from: 'addition', flags: '--inspect [url]', env: 'KUUTAMO_INSPECT', description: 'stream the actor system to a Stately inspector relay (default ws://127.0.0.1:8080, see docs/inspector.md)', parser: parsers.inspectorRelay }),
+  onRoleChange: option({ from: 'addition', flags: '--on-role-change <command>', env: 'KUUTAMO_ON_ROLE_CHANGE', description: 'shell command run on every change of role (validator, standby, syncing, stopped) as `<command> on_role_change <new role> <account>`, with KUUTAMO_ROLE_OLD, KUUTAMO_ROLE_NEW, KUUTAMO_NODE_ID, KUUTAMO_ACCOUNT_ID set; never delays failover (docs/deploy.md)', parser: parsers.optionalText }),
+  onRoleChangeTimeoutMs: option({ from: 'addition', flags: '--on-role-change-timeout <duration>', env: 'KUUTAMO_ON_ROLE_CHANGE_TIMEOUT', default: '30s', description: 'a role-change hook still running after this long is killed (SIGTERM, then SIGKILL, to its process group)', parser: parsers.duration }),
 };
 
 /** The three key files; keys are NeardKeys fields. Without a flag they come from systemd's credentials. */
@@ -111,7 +130,7 @@ const TIMING_OPTIONS = timingOptions({
 });
 
 /** Every kuutamod option, in --help order. */
-export const ALL_OPTIONS: OptionSpec[] = [CONSUL_OPTIONS, DAEMON_OPTIONS, KEY_OPTIONS, TIMING_OPTIONS].flatMap((table) => Object.values(table));
+export const ALL_OPTIONS: OptionSpec[] = [CONSUL_OPTIONS, DAEMON_OPTIONS, KEY_OPTIONS, TIMING_OPTIONS].flatMap((table) => Object.values<OptionSpec>(table));
 /** The options of Rust kuutamod, same names, variables and defaults. */
 export const KUUTAMOD_OPTIONS = ALL_OPTIONS.filter((spec) => spec.from === 'kuutamod');
 /** This daemon's additions; all optional. */
@@ -172,9 +191,19 @@ export function resolveOptions<Table extends OptionTable>(table: Table, flags: G
   return values as OptionValues<Table>;
 }
 
-/** Consul URL, ACL token and CA file, for kuutamod and kuutamoctl alike. */
-export function resolveConsulConnection(flags: GivenFlags, environment: NodeJS.ProcessEnv): OptionValues<typeof CONSUL_OPTIONS> {
-  return resolveOptions(CONSUL_OPTIONS, flags, environment);
+export type ConsulConnectionSettings = Pick<Settings, 'consulUrl' | 'consulToken' | 'consulTokenFile' | 'consulCaFile' | 'consulClientCert' | 'consulClientKey'>;
+
+/** Consul URL, ACL token (and its file), CA file and client certificate, for kuutamod and kuutamoctl alike. */
+export function resolveConsulConnection(flags: GivenFlags, environment: NodeJS.ProcessEnv): ConsulConnectionSettings {
+  const { consulTokenFile: source, ...files } = resolveOptions(CONSUL_OPTIONS, flags, environment);
+  checkClientCertificate({ clientCert: files.consulClientCert, clientKey: files.consulClientKey });
+  return { ...files, consulToken: source.token, consulTokenFile: source.file };
+}
+
+/** What the Consul client (and the neard guard) needs of the connection settings. */
+export function consulEndpointOf(connection: ConsulConnectionSettings): ConsulEndpoint {
+  const { consulUrl: url, consulToken: token, consulCaFile: caFile, consulClientCert: clientCert, consulClientKey: clientKey } = connection;
+  return { url, token, caFile, clientCert, clientKey };
 }
 
 /** The validator account, from its variable alone (kuutamoctl takes no --account-id, as Rust kuutamoctl). */

@@ -22,7 +22,7 @@ export class NeardGuardClient {
   /** Last lease and session, replayed to a new guard. */
   private lease: Extract<ToGuard, { type: 'lease' }> | null = null;
   private session: Extract<ToGuard, { type: 'session' }> | null = null;
-  private readonly hello: GuardHello;
+  private hello: GuardHello;
 
   /** The neard the guard last reported started and not yet exited. */
   private running: { pid: number; mode: 'voter' | 'validator' } | null = null;
@@ -75,6 +75,12 @@ export class NeardGuardClient {
   setSession(sessionId: string | null): void {
     this.session = { type: 'session', sessionId };
     this.post(this.session);
+  }
+
+  /** A rotated Consul ACL token: for the running guard, and in the hello of any later one. */
+  setConsulToken(token: string | undefined): void {
+    this.hello = { ...this.hello, consul: { ...this.hello.consul, token } };
+    this.post({ type: 'consul-token', token: token ?? null });
   }
 
   /** Close the channel: the guard stops whatever still runs and exits. */

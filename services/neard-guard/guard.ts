@@ -9,7 +9,7 @@
  * - If the daemon dies (IPC channel closes), the guard stops neard at once (SIGTERM, SIGKILL at the
  *   lease deadline at the latest), and only once neard is confirmed dead destroys the daemon's session,
  *   so a standby can take over without waiting for the TTL. Consul's endpoint and the timings arrive
- *   once, in the `hello` that opens the conversation; the session id follows every change.
+ *   once, in the `hello` that opens the conversation; the session id and a rotated token follow every change.
  */
 import { execa, type ResultPromise } from 'execa';
 import { existsSync } from 'node:fs';
@@ -61,6 +61,9 @@ export class NeardGuard {
         return this.armFence();
       case 'session':
         this.sessionId = message.sessionId;
+        return;
+      case 'consul-token':
+        if (this.hello) this.hello = { ...this.hello, consul: { ...this.hello.consul, token: message.token ?? undefined } };
         return;
     }
   }

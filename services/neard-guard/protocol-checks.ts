@@ -24,7 +24,7 @@ function isActorTimings(value: unknown): boolean {
 }
 
 function isConsulEndpoint(value: unknown): boolean {
-  return isRecord(value) && isString(value.url) && isOptional(value.token, isString) && isOptional(value.caFile, isString);
+  return isRecord(value) && isString(value.url) && ['token', 'caFile', 'clientCert', 'clientKey'].every((field) => isOptional(value[field], isString));
 }
 
 const TO_GUARD: Checks<ToGuard> = {
@@ -34,6 +34,7 @@ const TO_GUARD: Checks<ToGuard> = {
   stop: (m) => isNumber(m.timeoutMs),
   lease: (m) => isNumber(m.killAt),
   session: (m) => isNullable(m.sessionId, isString),
+  'consul-token': (m) => isNullable(m.token, isString),
 };
 
 const FROM_GUARD: Checks<FromGuard> = {

@@ -26,7 +26,9 @@ export type ToGuard =
   /** A validating neard must be dead by `killAt`: the last renewal's send time + TTL - margin. */
   | { type: 'lease'; killAt: number }
   /** The session to destroy once neard is confirmed dead, if the daemon itself dies (null: none). */
-  | { type: 'session'; sessionId: string | null };
+  | { type: 'session'; sessionId: string | null }
+  /** The ACL token was rotated (SIGUSR1): destroy the session with this one (null: send none). */
+  | { type: 'consul-token'; token: string | null };
 
 export type FromGuard =
   | { type: 'ready' }

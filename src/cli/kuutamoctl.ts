@@ -1,21 +1,21 @@
 /**
  * `kuutamoctl`: operator commands. Same options, output and exit codes as Rust kuutamoctl.
  * Its Consul options are kuutamod's (src/settings.ts), resolved by the same code, so a unit file's
- * KUUTAMO_CONSUL_URL, token file and CA file mean the same to both.
+ * KUUTAMO_CONSUL_URL, token file, CA file and client certificate mean the same to both.
  */
 import { Command } from 'commander';
 import { createConsulClient, describeConsulError } from '../../services/consul-client.js';
 import { findActiveValidator } from '../active-validator.js';
 import { OperatorError } from '../errors.js';
-import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
+import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions, consulEndpointOf, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
 import { registerGenerateKey } from './generate-key.js';
 import { runCli } from './run-cli.js';
 
 /** Exit codes of Rust kuutamoctl: 0 a leader, 1 none, 2 only an expired session. */
 async function activeValidator(program: Command): Promise<number> {
-  const { consulUrl, consulToken, consulCaFile } = resolveConsulConnection(givenFlags(program), process.env);
+  const connection = resolveConsulConnection(givenFlags(program), process.env);
   const { accountId } = resolveOptions({ accountId: ACCOUNT_ID_OPTION }, {}, process.env);
-  const consul = createConsulClient({ url: consulUrl, token: consulToken, caFile: consulCaFile, requestTimeoutMs: 10_000 });
+  const consul = createConsulClient({ ...consulEndpointOf(connection), requestTimeoutMs: 10_000 });
   try {
     const answer = await findActiveValidator(consul, accountId);
     if (answer.kind === 'none') {
@@ -30,7 +30,7 @@ async function activeValidator(program: Command): Promise<number> {
     process.stdout.write(json ? `${JSON.stringify(answer.session, null, 2)}\n` : `Name: ${answer.session.Name}\n`);
     return 0;
   } catch (error) {
-    throw new OperatorError(`Failed to get leader key from consul at ${consulUrl}: ${describeConsulError(error)}`);
+    throw new OperatorError(`Failed to get leader key from consul at ${connection.consulUrl}: ${describeConsulError(error)}`);
   } finally {
     consul.destroy();
   }

@@ -70,11 +70,11 @@ describe('https-only Consul with a CA from consul tls ca create', () => {
   test('a wrong CA: kuutamoctl and the daemon say the certificate is not signed by the CA of --consul-ca-file; the daemon never validates', async () => {
     const ctl = await kuutamoctl(['--consul-url', consul.url, '--consul-ca-file', otherCa, 'active-validator']);
     assert.equal(ctl.code, 1);
-    assert.match(ctl.stderr, /Consul's certificate is not signed by the CA in the file given by --consul-ca-file or \$CONSUL_CACERT/);
+    assert.ok(ctl.stderr.includes(`Consul's certificate is not signed by the CA in ${otherCa} (given by --consul-ca-file or $CONSUL_CACERT)`), ctl.stderr);
 
     const daemon = await startNode('tls-wrong-ca', ['--consul-ca-file', otherCa]);
     const deadline = Date.now() + 30_000;
-    const says = /consul session create failed: .*Consul's certificate is not signed by the CA in the file given by --consul-ca-file/;
+    const says = new RegExp(`consul session create failed: .*Consul's certificate is not signed by the CA in ${otherCa.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(given by --consul-ca-file`);
     while (!says.test(daemon.log()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.match(daemon.log(), says);
     const view = await daemon.state();

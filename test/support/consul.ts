@@ -1,7 +1,8 @@
 // Real Consul agents for integration tests: a single server and a small loopback cluster.
 // Every agent gets kernel-picked ports, its own temp dir and a log file there; every process
 // started here is killed when the test process exits. A single server can also run as in
-// production: ACLs on with default deny, or https only with a CA's certificate.
+// production: ACLs on with default deny, or https only with a CA's certificate (and client
+// certificates required).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -94,6 +95,17 @@ export interface StartOptions {
   acl?: { masterToken: string };
   /** Serve the HTTP API over https only (the http port is closed), with these PEM files. */
   tls?: ConsulTlsFiles;
+  /**
+   * With tls: require client certificates (verify_incoming_https, signed by tls.caFile); the
+   * readiness probe presents this one.
+   */
+  requireClientCert?: ClientCertificate;
+}
+
+/** A client certificate and its key, e.g. from `consul tls cert create -client`. */
+export interface ClientCertificate {
+  certFile: string;
+  keyFile: string;
 }
 
 /** PEM files of `consul tls ca create` and `consul tls cert create -server`. */
@@ -107,6 +119,7 @@ export interface ConsulTlsFiles {
 interface Access {
   token?: string;
   caFile?: string;
+  client?: ClientCertificate;
 }
 
 /** CONSUL_BIN, else <repo>/.tools/consul/bin/consul (localnet/install-consul.sh), else PATH. */
@@ -130,7 +143,7 @@ function track(child: ChildProcess): void {
 }
 
 // A temp dir removed by stop() or, if the test forgot stop(), when the process exits.
-function makeTempDir(prefix: string): { dir: string; remove(): void } {
+function makeTempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   tempDirs.add(dir);
   hookExit();
@@ -218,7 +231,7 @@ function spawnAgent(args: string[], ports: Ports, logFile: string, net?: AgentNe
     '-dns-port', '-1', '-grpc-port', '-1',
   ];
   const [file, ...prefix] = [...(net?.wrap ?? []), consulBinary()];
-  const child = spawn(file!, [...prefix, 'agent', ...args, ...portArgs], { stdio: ['ignore', fd, fd] });
+  const child = spawn(file, [...prefix, 'agent', ...args, ...portArgs], { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   track(child);
   return { child, ports, logFile, ...(net ? { net } : {}) };
@@ -240,16 +253,18 @@ async function allocPorts(n: number): Promise<Ports[]> {
 
 async function getText(url: string, init?: RequestInit, socketPath?: string, access: Access = {}): Promise<{ status: number; body: string }> {
   if (socketPath) return getTextUnix(socketPath, url, init);
-  if (access.caFile) return getTextHttps(url, access.caFile, init, access.token);
+  if (access.caFile) return getTextHttps(url, access, init);
   const headers = access.token ? { 'X-Consul-Token': access.token } : undefined;
   const res = await fetch(url, { ...init, ...(headers ? { headers } : {}), signal: AbortSignal.timeout(2_000) });
   return { status: res.status, body: await res.text() };
 }
 
 // fetch cannot take a private CA; node:https can.
-function getTextHttps(url: string, caFile: string, init?: RequestInit, token?: string): Promise<{ status: number; body: string }> {
+function getTextHttps(url: string, { caFile, token, client }: Access, init?: RequestInit): Promise<{ status: number; body: string }> {
   const headers = token ? { 'X-Consul-Token': token } : {};
-  return nodeRequest((onResponse) => httpsRequest(url, { method: init?.method ?? 'GET', ca: readFileSync(caFile), headers, timeout: 2_000 }, onResponse), init);
+  const identity = client ? { cert: readFileSync(client.certFile), key: readFileSync(client.keyFile) } : {};
+  const options = { method: init?.method ?? 'GET', ca: readFileSync(caFile!), headers, timeout: 2_000, ...identity };
+  return nodeRequest((onResponse) => httpsRequest(url, options, onResponse), init);
 }
 
 // fetch cannot use a unix socket; node:http can.
@@ -347,7 +362,11 @@ async function startOnce(opts: StartOptions): Promise<ConsulServer> {
     await terminate(agent.child);
     remove();
   };
-  const access: Access = { ...(opts.acl ? { token: opts.acl.masterToken } : {}), ...(opts.tls ? { caFile: opts.tls.caFile } : {}) };
+  const access: Access = {
+    ...(opts.acl ? { token: opts.acl.masterToken } : {}),
+    ...(opts.tls ? { caFile: opts.tls.caFile } : {}),
+    ...(opts.requireClientCert ? { client: opts.requireClientCert } : {}),
+  };
   try {
     await waitReady(agent, 'consul agent', access);
   } catch (err) {
@@ -374,6 +393,7 @@ function lockdownArgs(opts: StartOptions, httpPort: number): string[] {
       '-hcl', `ports { https = ${httpPort} }`,
       '-hcl', `ca_file = ${JSON.stringify(caFile)} cert_file = ${JSON.stringify(certFile)} key_file = ${JSON.stringify(keyFile)}`,
     );
+    if (opts.requireClientCert) args.push('-hcl', 'verify_incoming_https = true');
   }
   return args;
 }

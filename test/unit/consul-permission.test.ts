@@ -33,9 +33,11 @@ test('no token, an unknown token, and answers that are not ACL refusals', () => 
   assert.equal(explainConsulPermission({ ...denied('GET', '/v1/kv/x'), status: undefined, message: 'ECONNREFUSED' }), undefined);
 });
 
-test('TLS failures name --consul-ca-file; other error codes get no sentence', () => {
-  assert.match(explainConsulTls('UNABLE_TO_VERIFY_LEAF_SIGNATURE') ?? '', /not signed by the CA in the file given by --consul-ca-file or \$CONSUL_CACERT/);
-  assert.match(explainConsulTls('SELF_SIGNED_CERT_IN_CHAIN') ?? '', /--consul-ca-file/);
+test('TLS failures name --consul-ca-file and its file, or the client certificate flags; other error codes get no sentence', () => {
+  assert.match(explainConsulTls('UNABLE_TO_VERIFY_LEAF_SIGNATURE', { caFile: '/etc/consul/ca.pem' }) ?? '', /not signed by the CA in \/etc\/consul\/ca\.pem \(given by --consul-ca-file or \$CONSUL_CACERT\)/);
+  assert.match(explainConsulTls('SELF_SIGNED_CERT_IN_CHAIN') ?? '', /a CA this system trusts \(no --consul-ca-file or \$CONSUL_CACERT given\)/);
+  assert.match(explainConsulTls('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED') ?? '', /requires a client certificate .*--consul-client-cert and --consul-client-key/);
+  assert.match(explainConsulTls('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', { clientCert: '/c.pem' }) ?? '', /refused the client certificate in \/c\.pem \(--consul-client-cert\)/);
   assert.match(explainConsulTls('ERR_TLS_CERT_ALTNAME_INVALID') ?? '', /does not name the host in --consul-url/);
   assert.equal(explainConsulTls('ECONNREFUSED'), undefined);
   assert.equal(explainConsulTls(undefined), undefined);

@@ -16,12 +16,15 @@ test('every kind of message to the guard passes when well formed', () => {
   const messages: ToGuard[] = [
     { type: 'hello', consul: { url: 'http://127.0.0.1:8500' }, timings },
     { type: 'hello', consul: { url: 'https://consul:8501', token: 't', caFile: '/ca.pem' }, timings },
+    { type: 'hello', consul: { url: 'https://consul:8501', caFile: '/ca.pem', clientCert: '/client.pem', clientKey: '/client-key.pem' }, timings },
     { type: 'start', mode: 'validator', bin: 'neard', args: ['--home', '/h', 'run'] },
     { type: 'promote' },
     { type: 'stop', timeoutMs: 60_000 },
     { type: 'lease', killAt: 123 },
     { type: 'session', sessionId: 'abc' },
     { type: 'session', sessionId: null },
+    { type: 'consul-token', token: 'rotated' },
+    { type: 'consul-token', token: null },
   ];
   for (const message of messages) assert.equal(isToGuard(message), true, JSON.stringify(message));
 });
@@ -42,6 +45,9 @@ test('a malformed message to the guard is refused', () => {
     { type: 'lease', killAt: '123' },
     { type: 'lease', killAt: Number.NaN },
     { type: 'session' },
+    { type: 'hello', consul: { url: 'https://x', clientCert: 1 }, timings },
+    { type: 'consul-token' },
+    { type: 'consul-token', token: 7 },
     { type: 'toString' },
   ];
   for (const message of malformed) assert.equal(isToGuard(message), false, JSON.stringify(message));

@@ -62,6 +62,9 @@ describe('settings resolution', () => {
     assert.equal(resolved.inspect, undefined);
     assert.equal(resolved.consulToken, undefined);
     assert.equal(resolved.consulCaFile, undefined);
+    assert.equal(resolved.consulClientCert, undefined);
+    assert.equal(resolved.onRoleChange, undefined);
+    assert.equal(resolved.onRoleChangeTimeoutMs, 30_000);
     assert.deepEqual(resolved.timings, DEFAULT_TIMINGS);
   });
 
@@ -145,6 +148,25 @@ describe('settings resolution', () => {
     assert.equal(settings([], { CONSUL_HTTP_TOKEN: 'env-token' }).consulToken, 'env-token');
     assert.equal(settings(['--consul-token-file', tokenFile], { CONSUL_HTTP_TOKEN: 'env-token' }).consulToken, 'file-token');
     rejects([], { KUUTAMO_CONSUL_TOKEN_FILE: join(dir, 'no-token') }, /^--consul-token-file, set by KUUTAMO_CONSUL_TOKEN_FILE: cannot read consul token file .*no-token \(ENOENT\)\.$/);
+  });
+
+  test('Consul token file: else $CREDENTIALS_DIRECTORY/consul_token when it exists and no CONSUL_HTTP_TOKEN; the file is kept for SIGUSR1', () => {
+    assert.equal(settings([]).consulTokenFile, undefined, 'no credential: no token file');
+    const credentialToken = join(credentials, 'consul_token');
+    writeFileSync(credentialToken, 'credential-token\n');
+    try {
+      const fromCredential = settings([]);
+      assert.equal(fromCredential.consulToken, 'credential-token');
+      assert.equal(fromCredential.consulTokenFile, credentialToken);
+      assert.equal(settings([], { CONSUL_HTTP_TOKEN: 'env-token' }).consulToken, 'env-token', 'CONSUL_HTTP_TOKEN wins over the credential');
+      assert.equal(settings([], { CONSUL_HTTP_TOKEN: 'env-token' }).consulTokenFile, undefined);
+      const tokenFile = join(dir, 'flag-token');
+      writeFileSync(tokenFile, 'flag-token\n');
+      assert.equal(settings(['--consul-token-file', tokenFile]).consulTokenFile, tokenFile);
+      assert.equal(settings([], { KUUTAMO_CONSUL_TOKEN_FILE: tokenFile }).consulToken, 'flag-token');
+    } finally {
+      rmSync(credentialToken);
+    }
   });
 
   test('Consul CA file: flag, else CONSUL_CACERT; an unreadable one names where it came from', () => {
