@@ -7,7 +7,7 @@
  * getSimplePaths / getAdjacencyMap on the machine directly; delayed transitions appear there as events
  * named `xstate.after.<delay>.<state id>`, which the harness turns into clock advances.
  */
-import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type StatePath } from 'xstate/graph';
+import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type AdjacencyValue, type StatePath } from 'xstate/graph';
 import { failoverMachine, stateNamesOf, type FailoverInput } from '../../machines/failover.js';
 import { chartGraph, type ChartGraph } from '../../src/chart/chart-graph.js';
 import { activeIds, type ModelEvent } from './model-harness.js';
@@ -112,10 +112,11 @@ export function coveringPaths(): ModelPath[] {
   const toState = new Map(shortest.map((path) => [serialize(path.state), stepsOf(path)]));
   const adjacency = getAdjacencyMap(failoverMachine, traversal) as AdjacencyMap<Snapshot, ModelEvent>;
   const byEdge = new Map<string, ModelStep[]>();
-  for (const { state, transitions } of Object.values(adjacency)) {
+  // Seen as a plain record: its keys are branded strings, for which Object.values answers any[].
+  for (const { state, transitions } of Object.values(adjacency as Record<string, AdjacencyValue<Snapshot, ModelEvent>>)) {
     const prefix = toState.get(serialize(state));
     if (!prefix) continue;
-    for (const { event, state: next } of Object.values(transitions) as Array<{ event: ModelEvent; state: Snapshot }>) {
+    for (const { event, state: next } of Object.values<{ event: ModelEvent; state: Snapshot }>(transitions)) {
       for (const edge of edgesTaken(state, event)) {
         const known = byEdge.get(edge);
         if (!known || known.length > prefix.length + 1) byEdge.set(edge, [...prefix, { event, expect: serialize(next) }]);
@@ -140,7 +141,7 @@ export function failoverRoutes(): ModelPath[] {
   const moves = (s: Snapshot, e: ModelEvent) =>
     canHappen(s, e) &&
     (endsWait(s, e) || failoverMachine.getTransitionData(s, e as never).some((t) => t.target?.some((n) => stateNamesOf(n.path).state !== top(s))));
-  const paths = getSimplePaths(failoverMachine, { ...traversal, filterEvents: moves as never }) as StatePath<Snapshot, ModelEvent>[];
+  const paths = getSimplePaths(failoverMachine, { ...traversal, filterEvents: moves });
   const bySequence = new Map<string, ModelStep[]>();
   for (const path of paths) {
     // A NEARD_STARTED step stays in its kuutamod state: operators see one state, not two.
