@@ -18,6 +18,11 @@
  *
  * Safety rule: the session (and with it the lock) is only released once the neard actor confirmed that
  * no process holds the validator key any more (`keyInUse` / NEARD_KEY_RELEASED).
+ *
+ * Restart rule: after the chart asks for a neard (re)start, /status answers may still come from the OLD
+ * process during its SIGTERM grace period. They prove nothing about the new one, so the lenient failure
+ * limit stays, and Startup is not left, until the neard actor reported the new process started
+ * (`neardStartAwaited` / NEARD_STARTED); only an answer after that restores the strict limit.
  */
 import { assertEvent, assign, enqueueActions, fromCallback, sendTo, setup, type EventObject, type StateValue } from 'xstate';
 import type { ElectionCommand, FailoverEvent, NeardCommand, NeardMode } from './failover-events.js';
@@ -40,6 +45,11 @@ export interface FailoverContext {
   startupAttempt: number;
   statusFailures: number;
   statusFailureLimit: number;
+  /**
+   * The mode of the neard the chart asked to (re)start whose NEARD_STARTED has not arrived yet (null: none
+   * awaited). Until it arrives, /status may be answered by the old process, still in its stop grace period.
+   */
+  neardStartAwaited: NeardMode | null;
   neardPid: number | null;
   neardMode: NeardMode | null;
   neardRestarts: number;
@@ -64,6 +74,9 @@ export interface FailoverContext {
 const idleActor = <TCommand extends EventObject>() => fromCallback<TCommand>(() => undefined);
 
 export const failoverSetup = setup({
+  // XState's typing idiom: the assertion is how the types reach setup's type parameters (without it the
+  // all-optional input would be inferred as `{}`), so the rule's "unnecessary" is wrong here.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   types: {} as { context: FailoverContext; events: FailoverEvent; input: FailoverInput },
   actors: {
     neard: idleActor<NeardCommand>(),
@@ -81,6 +94,8 @@ export const failoverSetup = setup({
   guards: {
     startupTriesLeft: ({ context }) => context.startupAttempt < context.timings.startupTries,
     statusFailuresExhausted: ({ context }) => context.statusFailures + 1 >= context.statusFailureLimit,
+    /** The neard asked for last has been reported started: /status answers now come from it. */
+    restartedNeardStarted: ({ context }) => context.neardStartAwaited === null,
     reportsSynced: ({ event }) => event.type === 'STATUS_OK' && !event.syncing,
     reportsSyncing: ({ event }) => event.type === 'STATUS_OK' && event.syncing,
   },
@@ -109,18 +124,26 @@ export const failoverSetup = setup({
       }
     }),
     handOverKey: assign({ keyInUse: true }),
-    /** neard is being (re)started: tolerate a longer silence of /status until it answers once. */
-    expectNeardRestart: assign({
+    /**
+     * neard is being (re)started in `mode`: tolerate a longer silence of /status until the new process was
+     * reported started and answered once (the old one may answer meanwhile, see recordStatus).
+     */
+    expectNeardRestart: assign(({ context }, params: { mode: NeardMode }) => ({
       statusFailures: 0,
-      statusFailureLimit: ({ context }) => context.timings.statusFailureLimitAfterRestart,
-    }),
+      statusFailureLimit: context.timings.statusFailureLimitAfterRestart,
+      neardStartAwaited: params.mode,
+    })),
     // Actions that read an event assert its type where they are wired: a wrong wiring fails loudly
     // instead of silently recording nothing.
+    // An answer ends a run of failures. It restores the strict limit only once the restarted neard was
+    // reported started: before that it may come from the old process in its stop grace period, and the
+    // new one, which can take minutes to bind its RPC port, would be called hung after a few polls and
+    // restarted again, in a loop.
     recordStatus: assign(({ context, event }) => {
       assertEvent(event, 'STATUS_OK');
       return {
         statusFailures: 0,
-        statusFailureLimit: context.timings.statusFailureLimit,
+        statusFailureLimit: context.neardStartAwaited === null ? context.timings.statusFailureLimit : context.statusFailureLimit,
         syncing: event.syncing,
         blockHeight: event.height,
       };
@@ -131,9 +154,18 @@ export const failoverSetup = setup({
     }),
     nextStartupAttempt: assign({ startupAttempt: ({ context }) => context.startupAttempt + 1 }),
     resetStartupAttempts: assign({ startupAttempt: 1 }),
+    // A start (or hot-swap promotion) in another mode than the one awaited is a late report of an earlier
+    // wish, whose process is about to be replaced: the wait goes on. Without a NEARD_STARTED (a refused hot
+    // swap leaves the voter running and reports nothing) the wait stays open: the lenient limit still ends a
+    // hung neard, only later, and Startup's own timeout restarts neard, which reports NEARD_STARTED.
     recordNeardStarted: assign(({ context, event }) => {
       assertEvent(event, 'NEARD_STARTED');
-      return { neardPid: event.pid, neardMode: event.mode, neardRestarts: context.neardRestarts + (event.restart ? 1 : 0) };
+      return {
+        neardPid: event.pid,
+        neardMode: event.mode,
+        neardRestarts: context.neardRestarts + (event.restart ? 1 : 0),
+        neardStartAwaited: event.mode === context.neardStartAwaited ? null : context.neardStartAwaited,
+      };
     }),
     recordNeardGone: assign({ neardPid: null, neardMode: null }),
     recordKeyReleased: enqueueActions(({ context, enqueue }) => {
@@ -193,6 +225,7 @@ export const failoverMachine = failoverSetup.createMachine({
       startupAttempt: 1,
       statusFailures: 0,
       statusFailureLimit: timings.statusFailureLimitAfterRestart,
+      neardStartAwaited: null,
       neardPid: null,
       neardMode: null,
       neardRestarts: 0,
@@ -230,7 +263,7 @@ export const failoverMachine = failoverSetup.createMachine({
   initial: 'Startup',
   states: {
     Startup: {
-      entry: ['runNeardAsVoter', 'expectNeardRestart', 'releaseSessionWhenSafe'],
+      entry: ['runNeardAsVoter', { type: 'expectNeardRestart', params: { mode: 'voter' } }, 'releaseSessionWhenSafe'],
       after: {
         startupTimeout: [
           { guard: 'startupTriesLeft', target: 'Startup', reenter: true, actions: ['nextStartupAttempt', 'restartNeard'] },
@@ -238,7 +271,13 @@ export const failoverMachine = failoverSetup.createMachine({
         ],
       },
       on: {
-        STATUS_OK: { target: 'NeardUp.Syncing', actions: ['recordStatus', 'resetStartupAttempts'] },
+        // Startup ends when the NEW neard answers. An answer of the old one, still in its stop grace period,
+        // is only recorded: leaving on it would drop the startup timeout and re-arm the strict limit while the
+        // new neard may need minutes to answer (it would be restarted again, in a loop).
+        STATUS_OK: [
+          { guard: 'restartedNeardStarted', target: 'NeardUp.Syncing', actions: ['recordStatus', 'resetStartupAttempts'] },
+          { actions: 'recordStatus' },
+        ],
         NEARD_EXITED: [
           { guard: 'startupTriesLeft', target: 'Startup', reenter: true, actions: ['recordNeardGone', 'nextStartupAttempt'] },
           { target: 'Shutdown', actions: ['recordNeardGone', 'failStartup'] },
@@ -253,6 +292,10 @@ export const failoverMachine = failoverSetup.createMachine({
         NEARD_EXITED: { target: 'Startup', actions: 'recordNeardGone' },
         STATUS_FAILED: onStatusFailed,
         // A standby whose neard falls behind waits in Syncing again (Validating stays, see there).
+        // Unlike Startup's, these moves need no NEARD_STARTED first: an old neard answering here (Validating
+        // was just left) reports the sync state of the same chain data the new one opens, and every move
+        // between Syncing, Registering and Voting is safe either way (keyInUse holds the session). A gate
+        // could also hold a node in Syncing for good: a refused hot swap reports no NEARD_STARTED.
         STATUS_OK: { guard: 'reportsSyncing', target: '.Syncing', actions: 'recordStatus' },
       },
       states: {
@@ -297,8 +340,8 @@ export const failoverMachine = failoverSetup.createMachine({
               },
             },
             Validating: {
-              entry: ['handOverKey', 'runNeardAsValidator', 'expectNeardRestart'],
-              exit: ['runNeardAsVoter', 'expectNeardRestart'],
+              entry: ['handOverKey', 'runNeardAsValidator', { type: 'expectNeardRestart', params: { mode: 'validator' } }],
+              exit: ['runNeardAsVoter', { type: 'expectNeardRestart', params: { mode: 'voter' } }],
               initial: 'Leased',
               states: {
                 // The lease is the time our lock is provably ours: it is extended by every successful renewal.

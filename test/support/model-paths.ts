@@ -7,7 +7,7 @@
  * getSimplePaths / getAdjacencyMap on the machine directly; delayed transitions appear there as events
  * named `xstate.after.<delay>.<state id>`, which the harness turns into clock advances.
  */
-import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type StatePath } from 'xstate/graph';
+import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type AdjacencyValue, type StatePath } from 'xstate/graph';
 import { failoverMachine, stateNamesOf, type FailoverInput } from '../../machines/failover.js';
 import { chartGraph, type ChartGraph } from '../../src/chart/chart-graph.js';
 import { activeIds, type ModelEvent } from './model-harness.js';
@@ -22,7 +22,10 @@ export const MODEL_INPUT: FailoverInput = { timings: { startupTries: 3, statusFa
 
 /** One concrete instance of every fact the actors can report (both kinds of STATUS_OK). */
 const FACTS: ModelEvent[] = [
+  // Both modes: a start in the mode the chart awaits ends the wait, one in the other mode (a late report
+  // of an earlier wish) must not.
   { type: 'NEARD_STARTED', pid: 4242, mode: 'voter', restart: true },
+  { type: 'NEARD_STARTED', pid: 4243, mode: 'validator', restart: true },
   { type: 'NEARD_EXITED', pid: 4242, mode: 'voter', code: 1, signal: null },
   { type: 'NEARD_STOPPED' },
   { type: 'NEARD_KEY_RELEASED' },
@@ -68,7 +71,17 @@ function eventsFor(snapshot: Snapshot): ModelEvent[] {
 /** What can change the chart's future: the state and its counters and flags (not pids, heights, times). */
 export function serialize(snapshot: Snapshot): string {
   const c = snapshot.context;
-  return JSON.stringify([snapshot.value, c.startupAttempt, c.statusFailures, c.statusFailureLimit, c.keyInUse, c.resignPending, c.sessionOpen, c.holdsLock]);
+  return JSON.stringify([
+    snapshot.value,
+    c.startupAttempt,
+    c.statusFailures,
+    c.statusFailureLimit,
+    c.neardStartAwaited,
+    c.keyInUse,
+    c.resignPending,
+    c.sessionOpen,
+    c.holdsLock,
+  ]);
 }
 
 // xstate/graph types events as the machine's own; the model's delayed-transition events are a superset.
@@ -99,10 +112,11 @@ export function coveringPaths(): ModelPath[] {
   const toState = new Map(shortest.map((path) => [serialize(path.state), stepsOf(path)]));
   const adjacency = getAdjacencyMap(failoverMachine, traversal) as AdjacencyMap<Snapshot, ModelEvent>;
   const byEdge = new Map<string, ModelStep[]>();
-  for (const { state, transitions } of Object.values(adjacency)) {
+  // Seen as a plain record: its keys are branded strings, for which Object.values answers any[].
+  for (const { state, transitions } of Object.values(adjacency as Record<string, AdjacencyValue<Snapshot, ModelEvent>>)) {
     const prefix = toState.get(serialize(state));
     if (!prefix) continue;
-    for (const { event, state: next } of Object.values(transitions) as Array<{ event: ModelEvent; state: Snapshot }>) {
+    for (const { event, state: next } of Object.values<{ event: ModelEvent; state: Snapshot }>(transitions)) {
       for (const edge of edgesTaken(state, event)) {
         const known = byEdge.get(edge);
         if (!known || known.length > prefix.length + 1) byEdge.set(edge, [...prefix, { event, expect: serialize(next) }]);
@@ -114,17 +128,25 @@ export function coveringPaths(): ModelPath[] {
 
 /**
  * Failover scenarios: simple paths (no abstract state twice) made only of transitions between kuutamod
- * states, one per distinct sequence of kuutamod states an operator would see, e.g.
+ * states, and of the NEARD_STARTED that ends the wait for a restarted neard (Startup is left only after
+ * it), one per distinct sequence of kuutamod states an operator would see, e.g.
  * Startup > Syncing > Registering > Voting > Validating > Voting > Syncing > Startup > Shutdown.
  */
 export function failoverRoutes(): ModelPath[] {
   const top = (s: Snapshot) => stateNamesOf(s.value).state;
+  // Anywhere, not only in Startup: the wait also shapes the states after Validating was left (lenient limit),
+  // and without its end there the routes would miss sequences the chart can take (checked: all 102 routes of
+  // the chart before the wait existed are among these).
+  const endsWait = (s: Snapshot, e: ModelEvent) => e.type === 'NEARD_STARTED' && e.mode === s.context.neardStartAwaited;
   const moves = (s: Snapshot, e: ModelEvent) =>
-    canHappen(s, e) && failoverMachine.getTransitionData(s, e as never).some((t) => t.target?.some((n) => stateNamesOf(n.path).state !== top(s)));
-  const paths = getSimplePaths(failoverMachine, { ...traversal, filterEvents: moves as never }) as StatePath<Snapshot, ModelEvent>[];
+    canHappen(s, e) &&
+    (endsWait(s, e) || failoverMachine.getTransitionData(s, e as never).some((t) => t.target?.some((n) => stateNamesOf(n.path).state !== top(s))));
+  const paths = getSimplePaths(failoverMachine, { ...traversal, filterEvents: moves });
   const bySequence = new Map<string, ModelStep[]>();
   for (const path of paths) {
-    const sequence = [...path.steps.map((step) => top(step.state)), top(path.state)].join('>');
+    // A NEARD_STARTED step stays in its kuutamod state: operators see one state, not two.
+    const tops = [...path.steps.map((step) => top(step.state)), top(path.state)];
+    const sequence = tops.filter((name, i) => name !== tops[i - 1]).join('>');
     const known = bySequence.get(sequence);
     if (!known || known.length > path.steps.length) bySequence.set(sequence, stepsOf(path));
   }

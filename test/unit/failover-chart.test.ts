@@ -13,12 +13,14 @@ import { chartIn, startChart } from '../support/chart-harness.js';
 const ok = (syncing: boolean, height = 10) => ({ type: 'STATUS_OK', syncing, height, validatorAccountId: null }) as const;
 const failed = { type: 'STATUS_FAILED', error: 'Failed to get status: ECONNREFUSED' } as const;
 const exited = (mode: 'voter' | 'validator') => ({ type: 'NEARD_EXITED', pid: 100, mode, code: 1, signal: null }) as const;
+const started = (mode: 'voter' | 'validator', restart = true) => ({ type: 'NEARD_STARTED', pid: 200, mode, restart }) as const;
 
 describe('Startup', () => {
-  test('starts neard as voter and goes to Syncing once /status answers', () => {
+  test('starts neard as voter and goes to Syncing once the started neard answers /status', () => {
     const chart = startChart();
     assert.equal(chart.state(), 'Startup');
     assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.RUN', mode: 'voter' }]);
+    chart.send(started('voter'));
     chart.send(ok(true));
     assert.equal(chart.state(), 'Syncing');
   });
@@ -250,6 +252,110 @@ describe('Validating', () => {
     assert.equal(chart.state(), 'Validating');
     chart.advance(1);
     assert.equal(chart.detail(), 'Voting.Resigning');
+  });
+});
+
+// The old neard answers /status during its SIGTERM grace period; the new one may need minutes to bind its
+// RPC port. Only a NEARD_STARTED of the awaited mode says the answers come from the new process.
+describe('restart race: answers of the old neard', () => {
+  const sendFailures = (chart: ReturnType<typeof startChart>, n: number) => {
+    for (let i = 0; i < n; i++) chart.send(failed);
+  };
+
+  for (const [how, restart] of [['restart', true], ['hot swap', false]] as const) {
+    test(`promotion (${how}): an answer of the old neard before NEARD_STARTED keeps the lenient limit`, () => {
+      const chart = chartIn('Voting');
+      chart.send({ type: 'LOCK_ACQUIRED' });
+      chart.send(ok(false)); // the old voter neard, still stopping
+      sendFailures(chart, chart.timings.statusFailureLimit + 2); // the new one is not listening yet
+      assert.equal(chart.state(), 'Validating', 'the slow new neard is not called hung');
+      assert.equal(chart.context().statusFailureLimit, chart.timings.statusFailureLimitAfterRestart);
+      chart.send(started('validator', restart));
+      assert.equal(chart.context().neardRestarts, restart ? 1 : 0, 'a hot swap is no restart');
+      sendFailures(chart, chart.timings.statusFailureLimit + 2);
+      assert.equal(chart.state(), 'Validating', 'started is not answering: still lenient');
+      chart.send(ok(false)); // the new neard answers: from now on the strict limit
+      assert.equal(chart.context().statusFailureLimit, chart.timings.statusFailureLimit);
+      sendFailures(chart, chart.timings.statusFailureLimit - 1);
+      assert.equal(chart.state(), 'Validating');
+      chart.send(failed);
+      assert.equal(chart.state(), 'Startup');
+    });
+  }
+
+  test('leaving Validating: the stopping validator neard answering does not re-arm the strict limit', () => {
+    const chart = chartIn('Validating');
+    chart.send(ok(false));
+    chart.send({ type: 'SESSION_LOST' });
+    assert.equal(chart.state(), 'Registering');
+    chart.send(ok(false)); // the old validator neard, still stopping
+    sendFailures(chart, chart.timings.statusFailureLimit + 2);
+    assert.equal(chart.state(), 'Registering');
+    chart.send(started('voter'));
+    chart.send(ok(false));
+    sendFailures(chart, chart.timings.statusFailureLimit);
+    assert.equal(chart.state(), 'Startup');
+  });
+
+  test('Startup is left only on an answer after NEARD_STARTED, not on one of the old neard', () => {
+    const chart = chartIn('Syncing');
+    sendFailures(chart, chart.timings.statusFailureLimit); // hung: restarted
+    assert.equal(chart.state(), 'Startup');
+    chart.send(ok(false)); // the hung neard answers once more while it is being stopped
+    assert.equal(chart.state(), 'Startup');
+    assert.equal(chart.context().blockHeight, 10, 'recorded all the same');
+    chart.send(started('voter'));
+    chart.send(ok(true));
+    assert.equal(chart.state(), 'Syncing');
+  });
+
+  test('a late NEARD_STARTED of the mode no longer wanted does not end the wait', () => {
+    const chart = chartIn('Voting');
+    chart.send({ type: 'LOCK_ACQUIRED' });
+    chart.send({ type: 'SESSION_LOST' }); // left before the validator neard was reported started
+    chart.send(started('validator')); // late: this process is about to be replaced by a voter
+    chart.send(ok(false));
+    sendFailures(chart, chart.timings.statusFailureLimit + 2);
+    assert.equal(chart.state(), 'Registering');
+    assert.equal(chart.context().neardStartAwaited, 'voter');
+  });
+
+  test('a refused validator start goes to Startup, which waits leniently for the voter neard', () => {
+    const chart = chartIn('Voting');
+    chart.send({ type: 'LOCK_ACQUIRED' });
+    chart.send(ok(false)); // the old voter neard, still stopping
+    chart.send({ type: 'NEARD_EXITED', pid: 0, mode: 'validator', code: null, signal: null }); // the guard refused
+    assert.equal(chart.state(), 'Startup');
+    chart.send(ok(false)); // a late answer of the old voter
+    assert.equal(chart.state(), 'Startup');
+    chart.send(started('voter'));
+    chart.send(ok(false));
+    assert.equal(chart.state(), 'Syncing');
+    assert.equal(chart.context().statusFailureLimit, chart.timings.statusFailureLimit);
+  });
+
+  test('a refused hot swap (no NEARD_STARTED) is not stuck: the lenient limit still ends a hung neard', () => {
+    const chart = chartIn('Voting');
+    chart.send({ type: 'LOCK_ACQUIRED' });
+    chart.send(ok(false)); // the voter neard keeps running and answering
+    sendFailures(chart, chart.timings.statusFailureLimitAfterRestart - 1);
+    assert.equal(chart.state(), 'Validating');
+    chart.clearCommands();
+    chart.send(failed);
+    assert.equal(chart.state(), 'Startup');
+    assert.ok(chart.neardCommands.some((c) => c.type === 'NEARD.RESTART'), 'restarted, which reports NEARD_STARTED');
+    chart.send(started('voter'));
+    chart.send(ok(true));
+    assert.equal(chart.state(), 'Syncing');
+  });
+
+  test('a Startup whose neard never reports started still ends by its timeout', () => {
+    const chart = startChart();
+    chart.send(ok(true)); // someone else's process on the RPC port, or a late answer
+    assert.equal(chart.state(), 'Startup');
+    chart.advance(chart.timings.startupTimeoutMs);
+    assert.equal(chart.context().startupAttempt, 2);
+    assert.ok(chart.neardCommands.some((c) => c.type === 'NEARD.RESTART'));
   });
 });
 

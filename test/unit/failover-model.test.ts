@@ -41,6 +41,10 @@ async function checkStep(run: ModelRun, where: string, expect: string | null, wa
   if (snapshot.matches({ NeardUp: { InSession: { Voting: 'Resigning' } } })) assert.equal(world.neardMode, 'voter', `${where}: resigning without the key`);
   // (The validator key is only requested right after LOCK_ACQUIRED: the simulated neard checks that.)
   if (state === 'Validating') assert.ok(context.keyInUse, `${where}: validating without the key accounted for`);
+  // Until the restarted neard is reported started, /status may come from the old one: never the strict limit.
+  if (context.neardStartAwaited !== null) {
+    assert.equal(context.statusFailureLimit, context.timings.statusFailureLimitAfterRestart, `${where}: strict limit while a restart is awaited`);
+  }
   // On arrival in Done (later facts may still be recorded, but the daemon has exited by then).
   if (snapshot.matches({ Shutdown: 'Done' }) && !wasDone) {
     assert.ok(!context.sessionOpen && !context.holdsLock && !context.keyInUse, `${where}: Done with a session or key`);
@@ -148,11 +152,13 @@ test('the checks have teeth: a chart that resigns without waiting for the key re
 test('a deferred resignation does not outlive a new registration', () => {
   const run = startModelRun(MODEL_INPUT);
   const facts = [
+    { type: 'NEARD_STARTED', pid: 1, mode: 'voter', restart: false },
     { type: 'STATUS_OK', syncing: false, height: 1, validatorAccountId: null },
     { type: 'STATUS_OK', syncing: false, height: 2, validatorAccountId: null },
     { type: 'SESSION_CREATED', sessionId: 'session-1', sentAt: 0 },
     { type: 'LOCK_ACQUIRED' },
     { type: 'NEARD_EXITED', pid: 1, mode: 'validator', code: 1, signal: null }, // Startup: resign deferred
+    { type: 'NEARD_STARTED', pid: 2, mode: 'voter', restart: true },
     { type: 'STATUS_OK', syncing: false, height: 3, validatorAccountId: null },
     { type: 'STATUS_OK', syncing: false, height: 4, validatorAccountId: null }, // Registering again
     { type: 'SESSION_CREATED', sessionId: 'session-1', sentAt: 0 }, // Voting
