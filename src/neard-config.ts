@@ -36,7 +36,14 @@ export function readNeardHome(home: string): NeardHomeInfo {
   const configPath = join(home, 'config.json');
   const where = `--neard-home ${home}`;
   // lstat, not exists: a symlink loop or a dangling link is there, and readUtf8File names what is wrong with it.
-  if (!lstatSync(configPath, { throwIfNoEntry: false })) {
+  let found: boolean;
+  try {
+    found = lstatSync(configPath, { throwIfNoEntry: false }) !== undefined;
+  } catch (error) {
+    // ENAMETOOLONG, ENOTDIR, EACCES on the way to the file: the home itself is wrong.
+    throw new OperatorError(`${where}: cannot look up ${configPath} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}). Check --neard-home.`);
+  }
+  if (!found) {
     throw new OperatorError(`${where}: ${configPath} does not exist. Initialise the home with 'neard --home ${home} init' first.`);
   }
   if (!existsSync(join(home, 'genesis.json'))) {

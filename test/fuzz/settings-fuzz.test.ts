@@ -116,6 +116,15 @@ describe('settings and durations, fuzzed', () => {
     });
   });
 
+  test('a --neard-home too long for the filesystem is named, not thrown as ENAMETOOLONG', () => {
+    const home = `1${'0'.repeat(255)}m`;
+    assert.throws(() => resolve([[ALL_OPTIONS.find((spec) => spec.env === 'KUUTAMO_NEARD_HOME')!, home, false]]), (error: unknown) => {
+      assert.ok(error instanceof OperatorError, `an OperatorError, not ${String(error)}`);
+      assert.match(error.message, /^--neard-home .*: cannot look up .*config\.json \(ENAMETOOLONG\)\. Check --neard-home\.$/);
+      return true;
+    });
+  });
+
   test('a number too big to be finite is refused', () => {
     assert.throws(() => parseDuration(`1${'0'.repeat(400)}`), /is longer than/);
   });
