@@ -43,10 +43,46 @@ export interface ConsulKvEntry {
   Session?: string;
 }
 
-/** One answer of a blocking query: the key's entry (undefined when absent) and the index to wait on next. */
+/** One answer of a blocking query: the key's entry (undefined when absent) and its X-Consul-Index as sent (see consul-index.ts). */
 export interface ConsulKvWatchAnswer {
   entry: ConsulKvEntry | undefined;
-  index: string;
+  index: string | undefined;
+}
+
+/**
+ * A failed Consul call, naming the endpoint (`PUT /v1/session/renew/<id>`) and keeping the HTTP
+ * status of the answer, if any, for consulStatusCode. Answers of the wrong shape fail the same way,
+ * so a broken or hostile server never reaches a caller as a TypeError on a missing field.
+ */
+export class ConsulCallError extends Error {
+  override readonly name = 'ConsulCallError';
+  readonly statusCode: number | undefined;
+
+  constructor(endpoint: string, reason: string, statusCode?: number, options?: ErrorOptions) {
+    super(`Consul ${endpoint}: ${reason}`, options);
+    this.statusCode = statusCode;
+  }
+}
+
+/** Run one call of the `consul` package; its failures become ConsulCallErrors naming `endpoint`. */
+async function call<T>(endpoint: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const statusCode = consulStatusCode(error);
+    // The package's own parsing fails with TypeErrors and SyntaxErrors on bodies Consul would never send.
+    const reason = error instanceof TypeError || error instanceof SyntaxError ? `answered a body that could not be read (${error.message})` : errorMessage(error);
+    throw new ConsulCallError(endpoint, reason, statusCode, { cause: error });
+  }
+}
+
+/** A KV entry as the lock needs it, or a ConsulCallError: `Session`, when present, is a session id. */
+function checkKvEntry(endpoint: string, entry: unknown): ConsulKvEntry {
+  const session = (entry as { Session?: unknown } | null)?.Session;
+  if (typeof entry !== 'object' || entry === null || (session !== undefined && typeof session !== 'string')) {
+    throw new ConsulCallError(endpoint, `answered ${JSON.stringify(entry)?.slice(0, 80)}, not a KV entry`);
+  }
+  return entry;
 }
 
 export interface SessionSpec {
@@ -91,34 +127,43 @@ export class ConsulClient {
 
   /** Returns the new session's id. */
   async createSession({ name, ttlMs, behavior, lockDelayMs, checks }: SessionSpec): Promise<string> {
-    const { ID } = await this.call(() =>
+    const endpoint = 'PUT /v1/session/create';
+    const answer: unknown = await this.call(endpoint, () =>
       this.consul.session.create(this.withToken({ name, ttl: seconds(ttlMs), behavior, lockdelay: seconds(lockDelayMs), checks })),
     );
-    return ID;
+    const id = (answer as { ID?: unknown } | null)?.ID;
+    if (typeof id !== 'string' || id === '') throw new ConsulCallError(endpoint, 'answered without a session ID');
+    return id;
   }
 
   /** Throws with statusCode 404 (see consulStatusCode) when the session is gone. */
   async renewSession(sessionId: string): Promise<void> {
-    await this.call(() => this.consul.session.renew(this.withToken({ id: sessionId })));
+    await this.call(`PUT /v1/session/renew/${sessionId}`, () => this.consul.session.renew(this.withToken({ id: sessionId })));
   }
 
   async destroySession(sessionId: string): Promise<void> {
-    await this.call(() => this.consul.session.destroy(this.withToken({ id: sessionId })));
+    await this.call(`PUT /v1/session/destroy/${sessionId}`, () => this.consul.session.destroy(this.withToken({ id: sessionId })));
   }
 
   /** undefined when Consul no longer knows the session. */
   async sessionInfo(sessionId: string): Promise<ConsulSessionInfo | undefined> {
-    return (await this.call(() => this.consul.session.info(this.withToken({ id: sessionId })))) as unknown as ConsulSessionInfo | undefined;
+    const endpoint = `GET /v1/session/info/${sessionId}`;
+    const info: unknown = await this.call(endpoint, () => this.consul.session.info(this.withToken({ id: sessionId })));
+    if (info === undefined) return undefined;
+    const { ID, Name } = (info ?? {}) as { ID?: unknown; Name?: unknown };
+    if (typeof ID !== 'string' || typeof Name !== 'string') throw new ConsulCallError(endpoint, 'answered without a session ID and Name');
+    return info as ConsulSessionInfo;
   }
 
   /** `PUT /v1/kv/<key>?acquire=<session>`: true when this session now holds the key. */
   async acquireLock(key: string, value: string, sessionId: string): Promise<boolean> {
-    return (await this.call(() => this.consul.kv.set(this.withToken({ key, value, acquire: sessionId })))) === true;
+    // Anything but a literal true (false, garbage) means the lock is not ours.
+    return (await this.call(`PUT /v1/kv/${key}?acquire=${sessionId}`, () => this.consul.kv.set(this.withToken({ key, value, acquire: sessionId })))) === true;
   }
 
   /** undefined when the key does not exist. */
   async getKey(key: string): Promise<ConsulKvEntry | undefined> {
-    return ((await this.call(() => this.consul.kv.get(this.withToken({ key })))) ?? undefined) as ConsulKvEntry | undefined;
+    return (await this.readKey(key, {}, undefined)).entry;
   }
 
   /**
@@ -126,19 +171,28 @@ export class ConsulClient {
    * the request (the promise then rejects).
    */
   async watchKey(key: string, index: string, waitMs: number, signal: AbortSignal): Promise<ConsulKvWatchAnswer> {
+    return this.readKey(key, { index, wait: `${Math.ceil(waitMs / 1000)}s`, timeout: waitMs + waitMs / 16 + BLOCKING_QUERY_SLACK_MS }, signal);
+  }
+
+  /** `GET /v1/kv/<key>` with the whole response: 404 is an absent key, 200 must carry the entry. */
+  private async readKey(key: string, query: Record<string, unknown>, signal: AbortSignal | undefined): Promise<ConsulKvWatchAnswer> {
+    const endpoint = `GET /v1/kv/${key}`;
     const ctx = Object.assign(new EventEmitter(), { includeResponse: true });
     const cancel = () => ctx.emit('cancel');
-    signal.addEventListener('abort', cancel, { once: true });
+    signal?.addEventListener('abort', cancel, { once: true });
     try {
-      const options = this.withToken({ key, index, wait: `${Math.ceil(waitMs / 1000)}s`, timeout: waitMs + waitMs / 16 + BLOCKING_QUERY_SLACK_MS, ctx });
-      // With ctx.includeResponse the client resolves to [response, body]; its typings know neither.
-      const [response, entry] = (await this.call(() => this.consul.kv.get(options as unknown as { key: string }))) as unknown as [
+      // With ctx.includeResponse the client resolves to [response, entry]; its typings know neither.
+      const [response, entry] = (await this.call(endpoint, () => this.consul.kv.get(this.withToken({ key, ...query, ctx }) as unknown as { key: string }))) as unknown as [
         IncomingMessage,
-        ConsulKvEntry | undefined,
+        unknown,
       ];
-      return { entry: entry ?? undefined, index: String(response.headers['x-consul-index'] ?? '0') };
+      const header = response.headers['x-consul-index'];
+      const index = typeof header === 'string' ? header : undefined;
+      if (response.statusCode === 404) return { entry: undefined, index };
+      if (entry === undefined) throw new ConsulCallError(endpoint, `answered HTTP ${response.statusCode} without the key's entry`, response.statusCode);
+      return { entry: checkKvEntry(endpoint, entry), index };
     } finally {
-      signal.removeEventListener('abort', cancel);
+      signal?.removeEventListener('abort', cancel);
     }
   }
 
@@ -152,10 +206,10 @@ export class ConsulClient {
     return this.token ? { ...options, token: this.token } : options;
   }
 
-  /** Run a request; a failure leaves with this endpoint's PEM files attached, for describeConsulError. */
-  private async call<T>(request: () => Promise<T>): Promise<T> {
+  /** Run a request as `call` does; a failure leaves with this endpoint's PEM files attached, for describeConsulError. */
+  private async call<T>(endpoint: string, request: () => Promise<T>): Promise<T> {
     try {
-      return await request();
+      return await call(endpoint, request);
     } catch (error) {
       if (typeof error === 'object' && error !== null) Object.assign(error, { [TLS_FILES]: this.tlsFiles });
       throw error;
@@ -204,7 +258,9 @@ export function consulStatusCode(error: unknown): number | undefined {
 export function describeConsulError(error: unknown): string {
   const status = consulStatusCode(error);
   const message = errorMessage(error);
-  const code = (error as { code?: string } | null)?.code;
-  const permission = explainConsulPermission(refusedRequestOf(error)) ?? explainConsulTls(code, consulTlsFilesOf(error));
+  // The package's own error (its HTTP request, the TLS code) is the cause of our ConsulCallError.
+  const origin = error instanceof ConsulCallError && error.cause !== undefined ? error.cause : error;
+  const code = (origin as { code?: string } | null)?.code;
+  const permission = explainConsulPermission(refusedRequestOf(origin)) ?? explainConsulTls(code, consulTlsFilesOf(error));
   return (status === undefined ? message : `HTTP ${status}: ${message}`) + (permission ? `: ${permission}` : '');
 }

@@ -5,6 +5,7 @@
  * one request per `wait`.
  */
 import { describeConsulError, type ConsulClient } from './consul-client.js';
+import { nextBlockingIndex } from './consul-index.js';
 import type { ActorTimings } from './service-timings.js';
 
 export interface LockWatchOptions {
@@ -22,6 +23,19 @@ export interface LockWatch {
   stop(): void;
 }
 
+/** Wait `ms`, or less when the watch is stopped meanwhile. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 export function watchLock({ consul, key, timings, ownSession, onFree, onError }: LockWatchOptions): LockWatch {
   const stop = new AbortController();
   const loop = async (): Promise<void> => {
@@ -30,15 +44,17 @@ export function watchLock({ consul, key, timings, ownSession, onFree, onError }:
       try {
         const answer = await consul.watchKey(key, index, timings.lockWatchWaitMs, stop.signal);
         if (stop.signal.aborted) return;
-        // Consul's rule: an index that goes backwards means a reset; start over from 0.
-        index = BigInt(answer.index) < BigInt(index) ? '0' : answer.index;
+        const next = nextBlockingIndex(index, answer.index);
+        index = next.index;
         if (!answer.entry?.Session || answer.entry.Session === ownSession()) onFree();
+        // A restart from index 0 answers at once; pause first, so a server whose index never holds is not asked in a busy loop.
+        if (next.reset) await pause(timings.consulRetryIntervalMs, stop.signal);
       } catch (error) {
         if (stop.signal.aborted) return;
         // Start over with a query that answers at once: the key may have changed while Consul was out of reach.
         index = '0';
         onError(describeConsulError(error));
-        await new Promise((resolve) => setTimeout(resolve, timings.consulRetryIntervalMs));
+        await pause(timings.consulRetryIntervalMs, stop.signal);
       }
     }
   };

@@ -24,18 +24,45 @@ export interface NeardStatus {
 /** Validate a /status body; throws with a message saying which field is wrong. */
 export function parseNeardStatus(body: unknown): NeardStatus {
   const syncInfo = (body as { sync_info?: Record<string, unknown> } | null)?.sync_info;
-  if (typeof syncInfo !== 'object' || syncInfo === null) throw new Error('neard /status has no sync_info object');
+  if (typeof syncInfo !== 'object' || syncInfo === null) throw new Error('no sync_info object in the answer');
   const { syncing, latest_block_height: height } = syncInfo;
-  if (typeof syncing !== 'boolean') throw new Error('neard /status sync_info.syncing is not a boolean');
-  if (typeof height !== 'number') throw new Error('neard /status sync_info.latest_block_height is not a number');
+  if (typeof syncing !== 'boolean') throw new Error('sync_info.syncing is not a boolean');
+  if (typeof height !== 'number' || !Number.isSafeInteger(height) || height < 0) {
+    throw new Error(`sync_info.latest_block_height is not a block height (${JSON.stringify(height)})`);
+  }
   const account = (body as { validator_account_id?: unknown }).validator_account_id;
   return { syncing, height, validatorAccountId: typeof account === 'string' ? account : null };
 }
 
+/** Why a query failed, in words: fetch's own errors say only "fetch failed" and hide the reason in `cause`. */
+function whyFailed(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs}ms`;
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if (code === 'UND_ERR_SOCKET') return 'the connection closed mid-answer';
+  // ECONNREFUSED and the like: the word kuutamod logs too.
+  return typeof code === 'string' ? code : errorMessage(error);
+}
+
+/** One query of `${rpcUrl}/status`; every failure is an Error whose message starts with `neard <url>: `. */
 export async function fetchNeardStatus(rpcUrl: string, timeoutMs: number): Promise<NeardStatus> {
-  const response = await fetch(`${rpcUrl}/status`, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!response.ok) throw new Error(`neard /status answered HTTP ${response.status}`);
-  return parseNeardStatus(await response.json());
+  const url = `${rpcUrl}/status`;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Error(`answered HTTP ${response.status}`);
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`answered a body that is not JSON (${text.length} characters)`);
+    }
+    return parseNeardStatus(body);
+  } catch (error) {
+    throw new Error(`neard ${url}: ${whyFailed(error, timeoutMs)}`, { cause: error });
+  }
 }
 
 export function statusPollerActor({ rpcUrl, timings }: StatusPollerOptions) {
@@ -48,8 +75,7 @@ export function statusPollerActor({ rpcUrl, timings }: StatusPollerOptions) {
         const status = await fetchNeardStatus(rpcUrl, timings.requestTimeoutMs);
         event = { type: 'STATUS_OK', ...status };
       } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code;
-        event = { type: 'STATUS_FAILED', error: `Failed to get status: ${cause ?? errorMessage(error)}` };
+        event = { type: 'STATUS_FAILED', error: `Failed to get status: ${errorMessage(error)}` };
       }
       if (stopped) return;
       sendBack(event);

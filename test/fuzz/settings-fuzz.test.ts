@@ -1,0 +1,131 @@
+/**
+ * Fuzzed flags, KUUTAMO_* variables and durations: whatever an operator (or a broken unit file) puts
+ * there, settings resolution either yields timings every timer can honour, or throws an OperatorError
+ * that names the flag: never a raw TypeError, never a silently absurd value.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { MAX_DURATION_MS, parseDuration } from '../../src/duration.js';
+import { OperatorError } from '../../src/errors.js';
+import { ALL_OPTIONS, buildCommand, givenFlags, longFlag, resolveSettings, type Settings } from '../../src/settings.js';
+import { fuzzRuns } from '../support/fuzz-runs.js';
+import { createNodeHome, createPoolKeys, type NodeHome, type PoolKeys } from '../support/kuutamod.js';
+
+let dir: string;
+let pool: PoolKeys;
+let node: NodeHome;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'settings-fuzz-'));
+  pool = createPoolKeys(dir);
+  node = await createNodeHome(dir, 'node', pool);
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const UNITS = ['', 'ms', 's', 'm', 'h', 'd', 'S', ' s'];
+
+/** Text an operator might write as a duration: numbers of any size and unit, and typos. */
+const durationText = fc.oneof(
+  fc.tuple(fc.oneof(fc.nat(), fc.bigInt({ min: 0n, max: 10n ** 400n }), fc.double({ noNaN: true })), fc.constantFrom(...UNITS)).map(([n, unit]) => `${n}${unit}`),
+  fc.string({ maxLength: 12 }),
+);
+
+/** Any value for any option: plausible durations and addresses, or garbage. */
+const optionValue = fc.oneof(durationText, fc.string({ maxLength: 20 }), fc.constantFrom('127.0.0.1:0', '[::1]:99999', 'http://x', ':', '', 'logfmt'));
+
+/** Which options get a value, and whether it is typed as a flag or set as a variable. */
+const givenOptions = fc.uniqueArray(fc.tuple(fc.constantFrom(...ALL_OPTIONS), optionValue, fc.boolean()), {
+  maxLength: 4,
+  selector: ([spec]) => spec.env,
+});
+
+function resolve(given: [(typeof ALL_OPTIONS)[number], string, boolean][]): Settings {
+  const args: string[] = [];
+  const environment: NodeJS.ProcessEnv = {
+    KUUTAMO_NEARD_HOME: node.home,
+    KUUTAMO_VALIDATOR_KEY: pool.validatorKey,
+    KUUTAMO_VALIDATOR_NODE_KEY: pool.validatorNodeKey,
+    KUUTAMO_VOTER_NODE_KEY: node.voterNodeKey,
+  };
+  for (const [spec, value, asFlag] of given) {
+    if (asFlag) args.push(`${longFlag(spec)}=${value}`);
+    else environment[spec.env] = value;
+  }
+  const command = buildCommand('kuutamod', '').exitOverride().configureOutput({ writeErr: () => undefined });
+  command.parse(args, { from: 'user' });
+  return resolveSettings(givenFlags(command), environment);
+}
+
+/** Every timing is a whole number of milliseconds that setTimeout honours as written. */
+function assertTimerSafe(settings: Settings): void {
+  for (const [name, ms] of Object.entries(settings.timings)) {
+    assert.ok(Number.isSafeInteger(ms) && ms >= 0 && ms <= MAX_DURATION_MS, `${name} = ${ms} is not a delay setTimeout honours`);
+  }
+}
+
+describe('settings and durations, fuzzed', () => {
+  test('parseDuration: a whole number of milliseconds a timer honours, or an error quoting the text', () => {
+    fc.assert(
+      fc.property(durationText, (text) => {
+        let ms: number;
+        try {
+          ms = parseDuration(text);
+        } catch (error) {
+          assert.ok(!(error instanceof TypeError), `raw TypeError for '${text}'`);
+          assert.ok((error as Error).message.includes(`'${text}'`), (error as Error).message);
+          return;
+        }
+        assert.ok(Number.isSafeInteger(ms) && ms >= 0 && ms <= MAX_DURATION_MS, `'${text}' parsed to ${ms}`);
+      }),
+      fuzzRuns(2000),
+    );
+  });
+
+  test('flags and variables: settings with timer-safe timings, or an OperatorError naming the option', () => {
+    fc.assert(
+      fc.property(givenOptions, (given) => {
+        let settings: Settings;
+        try {
+          settings = resolve(given);
+        } catch (error) {
+          if ((error as { code?: string }).code?.startsWith('commander.')) return; // commander's own message, printed by commander
+          assert.ok(error instanceof OperatorError, `an OperatorError, not ${String(error)}`);
+          assert.ok(/--[a-z-]+/.test(error.message), `names a flag: ${error.message}`);
+          assert.ok(given.some(([spec]) => error.message.includes(longFlag(spec))) || /--session-/.test(error.message), `names the option given: ${error.message}`);
+          return;
+        }
+        assertTimerSafe(settings);
+      }),
+      fuzzRuns(300, 0.2),
+    );
+  });
+
+  // Shrunk counterexamples of the properties above, kept as plain tests.
+  test('a duration beyond what setTimeout can wait is refused, not turned into a 1 ms timer', () => {
+    assert.throws(() => parseDuration('2147484'), /'2147484' is longer than 2147483647ms \(about 24 days\)/);
+    assert.equal(parseDuration('2147483647ms'), MAX_DURATION_MS);
+    assert.throws(() => resolve([[ALL_OPTIONS.find((spec) => spec.env === 'KUUTAMO_NEARD_STOP_TIMEOUT')!, '2147484', false]]), (error: unknown) => {
+      assert.ok(error instanceof OperatorError);
+      assert.match(error.message, /^--neard-stop-timeout, set by KUUTAMO_NEARD_STOP_TIMEOUT: '2147484' is longer than/);
+      return true;
+    });
+  });
+
+  test('a --neard-home too long for the filesystem is named, not thrown as ENAMETOOLONG', () => {
+    const home = `1${'0'.repeat(255)}m`;
+    assert.throws(() => resolve([[ALL_OPTIONS.find((spec) => spec.env === 'KUUTAMO_NEARD_HOME')!, home, false]]), (error: unknown) => {
+      assert.ok(error instanceof OperatorError, `an OperatorError, not ${String(error)}`);
+      assert.match(error.message, /^--neard-home .*: cannot look up .*config\.json \(ENAMETOOLONG\)\. Check --neard-home\.$/);
+      return true;
+    });
+  });
+
+  test('a number too big to be finite is refused', () => {
+    assert.throws(() => parseDuration(`1${'0'.repeat(400)}`), /is longer than/);
+  });
+});
