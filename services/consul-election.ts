@@ -20,9 +20,9 @@ export interface ElectionOptions {
   nodeId: string;
   accountId: string;
   /**
-   * Read here: sessionTtlMs, sessionRenewIntervalMs, lockAcquireIntervalMs (fallback poll of the lock; the
-   * blocking query on the key normally wakes us first), lockWatchWaitMs, consulRetryIntervalMs and the
-   * destroy retry timings.
+   * Read here: sessionTtlMs, sessionRenewIntervalMs, sessionRenewRetryMs (after a failed renewal),
+   * lockAcquireIntervalMs (fallback poll of the lock; the blocking query on the key normally wakes us first),
+   * lockWatchWaitMs, consulRetryIntervalMs and the destroy retry timings.
    */
   timings: ActorTimings;
   logger: Logger;
@@ -139,9 +139,16 @@ export class ConsulElection {
     }
   }
 
-  private scheduleRenew(): void {
+  /**
+   * Next renewal: a whole interval after a success, soon after a failure. A renewal that fails during a
+   * Consul leader election (HTTP 500, ~3 s) must be retried before the step-down deadline, which counts
+   * from the last successful renewal's send time whatever we do here (so retrying never extends a lease).
+   */
+  private scheduleRenew(afterFailure = false): void {
+    const { sessionRenewIntervalMs, sessionRenewRetryMs } = this.options.timings;
     clearTimeout(this.renewTimer);
-    this.renewTimer = setTimeout(() => void this.renew(), this.options.timings.sessionRenewIntervalMs);
+    const delay = afterFailure ? Math.min(sessionRenewRetryMs, sessionRenewIntervalMs) : sessionRenewIntervalMs;
+    this.renewTimer = setTimeout(() => void this.renew(), delay);
   }
 
   private async renew(): Promise<void> {
@@ -163,6 +170,8 @@ export class ConsulElection {
         return;
       }
       this.report({ type: 'CONSUL_ERROR', operation: 'session renew', error: describeConsulError(error) });
+      this.scheduleRenew(true);
+      return;
     }
     this.scheduleRenew();
   }
