@@ -99,14 +99,40 @@ export class ConsulElection {
   }
 
   private register(): void {
-    // The session we have is still good (a deferred release was cancelled): say so again.
-    if (this.sessionId !== null) {
-      this.report({ type: 'SESSION_CREATED', sessionId: this.sessionId, sentAt: this.lastSuccessSentAt });
-      return;
-    }
     if (this.creating !== null) return;
     const generation = this.generation;
-    this.creating = this.createSession(generation).finally(() => (this.creating = null));
+    this.creating = this.keepOrCreateSession(generation).finally(() => (this.creating = null));
+  }
+
+  /**
+   * A session we still have (a deferred release was cancelled) is kept if Consul still knows it: renewed
+   * once now and reported again. The neard guard may have destroyed it after fencing neard on a lapsed
+   * lease, behind our back: then Consul answers 404 and a new session is created.
+   */
+  private async keepOrCreateSession(generation: number): Promise<void> {
+    const id = this.sessionId;
+    if (id !== null) {
+      const sentAt = this.now();
+      try {
+        await this.options.consul.renewSession(id);
+        if (generation !== this.generation || this.sessionId !== id) return;
+        this.lastSuccessSentAt = sentAt;
+        this.report({ type: 'SESSION_CREATED', sessionId: id, sentAt });
+        return;
+      } catch (error) {
+        if (generation !== this.generation || this.sessionId !== id) return;
+        if (consulStatusCode(error) !== 404) {
+          // Consul is unsure, not the session: keep it (the renewal loop goes on) with the lease it has.
+          this.report({ type: 'CONSUL_ERROR', operation: 'session renew', error: describeConsulError(error) });
+          this.report({ type: 'SESSION_CREATED', sessionId: id, sentAt: this.lastSuccessSentAt });
+          return;
+        }
+        this.options.logger.info({ sessionId: id }, 'consul session is gone; creating a new one');
+        this.sessionId = null;
+        clearTimeout(this.renewTimer);
+      }
+    }
+    await this.createSession(generation);
   }
 
   private async createSession(generation: number): Promise<void> {
