@@ -56,6 +56,14 @@ const helloFor = (url: string): Extract<ToGuard, { type: 'hello' }> => ({
   timings: actorTimings({ ...DEFAULT_TIMINGS, neardStopTimeoutMs: 5_000 }),
 });
 
+/** Greet the guard with Consul's address, tell it session s1 with a lease of leaseMs, start neard (sleep). */
+function startOnSession(guard: NeardGuard, consulUrl: string, mode: 'voter' | 'validator', leaseMs: number): void {
+  guard.handle(helloFor(consulUrl));
+  guard.handle({ type: 'session', sessionId: 's1' });
+  guard.handle({ type: 'lease', killAt: monotonicNow() + leaseMs, sessionId: 's1' });
+  guard.handle({ type: 'start', mode, bin: 'sleep', args: ['30'] });
+}
+
 test('a validator start without a lease, or with an expired one, is refused', async () => {
   const { guard, next } = guardWithInbox();
   guard.handle({ type: 'start', mode: 'validator', bin: 'sleep', args: ['30'] });
@@ -140,10 +148,7 @@ test('a validating neard fenced on a lapsed lease: dead first, then its session 
   const consul = await recordingConsul(events);
   const { guard, next } = guardWithInbox();
   try {
-    guard.handle(helloFor(consul.url));
-    guard.handle({ type: 'session', sessionId: 's1' });
-    guard.handle({ type: 'lease', killAt: monotonicNow() + 300, sessionId: 's1' });
-    guard.handle({ type: 'start', mode: 'validator', bin: 'sleep', args: ['30'] });
+    startOnSession(guard, consul.url, 'validator', 300);
     await next('started');
     const exit = await next('exited');
     events.push('neard exited');
@@ -188,10 +193,7 @@ test('a voter on a lapsed lease destroys nothing', async () => {
   const consul = await recordingConsul(events);
   const { guard, next } = guardWithInbox();
   try {
-    guard.handle(helloFor(consul.url));
-    guard.handle({ type: 'session', sessionId: 's1' });
-    guard.handle({ type: 'lease', killAt: monotonicNow() + 100, sessionId: 's1' });
-    guard.handle({ type: 'start', mode: 'voter', bin: 'sleep', args: ['30'] });
+    startOnSession(guard, consul.url, 'voter', 100);
     await next('started');
     // Wait past the lease for a fence that must not come: the voter keeps running, Consul hears nothing.
     const lapsedAt = monotonicNow() + 400;
