@@ -50,8 +50,12 @@ export type NeardCommand =
   /** Kill the running neard and start it again in the same mode (it stopped answering). */
   | { type: 'NEARD.RESTART' }
   | { type: 'NEARD.STOP' }
-  /** A validating neard must be dead by this monotonic time (last renewal's send time + TTL - margin). */
-  | { type: 'NEARD.LEASE'; killAt: number }
+  /**
+   * A validating neard must be dead by this monotonic time (last renewal's send time + TTL - margin). The
+   * lease belongs to `sessionId` (null: the chart knows no session), so the neard guard can refuse a lease
+   * of a session it destroyed after fencing.
+   */
+  | { type: 'NEARD.LEASE'; killAt: number; sessionId: string | null }
   /** Our current session, to be destroyed by the neard guard if the daemon dies (null: none). */
   | { type: 'NEARD.SESSION'; sessionId: string | null };
 

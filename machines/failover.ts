@@ -180,7 +180,8 @@ export const failoverSetup = setup({
     extendLease: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, ['SESSION_CREATED', 'SESSION_RENEWED']);
       const killAt = event.sentAt + context.timings.sessionTtlMs - context.timings.fenceMarginMs;
-      enqueue.sendTo('neard', { type: 'NEARD.LEASE', killAt } satisfies NeardCommand);
+      const sessionId = event.type === 'SESSION_CREATED' ? event.sessionId : context.sessionId;
+      enqueue.sendTo('neard', { type: 'NEARD.LEASE', killAt, sessionId } satisfies NeardCommand);
       if (event.type === 'SESSION_CREATED') {
         enqueue.sendTo('neard', { type: 'NEARD.SESSION', sessionId: event.sessionId } satisfies NeardCommand);
       }

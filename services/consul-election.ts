@@ -20,9 +20,9 @@ export interface ElectionOptions {
   nodeId: string;
   accountId: string;
   /**
-   * Read here: sessionTtlMs, sessionRenewIntervalMs, lockAcquireIntervalMs (fallback poll of the lock; the
-   * blocking query on the key normally wakes us first), lockWatchWaitMs, consulRetryIntervalMs and the
-   * destroy retry timings.
+   * Read here: sessionTtlMs, sessionRenewIntervalMs, sessionRenewRetryMs (after a failed renewal),
+   * lockAcquireIntervalMs (fallback poll of the lock; the blocking query on the key normally wakes us first),
+   * lockWatchWaitMs, consulRetryIntervalMs and the destroy retry timings.
    */
   timings: ActorTimings;
   logger: Logger;
@@ -99,14 +99,40 @@ export class ConsulElection {
   }
 
   private register(): void {
-    // The session we have is still good (a deferred release was cancelled): say so again.
-    if (this.sessionId !== null) {
-      this.report({ type: 'SESSION_CREATED', sessionId: this.sessionId, sentAt: this.lastSuccessSentAt });
-      return;
-    }
     if (this.creating !== null) return;
     const generation = this.generation;
-    this.creating = this.createSession(generation).finally(() => (this.creating = null));
+    this.creating = this.keepOrCreateSession(generation).finally(() => (this.creating = null));
+  }
+
+  /**
+   * A session we still have (a deferred release was cancelled) is kept if Consul still knows it: renewed
+   * once now and reported again. The neard guard may have destroyed it after fencing neard on a lapsed
+   * lease, behind our back: then Consul answers 404 and a new session is created.
+   */
+  private async keepOrCreateSession(generation: number): Promise<void> {
+    const id = this.sessionId;
+    if (id !== null) {
+      const sentAt = this.now();
+      try {
+        await this.options.consul.renewSession(id);
+        if (generation !== this.generation || this.sessionId !== id) return;
+        this.lastSuccessSentAt = sentAt;
+        this.report({ type: 'SESSION_CREATED', sessionId: id, sentAt });
+        return;
+      } catch (error) {
+        if (generation !== this.generation || this.sessionId !== id) return;
+        if (consulStatusCode(error) !== 404) {
+          // Consul is unsure, not the session: keep it (the renewal loop goes on) with the lease it has.
+          this.report({ type: 'CONSUL_ERROR', operation: 'session renew', error: describeConsulError(error) });
+          this.report({ type: 'SESSION_CREATED', sessionId: id, sentAt: this.lastSuccessSentAt });
+          return;
+        }
+        this.options.logger.info({ sessionId: id }, 'consul session is gone; creating a new one');
+        this.sessionId = null;
+        clearTimeout(this.renewTimer);
+      }
+    }
+    await this.createSession(generation);
   }
 
   private async createSession(generation: number): Promise<void> {
@@ -139,9 +165,16 @@ export class ConsulElection {
     }
   }
 
-  private scheduleRenew(): void {
+  /**
+   * Next renewal: a whole interval after a success, soon after a failure. A renewal that fails during a
+   * Consul leader election (HTTP 500, ~3 s) must be retried before the step-down deadline, which counts
+   * from the last successful renewal's send time whatever we do here (so retrying never extends a lease).
+   */
+  private scheduleRenew(afterFailure = false): void {
+    const { sessionRenewIntervalMs, sessionRenewRetryMs } = this.options.timings;
     clearTimeout(this.renewTimer);
-    this.renewTimer = setTimeout(() => void this.renew(), this.options.timings.sessionRenewIntervalMs);
+    const delay = afterFailure ? Math.min(sessionRenewRetryMs, sessionRenewIntervalMs) : sessionRenewIntervalMs;
+    this.renewTimer = setTimeout(() => void this.renew(), delay);
   }
 
   private async renew(): Promise<void> {
@@ -163,6 +196,8 @@ export class ConsulElection {
         return;
       }
       this.report({ type: 'CONSUL_ERROR', operation: 'session renew', error: describeConsulError(error) });
+      this.scheduleRenew(true);
+      return;
     }
     this.scheduleRenew();
   }

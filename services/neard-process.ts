@@ -5,11 +5,12 @@
  * a time: stop the neard that runs in the wrong mode (SIGTERM, then SIGKILL after the timeout), lay out
  * the home for the new mode, start neard again. It passes the chart's lease and session on to the guard,
  * which enforces them even if this daemon freezes or dies. It reports facts only: started, exited on its
- * own, fenced by the guard, stopped on request, key released, could not be spawned.
+ * own, fenced by the guard, stopped on request, key released, could not be spawned, and SESSION_LOST when
+ * the guard destroyed our session after fencing neard on a lapsed lease (the chart knows what that means).
  */
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import type { NeardCommand, NeardEvent, NeardMode } from '../machines/failover-events.js';
+import type { ElectionEvent, NeardCommand, NeardEvent, NeardMode } from '../machines/failover-events.js';
 import type { ConsulEndpoint } from './consul-client.js';
 import type { ConsulTokenFeed } from './consul-token-feed.js';
 import { errorMessage } from './error-message.js';
@@ -38,6 +39,9 @@ export interface NeardProcessOptions extends NeardHomeLayout {
 
 type DesiredMode = NeardMode | 'stopped';
 
+/** What this actor reports: neard facts, and the loss of a session the guard destroyed. */
+export type NeardActorEvent = NeardEvent | Extract<ElectionEvent, { type: 'SESSION_LOST' }>;
+
 interface RunningNeard {
   pid: number;
   mode: NeardMode;
@@ -56,18 +60,21 @@ export class NeardModeConverger {
   private converging = false;
   private convergeAgain = false;
   private disposed = false;
+  /** The session the chart last told us about (NEARD.SESSION). */
+  private sessionId: string | null = null;
   private readonly guard: NeardGuardClient;
   private readonly stopTokenFeed: () => void;
 
   constructor(
     private readonly options: NeardProcessOptions,
-    private readonly report: (event: NeardEvent) => void,
+    private readonly report: (event: NeardActorEvent) => void,
   ) {
     const tokens = options.consulToken;
     const consul = tokens ? { ...options.consul, token: tokens.current } : options.consul;
     this.guard = new NeardGuardClient(options.logger, { consul, timings: options.timings }, {
       exit: (exit) => this.onExit(exit),
       spawnFailed: (error) => this.report({ type: 'NEARD_SPAWN_FAILED', error: this.spawnError(error) }),
+      sessionDestroyed: (sessionId) => this.onSessionDestroyed(sessionId),
     });
     this.stopTokenFeed = tokens?.subscribe((token) => this.guard.setConsulToken(token)) ?? (() => undefined);
   }
@@ -85,9 +92,10 @@ export class NeardModeConverger {
         this.desired = 'stopped';
         break;
       case 'NEARD.LEASE':
-        this.guard.setLease(command.killAt);
+        this.guard.setLease(command.killAt, command.sessionId);
         return;
       case 'NEARD.SESSION':
+        this.sessionId = command.sessionId;
         this.guard.setSession(command.sessionId);
         return;
     }
@@ -196,6 +204,18 @@ export class NeardModeConverger {
     if (exit.requested) return;
     // The observer logs NEARD_EXITED.
     this.report({ type: 'NEARD_EXITED', pid: exit.pid, mode: exit.mode, code: exit.code, signal: exit.signal });
+  }
+
+  /**
+   * Only the session the chart still holds is reported lost: if the chart already moved on (a renewal
+   * answered 404 first and a new session exists), the old one's end is no news.
+   */
+  private onSessionDestroyed(sessionId: string): void {
+    this.options.logger.warn({ sessionId }, 'the neard guard destroyed our session after fencing neard on a lapsed lease');
+    if (sessionId !== this.sessionId) return;
+    this.sessionId = null;
+    // The observer logs SESSION_LOST.
+    this.report({ type: 'SESSION_LOST' });
   }
 
   private spawnError(error: string): string {

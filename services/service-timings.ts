@@ -8,6 +8,13 @@ import type { FailoverTimings } from '../machines/failover-timings.js';
 export interface ServiceTimings {
   /** Pause before retrying a failed session create or a failed blocking query on the lock key. */
   consulRetryIntervalMs: number;
+  /**
+   * Pause before retrying a renewal that failed with anything but 404 (e.g. HTTP 500 "No cluster leader"
+   * during a Consul leader election). Well under sessionRenewIntervalMs, so a few-second outage is bridged
+   * before the step-down deadline; never longer than the renew interval, and one request at a time, so a
+   * dead agent sees at most one renewal per this interval.
+   */
+  sessionRenewRetryMs: number;
   /** First pause between two attempts to destroy a session; it doubles up to destroyBackoffMaxMs. */
   destroyBackoffFirstMs: number;
   /** Longest pause between two attempts to destroy a session. */
@@ -16,6 +23,7 @@ export interface ServiceTimings {
 
 export const DEFAULT_SERVICE_TIMINGS: ServiceTimings = {
   consulRetryIntervalMs: 1_000,
+  sessionRenewRetryMs: 500,
   destroyBackoffFirstMs: 100,
   destroyBackoffMaxMs: 5_000,
 };

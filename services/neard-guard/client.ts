@@ -36,6 +36,8 @@ export class NeardGuardClient {
       exit(exit: GuardExit): void;
       /** neard could not be executed after it was started (e.g. setpriv found no binary). */
       spawnFailed(error: string): void;
+      /** The guard fenced a validating neard on a lapsed lease, saw it dead and destroyed this session. */
+      sessionDestroyed(sessionId: string): void;
     },
   ) {
     this.hello = { type: 'hello', ...settings };
@@ -67,8 +69,8 @@ export class NeardGuardClient {
     });
   }
 
-  setLease(killAt: number): void {
-    this.lease = { type: 'lease', killAt };
+  setLease(killAt: number, sessionId: string | null): void {
+    this.lease = { type: 'lease', killAt, sessionId };
     this.post(this.lease);
   }
 
@@ -148,6 +150,11 @@ export class NeardGuardClient {
       case 'stopped':
         this.pendingStop?.();
         this.pendingStop = null;
+        return;
+      case 'session-destroyed':
+        // A new guard must not be told of it again.
+        if (this.session?.sessionId === message.sessionId) this.session = null;
+        this.listener.sessionDestroyed(message.sessionId);
         return;
     }
   }

@@ -6,6 +6,9 @@
  * - The daemon sends it a lease after every successful Consul renewal: the monotonic time by which a
  *   validating neard must be dead (renewal send time + TTL - margin). When the lease runs out, because
  *   the daemon froze (SIGSTOP, stalled event loop) or lost Consul, the guard SIGKILLs neard.
+ *   Once that neard is confirmed dead, the guard destroys the session the lapsed lease belonged to, so a
+ *   standby takes over at the lease end instead of when Consul lazily ends the session (up to 2 x TTL),
+ *   tells the daemon (`session-destroyed`), and from then on ignores every lease of that session.
  * - If the daemon dies (IPC channel closes), the guard stops neard at once (SIGTERM, SIGKILL at the
  *   lease deadline at the latest), and only once neard is confirmed dead destroys the daemon's session,
  *   so a standby can take over without waiting for the TTL. Consul's endpoint and the timings arrive
@@ -35,6 +38,10 @@ interface GuardedNeard {
 export class NeardGuard {
   private neard: GuardedNeard | null = null;
   private killAt: number | null = null;
+  /** The session the current lease belongs to. */
+  private leaseSessionId: string | null = null;
+  /** Sessions this guard destroyed after fencing: a lease of one of them never counts again. */
+  private readonly destroyedSessions = new Set<string>();
   private fenceTimer: NodeJS.Timeout | undefined;
   private stopTimer: NodeJS.Timeout | undefined;
   private hello: GuardHello | null = null;
@@ -57,8 +64,7 @@ export class NeardGuard {
       case 'stop':
         return this.stop(message.timeoutMs);
       case 'lease':
-        this.killAt = message.killAt;
-        return this.armFence();
+        return this.acceptLease(message.killAt, message.sessionId);
       case 'session':
         this.sessionId = message.sessionId;
         return;
@@ -76,7 +82,21 @@ export class NeardGuard {
       this.stop((this.hello?.timings ?? DEFAULT_TIMINGS).neardStopTimeoutMs);
       await neard.exited;
     }
-    await this.releaseSession();
+    if (this.sessionId !== null) await this.releaseSession(this.sessionId);
+  }
+
+  /**
+   * A lease counts only for a session the daemon holds and this guard did not destroy: a renewal answered
+   * by Consul before the destroy but delivered after it must not let neard validate again.
+   */
+  private acceptLease(killAt: number, sessionId: string | null): void {
+    if (sessionId === null || this.destroyedSessions.has(sessionId)) {
+      this.log(`ignored a lease of ${sessionId === null ? 'no session' : `session ${sessionId}, destroyed after fencing`}`);
+      return;
+    }
+    this.killAt = killAt;
+    this.leaseSessionId = sessionId;
+    this.armFence();
   }
 
   private start(mode: NeardMode, bin: string, args: string[]): void {
@@ -168,12 +188,34 @@ export class NeardGuard {
       this.log(`lease expired: SIGKILL validating neard (pid ${neard.pid}) before another node can take the lock`);
       neard.fenced = true;
       neard.child.kill('SIGKILL');
+      void this.releaseFencedSession(neard);
     }, Math.max(0, remaining));
   }
 
-  private async releaseSession(): Promise<void> {
-    const { hello, sessionId } = this;
-    if (!hello || !sessionId) return;
+  /**
+   * After a fence: the lapsed lease's session is revoked at once (no lease of it counts any more), and
+   * destroyed once neard is confirmed dead, so the lock is free at the lease end (docs/safety.md).
+   */
+  private async releaseFencedSession(neard: GuardedNeard): Promise<void> {
+    const sessionId = this.leaseSessionId;
+    if (sessionId === null) return;
+    this.destroyedSessions.add(sessionId);
+    this.killAt = null;
+    this.leaseSessionId = null;
+    await neard.exited;
+    if (!(await this.releaseSession(sessionId))) return;
+    // Nothing left to destroy if the daemon dies now.
+    if (this.sessionId === sessionId) this.sessionId = null;
+    this.send({ type: 'session-destroyed', sessionId });
+  }
+
+  /** Destroy a session (neard is dead), retried with backoff; true once Consul confirmed it. */
+  private async releaseSession(sessionId: string): Promise<boolean> {
+    const { hello } = this;
+    if (!hello) {
+      this.log(`cannot destroy session ${sessionId}: no hello from kuutamod yet (no Consul endpoint); its TTL will end it`);
+      return false;
+    }
     const { consul: endpoint, timings } = hello;
     const consul = createConsulClient({ ...endpoint, requestTimeoutMs: timings.requestTimeoutMs });
     try {
@@ -182,6 +224,7 @@ export class NeardGuard {
       );
       if (outcome.destroyed) this.log(`neard is dead; destroyed session ${sessionId}`);
       else this.log(`giving up destroying session ${sessionId} (${outcome.error}); its TTL will end it`);
+      return outcome.destroyed;
     } finally {
       consul.destroy();
     }

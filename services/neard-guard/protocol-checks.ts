@@ -32,7 +32,7 @@ const TO_GUARD: Checks<ToGuard> = {
   start: (m) => isMode(m.mode) && isString(m.bin) && Array.isArray(m.args) && m.args.every(isString),
   promote: () => true,
   stop: (m) => isNumber(m.timeoutMs),
-  lease: (m) => isNumber(m.killAt),
+  lease: (m) => isNumber(m.killAt) && isNullable(m.sessionId, isString),
   session: (m) => isNullable(m.sessionId, isString),
   'consul-token': (m) => isNullable(m.token, isString),
 };
@@ -50,6 +50,7 @@ const FROM_GUARD: Checks<FromGuard> = {
     isBoolean(m.requested) &&
     isBoolean(m.fenced),
   stopped: () => true,
+  'session-destroyed': (m) => isString(m.sessionId),
 };
 
 function check<M extends { type: string }>(checks: Checks<M>, value: unknown): value is M {

@@ -23,8 +23,12 @@ export type ToGuard =
   | { type: 'promote' }
   /** SIGTERM, then SIGKILL after timeoutMs (or at the lease deadline if that is sooner). */
   | { type: 'stop'; timeoutMs: number }
-  /** A validating neard must be dead by `killAt`: the last renewal's send time + TTL - margin. */
-  | { type: 'lease'; killAt: number }
+  /**
+   * A validating neard must be dead by `killAt`: the last renewal's send time + TTL - margin. The lease
+   * belongs to `sessionId`; a lease of no session, or of a session the guard destroyed after fencing, is
+   * ignored (it may be a renewal answered before the destroy and delivered after it).
+   */
+  | { type: 'lease'; killAt: number; sessionId: string | null }
   /** The session to destroy once neard is confirmed dead, if the daemon itself dies (null: none). */
   | { type: 'session'; sessionId: string | null }
   /** The ACL token was rotated (SIGUSR1): destroy the session with this one (null: send none). */
@@ -38,6 +42,11 @@ export type FromGuard =
   /** neard is gone; `requested` when it was asked to stop, `fenced` when the guard killed it at the lease deadline. */
   | { type: 'exited'; pid: number; mode: NeardMode; code: number | null; signal: string | null; requested: boolean; fenced: boolean }
   /** A stop was asked while nothing ran. */
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  /**
+   * The lease of this session lapsed while neard validated: the guard killed neard, saw it dead, and
+   * destroyed the session so a standby can take over now. The daemon must treat the session as lost.
+   */
+  | { type: 'session-destroyed'; sessionId: string };
 
 export type GuardHello = Extract<ToGuard, { type: 'hello' }>;

@@ -24,7 +24,7 @@ export interface FaultContext {
 }
 
 export interface InjectedFault {
-  heal: () => Promise<void>;
+  heal: () => void | Promise<void>;
   /** 'now': heal runs alongside recovery; number: ms after the fault; 'recovery': once a validator is back. */
   healAt: 'now' | 'recovery' | number;
   detail: string;
@@ -35,10 +35,12 @@ export interface Fault {
   title: string;
   /** The old neard must be dead by fault + TTL - fence margin (+ slack): the guard's lease fence. */
   fenced: boolean;
+  /** The lock must move within this many ms of the old neard's death: the guard frees it after fencing. */
+  lockFreeAfterDeathMs?: number;
   /** Called once before the first trial of this fault (e.g. make validators slow to stop). */
   setup?: (world: ChaosWorld) => void;
   teardown?: (world: ChaosWorld) => void;
-  inject(ctx: FaultContext): Promise<InjectedFault>;
+  inject(ctx: FaultContext): InjectedFault | Promise<InjectedFault>;
 }
 
 /** Long holds go past 2 x TTL, so Consul surely expires the session and the lock moves; short ones
@@ -61,7 +63,7 @@ const partition = (ctx: FaultContext, alternate: boolean): InjectedFault => {
   const hold = holdMs(ctx.world, ctx.trial, alternate);
   ctx.leader.partition(true);
   const how = ctx.world.partitionMode === 'netns' ? 'netns link down' : 'frozen';
-  return { heal: async () => ctx.leader.partition(false), healAt: hold, detail: `agent ${ctx.leader.agent.name} ${how} ${hold} ms` };
+  return { heal: () => ctx.leader.partition(false), healAt: hold, detail: `agent ${ctx.leader.agent.name} ${how} ${hold} ms` };
 };
 
 export const FAULTS: Fault[] = [
@@ -69,16 +71,16 @@ export const FAULTS: Fault[] = [
     id: 'neard-kill',
     title: '1. leader neard SIGKILL',
     fenced: false,
-    async inject(ctx) {
+    inject(ctx) {
       process.kill(ctx.neardPid, 'SIGKILL');
-      return { heal: async () => undefined, healAt: 'now', detail: `neard ${ctx.neardPid}` };
+      return { heal: () => undefined, healAt: 'now', detail: `neard ${ctx.neardPid}` };
     },
   },
   {
     id: 'daemon-kill',
     title: '2. leader daemon SIGKILL',
     fenced: false,
-    async inject(ctx) {
+    inject(ctx) {
       ctx.leader.daemon.process.kill('SIGKILL');
       return { heal: restart(ctx), healAt: 'recovery', detail: `daemon ${ctx.leader.daemon.process.pid}` };
     },
@@ -87,7 +89,7 @@ export const FAULTS: Fault[] = [
     id: 'daemon-term',
     title: '3. leader daemon SIGTERM',
     fenced: false,
-    async inject(ctx) {
+    inject(ctx) {
       ctx.leader.daemon.process.kill('SIGTERM');
       return { heal: restart(ctx), healAt: 'recovery', detail: `daemon ${ctx.leader.daemon.process.pid}` };
     },
@@ -96,11 +98,13 @@ export const FAULTS: Fault[] = [
     id: 'daemon-stop',
     title: '4. leader daemon SIGSTOP > TTL, SIGCONT',
     fenced: true,
-    async inject(ctx) {
+    // The guard fences neard at the lease end and then destroys the frozen daemon's session.
+    lockFreeAfterDeathMs: 1_000,
+    inject(ctx) {
       const hold = holdMs(ctx.world, ctx.trial, true);
       const daemon = ctx.leader.daemon;
       daemon.process.kill('SIGSTOP');
-      return { heal: async () => void daemon.process.kill('SIGCONT'), healAt: hold, detail: `daemon ${daemon.process.pid} frozen ${hold} ms` };
+      return { heal: () => void daemon.process.kill('SIGCONT'), healAt: hold, detail: `daemon ${daemon.process.pid} frozen ${hold} ms` };
     },
   },
   {
@@ -124,7 +128,7 @@ export const FAULTS: Fault[] = [
     id: 'agent-partition',
     title: "6. leader's Consul agent cut off from the servers > TTL",
     fenced: true,
-    inject: async (ctx) => partition(ctx, true),
+    inject: (ctx) => partition(ctx, true),
   },
   {
     id: 'slow-stop-partition',
@@ -132,18 +136,18 @@ export const FAULTS: Fault[] = [
     fenced: true,
     setup: (world) => world.setValidatorStopDelay(world.timings.ttlMs + 5_000),
     teardown: (world) => world.setValidatorStopDelay(0),
-    inject: async (ctx) => partition(ctx, false),
+    inject: (ctx) => partition(ctx, false),
   },
   {
     // Not in the issue's list: what fault 5 does to a leader by chance (renewals fail, KV answers), made deterministic.
     id: 'renew-fail',
     title: "8. leader's session renewals answer HTTP 500, KV still works",
     fenced: true,
-    async inject(ctx) {
+    inject(ctx) {
       const hold = 2 * ctx.world.timings.ttlMs + 2_000;
       const proxy = ctx.leader.proxy;
       proxy.inject = { match: (kind) => kind === 'PUT /v1/session/renew', status: 500 };
-      return { heal: async () => void (proxy.inject = null), healAt: hold, detail: `renewals of ${ctx.leader.name} fail for ${hold} ms` };
+      return { heal: () => void (proxy.inject = null), healAt: hold, detail: `renewals of ${ctx.leader.name} fail for ${hold} ms` };
     },
   },
 ];

@@ -1,6 +1,6 @@
-// "Healthy" = the starting point of every trial: all Consul servers up with a raft leader, every
-// daemon running, exactly one Validating with a validator neard that the recorder sees validating,
-// all others Voting with a voter neard.
+// "Healthy" = the starting point of every trial: all Consul servers up with a raft leader that every
+// server follows (autopilot health), every daemon running, exactly one Validating with a validator neard
+// that the recorder sees validating, all others Voting with a voter neard.
 import type { StateView } from '../../src/state-view.js';
 import type { ChaosNode, ChaosWorld } from './cluster.js';
 
@@ -18,6 +18,24 @@ async function viewOf(node: ChaosNode): Promise<StateView | null> {
   }
 }
 
+/**
+ * Every server follows the raft leader (autopilot: recent contact, same term). A server restarted by the
+ * previous trial (fault 5) is up before it hears the leader; until it does it may start an election of its
+ * own (raft without pre-vote in Consul 1.8.7), which would overlap the next trial's fault.
+ */
+async function raftSettled(world: ChaosWorld): Promise<boolean> {
+  try {
+    const url = await world.consul.leaderUrl();
+    const response = await fetch(`${url}/v1/operator/autopilot/health`, { signal: AbortSignal.timeout(2_000) });
+    if (!response.ok) return false;
+    const health = (await response.json()) as { Healthy?: boolean; Servers?: Array<{ Healthy?: boolean }> };
+    const servers = health.Servers ?? [];
+    return health.Healthy === true && servers.length === world.consul.servers.length && servers.every((s) => s.Healthy === true);
+  } catch {
+    return false;
+  }
+}
+
 export async function waitHealthy(world: ChaosWorld, timeoutMs: number): Promise<Healthy> {
   const deadline = Date.now() + timeoutMs;
   let last = 'nothing checked yet';
@@ -31,7 +49,7 @@ export async function waitHealthy(world: ChaosWorld, timeoutMs: number): Promise
     const validating = world.recorder.openIntervals();
     const leader = leaders[0];
     const leaderView = leader ? views[world.nodes.indexOf(leader)] : null;
-    const serversUp = world.consul.servers.every((s) => s.alive());
+    const serversUp = world.consul.servers.every((s) => s.alive()) && (await raftSettled(world));
     if (
       serversUp &&
       leader &&

@@ -49,8 +49,8 @@ export function renderReport(summary: RunSummary): string {
     `Recovery bound (from the fault): ${summary.boundMs / 1000} s = 2 x TTL + 1 s + 4 s neard start.  `,
     `Checker: validator periods from the stand-in's log, pid deaths polled every 3 ms; a killed validator's end is the first poll that saw it dead, at most ${summary.deathUncertaintyMs.toFixed(1)} ms late in this run (largest poll gap during any trial: ${summary.pollGapMs.toFixed(1)} ms).`,
     '',
-    '| fault | trials | overlaps | recovered | lock handover s (min / median / p95 / max) | new validator s (min / median / p95 / max) | flapping trials |',
-    '|---|---|---|---|---|---|---|',
+    '| fault | trials | overlaps | recovered | lock handover s (min / median / p95 / max) | lock free after old neard died s (min / median / p95 / max) | new validator s (min / median / p95 / max) | flapping trials |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const fault of summary.faults) {
     const trials = summary.trials.filter((t) => t.fault === fault.id);
@@ -58,11 +58,12 @@ export function renderReport(summary: RunSummary): string {
     const overlaps = trials.reduce((n, t) => n + overlapsIn(summary.overlaps, t).length, 0);
     const recovered = trials.filter((t) => t.recovered && t.problems.length === 0).length;
     const handover = stats(trials.flatMap((t) => (t.handoverMs === null ? [] : [t.handoverMs])));
+    const freed = stats(trials.flatMap((t) => (t.lockFreeAfterDeathMs === null ? [] : [t.lockFreeAfterDeathMs])));
     const validator = stats(trials.flatMap((t) => (t.newValidatorMs === null ? [] : [t.newValidatorMs])));
     const moved = handover.n < trials.length ? ` (lock moved in ${handover.n})` : '';
     const flapping = trials.filter((t) => t.maxValidatingEntries > FLAP_LIMIT);
     const flaps = flapping.length === 0 ? '0' : `${flapping.length} (up to ${Math.max(...flapping.map((t) => t.maxValidatingEntries))} entries into Validating)`;
-    lines.push(`| ${fault.title} | ${trials.length} | ${overlaps} | ${recovered}/${trials.length} | ${cells(handover)}${moved} | ${cells(validator)} | ${flaps} |`);
+    lines.push(`| ${fault.title} | ${trials.length} | ${overlaps} | ${recovered}/${trials.length} | ${cells(handover)}${moved} | ${cells(freed)} | ${cells(validator)} | ${flaps} |`);
   }
   lines.push(`\nOverlaps in total (whole run, also between trials): **${summary.overlaps.length}**.`);
   lines.push(`Flapping = a daemon entered Validating more than ${FLAP_LIMIT} times in one trial (a warning, not a safety failure).`);

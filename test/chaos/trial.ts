@@ -23,6 +23,8 @@ export interface TrialResult {
   newValidatorMs: number | null;
   /** ms until the old validating neard was seen dead (null: it never died). */
   oldDeathMs: number | null;
+  /** ms from the old neard's death to the lock naming another session (null unless both happened). */
+  lockFreeAfterDeathMs: number | null;
   recovered: boolean;
   /** Largest gap between two recorder polls during the trial. */
   pollGapMs: number;
@@ -91,6 +93,10 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
     problems.push(`old neard ended by ${oldInterval.endKind}, not by the guard's SIGKILL`);
   }
   const handover = world.lock.handoverAfter(t0, oldSession);
+  const lockFreeAfterDeathMs = handover && oldDeathMs !== null ? handover.t - t0 - oldDeathMs : null;
+  if (fault.lockFreeAfterDeathMs !== undefined && lockFreeAfterDeathMs !== null && lockFreeAfterDeathMs > fault.lockFreeAfterDeathMs) {
+    problems.push(`lock moved ${Math.round(lockFreeAfterDeathMs)} ms after the old neard died, later than ${fault.lockFreeAfterDeathMs} ms`);
+  }
   const tEnd = nowMs();
   const entries = world.nodes.map((node) => validatingEntries(node, t0, tEnd));
   const maxValidatingEntries = Math.max(0, ...entries);
@@ -105,6 +111,7 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
     handoverMs: handover ? handover.t - t0 : null,
     newValidatorMs,
     oldDeathMs,
+    lockFreeAfterDeathMs,
     recovered: newValidatorMs !== null && newValidatorMs <= bound,
     pollGapMs: world.recorder.maxPollGapMs,
     deathUncertaintyMs: oldInterval?.endUncertaintyMs ?? null,
@@ -114,7 +121,7 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   const f = (ms: number | null) => (ms === null ? '-' : `${Math.round(ms)}ms`);
   log(
     `${fault.id} #${trial + 1} (${injected.detail}, leader ${leader.name}): lock handover ${f(result.handoverMs)}, ` +
-      `new validator ${f(newValidatorMs)}, old neard dead ${f(oldDeathMs)}` +
+      `new validator ${f(newValidatorMs)}, old neard dead ${f(oldDeathMs)}, lock free after its death ${f(lockFreeAfterDeathMs)}` +
       `${maxValidatingEntries > FLAP_LIMIT ? `, FLAPPING: ${entries.map((n, i) => `${world.nodes[i]?.name} entered Validating ${n}x`).join(', ')}` : ''}${problems.length ? ` PROBLEMS: ${problems.join('; ')}` : ''}`,
   );
   return result;

@@ -1,6 +1,8 @@
 /**
  * The faults Rust kuutamod does not survive safely: its daemon killed or frozen while validating.
- * The neard guard must have the validating neard dead before the standby's neard starts validating.
+ * The neard guard must have the validating neard dead before the standby's neard starts validating,
+ * and, once it saw that neard dead, frees the lock itself (destroys the session) so the standby takes over
+ * at the lease end rather than when Consul ends the session, up to 2 x TTL later.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -87,26 +89,39 @@ describe('fencing: neard never outlives the lock', () => {
     assert.equal(view.state === 'Voting' || view.state === 'Validating', true);
   });
 
-  test('daemon SIGSTOP beyond the TTL: the guard kills the validating neard at the lease deadline, then the standby takes over', async () => {
+  test('daemon SIGSTOP: the guard kills the validating neard at the lease end and frees the lock; thawed, the daemon registers anew as a standby', async () => {
     const [leader, standby] = await startPair();
-    const { neardPid } = await leader.state();
+    const { neardPid, sessionId: oldSession } = await leader.state();
     const frozenAt = Date.now();
     leader.process.kill('SIGSTOP');
     const neardDeadAt = await deathOf(neardPid!, 20_000);
-    await standby.waitFor((v) => v.neardMode === 'validator', 'standby neard validating', 40_000);
+    await standby.waitFor((v) => v.holdsLock, 'standby takes the lock', 20_000);
+    const lockAt = Date.now();
+    const { neardPid: standbyPid } = await standby.waitFor((v) => v.neardMode === 'validator', 'standby neard validating', 40_000);
     const standbyStart = await waitForStart(neardPid!);
     console.log(
       `daemon SIGSTOP: leader neard killed ${neardDeadAt - frozenAt} ms after the freeze (TTL 10 s, fence margin 2 s), ` +
-        `standby validating ${Math.round(standbyStart - frozenAt)} ms after the freeze`,
+        `standby holds the lock ${lockAt - neardDeadAt} ms after that (lease end), validating ${Math.round(standbyStart - frozenAt)} ms after the freeze`,
     );
     // killAt = last renewal's send time + TTL - margin; the last renewal was at most one interval (1 s) before the freeze.
     assert.ok(neardDeadAt - frozenAt <= 8_000 + 500, 'killed by the lease deadline');
+    assert.ok(lockAt - neardDeadAt <= 1_000, `the guard freed the lock within 1 s of the lease end (${lockAt - neardDeadAt} ms)`);
     assert.ok(neardDeadAt <= standbyStart, 'the old validator died before the new one started validating');
 
+    // Thawed before the TTL could end the old session: it finds it destroyed and registers anew.
     leader.process.kill('SIGCONT');
-    const back = await leader.waitFor((v) => v.state === 'Voting' && v.neardMode === 'voter', 'thawed leader back to Voting', 40_000);
+    const back = await leader.waitFor(
+      (v) => v.state === 'Voting' && v.neardMode === 'voter' && v.sessionId !== null && v.sessionId !== oldSession,
+      'thawed leader back to Voting on a new session',
+      40_000,
+    );
     assert.equal(back.holdsLock, false);
     assert.equal((await standby.state()).state, 'Validating');
+    assert.deepEqual(
+      validatorStarts(-1).map((record) => record.pid),
+      [neardPid, standbyPid],
+      'only the two expected validator periods: the thawed daemon never validated again',
+    );
   });
 });
 

@@ -425,19 +425,28 @@ describe('after a step-down', () => {
 });
 
 describe('lease for the neard guard', () => {
-  test('every session create and renewal hands the guard a kill deadline of send time + TTL - margin', () => {
+  test('every session create and renewal hands the guard a kill deadline of send time + TTL - margin, tied to the session', () => {
     const chart = chartIn('Registering');
     chart.clearCommands();
     chart.send({ type: 'SESSION_CREATED', sessionId: 's1', sentAt: 1_000 });
     const { sessionTtlMs, fenceMarginMs } = chart.timings;
     assert.deepEqual(chart.neardCommands, [
-      { type: 'NEARD.LEASE', killAt: 1_000 + sessionTtlMs - fenceMarginMs },
+      { type: 'NEARD.LEASE', killAt: 1_000 + sessionTtlMs - fenceMarginMs, sessionId: 's1' },
       { type: 'NEARD.SESSION', sessionId: 's1' },
     ]);
     chart.send({ type: 'LOCK_ACQUIRED' });
     chart.clearCommands();
     chart.send({ type: 'SESSION_RENEWED', sentAt: 11_000 });
-    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.LEASE', killAt: 11_000 + sessionTtlMs - fenceMarginMs }]);
+    assert.deepEqual(chart.neardCommands, [{ type: 'NEARD.LEASE', killAt: 11_000 + sessionTtlMs - fenceMarginMs, sessionId: 's1' }]);
+  });
+
+  test('a renewal that arrives after the session was forgotten yields a lease tied to no session (the guard refuses it)', () => {
+    const chart = chartIn('Validating');
+    chart.send({ type: 'SESSION_LOST' });
+    chart.clearCommands();
+    chart.send({ type: 'SESSION_RENEWED', sentAt: chart.clock.now() });
+    const leases = chart.neardCommands.filter((c) => c.type === 'NEARD.LEASE');
+    assert.deepEqual(leases.map((c) => c.type === 'NEARD.LEASE' && c.sessionId), [null]);
   });
 
   test('the guard forgets the session once it is closed', () => {

@@ -20,7 +20,8 @@ test('every kind of message to the guard passes when well formed', () => {
     { type: 'start', mode: 'validator', bin: 'neard', args: ['--home', '/h', 'run'] },
     { type: 'promote' },
     { type: 'stop', timeoutMs: 60_000 },
-    { type: 'lease', killAt: 123 },
+    { type: 'lease', killAt: 123, sessionId: 'abc' },
+    { type: 'lease', killAt: 123, sessionId: null },
     { type: 'session', sessionId: 'abc' },
     { type: 'session', sessionId: null },
     { type: 'consul-token', token: 'rotated' },
@@ -42,8 +43,10 @@ test('a malformed message to the guard is refused', () => {
     { type: 'start', mode: 'leader', bin: 'neard', args: [] },
     { type: 'start', mode: 'voter', bin: 'neard', args: [1] },
     { type: 'stop' },
-    { type: 'lease', killAt: '123' },
-    { type: 'lease', killAt: Number.NaN },
+    { type: 'lease', killAt: '123', sessionId: 'abc' },
+    { type: 'lease', killAt: Number.NaN, sessionId: 'abc' },
+    { type: 'lease', killAt: 123 },
+    { type: 'lease', killAt: 123, sessionId: 7 },
     { type: 'session' },
     { type: 'hello', consul: { url: 'https://x', clientCert: 1 }, timings },
     { type: 'consul-token' },
@@ -62,6 +65,7 @@ test('every kind of message from the guard passes when well formed, and a malfor
     { type: 'exited', pid: 1, mode: 'validator', code: null, signal: 'SIGKILL', requested: false, fenced: true },
     { type: 'exited', pid: 1, mode: 'voter', code: 0, signal: null, requested: true, fenced: false },
     { type: 'stopped' },
+    { type: 'session-destroyed', sessionId: 'abc' },
   ];
   for (const message of messages) assert.equal(isFromGuard(message), true, JSON.stringify(message));
   const malformed: unknown[] = [
@@ -69,6 +73,8 @@ test('every kind of message from the guard passes when well formed, and a malfor
     { type: 'started', pid: '1', mode: 'voter' },
     { type: 'exited', pid: 1, mode: 'voter', code: 0, signal: null, requested: true },
     { type: 'refused' },
+    { type: 'session-destroyed', sessionId: null },
+    { type: 'session-destroyed' },
     { type: 'start', mode: 'voter', bin: 'neard', args: [] },
   ];
   for (const message of malformed) assert.equal(isFromGuard(message), false, JSON.stringify(message));

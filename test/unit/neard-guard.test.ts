@@ -1,7 +1,9 @@
 /**
  * The neard guard's safety rules on a real child process (`sleep` standing in for neard):
  * no validator without a lease, SIGKILL at the lease deadline, hot-swap promotion under the same
- * rules, and after the daemon's death: stop neard first, then destroy the session.
+ * rules, and after the daemon's death: stop neard first, then destroy the session. After a fence on a
+ * lapsed lease: neard dead first, then its session destroyed and reported, and no lease of it counts again.
+ * Consul is a plain HTTP server recording the requests (the real Consul is in the integration tests).
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -9,7 +11,7 @@ import { test } from 'node:test';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
 import { monotonicNow } from '../../services/monotonic-clock.js';
 import { NeardGuard } from '../../services/neard-guard/guard.js';
-import type { FromGuard } from '../../services/neard-guard/protocol.js';
+import type { FromGuard, ToGuard } from '../../services/neard-guard/protocol.js';
 import { actorTimings } from '../../services/service-timings.js';
 
 function guardWithInbox() {
@@ -37,22 +39,47 @@ function guardWithInbox() {
   return { guard, next };
 }
 
+/** An HTTP server standing in for Consul's API: answers `true` and records every request, in order. */
+async function recordingConsul(events: string[]): Promise<{ url: string; close: () => void }> {
+  const consul: Server = createServer((request, response) => {
+    events.push(`${request.method} ${request.url}`);
+    response.end('true');
+  });
+  await new Promise<void>((resolve) => consul.listen(0, '127.0.0.1', resolve));
+  const port = (consul.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, close: () => consul.close() };
+}
+
+const helloFor = (url: string): Extract<ToGuard, { type: 'hello' }> => ({
+  type: 'hello',
+  consul: { url },
+  timings: actorTimings({ ...DEFAULT_TIMINGS, neardStopTimeoutMs: 5_000 }),
+});
+
+/** Greet the guard with Consul's address, tell it session s1 with a lease of leaseMs, start neard (sleep). */
+function startOnSession(guard: NeardGuard, consulUrl: string, mode: 'voter' | 'validator', leaseMs: number): void {
+  guard.handle(helloFor(consulUrl));
+  guard.handle({ type: 'session', sessionId: 's1' });
+  guard.handle({ type: 'lease', killAt: monotonicNow() + leaseMs, sessionId: 's1' });
+  guard.handle({ type: 'start', mode, bin: 'sleep', args: ['30'] });
+}
+
 test('a validator start without a lease, or with an expired one, is refused', async () => {
   const { guard, next } = guardWithInbox();
   guard.handle({ type: 'start', mode: 'validator', bin: 'sleep', args: ['30'] });
   assert.match((await next('refused')).reason, /no valid lease/);
-  guard.handle({ type: 'lease', killAt: monotonicNow() - 1 });
+  guard.handle({ type: 'lease', killAt: monotonicNow() - 1, sessionId: 's1' });
   guard.handle({ type: 'start', mode: 'validator', bin: 'sleep', args: ['30'] });
   assert.match((await next('refused')).reason, /no valid lease/);
 });
 
 test('a validating neard is SIGKILLed at the lease deadline, and a renewed lease pushes the deadline', async () => {
   const { guard, next } = guardWithInbox();
-  guard.handle({ type: 'lease', killAt: monotonicNow() + 300 });
+  guard.handle({ type: 'lease', killAt: monotonicNow() + 300, sessionId: 's1' });
   guard.handle({ type: 'start', mode: 'validator', bin: 'sleep', args: ['30'] });
   const started = await next('started');
   const startedAt = monotonicNow();
-  guard.handle({ type: 'lease', killAt: startedAt + 600 }); // a renewal arrived
+  guard.handle({ type: 'lease', killAt: startedAt + 600, sessionId: 's1' }); // a renewal arrived
   const exit = await next('exited');
   const killedAfter = monotonicNow() - startedAt;
   assert.equal(exit.pid, started.pid);
@@ -64,14 +91,14 @@ test('a validating neard is SIGKILLed at the lease deadline, and a renewed lease
 
 test('a voter neard is not fenced by the lease; promotion arms the fence and needs a valid lease', async () => {
   const { guard, next } = guardWithInbox();
-  guard.handle({ type: 'lease', killAt: monotonicNow() + 200 });
+  guard.handle({ type: 'lease', killAt: monotonicNow() + 200, sessionId: 's1' });
   // Ignoring SIGHUP (inherited through exec) stands in for neard's reload on SIGHUP.
   guard.handle({ type: 'start', mode: 'voter', bin: 'sh', args: ['-c', "trap '' HUP; exec sleep 30"] });
   const started = await next('started');
   await new Promise((resolve) => setTimeout(resolve, 400));
   guard.handle({ type: 'promote' });
   assert.match((await next('refused')).reason, /no valid lease/, 'the voter outlived the lease and may not be promoted');
-  guard.handle({ type: 'lease', killAt: monotonicNow() + 300 });
+  guard.handle({ type: 'lease', killAt: monotonicNow() + 300, sessionId: 's1' });
   guard.handle({ type: 'promote' });
   assert.deepEqual(await next('started'), { type: 'started', pid: started.pid, mode: 'validator' });
   const exit = await next('exited');
@@ -97,17 +124,11 @@ test('a requested stop: SIGTERM, then SIGKILL after the timeout', async () => {
 
 test('when the daemon is gone: neard is stopped first, then the session is destroyed', async () => {
   const events: string[] = [];
-  const consul: Server = createServer((request, response) => {
-    events.push(`${request.method} ${request.url}`);
-    response.end('true');
-  });
-  await new Promise<void>((resolve) => consul.listen(0, '127.0.0.1', resolve));
-  const port = (consul.address() as { port: number }).port;
+  const consul = await recordingConsul(events);
   const { guard, next } = guardWithInbox();
   try {
-    guard.handle({ type: 'lease', killAt: monotonicNow() + 10_000 });
-    const timings = actorTimings({ ...DEFAULT_TIMINGS, neardStopTimeoutMs: 5_000 });
-    guard.handle({ type: 'hello', consul: { url: `http://127.0.0.1:${port}` }, timings });
+    guard.handle({ type: 'lease', killAt: monotonicNow() + 10_000, sessionId: 'abc' });
+    guard.handle(helloFor(consul.url));
     guard.handle({ type: 'session', sessionId: 'abc' });
     guard.handle({ type: 'start', mode: 'validator', bin: 'sleep', args: ['30'] });
     await next('started');
@@ -117,6 +138,71 @@ test('when the daemon is gone: neard is stopped first, then the session is destr
     await orphaned;
     assert.equal(exit.signal, 'SIGTERM');
     assert.deepEqual(events, ['neard exited', 'PUT /v1/session/destroy/abc']);
+  } finally {
+    consul.close();
+  }
+});
+
+test('a validating neard fenced on a lapsed lease: dead first, then its session destroyed and reported; its leases never count again', async () => {
+  const events: string[] = [];
+  const consul = await recordingConsul(events);
+  const { guard, next } = guardWithInbox();
+  try {
+    startOnSession(guard, consul.url, 'validator', 300);
+    await next('started');
+    const exit = await next('exited');
+    events.push('neard exited');
+    assert.equal(exit.fenced, true);
+    assert.deepEqual(await next('session-destroyed'), { type: 'session-destroyed', sessionId: 's1' });
+    assert.deepEqual(events, ['neard exited', 'PUT /v1/session/destroy/s1']);
+
+    // A renewal of s1 answered before the destroy and delivered after it: ignored, no validator on it.
+    guard.handle({ type: 'lease', killAt: monotonicNow() + 10_000, sessionId: 's1' });
+    guard.handle({ type: 'start', mode: 'validator', bin: 'sleep', args: ['30'] });
+    assert.match((await next('refused')).reason, /no valid lease/);
+    // Nor a hot-swap promotion on it.
+    guard.handle({ type: 'start', mode: 'voter', bin: 'sleep', args: ['30'] });
+    await next('started');
+    guard.handle({ type: 'promote' });
+    assert.match((await next('refused')).reason, /no valid lease/);
+    guard.handle({ type: 'stop', timeoutMs: 1_000 });
+    await next('exited');
+
+    // The daemon registered anew: the new session's lease counts.
+    guard.handle({ type: 'session', sessionId: 's2' });
+    guard.handle({ type: 'lease', killAt: monotonicNow() + 10_000, sessionId: 's2' });
+    guard.handle({ type: 'start', mode: 'validator', bin: 'sleep', args: ['30'] });
+    await next('started');
+    guard.handle({ type: 'stop', timeoutMs: 1_000 });
+    await next('exited');
+    assert.deepEqual(events, ['neard exited', 'PUT /v1/session/destroy/s1'], 'nothing else was destroyed');
+  } finally {
+    consul.close();
+  }
+});
+
+test('a lease of no session is ignored: no validator on it', async () => {
+  const { guard, next } = guardWithInbox();
+  guard.handle({ type: 'lease', killAt: monotonicNow() + 10_000, sessionId: null });
+  guard.handle({ type: 'start', mode: 'validator', bin: 'sleep', args: ['30'] });
+  assert.match((await next('refused')).reason, /no valid lease/);
+});
+
+test('a voter on a lapsed lease destroys nothing', async () => {
+  const events: string[] = [];
+  const consul = await recordingConsul(events);
+  const { guard, next } = guardWithInbox();
+  try {
+    startOnSession(guard, consul.url, 'voter', 100);
+    await next('started');
+    // Wait past the lease for a fence that must not come: the voter keeps running, Consul hears nothing.
+    const lapsedAt = monotonicNow() + 400;
+    while (monotonicNow() < lapsedAt) await new Promise((resolve) => setTimeout(resolve, 50));
+    guard.handle({ type: 'stop', timeoutMs: 1_000 });
+    const exit = await next('exited');
+    assert.equal(exit.requested, true);
+    assert.equal(exit.fenced, false);
+    assert.deepEqual(events, []);
   } finally {
     consul.close();
   }
