@@ -136,9 +136,10 @@ export class ConsulClient {
     return id;
   }
 
-  /** Throws with statusCode 404 (see consulStatusCode) when the session is gone. */
-  async renewSession(sessionId: string): Promise<void> {
-    await this.call(`PUT /v1/session/renew/${sessionId}`, () => this.consul.session.renew(this.withToken({ id: sessionId })));
+  /** Throws with statusCode 404 (see consulStatusCode) when the session is gone; `timeoutMs` overrides the client's. */
+  async renewSession(sessionId: string, timeoutMs?: number): Promise<void> {
+    const timeout = timeoutMs === undefined ? {} : { timeout: timeoutMs };
+    await this.call(`PUT /v1/session/renew/${sessionId}`, () => this.consul.session.renew(this.withToken({ id: sessionId, ...timeout })));
   }
 
   async destroySession(sessionId: string): Promise<void> {

@@ -20,7 +20,7 @@ export interface ElectionOptions {
   nodeId: string;
   accountId: string;
   /**
-   * Read here: sessionTtlMs, sessionRenewIntervalMs, sessionRenewRetryMs (after a failed renewal),
+   * Read here: sessionTtlMs, sessionRenewIntervalMs, sessionRenewRetryMs (after a failed renewal), sessionRenewTimeoutMs,
    * lockAcquireIntervalMs (fallback poll of the lock; the blocking query on the key normally wakes us first),
    * lockWatchWaitMs, consulRetryIntervalMs and the destroy retry timings.
    */
@@ -181,8 +181,9 @@ export class ConsulElection {
     const id = this.sessionId;
     if (id === null) return;
     const sentAt = this.now();
+    const { sessionRenewTimeoutMs, requestTimeoutMs } = this.options.timings;
     try {
-      await this.options.consul.renewSession(id);
+      await this.options.consul.renewSession(id, Math.min(sessionRenewTimeoutMs, requestTimeoutMs));
       if (this.sessionId !== id) return;
       this.lastSuccessSentAt = sentAt;
       this.report({ type: 'SESSION_RENEWED', sentAt });

@@ -15,6 +15,13 @@ export interface ServiceTimings {
    * dead agent sees at most one renewal per this interval.
    */
   sessionRenewRetryMs: number;
+  /**
+   * A renewal unanswered this long is given up and retried (capped by requestTimeoutMs). During a Consul
+   * leader election the agent can hold a renewal sent to the dying leader until long after the new leader
+   * answers; a renewal normally takes milliseconds. Safe: a lease only ever counts from the send time of a
+   * renewal that succeeded, and renewing twice is harmless.
+   */
+  sessionRenewTimeoutMs: number;
   /** First pause between two attempts to destroy a session; it doubles up to destroyBackoffMaxMs. */
   destroyBackoffFirstMs: number;
   /** Longest pause between two attempts to destroy a session. */
@@ -24,6 +31,7 @@ export interface ServiceTimings {
 export const DEFAULT_SERVICE_TIMINGS: ServiceTimings = {
   consulRetryIntervalMs: 1_000,
   sessionRenewRetryMs: 500,
+  sessionRenewTimeoutMs: 2_000,
   destroyBackoffFirstMs: 100,
   destroyBackoffMaxMs: 5_000,
 };
