@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../support/paths.js';
 import { failures, renderReport } from './report.js';
 import { ALL_FAULTS, runChaos } from './runner.js';
+import { CHAOS_TIMINGS, DEFAULT_DAEMON_TIMINGS } from './timings.js';
 import type { FaultId } from './faults.js';
 import { createNetns, deleteNetns, deleteStaleNetns, NETNS_ENV, planFromEnv, planNetns } from './netns.js';
 
@@ -24,6 +25,7 @@ const program = new Command('chaos')
   .addOption(new Option('--idle-seconds <s>', 'idle window at the chaos timings (0: skip)').argParser(int(0, 3600)).default(60))
   .addOption(new Option('--idle-default-seconds <s>', "idle window at the daemon's default timings (0: skip)").argParser(int(0, 3600)).default(60))
   .addOption(new Option('--partition <how>', 'how fault 6/7 cut an agent off: sigstop, or netns (root, iproute2)').choices(['sigstop', 'netns']).default('sigstop'))
+  .addOption(new Option('--timings <which>', "daemon timings of the trials: chaos (TTL 10 s, fast trials) or default (kuutamod's, TTL 30 s)").choices(['chaos', 'default']).default('chaos'))
   .option('--report <file>', 'markdown report to write', join(REPO_ROOT, 'docs', 'chaos-report.md'))
   .option('--no-report', 'do not write the report file');
 
@@ -37,6 +39,7 @@ const opts = program.opts<{
   idleDefaultSeconds: number;
   report: string | false;
   partition: 'sigstop' | 'netns';
+  timings: 'chaos' | 'default';
 }>();
 const faults = opts.faults.split(',').map((f) => f.trim()) as FaultId[];
 const unknown = faults.filter((f) => !ALL_FAULTS.includes(f));
@@ -68,7 +71,7 @@ async function runInsideNetns(daemons: number): Promise<never> {
 const log = (line: string) => process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
 const command = `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim();
 try {
-  const summary = await runChaos({ command, ...opts, faults, log });
+  const summary = await runChaos({ command, ...opts, faults, log, timings: opts.timings === 'default' ? DEFAULT_DAEMON_TIMINGS : CHAOS_TIMINGS });
   const report = renderReport(summary);
   process.stdout.write(`\n${report}`);
   if (opts.report) writeFileSync(opts.report, report);

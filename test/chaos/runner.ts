@@ -8,7 +8,7 @@ import { measureIdle, type IdleRate } from './idle.js';
 import { killTreeOnInterrupt } from './interrupt.js';
 import { nowMs } from './proc.js';
 import { allOverlaps, type RunSummary } from './report.js';
-import { CHAOS_TIMINGS, DEFAULT_DAEMON_TIMINGS, describeTimings, recoveryBoundMs } from './timings.js';
+import { CHAOS_TIMINGS, DEFAULT_DAEMON_TIMINGS, describeTimings, recoveryBoundMs, type ChaosTimings } from './timings.js';
 import { runTrial, type TrialResult } from './trial.js';
 
 export interface ChaosOptions {
@@ -22,6 +22,8 @@ export interface ChaosOptions {
   idleSeconds: number;
   /** Idle window with the daemon's default timings (TTL 30 s, renew 10 s), seconds (0 = skip). */
   idleDefaultSeconds: number;
+  /** Daemon timings of the trials: the compressed chaos ones (default) or kuutamod's own defaults. */
+  timings?: ChaosTimings;
   log: (line: string) => void;
 }
 
@@ -39,7 +41,8 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
   const { log } = options;
   const trials: TrialResult[] = [];
   const idle: IdleRate[] = [];
-  const world = await startWorld({ daemons: options.daemons, timings: CHAOS_TIMINGS, log });
+  const timings = options.timings ?? CHAOS_TIMINGS;
+  const world = await startWorld({ daemons: options.daemons, timings, log });
   activeDir = world.dir;
   try {
     await waitHealthy(world, 120_000);
@@ -47,11 +50,11 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
       log(`idle window at the daemon's default timings (${options.idleDefaultSeconds} s)`);
       await world.restartAll(DEFAULT_DAEMON_TIMINGS);
       idle.push(...(await measureIdle(world, DEFAULT_DAEMON_TIMINGS, options.idleDefaultSeconds)));
-      await world.restartAll(CHAOS_TIMINGS);
+      await world.restartAll(timings);
     }
     if (options.idleSeconds > 0) {
-      log(`idle window at the chaos timings (${options.idleSeconds} s)`);
-      idle.push(...(await measureIdle(world, CHAOS_TIMINGS, options.idleSeconds)));
+      log(`idle window at the trials' timings (${options.idleSeconds} s)`);
+      idle.push(...(await measureIdle(world, timings, options.idleSeconds)));
     }
     for (const r of idle) log(`idle ${r.role} ${r.node}: ${r.perMinute.toFixed(1)}/min ${JSON.stringify(r.byKind)}`);
     for (const fault of FAULTS.filter((f) => options.faults.includes(f.id))) {
@@ -69,8 +72,8 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
   return {
     command: options.command,
     date: new Date().toISOString(),
-    timings: describeTimings(CHAOS_TIMINGS),
-    boundMs: recoveryBoundMs(CHAOS_TIMINGS),
+    timings: describeTimings(timings),
+    boundMs: recoveryBoundMs(timings),
     daemons: options.daemons,
     partition: world.partitionMode,
     trials,
