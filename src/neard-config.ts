@@ -41,7 +41,8 @@ export function readNeardHome(home: string): NeardHomeInfo {
   }
   let config: { rpc?: { addr?: unknown }; network?: unknown };
   try {
-    config = JSON.parse(readFileSync(configPath, 'utf8'));
+    // Checked to be an object just below; its fields are read as unknown and checked where used.
+    config = JSON.parse(readFileSync(configPath, 'utf8')) as typeof config;
   } catch (error) {
     throw new OperatorError(`${configPath} is not valid JSON (${errorMessage(error)}). Fix or regenerate it.`);
   }

@@ -111,7 +111,7 @@ const TIMING_OPTIONS = timingOptions({
 });
 
 /** Every kuutamod option, in --help order. */
-export const ALL_OPTIONS: OptionSpec[] = [CONSUL_OPTIONS, DAEMON_OPTIONS, KEY_OPTIONS, TIMING_OPTIONS].flatMap((table) => Object.values(table));
+export const ALL_OPTIONS: OptionSpec[] = [CONSUL_OPTIONS, DAEMON_OPTIONS, KEY_OPTIONS, TIMING_OPTIONS].flatMap((table) => Object.values<OptionSpec>(table));
 /** The options of Rust kuutamod, same names, variables and defaults. */
 export const KUUTAMOD_OPTIONS = ALL_OPTIONS.filter((spec) => spec.from === 'kuutamod');
 /** This daemon's additions; all optional. */

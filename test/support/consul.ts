@@ -130,7 +130,7 @@ function track(child: ChildProcess): void {
 }
 
 // A temp dir removed by stop() or, if the test forgot stop(), when the process exits.
-function makeTempDir(prefix: string): { dir: string; remove(): void } {
+function makeTempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   tempDirs.add(dir);
   hookExit();
@@ -218,7 +218,7 @@ function spawnAgent(args: string[], ports: Ports, logFile: string, net?: AgentNe
     '-dns-port', '-1', '-grpc-port', '-1',
   ];
   const [file, ...prefix] = [...(net?.wrap ?? []), consulBinary()];
-  const child = spawn(file!, [...prefix, 'agent', ...args, ...portArgs], { stdio: ['ignore', fd, fd] });
+  const child = spawn(file, [...prefix, 'agent', ...args, ...portArgs], { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   track(child);
   return { child, ports, logFile, ...(net ? { net } : {}) };

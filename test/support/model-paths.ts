@@ -7,7 +7,7 @@
  * getSimplePaths / getAdjacencyMap on the machine directly; delayed transitions appear there as events
  * named `xstate.after.<delay>.<state id>`, which the harness turns into clock advances.
  */
-import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type StatePath } from 'xstate/graph';
+import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type SerializedEvent, type SerializedSnapshot, type StatePath } from 'xstate/graph';
 import { failoverMachine, stateNamesOf, type FailoverInput } from '../../machines/failover.js';
 import { chartGraph, type ChartGraph } from '../../src/chart/chart-graph.js';
 import { activeIds, type ModelEvent } from './model-harness.js';
@@ -74,10 +74,13 @@ export function serialize(snapshot: Snapshot): string {
 // xstate/graph types events as the machine's own; the model's delayed-transition events are a superset.
 const traversal = { input: MODEL_INPUT, events: eventsFor as never, filterEvents: canHappen as never, serializeState: serialize };
 
+/** The transitions XState would take for `event` in `snapshot` (a model event may be a delayed one). */
+const transitionsFor = (snapshot: Snapshot, event: ModelEvent) => failoverMachine.getTransitionData(snapshot, event as never);
+
 /** "<leaf> :: <transition id>" for each transition XState would take for `event` in `snapshot`. */
 function edgesTaken(snapshot: Snapshot, event: ModelEvent): string[] {
   const leaf = activeIds(snapshot.value).at(-1)!;
-  return failoverMachine.getTransitionData(snapshot, event as never).map((t) => {
+  return transitionsFor(snapshot, event).map((t) => {
     const candidates = t.source.transitions.get(t.eventType) ?? [];
     return `${leaf} :: ${t.source.id}|${t.eventType}|${candidates.indexOf(t)}`;
   });
@@ -99,10 +102,13 @@ export function coveringPaths(): ModelPath[] {
   const toState = new Map(shortest.map((path) => [serialize(path.state), stepsOf(path)]));
   const adjacency = getAdjacencyMap(failoverMachine, traversal) as AdjacencyMap<Snapshot, ModelEvent>;
   const byEdge = new Map<string, ModelStep[]>();
-  for (const { state, transitions } of Object.values(adjacency)) {
+  // AdjacencyMap's keys are branded strings, which Object.values cannot see through (it returns any[]):
+  // go through the keys, which are what the brand says they are.
+  for (const key of Object.keys(adjacency) as SerializedSnapshot[]) {
+    const { state, transitions } = adjacency[key]!;
     const prefix = toState.get(serialize(state));
     if (!prefix) continue;
-    for (const { event, state: next } of Object.values(transitions) as Array<{ event: ModelEvent; state: Snapshot }>) {
+    for (const { event, state: next } of (Object.keys(transitions) as SerializedEvent[]).map((eventKey) => transitions[eventKey]!)) {
       for (const edge of edgesTaken(state, event)) {
         const known = byEdge.get(edge);
         if (!known || known.length > prefix.length + 1) byEdge.set(edge, [...prefix, { event, expect: serialize(next) }]);
@@ -120,8 +126,8 @@ export function coveringPaths(): ModelPath[] {
 export function failoverRoutes(): ModelPath[] {
   const top = (s: Snapshot) => stateNamesOf(s.value).state;
   const moves = (s: Snapshot, e: ModelEvent) =>
-    canHappen(s, e) && failoverMachine.getTransitionData(s, e as never).some((t) => t.target?.some((n) => stateNamesOf(n.path).state !== top(s)));
-  const paths = getSimplePaths(failoverMachine, { ...traversal, filterEvents: moves as never }) as StatePath<Snapshot, ModelEvent>[];
+    canHappen(s, e) && transitionsFor(s, e).some((t) => t.target?.some((n) => stateNamesOf(n.path).state !== top(s)));
+  const paths = getSimplePaths(failoverMachine, { ...traversal, filterEvents: moves }) as StatePath<Snapshot, ModelEvent>[];
   const bySequence = new Map<string, ModelStep[]>();
   for (const path of paths) {
     const sequence = [...path.steps.map((step) => top(step.state)), top(path.state)].join('>');
