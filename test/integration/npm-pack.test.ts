@@ -50,7 +50,7 @@ test('the tarball carries the compiled code, the deploy files and docs, and no t
   for (const needed of [
     'package/dist/src/cli/kuutamod.js',
     'package/dist/src/cli/kuutamoctl.js',
-    'package/dist/src/guard/guard-main.js',
+    'package/dist/services/neard-guard/main.js',
     'package/dist/services/consul-election.js',
     'package/dist/machines/failover.js',
     'package/deploy/kuutamod.service',
