@@ -41,8 +41,8 @@ export default tseslint.config(
       // Off: here `async` without `await` is how a function keeps a promise-returning contract, and the
       // alternative is worse. Fastify awaits an async route, hook or plugin and sends what it returns,
       // while a sync route returning reply.send()'s reply is sent twice; the chaos harness's Fault
-      // interface is async because most faults await. A forgotten `await` is still caught, by
-      // no-floating-promises and no-misused-promises.
+      // interface returns promises because some faults wait, and the others keep its shape. A
+      // forgotten `await` is still caught, by no-floating-promises and no-misused-promises.
       '@typescript-eslint/require-await': 'off',
       // node:test's test()/describe() return promises the runner itself awaits.
       '@typescript-eslint/no-floating-promises': [
