@@ -10,6 +10,7 @@
  */
 import { rmSync } from 'node:fs';
 import { Command } from 'commander';
+import { errorMessage } from '../services/error-message.js';
 import { setupText } from './instructions.js';
 import { layout, resolveDataDir, type Layout } from './paths.js';
 import { loadPlan, processByName } from './plan.js';
@@ -52,7 +53,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`localnet: error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`localnet: error: ${errorMessage(error)}\n`);
     process.exit(1);
   },
 );

@@ -6,8 +6,9 @@
  * listening ports are re-checked on every setup and moved if something else took them.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { objectField, patchJsonObjectFile, readJsonObjectFile, stringField } from '../services/json-object.js';
 import { generateNearKey, writeKeyFile } from '../src/cli/generate-key.js';
 import type { PortPicker } from './free-ports.js';
 import type { NeardChoice, NeardKind } from './neard-choice.js';
@@ -26,8 +27,6 @@ interface Meta {
   createdAt: string;
 }
 
-type Json = Record<string, any>;
-const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8')) as Json;
 const writeJson = (path: string, value: unknown): void => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 const metaFile = (l: Layout): string => join(l.localnetDir, 'localnet-meta.json');
 
@@ -47,8 +46,9 @@ function createHomes(l: Layout, neard: NeardChoice): void {
       copyFileSync(join(tmp, POOL_HOME, 'config.json'), join(home, 'config.json'));
       copyFileSync(join(tmp, POOL_HOME, 'genesis.json'), join(home, 'genesis.json'));
       // A free RPC port is picked by assignPorts; kuutamod sets network.addr itself.
-      patchJson(join(home, 'config.json'), (config) => {
-        config.rpc = { ...config.rpc, addr: '127.0.0.1:0' };
+      const configFile = join(home, 'config.json');
+      patchJsonObjectFile(configFile, (config) => {
+        config['rpc'] = { ...objectField(config, 'rpc', configFile), addr: '127.0.0.1:0' };
       });
       writeKeyFile(join(home, 'voter_node_key.json'), generateNearKey('node'));
     }
@@ -61,16 +61,11 @@ function createHomes(l: Layout, neard: NeardChoice): void {
   }
 }
 
-function patchJson(path: string, patch: (value: Json) => void): void {
-  const value = readJson(path);
-  patch(value);
-  writeJson(path, value);
-}
-
 /** Create the homes if missing; refuse homes made by the other kind of neard. Returns true if created. */
 export function ensureHomes(l: Layout, neard: NeardChoice): boolean {
   if (existsSync(metaFile(l))) {
-    const meta = readJson(metaFile(l)) as Meta;
+    const metaJson = readJsonObjectFile(metaFile(l));
+    const meta = { neardKind: stringField(metaJson, 'neardKind', metaFile(l)), neardVersion: stringField(metaJson, 'neardVersion', metaFile(l)) };
     if (meta.neardKind !== neard.kind) {
       throw new Error(
         `${l.localnetDir} was created for the ${meta.neardKind} neard (${meta.neardVersion}) but this run uses the ${neard.kind} one. ` +
@@ -99,15 +94,16 @@ function splitAddr(addr: string): { host: string; port: number } {
 
 /** Keep each configured port if it is free, else move it; returns the home's addresses. */
 async function assignHomePorts(configFile: string, picker: PortPicker, fields: ('network' | 'rpc')[]): Promise<Record<string, string>> {
-  const config = readJson(configFile);
+  const config = readJsonObjectFile(configFile);
   const out: Record<string, string> = {};
   let changed = false;
   for (const field of fields) {
-    const { host, port } = splitAddr(String(config[field].addr));
+    const section = objectField(config, field, configFile);
+    const { host, port } = splitAddr(stringField(section, 'addr', `${configFile}: ${field}`));
     const chosen = await picker.keepOrPick(port);
     const addr = `${host}:${chosen}`;
     if (chosen !== port) {
-      config[field].addr = addr;
+      section['addr'] = addr;
       changed = true;
     }
     out[field] = addr;
@@ -133,6 +129,7 @@ export async function assignPorts(l: Layout, picker: PortPicker): Promise<NodeAd
   for (const name of KUUTAMODS) {
     rpc[name] = (await assignHomePorts(join(l.home(name), 'config.json'), picker, ['rpc']))['rpc'] ?? '';
   }
-  const bootKey = String(readJson(join(l.home('node0'), 'node_key.json'))['public_key']);
+  const nodeKeyFile = join(l.home('node0'), 'node_key.json');
+  const bootKey = stringField(readJsonObjectFile(nodeKeyFile), 'public_key', nodeKeyFile);
   return { bootNodes: `${bootKey}@${bootAddr}`, rpc };
 }

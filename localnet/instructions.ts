@@ -49,8 +49,8 @@ export function lookText(plan: Plan, processes: readonly Managed[]): string {
     lines.push(
       '',
       `Trigger a failover: stop the instance that validates (the "watch" lines show which), e.g. ${first.name}:`,
-      `  kill ${pid(first.name)}      # SIGTERM: it stops neard and releases the lock; ${second.name} takes over within seconds`,
-      `  kill -9 ${pid(first.name)}   # crash: ${second.name} takes over once the dead one's Consul session ends (at the latest when its TTL runs out)`,
+      `  kill ${pid(first.name)}      # SIGTERM: it stops neard, then releases the lock; ${second.name} takes it at once and validates within a second or so`,
+      `  kill -9 ${pid(first.name)}   # crash: its neard guard stops neard and destroys the session just as fast; the TTL is only the fallback`,
       'The stopped instance stays stopped; Ctrl-C stops everything (npm start again restarts it all).',
     );
   }

@@ -5,6 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../services/error-message.js';
+import { parseJsonObject, stringField } from '../services/json-object.js';
 import { PortPicker } from './free-ports.js';
 import { KUUTAMODS, POOL_HOME, RUNNING_NODES, assignPorts } from './homes.js';
 import type { NeardChoice } from './neard-choice.js';
@@ -51,7 +53,8 @@ export async function buildPlan(l: Layout, neard: NeardChoice, consulBin: string
   const [server, serfLan, serfWan] = [await picker.pick(), await picker.pick(), await picker.pick()];
   const consulUrl = `http://127.0.0.1:${consulHttp}`;
   const pool = l.home(POOL_HOME);
-  const accountId = String(JSON.parse(readFileSync(join(pool, 'validator_key.json'), 'utf8')).account_id);
+  const keyFile = join(pool, 'validator_key.json');
+  const accountId = stringField(parseJsonObject(readFileSync(keyFile, 'utf8'), keyFile), 'account_id', keyFile);
 
   const processes: ProcessSpec[] = [
     {
@@ -113,7 +116,9 @@ export function loadPlan(l: Layout): Plan {
   try {
     return JSON.parse(readFileSync(l.planFile, 'utf8')) as Plan;
   } catch (error) {
-    throw new Error(`no localnet plan at ${l.planFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): run \`npm run localnet:setup\` first.`);
+    throw new Error(`no localnet plan at ${l.planFile} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}): run \`npm run localnet:setup\` first.`, {
+      cause: error,
+    });
   }
 }
 

@@ -3,6 +3,7 @@
  * nodes, then the kuutamods, the second once the first has registered so that the first
  * validates; it is only waited for, never required), print where to look, watch the failover, and stop everything on Ctrl-C.
  */
+import { errorMessage } from '../services/error-message.js';
 import { waitConsulReady } from './consul.js';
 import { headerText, lookText } from './instructions.js';
 import { REPO_ROOT, type Layout } from './paths.js';
@@ -59,7 +60,7 @@ export async function startLocalnet(l: Layout, preferWellKnownPorts = true): Pro
     }
   } catch (error) {
     // After Ctrl-C during startup the waits end early; that is not a failure worth reporting.
-    if (!stopRequested.signal.aborted) runner.say('localnet', `startup failed: ${(error as Error).message}`);
+    if (!stopRequested.signal.aborted) runner.say('localnet', `startup failed: ${errorMessage(error)}`);
     stopRequested.abort();
   }
   await new Promise<void>((resolve) => {

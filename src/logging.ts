@@ -13,11 +13,15 @@ function logfmtValue(value: unknown): string {
   return /^[\w.:/@-]+$/.test(text) ? text : JSON.stringify(text);
 }
 
+/** A record's message or target as text: pino writes strings there, anything else is shown as JSON. */
+const textOf = (value: unknown, fallback: string): string =>
+  value === undefined || value === null ? fallback : typeof value === 'string' ? value : JSON.stringify(value);
+
 /** One pino JSON record as one logfmt line. */
 export function toLogfmt(record: Record<string, unknown>): string {
   const level = LEVEL_NAMES[record.level as number] ?? String(record.level);
-  const parts = [`level=${level}`, `pid=${String(record.pid)}`, `message=${JSON.stringify(String(record.msg ?? ''))}`];
-  parts.push(`target=${JSON.stringify(String(record.target ?? 'kuutamod'))}`, `node_id=${logfmtValue(record.node_id)}`);
+  const parts = [`level=${level}`, `pid=${String(record.pid)}`, `message=${JSON.stringify(textOf(record.msg, ''))}`];
+  parts.push(`target=${JSON.stringify(textOf(record.target, 'kuutamod'))}`, `node_id=${logfmtValue(record.node_id)}`);
   for (const [key, value] of Object.entries(record)) {
     if (!SKIPPED_FIELDS.has(key) && value !== undefined) parts.push(`${key}=${logfmtValue(value)}`);
   }

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { errorMessage } from '../services/error-message.js';
 import { CONSUL_TOKEN_CREDENTIAL, readConsulToken, type ConsulTokenSource } from './consul-token.js';
 import { parseDuration } from './duration.js';
 import { OperatorError } from './errors.js';
@@ -42,7 +43,7 @@ function named<T>(input: OptionInput, check: () => T): T {
     return check();
   } catch (error) {
     if (error instanceof OperatorError) throw error;
-    throw new OperatorError(`${input.where}: ${(error as Error).message}.`);
+    throw new OperatorError(`${input.where}: ${errorMessage(error)}.`);
   }
 }
 

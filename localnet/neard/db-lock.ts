@@ -34,7 +34,7 @@ export class DbLock {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      let holder = NaN;
+      let holder: number;
       try {
         holder = Number(readFileSync(path, 'utf8').trim());
       } catch {

@@ -84,7 +84,8 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> 
   }
 }
 
-export const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8')) as Json;
+/** Parsed unchecked: a test's assertions on the fields it reads are the check. */
+export const readJson = <T = Json>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 export const writeJson = (path: string, v: unknown): void => writeFileSync(path, JSON.stringify(v, null, 2));
 
 export async function getStatus(rpc: string): Promise<Json> {

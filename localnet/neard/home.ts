@@ -42,13 +42,13 @@ export function readJsonObject(path: string, what: string): Json {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`Failed to read ${what} from ${path}: ${(err as Error).message}`);
+    throw new Error(`Failed to read ${what} from ${path}: ${(err as Error).message}`, { cause: err });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`Failed to deserialize ${what} from ${path}: ${(err as Error).message}`);
+    throw new Error(`Failed to deserialize ${what} from ${path}: ${(err as Error).message}`, { cause: err });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error(`Failed to deserialize ${what} from ${path}: expected a JSON object`);
@@ -113,7 +113,7 @@ export function loadConfig(home: string): NeardConfig {
     };
   } catch (err) {
     const msg = (err as Error).message;
-    throw new Error(msg.startsWith(path) ? msg : `${path}: ${msg}`);
+    throw new Error(msg.startsWith(path) ? msg : `${path}: ${msg}`, { cause: err });
   }
 }
 

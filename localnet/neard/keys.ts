@@ -85,6 +85,6 @@ export function readKeyFile(path: string): KeyFile {
     target = realpathSync(path);
     return parseKeyFile(readFileSync(target, 'utf8'));
   } catch (err) {
-    throw new Error(`Failed reading key file ${path}${target !== path ? ` (-> ${target})` : ''}: ${(err as Error).message}`);
+    throw new Error(`Failed reading key file ${path}${target !== path ? ` (-> ${target})` : ''}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -11,7 +11,7 @@ export type { ChartEdge, ChartGraph, ChartNode } from './chart-types.js';
 function nameOf(item: unknown): string {
   if (typeof item === 'string') return item;
   if (typeof item === 'function') return (item as { type?: string }).type ?? (item.name || 'inline');
-  if (item && typeof item === 'object' && 'type' in item) return String((item as { type: unknown }).type);
+  if (item && typeof item === 'object' && 'type' in item) return String(item.type);
   return 'inline';
 }
 

@@ -4,13 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { parseJsonObject } from '../../services/json-object.js';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
+import { configAddr } from '../support/neard-config-file.js';
 import {
   ACCOUNT_ID,
   KUUTAMOCTL_BIN,
@@ -107,12 +109,10 @@ describe('kuutamod with a real Consul and the neard stand-in', () => {
     const home = homeOf(daemon);
     assert.equal(readlinkSync(join(home, 'node_key.json')), fixture.pool.validatorNodeKey);
     assert.equal(readlinkSync(join(home, 'validator_key.json')), fixture.pool.validatorKey);
-    const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
-    assert.equal(config.network.addr, daemon.validatorNetworkAddr);
+    assert.equal(configAddr(home, 'network'), daemon.validatorNetworkAddr);
     // neard itself reports that it validates for the pool once the restarted process answers.
     await daemon.waitFor((v) => v.syncing === false && v.transitions.length === 5 && v.blockHeight !== null, 'neard answering');
-    const rpcAddr = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')).rpc.addr as string;
-    const status = await waitForValidatorStatus(rpcAddr);
+    const status = await waitForValidatorStatus(configAddr(home, 'rpc'));
     assert.equal(status.validator_account_id, ACCOUNT_ID);
     assert.equal(await canConnect(daemon.validatorNetworkAddr), true, 'neard listens on the validator address');
     assert.equal(await canConnect(daemon.voterNetworkAddr), false, 'nothing listens on the voter address');
@@ -130,7 +130,7 @@ describe('kuutamod with a real Consul and the neard stand-in', () => {
     // Every transition is logged once, with the node id.
     const lines = daemon.log().split('\n').filter((line) => line.includes('state changed: Voting -> Validating'));
     assert.equal(lines.length, 1);
-    assert.equal(JSON.parse(lines[0]!).node_id, 'node0');
+    assert.equal(parseJsonObject(lines[0]!, 'log line')['node_id'], 'node0');
   });
 
   test('two nodes: exactly one validates, the other votes with its own node key; kuutamoctl names the leader', async () => {
@@ -139,8 +139,7 @@ describe('kuutamod with a real Consul and the neard stand-in', () => {
     const standbyHome = homeOf(standby);
     assert.equal(readlinkSync(join(standbyHome, 'node_key.json')), join(standbyHome, 'voter_node_key.json'));
     assert.equal(existsSync(join(standbyHome, 'validator_key.json')), false);
-    const standbyConfig = JSON.parse(readFileSync(join(standbyHome, 'config.json'), 'utf8'));
-    assert.equal(standbyConfig.network.addr, standby.voterNetworkAddr);
+    assert.equal(configAddr(standbyHome, 'network'), standby.voterNetworkAddr);
 
     const leaderView = await leader.state();
     const json = await kuutamoctl(['--consul-url', fixture.consul.url, '--json', 'active-validator']);
@@ -160,7 +159,7 @@ describe('kuutamod with a real Consul and the neard stand-in', () => {
     assert.equal(info?.Name, leader.nodeId);
     const [entry] = (await (await fetch(`${fixture.consul.url}/v1/kv/kuutamod-leader/${ACCOUNT_ID}`)).json()) as Array<{ Value: string; Session: string }>;
     assert.equal(entry?.Session, leaderView.sessionId);
-    const value = JSON.parse(Buffer.from(entry!.Value, 'base64').toString('utf8')) as Record<string, unknown>;
+    const value = JSON.parse(Buffer.from(entry.Value, 'base64').toString('utf8')) as Record<string, unknown>;
     assert.deepEqual(Object.keys(value).sort(), ['Hostname', 'NodeId']);
     assert.equal(value.NodeId, leader.nodeId);
 

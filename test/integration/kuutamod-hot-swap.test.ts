@@ -3,11 +3,12 @@
  * validator_key.json on SIGHUP), demotion still by restart, fencing unchanged.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readlinkSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
+import { configAddr } from '../support/neard-config-file.js';
 import { ACCOUNT_ID, createNodeHome, createPoolKeys, startKuutamod, waitForLeaderAndStandby, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
 
 let dir: string;
@@ -36,8 +37,7 @@ async function startNode(nodeId: string): Promise<Kuutamod> {
 }
 
 async function neardStatus(home: string): Promise<{ validator_account_id: string | null }> {
-  const rpcAddr = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')).rpc.addr as string;
-  return (await (await fetch(`http://${rpcAddr}/status`)).json()) as { validator_account_id: string | null };
+  return (await (await fetch(`http://${configAddr(home, 'rpc')}/status`)).json()) as { validator_account_id: string | null };
 }
 
 describe('validator key hot swap', () => {

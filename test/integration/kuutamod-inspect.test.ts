@@ -9,6 +9,7 @@ import { WebSocket } from 'ws';
 import { startConsulServer } from '../support/consul.js';
 import { createNodeHome, createPoolKeys, startKuutamod } from '../support/kuutamod.js';
 import { freePorts } from '../support/ports.js';
+import { rawText } from '../support/ws-text.js';
 
 test('the daemon streams its chart to the relay given by --inspect', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kuutamod-inspect-'));
@@ -21,7 +22,7 @@ test('the daemon streams its chart to the relay given by --inspect', async () =>
   const daemon = await startKuutamod({ consulUrl: consul.url, nodeId: 'node0', pool, node, extraArgs: ['--inspect', url] });
   const receiver = new WebSocket(url);
   const received: string[] = [];
-  receiver.on('message', (data) => received.push(String(data)));
+  receiver.on('message', (data) => received.push(rawText(data)));
   try {
     await daemon.waitForState('Validating');
     const deadline = Date.now() + 10_000;

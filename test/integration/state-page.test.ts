@@ -80,7 +80,7 @@ const SHOWN = `(() => {
     recent: [...document.querySelectorAll('#chart .edge.recent')].map((g) => ({ id: g.dataset.id, events: g.dataset.events.split(' '), target: g.dataset.target })),
   };
 })()`;
-const shown = async () => (await page.evaluate(SHOWN)) as Shown;
+const shown = async () => await page.evaluate<Shown>(SHOWN);
 
 const FACTS = `({
   state: document.body.dataset.state,
@@ -144,7 +144,7 @@ async function pageAgreesWithDaemon(predicate: (view: StateView) => boolean, tim
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    const facts = (await page.evaluate(FACTS)) as Record<string, string>;
+    const facts = await page.evaluate<Record<string, string>>(FACTS);
     const view = await daemon.state();
     last = `page ${JSON.stringify(facts)}, daemon ${JSON.stringify({ state: view.state, pid: view.neardPid, mode: view.neardMode, session: view.sessionId })}`;
     const agree =
@@ -156,7 +156,7 @@ async function pageAgreesWithDaemon(predicate: (view: StateView) => boolean, tim
 }
 
 async function assertReadable(): Promise<void> {
-  const overlaps = (await page.evaluate(OVERLAPS)) as { labels: number; edgeLabels: number; hits: string[] };
+  const overlaps = await page.evaluate<{ labels: number; edgeLabels: number; hits: string[] }>(OVERLAPS);
   assert.deepEqual(overlaps.hits, [], 'no label overlaps another label or a state');
   // Transitions between the same two states share one arrow and one label.
   const arrows = new Set(graph.edges.filter((e) => e.target !== null).map((e) => `${e.source}>${e.target}`)).size;
@@ -165,7 +165,7 @@ async function assertReadable(): Promise<void> {
 }
 
 test('the page draws the chart from the machine and highlights the live state and last transition', async () => {
-  const served = (await (await fetch(`${daemon.url}/ui/chart.json`)).json()) as unknown;
+  const served: unknown = await (await fetch(`${daemon.url}/ui/chart.json`)).json();
   assert.deepEqual(served, JSON.parse(JSON.stringify(graph)), '/ui/chart.json is the machine itself');
 
   await page.goto(`${daemon.url}/ui`);

@@ -4,9 +4,10 @@
  * helpers to read its /state and wait for a state.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateView } from '../../src/state-view.js';
+import { objectField, patchJsonObjectFile } from '../../services/json-object.js';
 import { freePorts } from './ports.js';
 import { REPO_ROOT } from './paths.js';
 
@@ -48,12 +49,6 @@ function neard(home: string, ...args: string[]): void {
   if (result.status !== 0) throw new Error(`neard ${args.join(' ')} failed: ${result.stderr}`);
 }
 
-function patchJson(path: string, patch: (value: Record<string, any>) => void): void {
-  const value = JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
-  patch(value);
-  writeFileSync(path, JSON.stringify(value, null, 2));
-}
-
 /** The pool's keys, as `neard init --account-id` writes them. */
 export function createPoolKeys(dir: string): PoolKeys {
   const home = join(dir, 'pool');
@@ -70,8 +65,9 @@ export async function createNodeHome(dir: string, name: string, pool: PoolKeys):
   renameSync(join(home, 'node_key.json'), voterNodeKey);
   copyFileSync(join(pool.validatorKey, '..', 'genesis.json'), join(home, 'genesis.json'));
   const [rpcPort] = await freePorts(1);
-  patchJson(join(home, 'config.json'), (config) => {
-    config.rpc = { ...config.rpc, addr: `127.0.0.1:${rpcPort}` };
+  const configFile = join(home, 'config.json');
+  patchJsonObjectFile(configFile, (config) => {
+    config['rpc'] = { ...objectField(config, 'rpc', configFile), addr: `127.0.0.1:${rpcPort}` };
   });
   return { home, voterNodeKey };
 }

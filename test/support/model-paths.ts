@@ -87,10 +87,13 @@ export function serialize(snapshot: Snapshot): string {
 // xstate/graph types events as the machine's own; the model's delayed-transition events are a superset.
 const traversal = { input: MODEL_INPUT, events: eventsFor as never, filterEvents: canHappen as never, serializeState: serialize };
 
+/** The transitions XState would take for `event` in `snapshot` (a model event may be a delayed one). */
+const transitionsFor = (snapshot: Snapshot, event: ModelEvent) => failoverMachine.getTransitionData(snapshot, event as never);
+
 /** "<leaf> :: <transition id>" for each transition XState would take for `event` in `snapshot`. */
 function edgesTaken(snapshot: Snapshot, event: ModelEvent): string[] {
   const leaf = activeIds(snapshot.value).at(-1)!;
-  return failoverMachine.getTransitionData(snapshot, event as never).map((t) => {
+  return transitionsFor(snapshot, event).map((t) => {
     const candidates = t.source.transitions.get(t.eventType) ?? [];
     return `${leaf} :: ${t.source.id}|${t.eventType}|${candidates.indexOf(t)}`;
   });

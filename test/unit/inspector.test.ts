@@ -12,6 +12,7 @@ import { createActor } from 'xstate';
 import { failoverMachine } from '../../machines/failover.js';
 import { combineInspect, startInspector } from '../../src/inspector.js';
 import { freePorts } from '../support/ports.js';
+import { rawText } from '../support/ws-text.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -37,7 +38,7 @@ test('--inspect streams the failover actor to a relay', async () => {
     const received: StatelyInspectionEvent[] = [];
     // What the inspector page does: connect to the relay and read the events (buffered ones first).
     receiver = new WebSocket(url);
-    receiver.on('message', (data) => received.push(JSON.parse(String(data)) as StatelyInspectionEvent));
+    receiver.on('message', (data) => received.push(JSON.parse(rawText(data)) as StatelyInspectionEvent));
     const deadline = Date.now() + 10_000;
     const seen = () => received.some((e) => e.type === '@xstate.snapshot' && JSON.stringify(e).includes('Syncing'));
     while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseJsonObject } from '../../services/json-object.js';
 import { freePorts } from '../support/ports.js';
 import { REPO_ROOT } from '../support/paths.js';
 
@@ -46,5 +47,5 @@ test('a bad Consul URL or unreadable CA file is named as kuutamod names it, with
 test('generate-key needs no Consul options checked', () => {
   const result = kuutamoctl(['generate-key', 'node'], { KUUTAMO_CONSUL_URL: 'localhost 8500' });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(JSON.parse(result.stdout).account_id, 'node');
+  assert.equal(parseJsonObject(result.stdout, 'generate-key output')['account_id'], 'node');
 });

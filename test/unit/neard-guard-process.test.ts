@@ -43,7 +43,8 @@ test('the forked guard ignores a malformed message, obeys a well-formed one, and
   assert.match(stderr, /ignored a malformed message from kuutamod: .*"mode":"leader"/);
 
   guard.disconnect();
-  const [code] = await exited;
+  // once() resolves with the 'exit' listener's arguments: (code, signal).
+  const [code] = (await exited) as [number | null, NodeJS.Signals | null];
   assert.equal(code, 0);
   assert.match(stderr, new RegExp(`daemon gone; stopping neard \\(pid ${started.pid}, voter\\)`));
   assert.throws(() => process.kill(started.pid, 0), 'neard is gone with the daemon');

@@ -3,11 +3,12 @@
  * while it is switched between keys (kuutamod unlinked, then symlinked: a window without a key).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readlinkSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
+import { readJsonObjectFile } from '../../services/json-object.js';
 import { prepareNeardHome, replaceSymlink, type NeardHomeLayout } from '../../services/neard-home.js';
 
 function makeHome(): NeardHomeLayout {
@@ -32,13 +33,13 @@ test('validator and voter layouts: links, network.addr, nothing else changed, no
     prepareNeardHome(layout, 'validator');
     assert.equal(readlinkSync(join(layout.home, 'validator_key.json')), layout.keys.validatorKey);
     assert.equal(readlinkSync(join(layout.home, 'node_key.json')), layout.keys.validatorNodeKey);
-    let config = JSON.parse(readFileSync(join(layout.home, 'config.json'), 'utf8'));
+    let config = readJsonObjectFile(join(layout.home, 'config.json'));
     assert.deepEqual(config, { network: { addr: '127.0.0.1:1001', boot_nodes: 'x' }, rpc: { addr: '0.0.0.0:3030' } });
     prepareNeardHome(layout, 'voter');
     assert.equal(existsSync(join(layout.home, 'validator_key.json')), false);
     assert.equal(readlinkSync(join(layout.home, 'node_key.json')), layout.keys.voterNodeKey);
-    config = JSON.parse(readFileSync(join(layout.home, 'config.json'), 'utf8'));
-    assert.equal(config.network.addr, '127.0.0.1:1002');
+    config = readJsonObjectFile(join(layout.home, 'config.json'));
+    assert.deepEqual(config['network'], { addr: '127.0.0.1:1002', boot_nodes: 'x' });
     assert.deepEqual(readdirSync(layout.home).filter((name) => name.includes('.tmp')), []);
   } finally {
     rmSync(layout.home, { recursive: true, force: true });

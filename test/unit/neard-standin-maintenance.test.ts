@@ -191,7 +191,7 @@ test('/metrics: nearcore names and types, reload counter, expected_shutdown show
 
   const cfgPath = join(home, 'config.json');
   const far = m.get('near_block_height_head')! + 100_000;
-  writeJson(cfgPath, { ...readJson(cfgPath), expected_shutdown: far });
+  writeJson(cfgPath, { ...readJson<Json>(cfgPath), expected_shutdown: far });
   neard.child.kill('SIGHUP');
   m = await waitFor('reload 2', async () => {
     const x = await getMetrics(rpc);

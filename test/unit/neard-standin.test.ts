@@ -11,6 +11,12 @@ import {
 } from '../../localnet/neard/harness.js';
 import { keyFromSeed } from '../../localnet/neard/keys.js';
 
+// The parts of neard's files and replies these tests read. Parsed JSON is given these types unchecked:
+// the assertions that read each field are the check (a missing field fails them as undefined).
+interface NeardConfig extends Json { network: { addr: string; boot_nodes: string }; rpc: { addr: string } }
+interface KeyJson extends Json { account_id: string; public_key: string; secret_key: string }
+interface Genesis extends Json { chain_id: string; validators: { account_id: string; public_key: string }[] }
+
 test.after(cleanupStandins);
 
 async function rpcCall(rpc: string, method: string): Promise<Json> {
@@ -45,28 +51,28 @@ test('localnet creates node homes like nearcore', async () => {
     }
   }
   assert.ok(!existsSync(join(dir, 'node3')));
-  const genesis = readJson(join(dir, 'node0', 'genesis.json'));
-  assert.deepEqual(readJson(join(dir, 'node2', 'genesis.json')), genesis, 'one shared genesis');
-  assert.deepEqual(genesis['validators'].map((v: Json) => v['account_id']), ['node0', 'node1']);
+  const genesis = readJson<Genesis>(join(dir, 'node0', 'genesis.json'));
+  assert.deepEqual(readJson<Genesis>(join(dir, 'node2', 'genesis.json')), genesis, 'one shared genesis');
+  assert.deepEqual(genesis['validators'].map((v) => v['account_id']), ['node0', 'node1']);
   assert.equal(typeof genesis['chain_id'], 'string');
 
-  const vkey = readJson(join(dir, 'node1', 'validator_key.json'));
+  const vkey = readJson<KeyJson>(join(dir, 'node1', 'validator_key.json'));
   assert.equal(vkey['account_id'], 'node1');
   assert.match(vkey['public_key'], /^ed25519:[1-9A-HJ-NP-Za-km-z]{43,44}$/);
   assert.match(vkey['secret_key'], /^ed25519:[1-9A-HJ-NP-Za-km-z]{86,88}$/);
-  assert.equal(genesis['validators'][1]['public_key'], vkey['public_key']);
-  const nodeKey0 = readJson(join(dir, 'node0', 'node_key.json'));
+  assert.equal(genesis['validators'][1]?.['public_key'], vkey['public_key']);
+  const nodeKey0 = readJson<KeyJson>(join(dir, 'node0', 'node_key.json'));
   assert.equal(nodeKey0['account_id'], 'node');
 
-  const c0 = readJson(join(dir, 'node0', 'config.json'));
-  const c1 = readJson(join(dir, 'node1', 'config.json'));
+  const c0 = readJson<NeardConfig>(join(dir, 'node0', 'config.json'));
+  const c1 = readJson<NeardConfig>(join(dir, 'node1', 'config.json'));
   assert.match(c0['network']['addr'], /^127\.0\.0\.1:\d+$/);
   assert.match(c1['rpc']['addr'], /^127\.0\.0\.1:\d+$/);
   assert.equal(c0['network']['boot_nodes'], '');
   assert.equal(c1['network']['boot_nodes'], `${nodeKey0['public_key']}@${c0['network']['addr']}`);
   assert.equal(c0['genesis_file'], 'genesis.json');
   const addrs = homes.flatMap((h) => {
-    const c = readJson(join(dir, h, 'config.json'));
+    const c = readJson<NeardConfig>(join(dir, h, 'config.json'));
     return [c['network']['addr'], c['rpc']['addr']];
   });
   assert.equal(new Set(addrs).size, addrs.length, 'every node gets its own ports');
@@ -92,10 +98,10 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
   assert.equal(first['sync_info']['syncing'], true);
   assert.equal((await fetch(`http://${rpc}/health`)).status, 503, 'health fails while syncing');
 
-  const key = readJson(join(home, 'validator_key.json'));
-  const nodeKey = readJson(join(home, 'node_key.json'));
+  const key = readJson<KeyJson>(join(home, 'validator_key.json'));
+  const nodeKey = readJson<KeyJson>(join(home, 'node_key.json'));
   assert.deepEqual(Object.keys(first['version']).sort(), ['build', 'commit', 'rustc_version', 'version']);
-  assert.equal(first['chain_id'], readJson(join(home, 'genesis.json'))['chain_id']);
+  assert.equal(first['chain_id'], readJson<Genesis>(join(home, 'genesis.json'))['chain_id']);
   assert.equal(typeof first['protocol_version'], 'number');
   assert.equal(typeof first['latest_protocol_version'], 'number');
   assert.equal(first['rpc_addr'], rpc);
@@ -109,7 +115,7 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
   assert.ok(!('detailed_debug_status' in first), 'omitted like serde skip_serializing_if');
   const si = first['sync_info'];
   for (const f of ['latest_block_hash', 'latest_state_root', 'earliest_block_hash', 'epoch_id']) {
-    assert.match(si[f], /^[1-9A-HJ-NP-Za-km-z]{32,44}$/, f);
+    assert.match(String(si[f]), /^[1-9A-HJ-NP-Za-km-z]{32,44}$/, f);
   }
   for (const f of ['latest_block_height', 'earliest_block_height', 'epoch_start_height']) {
     assert.ok(Number.isInteger(si[f]), f);
@@ -176,7 +182,7 @@ test('run without validator_key.json is not a validator', async () => {
   assert.equal(s['validator_account_id'], null);
   assert.equal(s['validator_public_key'], null);
   assert.equal(s['node_key'], null);
-  assert.equal(s['node_public_key'], readJson(join(home, 'node_key.json'))['public_key']);
+  assert.equal(s['node_public_key'], readJson<KeyJson>(join(home, 'node_key.json'))['public_key']);
   await waitFor('a synced stats line', () => /INFO stats: #\s+\d+ \S+ 2 validators 0 peers/.test(neard.stderr()));
   assert.doesNotMatch(neard.stderr(), /Validator \|/);
   neard.child.kill('SIGINT');
@@ -191,7 +197,7 @@ test('symlinked key files are followed; legacy private_key is accepted', async (
   const { rpc } = await useFreePorts(home);
   const creds = join(dir, 'credentials');
   mkdirSync(creds);
-  const key = readJson(join(home, 'validator_key.json'));
+  const key = readJson<KeyJson>(join(home, 'validator_key.json'));
   writeJson(join(creds, 'validator_key.json'), { account_id: key['account_id'], public_key: key['public_key'], private_key: key['secret_key'] });
   renameSync(join(home, 'node_key.json'), join(creds, 'node_key.json'));
   unlinkSync(join(home, 'validator_key.json'));
@@ -272,7 +278,7 @@ test('SIGHUP hot-swaps the validator key and applies expected_shutdown', async (
   assert.deepEqual(vlogRecords(vlog).map((r) => r['event']), ['validator_start', 'validator_stop']);
   assert.match(neard.stderr(), /Validator key updated: Some\("node0"\) -> None/);
 
-  const height = (await getStatus(rpc))['sync_info']['latest_block_height'] as number;
+  const height = (await getStatus(rpc))['sync_info']['latest_block_height'];
   writeJson(join(home, 'dyn_config.json'), { expected_shutdown: height + 5 });
   neard.child.kill('SIGHUP');
   const { code } = await neard.exited;
@@ -298,12 +304,12 @@ test('init writes a single-node home', () => {
   const home = join(tempDir(), 'home');
   const r = neardSync(['--home', home, 'init', '--chain-id', 'localnet', '--account-id', 'validator.near']);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(readJson(join(home, 'validator_key.json'))['account_id'], 'validator.near');
-  assert.equal(readJson(join(home, 'node_key.json'))['account_id'], 'node');
-  const genesis = readJson(join(home, 'genesis.json'));
+  assert.equal(readJson<KeyJson>(join(home, 'validator_key.json'))['account_id'], 'validator.near');
+  assert.equal(readJson<KeyJson>(join(home, 'node_key.json'))['account_id'], 'node');
+  const genesis = readJson<Genesis>(join(home, 'genesis.json'));
   assert.equal(genesis['chain_id'], 'localnet');
-  assert.deepEqual(genesis['validators'].map((v: Json) => v['account_id']), ['validator.near']);
-  const cfg = readJson(join(home, 'config.json'));
+  assert.deepEqual(genesis['validators'].map((v) => v['account_id']), ['validator.near']);
+  const cfg = readJson<NeardConfig>(join(home, 'config.json'));
   assert.equal(cfg['network']['addr'], '0.0.0.0:24567');
   assert.equal(cfg['rpc']['addr'], '0.0.0.0:3030');
 });

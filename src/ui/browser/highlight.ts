@@ -30,7 +30,7 @@ export function resolveState(graph: ChartGraph, name: string | null): string | n
 
 /** `id` is `ancestor` or lies inside it. */
 export function isWithin(graph: ChartGraph, id: string, ancestor: string): boolean {
-  for (let node = graph.nodes.find((n) => n.id === id); node; node = graph.nodes.find((n) => n.id === node!.parent)) {
+  for (let node = graph.nodes.find((n) => n.id === id); node; node = graph.nodes.find((n) => n.id === node.parent)) {
     if (node.id === ancestor) return true;
   }
   return ancestor === graph.machineId;
