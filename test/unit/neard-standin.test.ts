@@ -43,7 +43,7 @@ test('usage errors: unknown subcommand, unknown flag, no subcommand exit 2', () 
 });
 
 test('localnet creates node homes like nearcore', async () => {
-  const dir = await localnet(2, 1);
+  const dir = localnet(2, 1);
   const homes = ['node0', 'node1', 'node2'];
   for (const h of homes) {
     for (const f of ['config.json', 'genesis.json', 'node_key.json', 'validator_key.json']) {
@@ -85,7 +85,7 @@ test('keys derive from seeds exactly as nearcore (SecretKey::from_seed test vect
 });
 
 test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM', async () => {
-  const dir = await localnet(2, 1);
+  const dir = localnet(2, 1);
   const home = join(dir, 'node0');
   const { rpc, p2pPort } = await useFreePorts(home);
   const vlog = join(dir, 'validators.jsonl');
@@ -169,7 +169,7 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
 });
 
 test('run without validator_key.json is not a validator', async () => {
-  const dir = await localnet(2, 1);
+  const dir = localnet(2, 1);
   const home = join(dir, 'node1');
   unlinkSync(join(home, 'validator_key.json'));
   const { rpc } = await useFreePorts(home);
@@ -192,7 +192,7 @@ test('run without validator_key.json is not a validator', async () => {
 });
 
 test('symlinked key files are followed; legacy private_key is accepted', async () => {
-  const dir = await localnet(1, 0);
+  const dir = localnet(1, 0);
   const home = join(dir, 'node0');
   const { rpc } = await useFreePorts(home);
   const creds = join(dir, 'credentials');
@@ -212,7 +212,7 @@ test('symlinked key files are followed; legacy private_key is accepted', async (
 });
 
 test('bad config.json: clear error naming the file, non-zero exit', async () => {
-  const dir = await localnet(1, 0);
+  const dir = localnet(1, 0);
   const home = join(dir, 'node0');
   writeFileSync(join(home, 'config.json'), '{"network": {"addr": ');
   const neard = startNeard(['--home', home, 'run'], FAST);
@@ -227,7 +227,7 @@ test('bad config.json: clear error naming the file, non-zero exit', async () => 
 });
 
 test('a taken rpc port makes run fail like neard', async () => {
-  const dir = await localnet(1, 0);
+  const dir = localnet(1, 0);
   const home = join(dir, 'node0');
   const { rpc } = await useFreePorts(home);
   const [host, port] = rpc.split(':');
@@ -244,7 +244,7 @@ test('a taken rpc port makes run fail like neard', async () => {
 });
 
 test('a second neard on the same home fails on the database lock', async () => {
-  const dir = await localnet(1, 0);
+  const dir = localnet(1, 0);
   const home = join(dir, 'node0');
   const { rpc } = await useFreePorts(home);
   const first = startNeard(['--home', home, 'run'], FAST);
@@ -258,7 +258,7 @@ test('a second neard on the same home fails on the database lock', async () => {
 });
 
 test('SIGHUP hot-swaps the validator key and applies expected_shutdown', async () => {
-  const dir = await localnet(2, 0);
+  const dir = localnet(2, 0);
   const home = join(dir, 'node0');
   const { rpc } = await useFreePorts(home);
   const stash = join(dir, 'validator_key.json');
@@ -288,7 +288,7 @@ test('SIGHUP hot-swaps the validator key and applies expected_shutdown', async (
 });
 
 test('startup delay: ports are bound only after NEARD_STANDIN_STARTUP_DELAY_MS', async () => {
-  const dir = await localnet(1, 0);
+  const dir = localnet(1, 0);
   const home = join(dir, 'node0');
   const { rpc, p2pPort } = await useFreePorts(home);
   const startedAt = Date.now();
