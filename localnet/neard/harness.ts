@@ -7,12 +7,32 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { KeyFile } from './keys.js';
+import type { RpcErrorBody } from './rpc-errors.js';
+import type { StatusResponse } from './status.js';
+import type { ValidatorLogRecord } from './validator-log.js';
+
+// The types the readers below return, re-exported so a test imports its shapes from one place.
+export type { KeyFile, RpcErrorBody, StatusResponse, ValidatorLogRecord };
 
 /** The compiled stand-in entry point next to this file. */
 export const NEARD_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
 export type Env = Record<string, string>;
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A parsed JSON object whose fields a test has not named: reading one gives `unknown`. */
+export type Json = Record<string, unknown>;
+
+// The parts of neard's files that tests read and useFreePorts rewrites. Other fields stay `unknown`.
+export interface ConfigFile extends Json { network: { addr: string; boot_nodes: string }; rpc: { addr: string } }
+export interface GenesisFile extends Json {
+  chain_id: string;
+  genesis_time: string;
+  epoch_length: number;
+  validators: { account_id: string; public_key: string }[];
+}
+
+/** A JSON-RPC 2.0 reply: `result` of type R on success, nearcore's error object otherwise. */
+export interface RpcReply<R = unknown> { jsonrpc: string; id: string; result?: R; error?: RpcErrorBody }
 
 export interface Neard {
   child: ChildProcess;
@@ -84,24 +104,37 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> 
   }
 }
 
-/** Parsed unchecked: a test's assertions on the fields it reads are the check. */
+/** Parsed unchecked as T: a test's assertions on the fields it reads are the check. */
 export const readJson = <T = Json>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 export const writeJson = (path: string, v: unknown): void => writeFileSync(path, JSON.stringify(v, null, 2));
 
-export async function getStatus(rpc: string): Promise<Json> {
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * GET /status. Checked only as far as every caller relies on (an object with a sync_info object), so
+ * a garbled answer fails here, naming it; the fields' values are the tests' to assert.
+ */
+export async function getStatus(rpc: string): Promise<StatusResponse> {
   const res = await fetch(`http://${rpc}/status`);
   if (res.status !== 200) throw new Error(`/status answered ${res.status}`);
-  return (await res.json()) as Json;
+  const body: unknown = await res.json();
+  if (!isObject(body) || !isObject(body['sync_info'])) throw new Error(`/status answered no sync_info: ${JSON.stringify(body)}`);
+  return body as unknown as StatusResponse;
 }
 
-/** One JSON-RPC call; returns the HTTP status and the parsed body. */
-export async function rpcRequest(rpc: string, method: string, params: unknown = []): Promise<{ http: number; body: Json }> {
+/**
+ * One JSON-RPC call; returns the HTTP status and the parsed body. R is what the caller expects in
+ * `result` (unchecked, like readJson); the body is checked to be an object.
+ */
+export async function rpcRequest<R = unknown>(rpc: string, method: string, params: unknown = []): Promise<{ http: number; body: RpcReply<R> }> {
   const res = await fetch(`http://${rpc}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 'dontcare', method, params }),
   });
-  return { http: res.status, body: (await res.json()) as Json };
+  const body: unknown = await res.json();
+  if (!isObject(body)) throw new Error(`${method} answered a non-object: ${JSON.stringify(body)}`);
+  return { http: res.status, body: body as unknown as RpcReply<R> };
 }
 
 /** GET /metrics parsed into `name{labels}` -> value (labels as written, e.g. `x{account_id="a"}`). */
@@ -137,17 +170,18 @@ export function localnet(validators = 2, nonValidators = 1, env: Env = {}): stri
 
 /** Rewrites a home's config.json to fresh free ports and a fast stats summary. */
 export async function useFreePorts(home: string): Promise<{ rpc: string; p2pPort: number }> {
-  const cfg = readJson(join(home, 'config.json'));
+  const cfg = readJson<ConfigFile>(join(home, 'config.json'));
   const p2pPort = await freePort();
   const rpc = `127.0.0.1:${await freePort()}`;
-  cfg['network']['addr'] = `127.0.0.1:${p2pPort}`;
-  cfg['rpc']['addr'] = rpc;
+  cfg.network.addr = `127.0.0.1:${p2pPort}`;
+  cfg.rpc.addr = rpc;
   cfg['log_summary_period'] = { secs: 0, nanos: 300_000_000 };
   writeJson(join(home, 'config.json'), cfg);
   return { rpc, p2pPort };
 }
 
-export function vlogRecords(path: string): Json[] {
+/** The records of a NEARD_STANDIN_VALIDATOR_LOG file (none if it does not exist yet), unchecked. */
+export function vlogRecords(path: string): ValidatorLogRecord[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json);
+  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as ValidatorLogRecord);
 }

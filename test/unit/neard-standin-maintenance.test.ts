@@ -8,7 +8,7 @@ import { copyFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   cleanupStandins, FAST, getMetrics, getStatus, localnet, neardSync, readJson, rpcRequest, startNeard, tempDir,
-  useFreePorts, vlogRecords, waitFor, writeJson, type Env, type Json,
+  useFreePorts, vlogRecords, waitFor, writeJson, type Env, type GenesisFile, type Json, type RpcErrorBody, type StatusResponse,
 } from '../../localnet/neard/harness.js';
 
 test.after(cleanupStandins);
@@ -33,7 +33,7 @@ function expectedWindows(head: number, epochStart: number, epochLength: number, 
 
 const node0Busy = (offset: number): boolean => BUSY_OFFSETS.has(offset % CYCLE);
 
-async function syncedHead(rpc: string): Promise<Json> {
+async function syncedHead(rpc: string): Promise<StatusResponse> {
   return waitFor('synced status', async () => {
     const s = await getStatus(rpc);
     return s['sync_info']['syncing'] === false ? s : undefined;
@@ -49,18 +49,22 @@ async function assertWindows(rpc: string, method: string, accountId: string, epo
   assert.equal(http, 200);
   assert.equal(body['error'], undefined, JSON.stringify(body['error']));
   const windows = toPairs(body['result']);
+  const epochStart = after['epoch_start_height'];
+  assert.ok(epochStart !== null, 'a synced node reports its epoch start');
   const candidates: number[][][] = [];
   for (let h = before['latest_block_height']; h <= after['latest_block_height']; h++) {
-    candidates.push(expectedWindows(h, after['epoch_start_height'], epochLength, busy));
+    candidates.push(expectedWindows(h, epochStart, epochLength, busy));
   }
   assert.ok(candidates.some((c) => JSON.stringify(c) === JSON.stringify(windows)),
     `${method}(${accountId}) = ${JSON.stringify(windows)} matches no head in ${before['latest_block_height']}..${after['latest_block_height']}`);
   return windows;
 }
 
+/** nearcore 2.x's window shape, `{start, end}`; the caller compares the numbers with the oracle's. */
+interface WindowRange { start: number; end: number }
 const fromRanges = (result: unknown): number[][] => {
   assert.ok(Array.isArray(result));
-  return result.map((r: Json) => {
+  return (result as WindowRange[]).map((r) => {
     assert.deepEqual(Object.keys(r).sort(), ['end', 'start']);
     return [r['start'], r['end']];
   });
@@ -74,7 +78,7 @@ const fromPairs = (result: unknown): number[][] => {
 test('maintenance windows follow the schedule to the end of the epoch, in both shapes', async () => {
   const epochLength = 10 * CYCLE;
   const dir = localnet(2, 1, { NEARD_STANDIN_EPOCH_LENGTH: String(epochLength) });
-  assert.equal(readJson(join(dir, 'node0', 'genesis.json'))['epoch_length'], epochLength);
+  assert.equal(readJson<GenesisFile>(join(dir, 'node0', 'genesis.json'))['epoch_length'], epochLength);
   const env: Env = { ...FAST, NEARD_STANDIN_SCHEDULE: `node0:${PATTERN}` };
   const ranges = await useFreePorts(join(dir, 'node0'));
   const pairs = await useFreePorts(join(dir, 'node2'));
@@ -117,7 +121,7 @@ test('maintenance windows RPC as older neard (experimental only, absent), errori
   }
   for (const rpc of Object.values(rpcs)) await syncedHead(rpc);
   const params = { account_id: 'node0' };
-  const notFound = (method: string): Json => ({
+  const notFound = (method: string): RpcErrorBody => ({
     name: 'REQUEST_VALIDATION_ERROR',
     cause: { name: 'METHOD_NOT_FOUND', info: { method_name: method } },
     code: -32601,
@@ -136,7 +140,7 @@ test('maintenance windows RPC as older neard (experimental only, absent), errori
 
     const failing = await rpcRequest(rpcs['error']!, method, params);
     assert.equal(failing.http, 500, 'nearcore answers INTERNAL_ERROR with HTTP 500');
-    assert.equal(failing.body['error']['name'], 'INTERNAL_ERROR');
+    assert.equal(failing.body['error']?.['name'], 'INTERNAL_ERROR');
     assert.equal(failing.body['error']['cause']['name'], 'INTERNAL_ERROR');
     assert.equal(failing.body['error']['code'], -32000);
     assert.equal(failing.body['result'], undefined);
@@ -241,7 +245,9 @@ test('epoch length from genesis.json: epoch height and the per-epoch counters ro
   assert.equal(m.get('near_validators_blocks_expected{account_id="node0"}'), sinceEpochStart);
   assert.equal(m.get('near_validators_chunks_expected{account_id="node0"}'), sinceEpochStart);
   const s = await getStatus(rpc);
-  assert.equal((s['sync_info']['epoch_start_height'] - 1) % epochLength, 0);
+  const epochStart = s['sync_info']['epoch_start_height'];
+  assert.ok(epochStart !== null, 'a synced node reports its epoch start');
+  assert.equal((epochStart - 1) % epochLength, 0);
 });
 
 interface Counts { blocksExpected: number; blocksProduced: number; chunksExpected: number; chunksProduced: number }
@@ -274,7 +280,7 @@ function node0Counts(m: Map<string, number>): Counts {
 test('produced and missed: two processes hand node0\'s key over with a gap; every node of the pool agrees', async () => {
   const epochLength = 3000;
   const dir = localnet(2, 1, { NEARD_STANDIN_EPOCH_LENGTH: String(epochLength) });
-  const genesisMs = Date.parse(readJson(join(dir, 'node0', 'genesis.json'))['genesis_time']);
+  const genesisMs = Date.parse(readJson<GenesisFile>(join(dir, 'node0', 'genesis.json'))['genesis_time']);
   const vlog = join(dir, 'validators.jsonl');
   const everyOther = (offset: number): boolean => offset % 2 === 0;
   const env: Env = { ...FAST, NEARD_STANDIN_VALIDATOR_LOG: vlog, NEARD_STANDIN_SCHEDULE: 'node0:X1' };

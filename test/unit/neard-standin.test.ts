@@ -7,20 +7,16 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   canConnect, cleanupStandins, FAST, freePort, getStatus, localnet, neardSync, readJson, rpcRequest, startNeard, tempDir,
-  useFreePorts, vlogRecords, waitFor, writeJson, type Json,
+  useFreePorts, vlogRecords, waitFor, writeJson, type ConfigFile, type GenesisFile, type KeyFile, type RpcReply,
+  type StatusResponse,
 } from '../../localnet/neard/harness.js';
 import { keyFromSeed } from '../../localnet/neard/keys.js';
 
-// The parts of neard's files and replies these tests read. Parsed JSON is given these types unchecked:
-// the assertions that read each field are the check (a missing field fails them as undefined).
-interface NeardConfig extends Json { network: { addr: string; boot_nodes: string }; rpc: { addr: string } }
-interface KeyJson extends Json { account_id: string; public_key: string; secret_key: string }
-interface Genesis extends Json { chain_id: string; validators: { account_id: string; public_key: string }[] }
-
 test.after(cleanupStandins);
 
-async function rpcCall(rpc: string, method: string): Promise<Json> {
-  const { http, body } = await rpcRequest(rpc, method);
+/** A JSON-RPC call that must answer HTTP 200; R is the expected `result`. */
+async function rpcCall<R = unknown>(rpc: string, method: string): Promise<RpcReply<R>> {
+  const { http, body } = await rpcRequest<R>(rpc, method);
   assert.equal(http, 200);
   return body;
 }
@@ -43,7 +39,7 @@ test('usage errors: unknown subcommand, unknown flag, no subcommand exit 2', () 
 });
 
 test('localnet creates node homes like nearcore', async () => {
-  const dir = await localnet(2, 1);
+  const dir = localnet(2, 1);
   const homes = ['node0', 'node1', 'node2'];
   for (const h of homes) {
     for (const f of ['config.json', 'genesis.json', 'node_key.json', 'validator_key.json']) {
@@ -51,28 +47,28 @@ test('localnet creates node homes like nearcore', async () => {
     }
   }
   assert.ok(!existsSync(join(dir, 'node3')));
-  const genesis = readJson<Genesis>(join(dir, 'node0', 'genesis.json'));
-  assert.deepEqual(readJson<Genesis>(join(dir, 'node2', 'genesis.json')), genesis, 'one shared genesis');
+  const genesis = readJson<GenesisFile>(join(dir, 'node0', 'genesis.json'));
+  assert.deepEqual(readJson<GenesisFile>(join(dir, 'node2', 'genesis.json')), genesis, 'one shared genesis');
   assert.deepEqual(genesis['validators'].map((v) => v['account_id']), ['node0', 'node1']);
   assert.equal(typeof genesis['chain_id'], 'string');
 
-  const vkey = readJson<KeyJson>(join(dir, 'node1', 'validator_key.json'));
+  const vkey = readJson<KeyFile>(join(dir, 'node1', 'validator_key.json'));
   assert.equal(vkey['account_id'], 'node1');
   assert.match(vkey['public_key'], /^ed25519:[1-9A-HJ-NP-Za-km-z]{43,44}$/);
   assert.match(vkey['secret_key'], /^ed25519:[1-9A-HJ-NP-Za-km-z]{86,88}$/);
   assert.equal(genesis['validators'][1]?.['public_key'], vkey['public_key']);
-  const nodeKey0 = readJson<KeyJson>(join(dir, 'node0', 'node_key.json'));
+  const nodeKey0 = readJson<KeyFile>(join(dir, 'node0', 'node_key.json'));
   assert.equal(nodeKey0['account_id'], 'node');
 
-  const c0 = readJson<NeardConfig>(join(dir, 'node0', 'config.json'));
-  const c1 = readJson<NeardConfig>(join(dir, 'node1', 'config.json'));
+  const c0 = readJson<ConfigFile>(join(dir, 'node0', 'config.json'));
+  const c1 = readJson<ConfigFile>(join(dir, 'node1', 'config.json'));
   assert.match(c0['network']['addr'], /^127\.0\.0\.1:\d+$/);
   assert.match(c1['rpc']['addr'], /^127\.0\.0\.1:\d+$/);
   assert.equal(c0['network']['boot_nodes'], '');
   assert.equal(c1['network']['boot_nodes'], `${nodeKey0['public_key']}@${c0['network']['addr']}`);
   assert.equal(c0['genesis_file'], 'genesis.json');
   const addrs = homes.flatMap((h) => {
-    const c = readJson<NeardConfig>(join(dir, h, 'config.json'));
+    const c = readJson<ConfigFile>(join(dir, h, 'config.json'));
     return [c['network']['addr'], c['rpc']['addr']];
   });
   assert.equal(new Set(addrs).size, addrs.length, 'every node gets its own ports');
@@ -85,7 +81,7 @@ test('keys derive from seeds exactly as nearcore (SecretKey::from_seed test vect
 });
 
 test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM', async () => {
-  const dir = await localnet(2, 1);
+  const dir = localnet(2, 1);
   const home = join(dir, 'node0');
   const { rpc, p2pPort } = await useFreePorts(home);
   const vlog = join(dir, 'validators.jsonl');
@@ -98,10 +94,10 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
   assert.equal(first['sync_info']['syncing'], true);
   assert.equal((await fetch(`http://${rpc}/health`)).status, 503, 'health fails while syncing');
 
-  const key = readJson<KeyJson>(join(home, 'validator_key.json'));
-  const nodeKey = readJson<KeyJson>(join(home, 'node_key.json'));
+  const key = readJson<KeyFile>(join(home, 'validator_key.json'));
+  const nodeKey = readJson<KeyFile>(join(home, 'node_key.json'));
   assert.deepEqual(Object.keys(first['version']).sort(), ['build', 'commit', 'rustc_version', 'version']);
-  assert.equal(first['chain_id'], readJson<Genesis>(join(home, 'genesis.json'))['chain_id']);
+  assert.equal(first['chain_id'], readJson<GenesisFile>(join(home, 'genesis.json'))['chain_id']);
   assert.equal(typeof first['protocol_version'], 'number');
   assert.equal(typeof first['latest_protocol_version'], 'number');
   assert.equal(first['rpc_addr'], rpc);
@@ -114,14 +110,14 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
   assert.match(first['genesis_hash'], /^[1-9A-HJ-NP-Za-km-z]{43,44}$/);
   assert.ok(!('detailed_debug_status' in first), 'omitted like serde skip_serializing_if');
   const si = first['sync_info'];
-  for (const f of ['latest_block_hash', 'latest_state_root', 'earliest_block_hash', 'epoch_id']) {
+  for (const f of ['latest_block_hash', 'latest_state_root', 'earliest_block_hash', 'epoch_id'] as const) {
     assert.match(String(si[f]), /^[1-9A-HJ-NP-Za-km-z]{32,44}$/, f);
   }
-  for (const f of ['latest_block_height', 'earliest_block_height', 'epoch_start_height']) {
+  for (const f of ['latest_block_height', 'earliest_block_height', 'epoch_start_height'] as const) {
     assert.ok(Number.isInteger(si[f]), f);
   }
   assert.match(si['latest_block_time'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
-  assert.match(si['earliest_block_time'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+  assert.match(String(si['earliest_block_time']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
 
   const synced = await waitFor('syncing=false', async () => {
     const s = await getStatus(rpc);
@@ -132,11 +128,11 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
   assert.equal(health.status, 200);
   assert.equal(await health.text(), 'null');
 
-  const viaRpc = await rpcCall(rpc, 'status');
+  const viaRpc = await rpcCall<StatusResponse>(rpc, 'status');
   assert.equal(viaRpc['jsonrpc'], '2.0');
   assert.equal(viaRpc['id'], 'dontcare');
-  assert.equal(viaRpc['result']['validator_account_id'], 'node0');
-  assert.equal(viaRpc['result']['genesis_hash'], synced['genesis_hash']);
+  assert.equal(viaRpc['result']?.['validator_account_id'], 'node0');
+  assert.equal(viaRpc['result']?.['genesis_hash'], synced['genesis_hash']);
   const unknown = await rpcCall(rpc, 'no_such_method');
   assert.deepEqual(unknown['error'], {
     name: 'REQUEST_VALIDATION_ERROR',
@@ -169,7 +165,7 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
 });
 
 test('run without validator_key.json is not a validator', async () => {
-  const dir = await localnet(2, 1);
+  const dir = localnet(2, 1);
   const home = join(dir, 'node1');
   unlinkSync(join(home, 'validator_key.json'));
   const { rpc } = await useFreePorts(home);
@@ -182,7 +178,7 @@ test('run without validator_key.json is not a validator', async () => {
   assert.equal(s['validator_account_id'], null);
   assert.equal(s['validator_public_key'], null);
   assert.equal(s['node_key'], null);
-  assert.equal(s['node_public_key'], readJson<KeyJson>(join(home, 'node_key.json'))['public_key']);
+  assert.equal(s['node_public_key'], readJson<KeyFile>(join(home, 'node_key.json'))['public_key']);
   await waitFor('a synced stats line', () => /INFO stats: #\s+\d+ \S+ 2 validators 0 peers/.test(neard.stderr()));
   assert.doesNotMatch(neard.stderr(), /Validator \|/);
   neard.child.kill('SIGINT');
@@ -192,12 +188,12 @@ test('run without validator_key.json is not a validator', async () => {
 });
 
 test('symlinked key files are followed; legacy private_key is accepted', async () => {
-  const dir = await localnet(1, 0);
+  const dir = localnet(1, 0);
   const home = join(dir, 'node0');
   const { rpc } = await useFreePorts(home);
   const creds = join(dir, 'credentials');
   mkdirSync(creds);
-  const key = readJson<KeyJson>(join(home, 'validator_key.json'));
+  const key = readJson<KeyFile>(join(home, 'validator_key.json'));
   writeJson(join(creds, 'validator_key.json'), { account_id: key['account_id'], public_key: key['public_key'], private_key: key['secret_key'] });
   renameSync(join(home, 'node_key.json'), join(creds, 'node_key.json'));
   unlinkSync(join(home, 'validator_key.json'));
@@ -212,7 +208,7 @@ test('symlinked key files are followed; legacy private_key is accepted', async (
 });
 
 test('bad config.json: clear error naming the file, non-zero exit', async () => {
-  const dir = await localnet(1, 0);
+  const dir = localnet(1, 0);
   const home = join(dir, 'node0');
   writeFileSync(join(home, 'config.json'), '{"network": {"addr": ');
   const neard = startNeard(['--home', home, 'run'], FAST);
@@ -227,7 +223,7 @@ test('bad config.json: clear error naming the file, non-zero exit', async () => 
 });
 
 test('a taken rpc port makes run fail like neard', async () => {
-  const dir = await localnet(1, 0);
+  const dir = localnet(1, 0);
   const home = join(dir, 'node0');
   const { rpc } = await useFreePorts(home);
   const [host, port] = rpc.split(':');
@@ -244,7 +240,7 @@ test('a taken rpc port makes run fail like neard', async () => {
 });
 
 test('a second neard on the same home fails on the database lock', async () => {
-  const dir = await localnet(1, 0);
+  const dir = localnet(1, 0);
   const home = join(dir, 'node0');
   const { rpc } = await useFreePorts(home);
   const first = startNeard(['--home', home, 'run'], FAST);
@@ -258,7 +254,7 @@ test('a second neard on the same home fails on the database lock', async () => {
 });
 
 test('SIGHUP hot-swaps the validator key and applies expected_shutdown', async () => {
-  const dir = await localnet(2, 0);
+  const dir = localnet(2, 0);
   const home = join(dir, 'node0');
   const { rpc } = await useFreePorts(home);
   const stash = join(dir, 'validator_key.json');
@@ -288,7 +284,7 @@ test('SIGHUP hot-swaps the validator key and applies expected_shutdown', async (
 });
 
 test('startup delay: ports are bound only after NEARD_STANDIN_STARTUP_DELAY_MS', async () => {
-  const dir = await localnet(1, 0);
+  const dir = localnet(1, 0);
   const home = join(dir, 'node0');
   const { rpc, p2pPort } = await useFreePorts(home);
   const startedAt = Date.now();
@@ -304,12 +300,12 @@ test('init writes a single-node home', () => {
   const home = join(tempDir(), 'home');
   const r = neardSync(['--home', home, 'init', '--chain-id', 'localnet', '--account-id', 'validator.near']);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(readJson<KeyJson>(join(home, 'validator_key.json'))['account_id'], 'validator.near');
-  assert.equal(readJson<KeyJson>(join(home, 'node_key.json'))['account_id'], 'node');
-  const genesis = readJson<Genesis>(join(home, 'genesis.json'));
+  assert.equal(readJson<KeyFile>(join(home, 'validator_key.json'))['account_id'], 'validator.near');
+  assert.equal(readJson<KeyFile>(join(home, 'node_key.json'))['account_id'], 'node');
+  const genesis = readJson<GenesisFile>(join(home, 'genesis.json'));
   assert.equal(genesis['chain_id'], 'localnet');
   assert.deepEqual(genesis['validators'].map((v) => v['account_id']), ['validator.near']);
-  const cfg = readJson<NeardConfig>(join(home, 'config.json'));
+  const cfg = readJson<ConfigFile>(join(home, 'config.json'));
   assert.equal(cfg['network']['addr'], '0.0.0.0:24567');
   assert.equal(cfg['rpc']['addr'], '0.0.0.0:3030');
 });
