@@ -109,6 +109,9 @@ test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves 
   assert.deepEqual(running.processes.map((p) => p.name), ['consul', 'node0', 'node1', 'node2', 'kuutamod0', 'kuutamod1']);
   const plan = readJson<Plan>(join(dataDir, 'localnet.json'));
   assert.ok(plan);
+  // running.json is written just before the "look" lines are printed, and the pipe delivers them later still.
+  const urlLines = plan.kuutamods.map((k) => `${k.name}: ${k.exporterUrl}/ui (live state page)  /metrics  /state`);
+  await until('the printed URLs of every kuutamod', 30_000, () => (urlLines.every((line) => output.includes(line)) ? true : null));
   assert.match(output, /neard: the neard stand-in localnet\/bin\/neard \[neard \(release [^\]]*standin/);
   assert.match(output, new RegExp(`KUUTAMO_ACCOUNT_ID=node3 bin/kuutamoctl.js --consul-url ${plan.consulUrl} active-validator`));
   for (const k of plan.kuutamods) assert.ok(output.includes(`${k.name}: ${k.exporterUrl}/ui (live state page)  /metrics  /state`), `${k.name} URLs printed`);
