@@ -165,6 +165,8 @@ async function assertReadable(): Promise<void> {
 }
 
 test('the page draws the chart from the machine and highlights the live state and last transition', async () => {
+  // startKuutamod returns once the process is spawned: wait until its HTTP server answers.
+  await daemon.waitFor(() => true, 'the daemon answers /state');
   const served: unknown = await (await fetch(`${daemon.url}/ui/chart.json`)).json();
   assert.deepEqual(served, JSON.parse(JSON.stringify(graph)), '/ui/chart.json is the machine itself');
 
