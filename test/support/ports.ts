@@ -29,12 +29,26 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** n distinct free ports: all listeners stay open until every port is known, so none repeats. */
+/**
+ * Ports already handed out by this process. A port given to a test is often bound only later (a neard
+ * home's rpc.addr is written long before neard listens), so the kernel may offer it again meanwhile:
+ * two callers would then get the same port and one of them fail with EADDRINUSE.
+ */
+const handedOut = new Set<number>();
+
+/** n distinct free ports, never one this process handed out before (listeners stay open until all are known). */
 export async function freePorts(n: number): Promise<number[]> {
   const servers: Server[] = [];
+  const fresh: number[] = [];
   try {
-    for (let i = 0; i < n; i++) servers.push(await listenEphemeral());
-    return servers.map(portOf);
+    while (fresh.length < n) {
+      const server = await listenEphemeral();
+      servers.push(server); // kept open even when refused, so the kernel offers another port next
+      const port = portOf(server);
+      if (!handedOut.has(port)) fresh.push(port);
+    }
+    for (const port of fresh) handedOut.add(port);
+    return fresh;
   } finally {
     await Promise.all(servers.map(close));
   }
