@@ -1,6 +1,7 @@
 /**
  * The HTTP server on the exporter address. Same endpoints as Rust kuutamod (/metrics, /health,
- * /neard-pid; anything else 404) plus /state, the node's state as JSON, and /ui, the live state page.
+ * /neard-pid; anything else 404) plus /state, the node's state as JSON, /ui, the live state page, and
+ * the role and health probes /leader, /standby, /liveness, /readiness (src/probes.ts, docs/probes.md).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DaemonMetrics } from './metrics.js';
@@ -8,6 +9,7 @@ import type { FailoverObserver } from './failover-observer.js';
 import { failoverMachine } from '../machines/failover.js';
 import { buildStateView } from './state-view.js';
 import { uiPlugin } from './ui/ui-plugin.js';
+import { probesPlugin } from './probes.js';
 
 export interface ServerDependencies {
   metrics: DaemonMetrics;
@@ -27,6 +29,7 @@ export function buildServer({ metrics, observer, identity }: ServerDependencies)
     return reply.type('text/plain').send(pid ? String(pid) : '');
   });
   app.get('/state', async () => buildStateView(observer, identity));
+  void app.register(probesPlugin, { observer });
   void app.register(uiPlugin, { observer, identity, machine: failoverMachine });
   return app;
 }

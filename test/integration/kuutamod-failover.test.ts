@@ -82,6 +82,12 @@ async function kuutamoctl(args: string[], env: Record<string, string> = {}) {
   }
 }
 
+/** A probe of the daemon's exporter address: its status code and JSON body. */
+async function probe(daemon: Kuutamod, path: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${daemon.url}${path}`);
+  return { status: response.status, body: await response.json() };
+}
+
 /** neard's own /status, once it reports a validator account (the restarted neard is up). */
 async function waitForValidatorStatus(rpcAddr: string): Promise<{ validator_account_id: string | null }> {
   const deadline = Date.now() + 20_000;
@@ -140,6 +146,13 @@ describe('kuutamod with a real Consul and the neard stand-in', () => {
     assert.equal(readlinkSync(join(standbyHome, 'node_key.json')), join(standbyHome, 'voter_node_key.json'));
     assert.equal(existsSync(join(standbyHome, 'validator_key.json')), false);
     assert.equal(configAddr(standbyHome, 'network'), standby.voterNetworkAddr);
+
+    // The probes (docs/probes.md) agree with the states, each node answering for itself.
+    assert.deepEqual(await probe(leader, '/leader'), { status: 200, body: { role: 'leader', state: 'Validating', detail: 'Validating.Leased' } });
+    assert.equal((await probe(leader, '/standby')).status, 503);
+    assert.deepEqual(await probe(standby, '/standby'), { status: 200, body: { role: 'standby', state: 'Voting', detail: 'Voting.Contending' } });
+    assert.equal((await probe(standby, '/leader')).status, 503);
+    for (const daemon of [leader, standby]) assert.equal((await probe(daemon, '/liveness')).status, 200, `${daemon.nodeId} /liveness`);
 
     const leaderView = await leader.state();
     const json = await kuutamoctl(['--consul-url', fixture.consul.url, '--json', 'active-validator']);
