@@ -117,10 +117,10 @@ describe('Consul with ACLs on, default deny', () => {
   test('missing, unknown or too weak tokens: never validates, the log names the permission and not the token', async () => {
     const unknownToken = randomUUID();
     const cases = [
-      { daemon: await startNode('no-token', undefined), secret: undefined, says: /session create failed: HTTP 403: Permission denied: Consul enforces ACLs and no token was sent: give one with --consul-token-file .*deploy\/consul\/kuutamod-policy\.hcl/ },
-      { daemon: await startNode('unknown-token', unknownToken), secret: unknownToken, says: /session create failed: HTTP 403: ACL not found: Consul does not know this ACL token .*--consul-token-file/ },
-      { daemon: await startNode('read-token', tokens.read), secret: tokens.read, says: /session create failed: HTTP 403: Permission denied: the ACL token lacks session:write on the Consul agent node at --consul-url; see deploy\/consul\/kuutamod-policy\.hcl/ },
-      { daemon: await startNode('session-token', tokens.sessionOnly), secret: tokens.sessionOnly, says: new RegExp(`lock acquire failed: HTTP 403: Permission denied: the ACL token lacks key:write on ${LEADER_KEY}; see deploy/consul/kuutamod-policy\\.hcl`) },
+      { daemon: await startNode('no-token', undefined), secret: undefined, says: /session create failed: HTTP 403: Consul \S+ \S+: Permission denied: Consul enforces ACLs and no token was sent: give one with --consul-token-file .*deploy\/consul\/kuutamod-policy\.hcl/ },
+      { daemon: await startNode('unknown-token', unknownToken), secret: unknownToken, says: /session create failed: HTTP 403: Consul \S+ \S+: ACL not found: Consul does not know this ACL token .*--consul-token-file/ },
+      { daemon: await startNode('read-token', tokens.read), secret: tokens.read, says: /session create failed: HTTP 403: Consul \S+ \S+: Permission denied: the ACL token lacks session:write on the Consul agent node at --consul-url; see deploy\/consul\/kuutamod-policy\.hcl/ },
+      { daemon: await startNode('session-token', tokens.sessionOnly), secret: tokens.sessionOnly, says: new RegExp(`lock acquire failed: HTTP 403: Consul \\S+ \\S+: Permission denied: the ACL token lacks key:write on ${LEADER_KEY}; see deploy/consul/kuutamod-policy\\.hcl`) },
     ];
     for (const { daemon, says } of cases) await waitForLog(daemon, says);
     const holder = await lockHolder();
