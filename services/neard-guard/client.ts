@@ -13,7 +13,8 @@ const GUARD_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 /**
  * V8 settings of the guard process, after the daemon's own node flags (fork's default). The guard's heap
  * holds a few kB of state, so a 1 MB young generation (default 16 MB) and one V8 worker thread instead of
- * one per core cost it nothing and save about 1 MB of its private memory and 5 MB of committed heap under a lease stream (docs/scale.md).
+ * one per core cost it nothing and save about 1 MB of its private memory and 5 MB of committed heap
+ * (test/bench/guard-heap.ts, docs/scale.md).
  * The old generation keeps node's default limit: a tight cap would gain nothing idle and could only
  * turn an unforeseen allocation into an out-of-memory death of the process that fences neard.
  */
