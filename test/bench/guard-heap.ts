@@ -57,9 +57,10 @@ guard.on('message', (message: unknown) => answers.push(isFromGuard(message) ? me
 await once(guard, 'message');
 
 const sessionId = 'guard-heap-session';
-// A Consul nobody listens on: the guard only calls it if it fences, which the leases here prevent.
+// A Consul nobody listens on: the guard only calls it if it fences (the leases here prevent that) or,
+// once orphaned, for the daemon's session, which it is never told (no `session` message): so when this
+// script ends or is interrupted, the guard only stops neard and exits.
 send({ type: 'hello', consul: { url: 'http://127.0.0.1:1' }, timings: actorTimings(DEFAULT_TIMINGS) });
-send({ type: 'session', sessionId });
 const lease = () => send({ type: 'lease', killAt: monotonicNow() + 20_000, sessionId });
 lease();
 send({ type: 'start', mode: 'validator', bin: 'sleep', args: [String(opts.minutes * 60 + 60)] });
@@ -76,8 +77,6 @@ while (Date.now() < end) {
 const final = memoryOf(guard.pid!);
 const answersDuringRun = [...new Set(answers)];
 const exited = once(guard, 'exit');
-// No session to destroy (its Consul is unreachable): closing the channel then only stops neard.
-send({ type: 'session', sessionId: null });
 guard.disconnect();
 await exited;
 
