@@ -10,6 +10,15 @@ import { isFromGuard } from './protocol-checks.js';
 import type { FromGuard, GuardHello, ToGuard } from './protocol.js';
 
 const GUARD_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
+/**
+ * V8 settings of the guard process, after the daemon's own node flags (fork's default). The guard's heap
+ * holds a few kB of state, so a 1 MB young generation (default 16 MB) and one V8 worker thread instead of
+ * one per core cost it nothing and save about 1 MB of its private memory and 5 MB of committed heap
+ * (test/bench/guard-heap.ts, docs/scale.md).
+ * The old generation keeps node's default limit: a tight cap would gain nothing idle and could only
+ * turn an unforeseen allocation into an out-of-memory death of the process that fences neard.
+ */
+export const GUARD_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1'];
 
 type StartAnswer = Extract<FromGuard, { type: 'started' | 'refused' | 'spawn-failed' }>;
 export type GuardExit = Extract<FromGuard, { type: 'exited' }>;
@@ -96,7 +105,11 @@ export class NeardGuardClient {
 
   private connect(): Promise<void> {
     if (this.ready) return this.ready;
-    const guard = fork(GUARD_ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+    const guard = fork(GUARD_ENTRY, [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+      execArgv: [...process.execArgv, ...GUARD_NODE_FLAGS],
+    });
     this.guard = guard;
     this.ready = new Promise<void>((resolve, reject) => {
       guard.once('error', reject);

@@ -2,13 +2,14 @@
 // - idle: Consul requests per second that all daemons send (counted at the proxies in front of their
 //   agents: every kuutamod request is a KV or session call that the agent forwards to a server as one
 //   RPC, so this is what the servers serve for kuutamod), server and agent CPU, and per role (leader,
-//   standby) the RSS and CPU of each daemon and its neard guard.
+//   standby) the RSS, USS and CPU of each daemon and its neard guard, and what the two occupy together.
 // - kills: lock handover time in pool 0 after SIGKILL of its leader's neard, while all pools run.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stats, type Stats } from '../chaos/checker.js';
 import { LockWatcher } from '../chaos/lock-watch.js';
 import { nowMs } from '../chaos/proc.js';
-import { cpuSeconds, guardPidOf, rssBytes } from './proc-usage.js';
+import { residentUnionMb } from './page-union.js';
+import { cpuSeconds, guardPidOf, memoryOf, nodeTotalMb, type ProcessMemory } from './proc-usage.js';
 import { poolRoles, waitAllPoolsHealthy, type Pool, type ScaleWorld } from './scale-world.js';
 
 export interface RoleCost {
@@ -16,6 +17,16 @@ export interface RoleCost {
   /** Over the pools: RSS at the end of the window, MB. */
   daemonRssMb: Stats;
   guardRssMb: Stats;
+  /** Private memory (USS) and memory shared with other processes, MB, at the end of the window. */
+  daemonUssMb: Stats;
+  guardUssMb: Stats;
+  daemonSharedMb: Stats;
+  guardSharedMb: Stats;
+  /** Proportional share of daemon + guard (PSS), and their USS + the shared pages once (nodeTotalMb). */
+  nodePssMb: Stats;
+  nodeTotalMb: Stats;
+  /** The same measured exactly: distinct physical pages of daemon + guard (pagemap; empty unless root). */
+  nodeUnionMb: Stats;
   /** CPU seconds per hour of idle, over the pools. */
   daemonCpuSPerHour: Stats;
   guardCpuSPerHour: Stats;
@@ -40,7 +51,6 @@ interface Tracked {
   cpu0: { daemon: number | null; guard: number | null };
 }
 
-const MB = 1024 * 1024;
 const cpuOf = (pid: number | null) => (pid === null ? null : cpuSeconds(pid));
 const sum = (values: Array<number | null>) => values.reduce<number>((a, v) => a + (v ?? 0), 0);
 
@@ -79,16 +89,37 @@ export async function measureIdle(world: ScaleWorld, windowS: number, settleS: n
     const now = cpuOf(pid);
     return before === null || now === null ? [] : [((now - before) / seconds) * 3600];
   };
-  const rss = (pid: number | null) => {
-    const bytes = pid === null ? null : rssBytes(pid);
-    return bytes === null ? [] : [bytes / MB];
+  const memory = new Map(
+    tracked.map((t) => [
+      t,
+      {
+        daemon: memoryOf(t.daemonPid),
+        guard: t.guardPid === null ? null : memoryOf(t.guardPid),
+        union: t.guardPid === null ? null : residentUnionMb([t.daemonPid, t.guardPid]),
+      },
+    ]),
+  );
+  const of = (t: Tracked, proc: 'daemon' | 'guard', field: keyof ProcessMemory) => {
+    const m = memory.get(t)![proc];
+    return m === null ? [] : [m[field]];
+  };
+  const both = (t: Tracked, f: (daemon: ProcessMemory, guard: ProcessMemory) => number) => {
+    const { daemon, guard } = memory.get(t)!;
+    return daemon === null || guard === null ? [] : [f(daemon, guard)];
   };
   const costOf = (role: 'leader' | 'standby'): RoleCost => {
     const mine = tracked.filter((t) => t.role === role);
     return {
       role,
-      daemonRssMb: stats(mine.flatMap((t) => rss(t.daemonPid))),
-      guardRssMb: stats(mine.flatMap((t) => rss(t.guardPid))),
+      daemonRssMb: stats(mine.flatMap((t) => of(t, 'daemon', 'rssMb'))),
+      guardRssMb: stats(mine.flatMap((t) => of(t, 'guard', 'rssMb'))),
+      daemonUssMb: stats(mine.flatMap((t) => of(t, 'daemon', 'ussMb'))),
+      guardUssMb: stats(mine.flatMap((t) => of(t, 'guard', 'ussMb'))),
+      daemonSharedMb: stats(mine.flatMap((t) => of(t, 'daemon', 'sharedMb'))),
+      guardSharedMb: stats(mine.flatMap((t) => of(t, 'guard', 'sharedMb'))),
+      nodePssMb: stats(mine.flatMap((t) => both(t, (d, g) => d.pssMb + g.pssMb))),
+      nodeTotalMb: stats(mine.flatMap((t) => both(t, nodeTotalMb))),
+      nodeUnionMb: stats(mine.flatMap((t) => memory.get(t)!.union ?? [])),
       daemonCpuSPerHour: stats(mine.flatMap((t) => perHour(t.cpu0.daemon, t.daemonPid))),
       guardCpuSPerHour: stats(mine.flatMap((t) => perHour(t.cpu0.guard, t.guardPid))),
     };

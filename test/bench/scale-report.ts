@@ -47,6 +47,12 @@ export function renderScaleReport(run: ScaleRun): string {
       row(`idle ${role}: daemon RSS MB, median (min-max)`, (r) => range(cost(r).daemonRssMb)),
       row(`idle ${role}: guard RSS MB`, (r) => range(cost(r).guardRssMb)),
       row(`idle ${role}: daemon + guard RSS MB (medians)`, (r) => n1((cost(r).daemonRssMb.median ?? 0) + (cost(r).guardRssMb.median ?? 0))),
+      row(`idle ${role}: daemon USS (private) MB`, (r) => range(cost(r).daemonUssMb)),
+      row(`idle ${role}: guard USS (private) MB`, (r) => range(cost(r).guardUssMb)),
+      row(`idle ${role}: shared MB, daemon / guard (medians)`, (r) => `${n1(cost(r).daemonSharedMb.median)} / ${n1(cost(r).guardSharedMb.median)}`),
+      row(`idle ${role}: daemon + guard PSS MB`, (r) => range(cost(r).nodePssMb)),
+      row(`**idle ${role}: node total MB** (USS + USS + shared once)`, (r) => `**${range(cost(r).nodeTotalMb)}**`),
+      row(`idle ${role}: node total MB, exact (distinct pages, pagemap, root only)`, (r) => range(cost(r).nodeUnionMb)),
       row(`idle ${role}: daemon CPU s per hour`, (r) => range(cost(r).daemonCpuSPerHour)),
       row(`idle ${role}: guard CPU s per hour`, (r) => range(cost(r).guardCpuSPerHour)),
     );
