@@ -71,7 +71,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
       }),
     },
   });
-  const inspector = startInspector(settings.inspect, logger.child({ target: 'kuutamod::inspect' }));
+  const inspector = await startInspector(settings.inspect, logger.child({ target: 'kuutamod::inspect' }));
   const actor = createActor(machine, {
     input: { timings, now: monotonicNow },
     inspect: combineInspect(observer.inspect, inspector?.inspect),

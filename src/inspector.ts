@@ -4,7 +4,6 @@
  * a relay (the package's createInspectorServer, see docs/inspector.md), so it opens no listening port of
  * its own. Debugging aid: off unless the flag is given; losing the relay never affects the daemon.
  */
-import { createWebSocketInspector } from '@statelyai/inspect';
 import type { Logger } from 'pino';
 import type { InspectionEvent } from 'xstate';
 
@@ -18,11 +17,15 @@ export interface Inspector {
 /** The default relay address of `npm run inspector` (the package's default port). */
 export const DEFAULT_INSPECTOR_URL = 'ws://127.0.0.1:8080';
 
-/** An inspector streaming to `url`, or undefined when inspection is off (`url` undefined or false). */
-export function startInspector(url: string | boolean | undefined, logger: Logger): Inspector | undefined {
+/**
+ * An inspector streaming to `url`, or undefined when inspection is off (`url` undefined or false).
+ * The package is imported only when inspection is on: it costs every daemon ~7 MB of memory otherwise.
+ */
+export async function startInspector(url: string | boolean | undefined, logger: Logger): Promise<Inspector | undefined> {
   if (url === undefined || url === false) return undefined;
   const target = url === true || url === '' ? DEFAULT_INSPECTOR_URL : url;
   if (!/^wss?:\/\//.test(target)) throw new Error(`--inspect: '${target}' is not a ws:// or wss:// URL of an inspector relay.`);
+  const { createWebSocketInspector } = await import('@statelyai/inspect');
   const inspector = createWebSocketInspector({ url: target });
   logger.info({ url: target }, 'streaming the actor system to the Stately inspector relay');
   return {

@@ -16,17 +16,17 @@ import { rawText } from '../support/ws-text.js';
 
 const silent = pino({ level: 'silent' });
 
-test('without --inspect there is no inspector', () => {
-  assert.equal(startInspector(undefined, silent), undefined);
-  assert.equal(startInspector(false, silent), undefined);
-  assert.throws(() => startInspector('http://127.0.0.1:8080', silent), /--inspect: .* is not a ws:\/\/ or wss:\/\/ URL/);
+test('without --inspect there is no inspector', async () => {
+  assert.equal(await startInspector(undefined, silent), undefined);
+  assert.equal(await startInspector(false, silent), undefined);
+  await assert.rejects(startInspector('http://127.0.0.1:8080', silent), /--inspect: .* is not a ws:\/\/ or wss:\/\/ URL/);
 });
 
 test('--inspect streams the failover actor to a relay', async () => {
   const [port] = await freePorts(1);
   const relay = createInspectorServer({ port: port!, autoOpen: false });
   const url = `ws://127.0.0.1:${port}`;
-  const inspector = startInspector(url, silent)!;
+  const inspector = (await startInspector(url, silent))!;
   let observed = 0;
   let receiver: WebSocket | undefined;
   const actor = createActor(failoverMachine, { input: {}, inspect: combineInspect(() => observed++, inspector.inspect) });
