@@ -70,5 +70,22 @@ export async function waitHealthy(world: ChaosWorld, timeoutMs: number): Promise
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`not healthy after ${timeoutMs} ms: ${last}`);
+  throw new Error(`not healthy after ${timeoutMs} ms: ${last}${downDaemons(world)}`);
+}
+
+/** For a post-mortem: each daemon whose process ended, with its exit and the last lines of its log. */
+function downDaemons(world: ChaosWorld): string {
+  return world.nodes
+    .filter(({ daemon }) => daemon.process.exitCode !== null || daemon.process.signalCode !== null)
+    .map(({ name, daemon }) => {
+      const { exitCode, signalCode } = daemon.process;
+      let tail: string;
+      try {
+        tail = daemon.log().trimEnd().split('\n').slice(-8).join('\n  ');
+      } catch (error) {
+        tail = `(log unreadable: ${String(error)})`;
+      }
+      return `\n${name}: daemon exited (code ${exitCode}, signal ${signalCode}); last log lines:\n  ${tail}`;
+    })
+    .join('');
 }
