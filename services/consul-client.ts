@@ -85,6 +85,23 @@ function checkKvEntry(endpoint: string, entry: unknown): ConsulKvEntry {
   return entry;
 }
 
+/** A KV entry with what a reader of values needs: the key, its value as text (null: none), the holder, the index to CAS on. */
+export interface ConsulKvRecord {
+  Key: string;
+  Value: string | null;
+  Session?: string;
+  ModifyIndex: number;
+}
+
+function checkKvRecord(endpoint: string, entry: unknown): ConsulKvRecord {
+  const record = checkKvEntry(endpoint, entry) as Partial<ConsulKvRecord>;
+  const value = record.Value ?? null;
+  if (typeof record.Key !== 'string' || (value !== null && typeof value !== 'string') || typeof record.ModifyIndex !== 'number') {
+    throw new ConsulCallError(endpoint, `answered ${JSON.stringify(entry)?.slice(0, 80)}, not a KV entry`);
+  }
+  return { Key: record.Key, Value: value, ModifyIndex: record.ModifyIndex, ...(record.Session === undefined ? {} : { Session: record.Session }) };
+}
+
 export interface SessionSpec {
   name: string;
   ttlMs: number;
@@ -195,6 +212,46 @@ export class ConsulClient {
     } finally {
       signal?.removeEventListener('abort', cancel);
     }
+  }
+
+    /** A key's whole entry (value decoded as UTF-8, its ModifyIndex for check-and-set), undefined when absent. */
+  async readRecord(key: string): Promise<ConsulKvRecord | undefined> {
+    const endpoint = `GET /v1/kv/${key}`;
+    const answer: unknown = await this.call(endpoint, () => this.consul.kv.get(this.withToken({ key })));
+    return answer === undefined ? undefined : checkKvRecord(endpoint, answer);
+  }
+
+  /** Every entry under `prefix` (recurse), [] when there is none. */
+  async listRecords(prefix: string): Promise<ConsulKvRecord[]> {
+    const endpoint = `GET /v1/kv/${prefix}?recurse`;
+    const answer: unknown = await this.call(endpoint, () => this.consul.kv.get(this.withToken({ key: prefix, recurse: true })));
+    if (answer === undefined) return [];
+    if (!Array.isArray(answer)) throw new ConsulCallError(endpoint, `answered ${JSON.stringify(answer)?.slice(0, 80)}, not a list of KV entries`);
+    return answer.map((entry) => checkKvRecord(endpoint, entry));
+  }
+
+  /**
+   * `PUT /v1/kv/<key>`, optionally as check-and-set (`cas`: 0 = only if absent, else only if the key's
+   * ModifyIndex is still this), or taking/releasing it for a session. false: Consul refused the write.
+   */
+  async writeKey(key: string, value: string, options: { cas?: number; acquire?: string; release?: string } = {}): Promise<boolean> {
+    // The package sends every option present, even an undefined one: keep only those given.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as typeof options;
+    const query = Object.entries(given).map(([name, v]) => `${name}=${String(v)}`).join('&');
+    const endpoint = `PUT /v1/kv/${key}${query ? `?${query}` : ''}`;
+    return (await this.call(endpoint, () => this.consul.kv.set(this.withToken({ key, value, ...given })))) === true;
+  }
+
+  /** Free the lock on `key` if `sessionId` holds it (the session lives on). false: it did not hold it. */
+  async releaseLock(key: string, value: string, sessionId: string): Promise<boolean> {
+    return this.writeKey(key, value, { release: sessionId });
+  }
+
+  /** `DELETE /v1/kv/<key>`, with `cas` only if its ModifyIndex is still this. false: Consul refused. */
+  async deleteKey(key: string, options: { cas?: number } = {}): Promise<boolean> {
+    const endpoint = `DELETE /v1/kv/${key}${options.cas === undefined ? '' : `?cas=${options.cas}`}`;
+    const given = options.cas === undefined ? {} : { cas: options.cas };
+    return (await this.call(endpoint, () => this.consul.kv.del(this.withToken({ key, ...given })))) !== false;
   }
 
   /** Close kept-alive connections. */

@@ -21,6 +21,8 @@ import { createLogger } from './logging.js';
 import { createMetrics } from './metrics.js';
 import { RoleChangeHook } from './role-change-hook.js';
 import { buildServer } from './server.js';
+import { startControlServer } from './control-server.js';
+import { controlRoutes } from './control/routes.js';
 import { consulEndpointOf, type Settings } from './settings.js';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGPIPE'] as const;
@@ -89,11 +91,21 @@ export async function runDaemon(settings: Settings): Promise<number> {
     if (transition) hook?.stateChanged(transition.to);
   });
 
+  const control = await startControlServer({
+    path: settings.controlSocket,
+    group: settings.controlSocketGroup,
+    routes: controlRoutes({ settings, observer, actor, consul, logger: logger.child({ target: 'kuutamod::control' }) }),
+  }).catch(async (error: unknown) => {
+    await server.close();
+    consul.destroy();
+    throw error;
+  });
+
   const onSignal = (signal: string) => actor.send({ type: 'SHUTDOWN', reason: signal });
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
   const onReload = () => reloadConsulToken(settings.consulTokenFile, (token) => consulToken.set(token), logger.child({ target: 'kuutamod::consul' }));
   process.on('SIGUSR1', onReload);
-  logger.info({ exporter: `${host}:${port}`, consul: settings.consulUrl, home: settings.neardHome }, 'kuutamod started');
+  logger.info({ exporter: `${host}:${port}`, consul: settings.consulUrl, home: settings.neardHome, control: settings.controlSocket }, 'kuutamod started');
   actor.start();
 
   const final = await finished;
@@ -103,6 +115,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
   process.off('SIGUSR1', onReload);
   stopHookFeed();
   await server.close();
+  await control.close();
   consul.destroy();
   // neard is stopped and the session gone: let the "stopped" hook finish (bounded by its timeout).
   await hook?.idle();

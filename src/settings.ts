@@ -11,6 +11,7 @@ import { DEFAULT_TIMINGS, type FailoverTimings } from '../machines/failover-timi
 import type { ConsulEndpoint } from '../services/consul-client.js';
 import type { NeardKeys } from '../services/neard-home.js';
 import { checkClientCertificate } from './consul-tls-files.js';
+import { controlSocketPath } from './control-socket-path.js';
 import { formatDuration } from './duration.js';
 import { OperatorError } from './errors.js';
 import { readNeardHome } from './neard-config.js';
@@ -49,6 +50,10 @@ export interface Settings {
   onRoleChange?: string;
   /** A hook still running after this long is killed (SIGTERM, then SIGKILL, to its process group). */
   onRoleChangeTimeoutMs: number;
+  /** The local control socket (src/control-server.ts): --control-socket, else kuutamod.sock in the neard home. */
+  controlSocket: string;
+  /** Group that may use the control socket too (mode 0660); undefined: owner only (0600). */
+  controlSocketGroup?: string;
 }
 
 export interface OptionSpec<T = unknown> {
@@ -97,6 +102,8 @@ const DAEMON_OPTIONS = {
   inspect: option({ from: 'addition', flags: '--inspect [url]', env: 'KUUTAMO_INSPECT', description: 'stream the actor system to a Stately inspector relay (default ws://127.0.0.1:8080, see docs/inspector.md)', parser: parsers.inspectorRelay }),
   onRoleChange: option({ from: 'addition', flags: '--on-role-change <command>', env: 'KUUTAMO_ON_ROLE_CHANGE', description: 'shell command run on every change of role (validator, standby, syncing, stopped) as `<command> on_role_change <new role> <account>`, with KUUTAMO_ROLE_OLD, KUUTAMO_ROLE_NEW, KUUTAMO_NODE_ID, KUUTAMO_ACCOUNT_ID set; never delays failover (docs/deploy.md)', parser: parsers.optionalText }),
   onRoleChangeTimeoutMs: option({ from: 'addition', flags: '--on-role-change-timeout <duration>', env: 'KUUTAMO_ON_ROLE_CHANGE_TIMEOUT', default: '30s', description: 'a role-change hook still running after this long is killed (SIGTERM, then SIGKILL, to its process group)', parser: parsers.duration }),
+  controlSocket: option({ from: 'addition', flags: '--control-socket <path>', env: 'KUUTAMO_CONTROL_SOCKET', description: 'unix socket for kuutamoctl commands that act on this node (mode 0600)', parser: { ...parsers.optionalText, fallback: '<neard-home>/kuutamod.sock' } }),
+  controlSocketGroup: option({ from: 'addition', flags: '--control-socket-group <group>', env: 'KUUTAMO_CONTROL_SOCKET_GROUP', description: 'group (name or id) that may use the control socket too (mode 0660)', parser: parsers.optionalText }),
 };
 
 /** The three key files; keys are NeardKeys fields. Without a flag they come from systemd's credentials. */
@@ -229,5 +236,6 @@ export function resolveSettings(flags: GivenFlags, environment: NodeJS.ProcessEn
   const daemon = resolveOptions(DAEMON_OPTIONS, flags, environment);
   const keys = resolveOptions(KEY_OPTIONS, flags, environment);
   const timings = checkTimings({ ...DEFAULT_TIMINGS, ...resolveOptions(TIMING_OPTIONS, flags, environment) });
-  return { ...consul, ...daemon, keys, timings, rpcUrl: readNeardHome(daemon.neardHome).rpcUrl };
+  const controlSocket = controlSocketPath({ controlSocket: daemon.controlSocket, neardHome: daemon.neardHome }, {});
+  return { ...consul, ...daemon, controlSocket, keys, timings, rpcUrl: readNeardHome(daemon.neardHome).rpcUrl };
 }

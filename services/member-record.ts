@@ -1,0 +1,92 @@
+/**
+ * Pool membership in Consul: every daemon of an account publishes what `kuutamoctl list`, the /ui table,
+ * the eligibility rule and switchover need to know of it under `kuutamod-members/<account>/<node id>`,
+ * held by a session of its own so the record vanishes with a dead node (docs/operations.md).
+ * This file is the record's one definition: its key, its shape and the check of what Consul returns.
+ */
+import type { ConsulClient } from './consul-client.js';
+import { isJsonObject } from './json-object.js';
+
+export const MEMBERS_PREFIX = 'kuutamod-members';
+
+export const membersPrefixOf = (accountId: string): string => `${MEMBERS_PREFIX}/${accountId}/`;
+export const memberKeyOf = (accountId: string, nodeId: string): string => `${membersPrefixOf(accountId)}${nodeId}`;
+
+export interface MemberRecord {
+  nodeId: string;
+  accountId: string;
+  /** One of kuutamod's six states, and the path to the active leaf (stateNamesOf). */
+  state: string;
+  detail: string;
+  holdsLock: boolean;
+  /** neard's head height and sync flag from its last /status answer (null: none yet). */
+  height: number | null;
+  syncing: boolean | null;
+  /** Wall-clock ms of the send time of the last successful session renewal (null: no session). */
+  lastRenewalAt: number | null;
+  /** kuutamod's package version, and neard's `version.version` if known. */
+  version: string;
+  neardVersion: string | null;
+  /** Would contend for the lock now (see the eligibility rule); `ineligibleReason` says why not. */
+  eligible: boolean;
+  ineligibleReason: string | null;
+  noFailover: boolean;
+  failoverPriority: number;
+  /** Wall-clock ms when this record was written. */
+  publishedAt: number;
+}
+
+const FIELD_TYPES: Record<keyof MemberRecord, (value: unknown) => boolean> = {
+  nodeId: (v) => typeof v === 'string',
+  accountId: (v) => typeof v === 'string',
+  state: (v) => typeof v === 'string',
+  detail: (v) => typeof v === 'string',
+  holdsLock: (v) => typeof v === 'boolean',
+  height: (v) => v === null || (typeof v === 'number' && Number.isSafeInteger(v)),
+  syncing: (v) => v === null || typeof v === 'boolean',
+  lastRenewalAt: (v) => v === null || typeof v === 'number',
+  version: (v) => typeof v === 'string',
+  neardVersion: (v) => v === null || typeof v === 'string',
+  eligible: (v) => typeof v === 'boolean',
+  ineligibleReason: (v) => v === null || typeof v === 'string',
+  noFailover: (v) => typeof v === 'boolean',
+  failoverPriority: (v) => typeof v === 'number' && Number.isFinite(v),
+  publishedAt: (v) => typeof v === 'number',
+};
+
+/** A record's value as written by a daemon, or an Error naming the key and the wrong field. */
+export function parseMemberRecord(key: string, text: string | null): MemberRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text ?? '');
+  } catch {
+    throw new Error(`Consul key ${key}: not JSON`);
+  }
+  if (!isJsonObject(value)) throw new Error(`Consul key ${key}: not a JSON object`);
+  for (const [field, valid] of Object.entries(FIELD_TYPES)) {
+    if (!valid(value[field])) throw new Error(`Consul key ${key}: field ${field} is missing or of the wrong type`);
+  }
+  return value as unknown as MemberRecord;
+}
+
+export interface MemberList {
+  members: MemberRecord[];
+  /** Records that could not be read (another version, a hand edit): named, never fatal. */
+  unreadable: string[];
+}
+
+/** Every member of the account now published in Consul, sorted by node id. */
+export async function readMembers(consul: ConsulClient, accountId: string): Promise<MemberList> {
+  const records = await consul.listRecords(membersPrefixOf(accountId));
+  const members: MemberRecord[] = [];
+  const unreadable: string[] = [];
+  for (const record of records) {
+    try {
+      members.push(parseMemberRecord(record.Key, record.Value));
+    } catch (error) {
+      unreadable.push((error as Error).message);
+    }
+  }
+  members.sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+  return { members, unreadable };
+}
