@@ -1,5 +1,6 @@
 // The harness's own view of the leader key: Consul blocking queries on the servers' HTTP APIs (the
 // next server on any error, e.g. the one just killed), recording each change with its time.
+import { nextBlockingIndex } from '../../services/consul-index.js';
 import { nowMs } from './proc.js';
 
 export interface LockChange {
@@ -46,9 +47,8 @@ export class LockWatcher {
         const response = await fetch(`${url}/v1/kv/${this.key}?index=${index}&wait=30s`, { signal: this.abort.signal });
         clearTimeout(timeout);
         const body = response.status === 200 ? ((await response.json()) as Array<{ Session?: string }>) : [];
-        const next = response.headers.get('x-consul-index') ?? '0';
         if (response.status !== 200 && response.status !== 404) throw new Error(`HTTP ${response.status}`);
-        index = BigInt(next) < BigInt(index) ? '0' : next;
+        index = nextBlockingIndex(index, response.headers.get('x-consul-index') ?? undefined).index;
         const session = body[0]?.Session ?? null;
         if (this.changes.length === 0 || this.current() !== session) this.changes.push({ t: nowMs(), session });
         attempt--; // stay on a server that answers
