@@ -6,49 +6,42 @@
  * naming the flag and the file before anything starts.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startConsulServer, type ClientCertificate, type ConsulServer, type ConsulTlsFiles } from '../support/consul.js';
+import type { ClientCertificate, ConsulServer, ConsulTlsFiles } from '../support/consul.js';
 import { createConsulClientCertificate, createConsulTlsFiles, createExpiredClientCertificate } from '../support/consul-tls.js';
-import { createNodeHome, createPoolKeys, startKuutamod, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
+import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
+import type { Kuutamod } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';
 import { waitForStableLeader } from '../support/stable-leader.js';
 
+let cluster: DaemonCluster;
 let dir: string;
 let tls: ConsulTlsFiles;
 let client: ClientCertificate;
 let expired: ClientCertificate;
 let consul: ConsulServer;
-let pool: PoolKeys;
-const daemons: Kuutamod[] = [];
 /** No client certificate from the caller's environment may stand in for a missing flag. */
 const CLEAN_ENV = { CONSUL_CACERT: '', CONSUL_CLIENT_CERT: '', CONSUL_CLIENT_KEY: '' };
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'consul-client-cert-'));
-  const tlsDir = join(dir, 'tls');
-  tls = createConsulTlsFiles(tlsDir);
-  client = createConsulClientCertificate(tlsDir);
-  expired = createExpiredClientCertificate(tlsDir);
-  consul = await startConsulServer({ tls, requireClientCert: client });
-  pool = createPoolKeys(dir);
+  cluster = await startDaemonCluster('consul-client-cert-', (tempDir) => {
+    const tlsDir = join(tempDir, 'tls');
+    tls = createConsulTlsFiles(tlsDir);
+    client = createConsulClientCertificate(tlsDir);
+    expired = createExpiredClientCertificate(tlsDir);
+    return { tls, requireClientCert: client };
+  });
+  ({ dir, consul } = cluster);
 });
 
 after(async () => {
-  await Promise.all(daemons.map((daemon) => daemon.stop()));
-  await consul?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
 });
 
-async function startNode(nodeId: string, args: string[], env: Record<string, string> = {}): Promise<Kuutamod> {
-  const node = await createNodeHome(dir, nodeId, pool);
-  const extraArgs = ['--consul-ca-file', tls.caFile, ...args];
-  const daemon = await startKuutamod({ consulUrl: consul.url, nodeId, pool, node, extraArgs, env: { ...CLEAN_ENV, ...env } });
-  daemons.push(daemon);
-  return daemon;
-}
+const startNode = (nodeId: string, args: string[], env: Record<string, string> = {}): Promise<Kuutamod> =>
+  cluster.startNode(nodeId, { extraArgs: ['--consul-ca-file', tls.caFile, ...args], env: { ...CLEAN_ENV, ...env } });
 
 const ctl = (args: string[], env: Record<string, string> = {}) =>
   kuutamoctl(['--consul-url', consul.url, '--consul-ca-file', tls.caFile, ...args, 'active-validator'], { ...CLEAN_ENV, ...env });

@@ -5,44 +5,38 @@
  * error naming the flag or file, and a daemon that cannot verify Consul never validates.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startConsulServer, type ConsulServer, type ConsulTlsFiles } from '../support/consul.js';
+import type { ConsulServer, ConsulTlsFiles } from '../support/consul.js';
 import { createConsulTlsFiles } from '../support/consul-tls.js';
-import { createNodeHome, createPoolKeys, startKuutamod, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
+import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
+import type { Kuutamod } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';
 import { failOverBySigterm, waitForStableLeader } from '../support/stable-leader.js';
 
+let cluster: DaemonCluster;
 let dir: string;
 let tls: ConsulTlsFiles;
 let otherCa: string;
 let consul: ConsulServer;
-let pool: PoolKeys;
-const daemons: Kuutamod[] = [];
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'consul-tls-'));
-  tls = createConsulTlsFiles(join(dir, 'tls'));
-  // A CA of another cluster: valid PEM, but it did not sign this Consul's certificate.
-  otherCa = createConsulTlsFiles(join(dir, 'other-tls')).caFile;
-  consul = await startConsulServer({ tls });
-  pool = createPoolKeys(dir);
+  cluster = await startDaemonCluster('consul-tls-', (tempDir) => {
+    tls = createConsulTlsFiles(join(tempDir, 'tls'));
+    // A CA of another cluster: valid PEM, but it did not sign this Consul's certificate.
+    otherCa = createConsulTlsFiles(join(tempDir, 'other-tls')).caFile;
+    return { tls };
+  });
+  ({ dir, consul } = cluster);
 });
 
 after(async () => {
-  await Promise.all(daemons.map((daemon) => daemon.stop()));
-  await consul?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
 });
 
-async function startNode(nodeId: string, caArgs: string[], env: Record<string, string> = {}): Promise<Kuutamod> {
-  const node = await createNodeHome(dir, nodeId, pool);
-  const daemon = await startKuutamod({ consulUrl: consul.url, nodeId, pool, node, extraArgs: caArgs, env: { CONSUL_CACERT: '', ...env } });
-  daemons.push(daemon);
-  return daemon;
-}
+const startNode = (nodeId: string, caArgs: string[], env: Record<string, string> = {}): Promise<Kuutamod> =>
+  cluster.startNode(nodeId, { extraArgs: caArgs, env: { CONSUL_CACERT: '', ...env } });
 
 describe('https-only Consul with a CA from consul tls ca create', () => {
   test('the plain http port is closed: the agent answers https only', async () => {

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startConsulServer, type ConsulServer } from './consul.js';
+import { startConsulServer, type ConsulServer, type StartOptions } from './consul.js';
 import { createNodeHome, createPoolKeys, startKuutamod, type Kuutamod, type KuutamodOptions, type PoolKeys } from './kuutamod.js';
 
 export interface DaemonCluster {
@@ -19,9 +19,10 @@ export interface DaemonCluster {
   stop(): Promise<void>;
 }
 
-export async function startDaemonCluster(tempPrefix: string): Promise<DaemonCluster> {
+/** `consulOptions` makes the Consul server's options from the temp directory (TLS files live there). */
+export async function startDaemonCluster(tempPrefix: string, consulOptions: (dir: string) => StartOptions = () => ({})): Promise<DaemonCluster> {
   const dir = mkdtempSync(join(tmpdir(), tempPrefix));
-  const consul = await startConsulServer();
+  const consul = await startConsulServer(consulOptions(dir));
   const pool = createPoolKeys(dir);
   const daemons: Kuutamod[] = [];
   return {
