@@ -122,6 +122,31 @@ test('a requested stop: SIGTERM, then SIGKILL after the timeout', async () => {
   await next('stopped');
 });
 
+test('a requested stop waits the whole stop timeout, even past 5 s (execa used to SIGKILL after 5 s)', async () => {
+  const { guard, next } = guardWithInbox();
+  guard.handle({ type: 'start', mode: 'voter', bin: 'sh', args: ['-c', "trap '' TERM; exec sleep 30"] });
+  await next('started');
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the shell set its trap
+  const stopAt = monotonicNow();
+  guard.handle({ type: 'stop', timeoutMs: 6_000 });
+  const exit = await next('exited', 10_000);
+  const stoppedAfter = monotonicNow() - stopAt;
+  assert.equal(exit.signal, 'SIGKILL');
+  assert.ok(stoppedAfter >= 5_990, `SIGKILL only at the stop timeout (${stoppedAfter} ms)`);
+});
+
+test('an exit code and a neard that cannot be executed are reported as such', async () => {
+  const { guard, next } = guardWithInbox();
+  guard.handle({ type: 'start', mode: 'voter', bin: 'sh', args: ['-c', 'exit 3'] });
+  const exit = await next('exited');
+  assert.equal(exit.code, 3);
+  assert.equal(exit.signal, null);
+  assert.equal(exit.requested, false);
+  guard.handle({ type: 'start', mode: 'voter', bin: '/nonexistent/neard', args: [] });
+  assert.match((await next('spawn-failed')).error, /\/nonexistent\/neard/);
+  await next('exited');
+});
+
 test('when the daemon is gone: neard is stopped first, then the session is destroyed', async () => {
   const events: string[] = [];
   const consul = await recordingConsul(events);
