@@ -23,7 +23,7 @@ export interface ElectionOptions {
   /**
    * Read here: sessionTtlMs, sessionRenewIntervalMs, sessionRenewRetryMs (after a failed renewal), sessionRenewTimeoutMs,
    * stepDownAfterMs and consulOutageToleranceMs (the lock holder's renewal pace, holderRenewIntervalMs),
-   * lockAcquireIntervalMs (fallback poll of the lock; the blocking query on the key normally wakes us first),
+   * lockAcquireIntervalMs (fallback poll of the lock, a read first; the blocking query on the key normally wakes us first),
    * lockWatchWaitMs, consulRetryIntervalMs and the destroy retry timings.
    */
   timings: ActorTimings;
@@ -233,16 +233,21 @@ export class ConsulElection {
     this.scheduleRenew();
   }
 
-  private scheduleAcquire(delayMs: number): void {
+  /**
+   * `fallback`: the slow poll (lockAcquireIntervalMs), which first reads the key and only tries to take it
+   * when no other session holds it: a PUT ?acquire is a raft write even when Consul refuses it, a read is
+   * not. The first try and the blocking query's wake-up PUT at once, so a takeover stays instant.
+   */
+  private scheduleAcquire(delayMs: number, fallback = false): void {
     clearTimeout(this.acquireTimer);
-    if (this.acquiring) this.acquireTimer = setTimeout(() => void this.tryAcquire(), delayMs);
+    if (this.acquiring) this.acquireTimer = setTimeout(() => void this.tryAcquire(fallback), delayMs);
   }
 
-  private async tryAcquire(): Promise<void> {
+  private async tryAcquire(fallback: boolean): Promise<void> {
     const id = this.sessionId;
     const { consul, accountId, nodeId, timings } = this.options;
     if (!this.acquiring) return;
-    if (id !== null) {
+    if (id !== null && (!fallback || (await this.lockMayBeFree(id)))) {
       try {
         const acquired = await consul.acquireLock(consulLeaderKey(accountId), leaderKeyValue(nodeId), id);
         if (acquired && this.acquiring && this.sessionId === id) {
@@ -256,7 +261,21 @@ export class ConsulElection {
         this.report({ type: 'CONSUL_ERROR', operation: 'lock acquire', error: describeConsulError(error) });
       }
     }
-    this.scheduleAcquire(timings.lockAcquireIntervalMs);
+    this.scheduleAcquire(timings.lockAcquireIntervalMs, true);
+  }
+
+  /**
+   * The fallback poll's read: false only when Consul says another session holds the key. A key our own
+   * session still holds is ours to take again, as for the lock watch; a failed read tries the PUT.
+   */
+  private async lockMayBeFree(id: string): Promise<boolean> {
+    try {
+      const holder = (await this.options.consul.getKey(consulLeaderKey(this.options.accountId)))?.Session;
+      return holder === undefined || holder === '' || holder === id;
+    } catch (error) {
+      this.report({ type: 'CONSUL_ERROR', operation: 'lock read', error: describeConsulError(error) });
+      return true;
+    }
   }
 
   private async resign(): Promise<void> {

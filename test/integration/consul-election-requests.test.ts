@@ -1,5 +1,7 @@
 /**
  * What the Consul election actor asks of a real Consul (1.8.7), counted at a proxy between the two:
+ * - the slow fallback poll of the lock reads the key and does not PUT ?acquire (a raft write) while
+ *   another session holds it; the blocking query still takes a freed lock at once;
  * - the lock holder renews at its own pace (holderRenewIntervalMs) so a Consul leader election does not
  *   outlast its step-down deadline, while a standby keeps the configured interval.
  */
@@ -68,6 +70,41 @@ async function until(what: string, condition: () => boolean, timeoutMs = 15_000)
 }
 
 const requestsSince = (from: number, kind: string) => proxy.requests.filter((r) => r.t >= from && r.kind === kind);
+
+test('the fallback poll reads a held lock instead of writing to it; a freed lock is still taken at once', async () => {
+  const other = await otherNodeHoldsLock();
+  // A fast fallback poll, so a few rounds fit in the test.
+  const { election, events } = electionThroughProxy({ lockAcquireIntervalMs: 200 });
+  try {
+    election.command({ type: 'ELECTION.REGISTER' });
+    await until('a session', () => events.some((e) => e.type === 'SESSION_CREATED'));
+    const from = Date.now();
+    election.command({ type: 'ELECTION.ACQUIRE_START' });
+    await until('5 fallback reads of the key', () => requestsSince(from, 'GET /v1/kv').length >= 5);
+    assert.equal(requestsSince(from, 'PUT /v1/kv acquire').length, 1, 'only the first try writes; the polls behind it read');
+    assert.ok(!events.some((e) => e.type === 'LOCK_ACQUIRED'));
+  } finally {
+    election.dispose();
+  }
+
+  // Blocking query wake-up: a fallback poll too slow to matter, the other node's session destroyed.
+  const second = electionThroughProxy({ lockAcquireIntervalMs: 60_000 });
+  try {
+    second.election.command({ type: 'ELECTION.REGISTER' });
+    await until('a session', () => second.events.some((e) => e.type === 'SESSION_CREATED'));
+    second.election.command({ type: 'ELECTION.ACQUIRE_START' });
+    await until('the lock watch', () => proxy.requests.some((r) => r.kind === 'GET /v1/kv (blocking)'));
+    const freedAt = Date.now();
+    await put(`/v1/session/destroy/${other}`);
+    await until('the lock taken', () => second.events.some((e) => e.type === 'LOCK_ACQUIRED'));
+    const tookMs = Date.now() - freedAt;
+    assert.ok(tookMs < 2_000, `taken ${tookMs} ms after the release, not at the 60 s fallback poll`);
+  } finally {
+    second.election.command({ type: 'ELECTION.RESIGN' });
+    await until('the session closed', () => second.events.some((e) => e.type === 'SESSION_CLOSED'));
+    second.election.dispose();
+  }
+});
 
 test('the lock holder renews at the holder pace, a standby at the configured interval', async () => {
   // The chaos timings: renew every 3 s, step down 6 s after the last success; a 5 s outage needs 1 s.
