@@ -3,7 +3,8 @@
  *
  * Session: created with the node id as name, TTL, Behavior "delete", LockDelay 0 s and an explicit empty
  * check list, so only the TTL decides its life (a gossip hiccup cannot end it behind our back), and then
- * renewed on a timer whatever the rest of the daemon is doing. Lock: `acquire` on
+ * renewed on a timer whatever the rest of the daemon is doing (faster while it holds the lock, so a Consul
+ * leader election does not outlast the step-down deadline: holderRenewIntervalMs). Lock: `acquire` on
  * `kuutamod-leader/<account>` with kuutamod's value, retried on a timer while the chart wants it.
  * It reports what Consul said; the chart decides what that means.
  */
@@ -13,7 +14,7 @@ import type { ElectionCommand, ElectionEvent } from '../machines/failover-events
 import { consulLeaderKey, consulStatusCode, describeConsulError, leaderKeyValue, type ConsulClient } from './consul-client.js';
 import { watchLock, type LockWatch } from './consul-lock-watch.js';
 import { destroySessionWithBackoff } from './consul-session-destroy.js';
-import type { ActorTimings } from './service-timings.js';
+import { holderRenewIntervalMs, type ActorTimings } from './service-timings.js';
 
 export interface ElectionOptions {
   consul: ConsulClient;
@@ -21,7 +22,8 @@ export interface ElectionOptions {
   accountId: string;
   /**
    * Read here: sessionTtlMs, sessionRenewIntervalMs, sessionRenewRetryMs (after a failed renewal), sessionRenewTimeoutMs,
-   * lockAcquireIntervalMs (fallback poll of the lock; the blocking query on the key normally wakes us first),
+   * stepDownAfterMs and consulOutageToleranceMs (the lock holder's renewal pace, holderRenewIntervalMs),
+   * lockAcquireIntervalMs (fallback poll of the lock, a read first; the blocking query on the key normally wakes us first),
    * lockWatchWaitMs, consulRetryIntervalMs and the destroy retry timings.
    */
   timings: ActorTimings;
@@ -39,6 +41,15 @@ export class ConsulElection {
   /** Bumped by RESIGN and dispose: loops started under an older generation stop. */
   private generation = 0;
   private renewTimer: NodeJS.Timeout | undefined;
+  /** A renewal request is in flight (one at a time): it schedules the next one when it ends. */
+  private renewing = false;
+  /** When the renewal timer fires (this.now() clock). */
+  private nextRenewAt = 0;
+  /**
+   * The session that acquired the lock: while it is ours, renewals come every holderRenewIntervalMs so a
+   * Consul leader election does not outlast the step-down deadline (docs/chaos.md, finding 3).
+   */
+  private lockHolderSession: string | null = null;
   private acquireTimer: NodeJS.Timeout | undefined;
   private acquiring = false;
   private lockWatch: LockWatch | null = null;
@@ -80,6 +91,7 @@ export class ConsulElection {
   private startAcquiring(): void {
     const { consul, accountId, timings } = this.options;
     this.acquiring = true;
+    this.lockHolderSession = null;
     this.scheduleAcquire(0);
     this.lockWatch ??= watchLock({
       consul,
@@ -166,20 +178,38 @@ export class ConsulElection {
   }
 
   /**
-   * Next renewal: a whole interval after a success, soon after a failure. A renewal that fails during a
-   * Consul leader election (HTTP 500, ~3 s) must be retried before the step-down deadline, which counts
-   * from the last successful renewal's send time whatever we do here (so retrying never extends a lease).
+   * Next renewal: a whole interval after a success (the holder's shorter one while the lock is ours), soon
+   * after a failure. A renewal that fails during a Consul leader election (HTTP 500, ~3 s) must be retried
+   * before the step-down deadline, which counts from the last successful renewal's send time whatever we
+   * do here (so neither retrying nor renewing faster ever extends a lease).
    */
   private scheduleRenew(afterFailure = false): void {
-    const { sessionRenewIntervalMs, sessionRenewRetryMs } = this.options.timings;
+    const { timings } = this.options;
     clearTimeout(this.renewTimer);
-    const delay = afterFailure ? Math.min(sessionRenewRetryMs, sessionRenewIntervalMs) : sessionRenewIntervalMs;
+    const interval = this.sessionId !== null && this.lockHolderSession === this.sessionId ? holderRenewIntervalMs(timings) : timings.sessionRenewIntervalMs;
+    const delay = afterFailure ? Math.min(timings.sessionRenewRetryMs, interval) : interval;
+    this.nextRenewAt = this.now() + delay;
     this.renewTimer = setTimeout(() => void this.renew(), delay);
+  }
+
+  /** Just acquired the lock: bring the next renewal forward to the holder's pace, never push it back. */
+  private renewAtHolderPace(): void {
+    if (this.renewing || this.sessionId === null) return;
+    if (this.nextRenewAt - this.now() > holderRenewIntervalMs(this.options.timings)) this.scheduleRenew();
   }
 
   private async renew(): Promise<void> {
     const id = this.sessionId;
     if (id === null) return;
+    this.renewing = true;
+    try {
+      await this.renewOnce(id);
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  private async renewOnce(id: string): Promise<void> {
     const sentAt = this.now();
     const { sessionRenewTimeoutMs, requestTimeoutMs } = this.options.timings;
     try {
@@ -203,20 +233,27 @@ export class ConsulElection {
     this.scheduleRenew();
   }
 
-  private scheduleAcquire(delayMs: number): void {
+  /**
+   * `fallback`: the slow poll (lockAcquireIntervalMs), which first reads the key and only tries to take it
+   * when no other session holds it: a PUT ?acquire is a raft write even when Consul refuses it, a read is
+   * not. The first try and the blocking query's wake-up PUT at once, so a takeover stays instant.
+   */
+  private scheduleAcquire(delayMs: number, fallback = false): void {
     clearTimeout(this.acquireTimer);
-    if (this.acquiring) this.acquireTimer = setTimeout(() => void this.tryAcquire(), delayMs);
+    if (this.acquiring) this.acquireTimer = setTimeout(() => void this.tryAcquire(fallback), delayMs);
   }
 
-  private async tryAcquire(): Promise<void> {
+  private async tryAcquire(fallback: boolean): Promise<void> {
     const id = this.sessionId;
     const { consul, accountId, nodeId, timings } = this.options;
     if (!this.acquiring) return;
-    if (id !== null) {
+    if (id !== null && (!fallback || (await this.lockMayBeFree(id)))) {
       try {
         const acquired = await consul.acquireLock(consulLeaderKey(accountId), leaderKeyValue(nodeId), id);
         if (acquired && this.acquiring && this.sessionId === id) {
           this.stopAcquiring();
+          this.lockHolderSession = id;
+          this.renewAtHolderPace();
           this.report({ type: 'LOCK_ACQUIRED' });
           return;
         }
@@ -224,7 +261,21 @@ export class ConsulElection {
         this.report({ type: 'CONSUL_ERROR', operation: 'lock acquire', error: describeConsulError(error) });
       }
     }
-    this.scheduleAcquire(timings.lockAcquireIntervalMs);
+    this.scheduleAcquire(timings.lockAcquireIntervalMs, true);
+  }
+
+  /**
+   * The fallback poll's read: false only when Consul says another session holds the key. A key our own
+   * session still holds is ours to take again, as for the lock watch; a failed read tries the PUT.
+   */
+  private async lockMayBeFree(id: string): Promise<boolean> {
+    try {
+      const holder = (await this.options.consul.getKey(consulLeaderKey(this.options.accountId)))?.Session;
+      return holder === undefined || holder === '' || holder === id;
+    } catch (error) {
+      this.report({ type: 'CONSUL_ERROR', operation: 'lock read', error: describeConsulError(error) });
+      return true;
+    }
   }
 
   private async resign(): Promise<void> {

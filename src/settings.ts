@@ -10,6 +10,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_TIMINGS, type FailoverTimings } from '../machines/failover-timings.js';
 import type { ConsulEndpoint } from '../services/consul-client.js';
 import type { NeardKeys } from '../services/neard-home.js';
+import { DEFAULT_SERVICE_TIMINGS } from '../services/service-timings.js';
 import { checkClientCertificate } from './consul-tls-files.js';
 import { controlSocketPath } from './control-socket-path.js';
 import { formatDuration } from './duration.js';
@@ -127,7 +128,7 @@ function timingOptions<Name extends keyof FailoverTimings>(specs: Record<Name, T
 /** The timings an operator may change; keys are FailoverTimings fields, the rest keep DEFAULT_TIMINGS. */
 const TIMING_OPTIONS = timingOptions({
   sessionTtlMs: { flags: '--session-ttl <duration>', env: 'KUUTAMO_SESSION_TTL', description: 'Consul session TTL (10s..24h)' },
-  sessionRenewIntervalMs: { flags: '--session-renew-interval <duration>', env: 'KUUTAMO_SESSION_RENEW_INTERVAL', description: 'pause between session renewals' },
+  sessionRenewIntervalMs: { flags: '--session-renew-interval <duration>', env: 'KUUTAMO_SESSION_RENEW_INTERVAL', description: `pause between session renewals (the lock holder renews every min(this, --step-down-after minus ${formatDuration(DEFAULT_SERVICE_TIMINGS.consulOutageToleranceMs)}), docs/safety.md)` },
   stepDownAfterMs: { flags: '--step-down-after <duration>', env: 'KUUTAMO_STEP_DOWN_AFTER', description: 'a validator without a successful renewal for this long stops validating' },
   lockAcquireIntervalMs: { flags: '--lock-acquire-interval <duration>', env: 'KUUTAMO_LOCK_ACQUIRE_INTERVAL', description: 'fallback poll of the leader lock; a Consul blocking query on the key wakes a standby at once' },
   statusIntervalMs: { flags: '--status-interval <duration>', env: 'KUUTAMO_STATUS_INTERVAL', description: "pause between queries of neard's /status" },

@@ -14,7 +14,7 @@
  *   so a standby can take over without waiting for the TTL. Consul's endpoint and the timings arrive
  *   once, in the `hello` that opens the conversation; the session id and a rotated token follow every change.
  */
-import { execa, type ResultPromise } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { NeardMode } from '../../machines/failover-events.js';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
@@ -25,14 +25,20 @@ import type { FromGuard, GuardHello, ToGuard } from './protocol.js';
 
 const SETPRIV = '/usr/bin/setpriv';
 
+/** How a neard process ended: the exit code, or the signal that killed it (the other is null). */
+interface NeardExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 interface GuardedNeard {
-  child: ResultPromise;
+  child: ChildProcess;
   pid: number;
   /** Changes from voter to validator on a hot-swap promotion. */
   mode: NeardMode;
   stopRequested: boolean;
   fenced: boolean;
-  exited: Promise<void>;
+  exited: Promise<NeardExit>;
 }
 
 export class NeardGuard {
@@ -74,6 +80,14 @@ export class NeardGuard {
     }
   }
 
+  /**
+   * The guard process is exiting (main.ts): a neard still running would outlive its fence. With setpriv
+   * the kernel kills it anyway (pdeathsig); this covers a host without setpriv.
+   */
+  killNeardOnExit(): void {
+    this.neard?.child.kill('SIGKILL');
+  }
+
   /** The daemon is gone: stop neard, then release the session once neard is confirmed dead. */
   async orphaned(): Promise<void> {
     const neard = this.neard;
@@ -110,30 +124,31 @@ export class NeardGuard {
     }
     // With setpriv, neard gets SIGKILL from the kernel if the guard itself dies.
     const [file, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', '--', bin, ...args]] : [bin, args];
-    const child = execa(file, argv, { stdin: 'ignore', stdout: 'inherit', stderr: 'inherit', reject: false });
+    // node:child_process rather than execa: the guard runs on every node, and execa alone cost it about
+    // 5 MB of RSS (docs/scale.md). Same process group as the guard (no `detached`), neard's output goes
+    // straight to the guard's (and so the daemon's) stdout and stderr.
+    const child = spawn(file, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
     if (child.pid === undefined) {
-      void child.then((result) => this.send({ type: 'spawn-failed', error: result.message ?? `cannot start ${bin}` }));
+      // The spawn failed (e.g. ENOENT): node reports it on 'error', on a later tick.
+      child.once('error', (error) => this.send({ type: 'spawn-failed', error: `cannot start ${bin}: ${error.message}` }));
       return;
     }
-    const neard: GuardedNeard = { child, pid: child.pid, mode, stopRequested: false, fenced: false, exited: child.then(() => undefined) };
+    // An 'error' after a successful spawn is a signal that could not be delivered: log it, never crash
+    // the process that fences neard (an unhandled 'error' event would).
+    child.on('error', (error) => this.log(`neard (pid ${child.pid}): ${error.message}`));
+    const exited = new Promise<NeardExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const neard: GuardedNeard = { child, pid: child.pid, mode, stopRequested: false, fenced: false, exited };
     this.neard = neard;
-    void child.then((result) => {
+    void exited.then(({ code, signal }) => {
       clearTimeout(this.stopTimer);
       clearTimeout(this.fenceTimer);
       if (this.neard === neard) this.neard = null;
-      // setpriv exits 127/126 when it cannot exec neard: that is a spawn failure, not a crash.
-      if (file === SETPRIV && (result.exitCode === 127 || result.exitCode === 126) && !neard.stopRequested) {
-        this.send({ type: 'spawn-failed', error: `cannot execute ${bin}: ${result.stderr || 'not found or not executable'}` });
+      // setpriv exits 127/126 when it cannot exec neard (it says why on the stderr neard shares with us):
+      // that is a spawn failure, not a crash.
+      if (file === SETPRIV && (code === 127 || code === 126) && !neard.stopRequested) {
+        this.send({ type: 'spawn-failed', error: `cannot execute ${bin}: not found or not executable` });
       }
-      this.send({
-        type: 'exited',
-        pid: neard.pid,
-        mode: neard.mode,
-        code: result.exitCode ?? null,
-        signal: result.signal ?? null,
-        requested: neard.stopRequested,
-        fenced: neard.fenced,
-      });
+      this.send({ type: 'exited', pid: neard.pid, mode: neard.mode, code, signal, requested: neard.stopRequested, fenced: neard.fenced });
     });
     this.send({ type: 'started', pid: neard.pid, mode });
     this.armFence();

@@ -18,6 +18,7 @@ process.on('message', (message: unknown) => {
   if (isToGuard(message)) guard.handle(message);
   else log(`ignored a malformed message from kuutamod: ${JSON.stringify(message)}`);
 });
+process.on('exit', () => guard.killNeardOnExit());
 process.on('disconnect', () => {
   void guard.orphaned().finally(() => process.exit(0));
 });

@@ -106,12 +106,16 @@ test('a voter neard is not fenced by the lease; promotion arms the fence and nee
   assert.equal(exit.mode, 'validator');
 });
 
-test('a requested stop: SIGTERM, then SIGKILL after the timeout', async () => {
-  const { guard, next } = guardWithInbox();
-  // A sleep that ignores SIGTERM (inherited through exec) is a neard stuck in a long flush.
+/** A voter neard stuck in a long flush: a sleep that ignores SIGTERM (inherited through exec). */
+async function startNeardIgnoringSigterm(guard: NeardGuard, next: ReturnType<typeof guardWithInbox>['next']): Promise<void> {
   guard.handle({ type: 'start', mode: 'voter', bin: 'sh', args: ['-c', "trap '' TERM; exec sleep 30"] });
   await next('started');
   await new Promise((resolve) => setTimeout(resolve, 200)); // let the shell set its trap
+}
+
+test('a requested stop: SIGTERM, then SIGKILL after the timeout', async () => {
+  const { guard, next } = guardWithInbox();
+  await startNeardIgnoringSigterm(guard, next);
   const stopAt = monotonicNow();
   guard.handle({ type: 'stop', timeoutMs: 300 });
   const exit = await next('exited');
@@ -120,6 +124,29 @@ test('a requested stop: SIGTERM, then SIGKILL after the timeout', async () => {
   assert.ok(monotonicNow() - stopAt >= 290);
   guard.handle({ type: 'stop', timeoutMs: 300 });
   await next('stopped');
+});
+
+test('a requested stop waits the whole stop timeout, even past 5 s (execa used to SIGKILL after 5 s)', async () => {
+  const { guard, next } = guardWithInbox();
+  await startNeardIgnoringSigterm(guard, next);
+  const stopAt = monotonicNow();
+  guard.handle({ type: 'stop', timeoutMs: 6_000 });
+  const exit = await next('exited', 10_000);
+  const stoppedAfter = monotonicNow() - stopAt;
+  assert.equal(exit.signal, 'SIGKILL');
+  assert.ok(stoppedAfter >= 5_990, `SIGKILL only at the stop timeout (${stoppedAfter} ms)`);
+});
+
+test('an exit code and a neard that cannot be executed are reported as such', async () => {
+  const { guard, next } = guardWithInbox();
+  guard.handle({ type: 'start', mode: 'voter', bin: 'sh', args: ['-c', 'exit 3'] });
+  const exit = await next('exited');
+  assert.equal(exit.code, 3);
+  assert.equal(exit.signal, null);
+  assert.equal(exit.requested, false);
+  guard.handle({ type: 'start', mode: 'voter', bin: '/nonexistent/neard', args: [] });
+  assert.match((await next('spawn-failed')).error, /\/nonexistent\/neard/);
+  await next('exited');
 });
 
 test('when the daemon is gone: neard is stopped first, then the session is destroyed', async () => {
