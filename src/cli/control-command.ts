@@ -4,7 +4,7 @@
  * has them, so the daemon's environment needs no extra flag), and one call that turns a refusal into an
  * operator error carrying the daemon's message.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { OperatorError } from '../errors.js';
 import { controlRequest, controlSocketPath } from './control-client.js';
 
@@ -14,9 +14,10 @@ export interface ControlSocketFlags {
 }
 
 export function addControlSocketOptions(command: Command): Command {
+  // The variables are named for --help; controlSocketPath reads them itself, with the daemon's precedence.
   return command
-    .option('--control-socket <path>', "kuutamod's control socket (env KUUTAMO_CONTROL_SOCKET; default: kuutamod.sock in the neard home)")
-    .option('--neard-home <dir>', "kuutamod's --neard-home, where its control socket is (env KUUTAMO_NEARD_HOME; default: .)");
+    .addOption(new Option('--control-socket <path>', "kuutamod's control socket (default: kuutamod.sock in the neard home)").env('KUUTAMO_CONTROL_SOCKET'))
+    .addOption(new Option('--neard-home <dir>', "kuutamod's --neard-home, where its control socket is (default: .)").env('KUUTAMO_NEARD_HOME'));
 }
 
 export const socketPathOf = (flags: ControlSocketFlags): string => controlSocketPath(flags, process.env);
