@@ -2,7 +2,8 @@
  * `kuutamoctl restart [MINIMUM_LENGTH] [--schedule-at HEIGHT] [--cancel] [--wait]` (kneard's command):
  * have this node's neard stop at a height inside a maintenance window and be started again by kuutamod.
  * The daemon does the work (src/control/maintenance-routes.ts); this prints what it did, and with --wait
- * follows the restart through GET /v1/maintenance until neard runs again with config.json restored.
+ * follows the restart through GET /v1/maintenance until neard runs again with config.json restored and
+ * the node is back in service.
  */
 import type { Command } from 'commander';
 import type { CancelAnswer, RestartAnswer } from '../control/maintenance-routes.js';
@@ -21,6 +22,8 @@ interface RestartFlags extends ControlSocketFlags {
 const WAIT_POLL_MS = 500;
 /** --wait prints the head at most this often while it counts down. */
 const PROGRESS_EVERY_MS = 5_000;
+/** Where --wait ends: the node is back in service. */
+const READY_STATES: readonly string[] = ['Voting', 'Validating'];
 /** A neard this far past its height without stopping did not take the plan: --wait gives up and says so. */
 const OVERSHOOT_BLOCKS = 20;
 
@@ -46,13 +49,18 @@ function describeCancel(answer: CancelAnswer): string {
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
-/** Follow the restart until neard runs again and config.json is restored; progress lines on stdout. */
+/**
+ * Follow the restart until neard runs again, config.json is restored and the node is back in service
+ * (synced and voting, or validating); progress lines on stdout.
+ */
 async function waitForRestart(socketPath: string, answer: RestartAnswer): Promise<void> {
   say(`waiting for neard to reach height ${answer.height} (head ${answer.head})`);
   let lastProgressAt = Date.now();
   let lastHead = answer.head;
   let stoppedSaid = false;
   let startedPid: number | null = null;
+  let restoredSaid = false;
+  let lastState: string | null = null;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
     const status = await callDaemon<MaintenanceStatus>(socketPath, 'GET', '/v1/maintenance');
@@ -76,9 +84,14 @@ async function waitForRestart(socketPath: string, answer: RestartAnswer): Promis
       startedPid = status.neardPid;
       say(`neard started again (pid ${startedPid}), node ${status.state ?? 'unknown'}`);
     }
-    if (startedPid !== null && status.planned === null) {
-      say(`config.json restored: expected_shutdown ${shown(status.configExpectedShutdown)}; neard holds ${shown(status.neardExpectedShutdown)}`);
-      return;
+    if (startedPid !== null && status.planned === null && !restoredSaid) {
+      restoredSaid = true;
+      say(`config.json restored: expected_shutdown ${shown(status.configExpectedShutdown)}`);
+    }
+    if (restoredSaid && status.state !== lastState) {
+      lastState = status.state;
+      say(`node ${status.nodeId} is ${status.state ?? 'unknown'}`);
+      if (status.state !== null && READY_STATES.includes(status.state)) return;
     }
   }
 }
@@ -114,7 +127,7 @@ export function registerRestart(program: Command): void {
       .argument('[MINIMUM_LENGTH]', 'pick the first maintenance window of at least this many blocks, else the longest (default: the first)')
       .option('--schedule-at <height>', 'stop at this block height instead of in a window')
       .option('--cancel', "cancel kuutamod's scheduled restart (config.json back as before)")
-      .option('--wait', 'follow the restart until neard runs again and config.json is restored'),
+      .option('--wait', 'follow the restart until neard runs again, config.json is restored and the node votes (or validates) again'),
   ).action(async (minimumLength: string | undefined, _options: RestartFlags, command: Command) => {
     await restart(minimumLength, command.optsWithGlobals<RestartFlags>());
   });
