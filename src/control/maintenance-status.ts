@@ -59,7 +59,8 @@ export async function readMaintenanceStatus(sources: StatusSources, estimate: bo
   const blocksLeft = target !== null && head !== null ? Math.max(0, target - head) : null;
   let blockTimeMs: number | null = null;
   if (estimate && blocksLeft !== null && blocksLeft > 0) {
-    blockTimeMs = await measureBlockTimeMs(sources.rpcUrl, BLOCK_TIME_SAMPLE_MS, sources.requestTimeoutMs).catch(() => null);
+    const measured = await measureBlockTimeMs(sources.rpcUrl, BLOCK_TIME_SAMPLE_MS, sources.requestTimeoutMs).catch(() => null);
+    blockTimeMs = measured === null ? null : Math.round(measured);
   }
   return {
     nodeId: sources.nodeId,
