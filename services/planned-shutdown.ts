@@ -106,10 +106,11 @@ async function undo(neard: RunningNeard, timings: ConfirmTimings): Promise<strin
 
 /**
  * Make the running neard stop once its head reaches `height`. Resolves once neard confirmed it; otherwise
- * everything is undone and a PlannedShutdownError says what happened.
+ * everything is undone and a PlannedShutdownError says what happened. `before` is a reading of neard's
+ * metrics taken earlier; the write and the SIGHUP happen before this function first waits, so a caller
+ * that checked the chart's view of neard just before calling acts on that view.
  */
-export async function schedulePlannedShutdown(neard: RunningNeard, height: number, timings: ConfirmTimings): Promise<PlannedShutdownRecord> {
-  const before = await readNeardShutdownMetrics(neard.rpcUrl, timings.requestTimeoutMs);
+export async function schedulePlannedShutdown(neard: RunningNeard, height: number, before: NeardShutdownMetrics, timings: ConfirmTimings): Promise<PlannedShutdownRecord> {
   let record: PlannedShutdownRecord;
   try {
     record = writePlannedShutdown(neard.home, height);

@@ -99,9 +99,17 @@ export const maintenanceRoutes =
         if (planned !== null) {
           throw new ControlError(409, `a restart is already scheduled at height ${planned.height}: cancel it first (kuutamoctl restart --cancel).`);
         }
-        const { head } = await readNeardShutdownMetrics(neard.rpcUrl, requestTimeoutMs);
+        const metrics = await readNeardShutdownMetrics(neard.rpcUrl, requestTimeoutMs);
+        const { head } = metrics;
         const plan = await chooseShutdownHeight(request.body ?? {}, { rpcUrl: neard.rpcUrl, accountId: settings.accountId, head, requestTimeoutMs });
-        const record = await schedulePlannedShutdown(neard, plan.height, timings);
+        // The chart may have moved while neard was asked: look again, right before the write and the SIGHUP
+        // (no wait in between), so a neard being restarted or promoted meanwhile is never scheduled.
+        const now = observer.snapshot?.context;
+        if (now !== undefined && isLeader(now)) return restartLeader();
+        if (now?.neardPid !== neard.pid || now.neardStartAwaited !== null) {
+          throw new ControlError(409, `neard (pid ${neard.pid}) was restarted meanwhile (state ${observer.currentState ?? 'unknown'}). Nothing was scheduled; try again.`);
+        }
+        const record = await schedulePlannedShutdown(neard, plan.height, metrics, timings);
         logger.info({ height: plan.height, head, window: plan.window, neard_pid: neard.pid }, `neard will stop at height ${plan.height} (${plan.reason}) and be started again`);
         return { ...plan, head, previous: record.previous, neardPid: neard.pid, neardRestarts: context.neardRestarts };
       }),
