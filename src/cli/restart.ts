@@ -67,7 +67,9 @@ async function waitForRestart(socketPath: string, answer: RestartAnswer): Promis
     const gone = status.neardPid !== answer.neardPid;
     if (!gone && status.head !== null) {
       lastHead = status.head;
-      if (status.planned === null && status.neardExpectedShutdown !== answer.height) throw new OperatorError(`the restart at height ${answer.height} was cancelled before neard reached it.`);
+      if (status.planned === null && status.neardExpectedShutdown !== answer.height) {
+        throw new OperatorError(`the restart at height ${answer.height} was taken back before neard reached it (kuutamoctl restart --cancel, or this node became the validator).`);
+      }
       if (status.head >= answer.height + OVERSHOOT_BLOCKS) {
         throw new OperatorError(`neard (pid ${answer.neardPid}) is at height ${status.head}, past ${answer.height}, and still runs: look at its log and at kuutamoctl maintenance-status.`);
       }
