@@ -1,10 +1,15 @@
 /**
  * Lays out neard's home for one mode, the way kuutamod does, but without a window where a key file
- * is missing: every symlink and config.json is replaced by an atomic rename.
+ * is missing: every symlink and config.json is replaced by an atomic rename. It also takes back a
+ * planned shutdown (kuutamoctl restart) before neard starts or is promoted: a neard started with
+ * expected_shutdown behind its head would stop at once, and a validator must not stop in the middle of
+ * its duties because of a restart that was meant for the standby it was.
  */
-import { readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NeardMode } from '../machines/failover-events.js';
+import { replaceFile } from './atomic-file.js';
+import { restorePlannedShutdown, type RestoreOutcome } from './planned-shutdown-file.js';
 
 export interface NeardKeys {
   /** Absolute path of validator_key.json (the pool's key, used only while holding the lock). */
@@ -30,12 +35,6 @@ export function replaceSymlink(target: string, link: string): void {
   renameSync(temporary, link);
 }
 
-/** Write a file through a temporary sibling and a rename, so readers never see half a file. */
-export function replaceFile(path: string, content: string): void {
-  const temporary = `${path}.kuutamod-${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, path);
-}
 
 /** Set `network.addr` in config.json, keeping everything else as it is. */
 export function setNetworkAddr(home: string, addr: string): void {
@@ -46,17 +45,24 @@ export function setNetworkAddr(home: string, addr: string): void {
   replaceFile(path, `${JSON.stringify(config, null, 2)}\n`);
 }
 
-/** Hot swap: hand the running voter neard the validator key, keeping its node key and address. */
-export function linkValidatorKey(layout: NeardHomeLayout): void {
+/**
+ * Hot swap: hand the running voter neard the validator key, keeping its node key and address. A planned
+ * shutdown is taken back first, so the promotion's own SIGHUP reloads config.json without it.
+ */
+export function linkValidatorKey(layout: NeardHomeLayout): RestoreOutcome | null {
+  const restored = restorePlannedShutdown(layout.home);
   replaceSymlink(layout.keys.validatorKey, join(layout.home, 'validator_key.json'));
+  return restored;
 }
 
 export function removeValidatorKey(layout: NeardHomeLayout): void {
   rmSync(join(layout.home, 'validator_key.json'), { force: true });
 }
 
-export function prepareNeardHome(layout: NeardHomeLayout, mode: NeardMode): void {
+/** Lay out the home for `mode`; returns the planned shutdown it took back, if any, for the log. */
+export function prepareNeardHome(layout: NeardHomeLayout, mode: NeardMode): RestoreOutcome | null {
   const { home, keys } = layout;
+  const restored = restorePlannedShutdown(home);
   if (mode === 'validator') {
     replaceSymlink(keys.validatorNodeKey, join(home, 'node_key.json'));
     replaceSymlink(keys.validatorKey, join(home, 'validator_key.json'));
@@ -66,4 +72,5 @@ export function prepareNeardHome(layout: NeardHomeLayout, mode: NeardMode): void
     replaceSymlink(keys.voterNodeKey, join(home, 'node_key.json'));
     setNetworkAddr(home, layout.voterNetworkAddr);
   }
+  return restored;
 }

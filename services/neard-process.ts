@@ -16,6 +16,7 @@ import type { ConsulTokenFeed } from './consul-token-feed.js';
 import { errorMessage } from './error-message.js';
 import { NeardGuardClient, type GuardExit } from './neard-guard/client.js';
 import { linkValidatorKey, prepareNeardHome, removeValidatorKey, type NeardHomeLayout } from './neard-home.js';
+import type { RestoreOutcome } from './planned-shutdown-file.js';
 import type { ActorTimings } from './service-timings.js';
 
 export interface NeardProcessOptions extends NeardHomeLayout {
@@ -158,7 +159,7 @@ export class NeardModeConverger {
 
   private async start(mode: NeardMode): Promise<void> {
     const { neardBin, home, bootNodes, logger } = this.options;
-    prepareNeardHome(this.options, mode);
+    this.logRestoredShutdown(prepareNeardHome(this.options, mode));
     const args = ['--home', home, 'run', ...(bootNodes ? ['--boot-nodes', bootNodes] : [])];
     this.restartRequested = false;
     const answer = await this.guard.start(mode, neardBin, args);
@@ -182,7 +183,7 @@ export class NeardModeConverger {
   }
 
   private async promote(running: RunningNeard): Promise<void> {
-    linkValidatorKey(this.options);
+    this.logRestoredShutdown(linkValidatorKey(this.options));
     const answer = await this.guard.promote();
     if (answer.type !== 'started') {
       removeValidatorKey(this.options);
@@ -216,6 +217,14 @@ export class NeardModeConverger {
     this.sessionId = null;
     // The observer logs SESSION_LOST.
     this.report({ type: 'SESSION_LOST' });
+  }
+
+  /** config.json's expected_shutdown put back after a planned shutdown (kuutamoctl restart). */
+  private logRestoredShutdown(restored: RestoreOutcome | null): void {
+    if (restored === null) return;
+    const { record, expectedShutdown, keptOperatorValue } = restored;
+    const what = keptOperatorValue ? `kept the operator's expected_shutdown ${expectedShutdown}` : `expected_shutdown back to ${expectedShutdown ?? 'none'}`;
+    this.options.logger.info({ planned_height: record.height, expected_shutdown: expectedShutdown }, `planned shutdown at ${record.height} taken back from config.json: ${what}`);
   }
 
   private spawnError(error: string): string {

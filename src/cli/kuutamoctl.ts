@@ -9,6 +9,8 @@ import { findActiveValidator } from '../active-validator.js';
 import { OperatorError } from '../errors.js';
 import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions, consulEndpointOf, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
 import { registerGenerateKey } from './generate-key.js';
+import { registerMaintenanceStatus } from './maintenance-status.js';
+import { registerRestart } from './restart.js';
 import { runCli } from './run-cli.js';
 
 /** Exit codes of Rust kuutamoctl: 0 a leader, 1 none, 2 only an expired session. */
@@ -47,6 +49,8 @@ runCli('kuutamoctl', async () => {
       exitCode = await activeValidator(program);
     });
   registerGenerateKey(program);
+  registerRestart(program);
+  registerMaintenanceStatus(program);
   await program.parseAsync();
   return exitCode;
 });

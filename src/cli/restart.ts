@@ -1,0 +1,136 @@
+/**
+ * `kuutamoctl restart [MINIMUM_LENGTH] [--schedule-at HEIGHT] [--cancel] [--wait]` (kneard's command):
+ * have this node's neard stop at a height inside a maintenance window and be started again by kuutamod.
+ * The daemon does the work (src/control/maintenance-routes.ts); this prints what it did, and with --wait
+ * follows the restart through GET /v1/maintenance until neard runs again with config.json restored and
+ * the node is back in service.
+ */
+import type { Command } from 'commander';
+import type { CancelAnswer, RestartAnswer } from '../control/maintenance-routes.js';
+import type { MaintenanceStatus } from '../control/maintenance-status.js';
+import { OperatorError } from '../errors.js';
+import { addControlSocketOptions, callDaemon, socketPathOf, type ControlSocketFlags } from './control-command.js';
+
+interface RestartFlags extends ControlSocketFlags {
+  scheduleAt?: string;
+  cancel?: boolean;
+  wait?: boolean;
+  json?: boolean;
+}
+
+/** How often --wait asks the daemon. */
+const WAIT_POLL_MS = 500;
+/** --wait prints the head at most this often while it counts down. */
+const PROGRESS_EVERY_MS = 5_000;
+/** Where --wait ends: the node is back in service. */
+const READY_STATES: readonly string[] = ['Voting', 'Validating'];
+/** A neard this far past its height without stopping did not take the plan: --wait gives up and says so. */
+const OVERSHOOT_BLOCKS = 20;
+
+function blockHeight(text: string, what: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) throw new OperatorError(`${what} must be a whole number of blocks, got '${text}'.`);
+  return value;
+}
+
+const shown = (height: number | null): string => (height === null ? 'none' : String(height));
+
+function describeRestart(answer: RestartAnswer): string {
+  const where = answer.window === null ? '' : ` [${answer.window.start}, ${answer.window.end}) (${answer.window.end - answer.window.start} blocks)`;
+  return `neard (pid ${answer.neardPid}) will stop at height ${answer.height} and be started again by kuutamod: ${answer.reason}${where}; head ${answer.head}, ${answer.height - answer.head} blocks to go.`;
+}
+
+function describeCancel(answer: CancelAnswer): string {
+  const config = answer.keptOperatorValue
+    ? `config.json keeps the operator's expected_shutdown ${shown(answer.expectedShutdown)}`
+    : `config.json expected_shutdown back to ${shown(answer.expectedShutdown)}`;
+  return `cancelled the restart at height ${answer.height}: ${config}; ${answer.neard}.`;
+}
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/**
+ * Follow the restart until neard runs again, config.json is restored and the node is back in service
+ * (synced and voting, or validating); progress lines on stdout.
+ */
+async function waitForRestart(socketPath: string, answer: RestartAnswer): Promise<void> {
+  say(`waiting for neard to reach height ${answer.height} (head ${answer.head})`);
+  let lastProgressAt = Date.now();
+  let lastHead = answer.head;
+  let stoppedSaid = false;
+  let startedPid: number | null = null;
+  let restoredSaid = false;
+  let lastState: string | null = null;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    const status = await callDaemon<MaintenanceStatus>(socketPath, 'GET', '/v1/maintenance');
+    const gone = status.neardPid !== answer.neardPid;
+    if (!gone && status.head !== null) {
+      lastHead = status.head;
+      if (status.planned === null && status.neardExpectedShutdown !== answer.height) {
+        throw new OperatorError(`the restart at height ${answer.height} was taken back before neard reached it (kuutamoctl restart --cancel, or this node became the validator).`);
+      }
+      if (status.head >= answer.height + OVERSHOOT_BLOCKS) {
+        throw new OperatorError(`neard (pid ${answer.neardPid}) is at height ${status.head}, past ${answer.height}, and still runs: look at its log and at kuutamoctl maintenance-status.`);
+      }
+      if (Date.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
+        lastProgressAt = Date.now();
+        say(`head ${status.head}: ${Math.max(0, answer.height - status.head)} blocks to go`);
+      }
+    }
+    if (gone && !stoppedSaid) {
+      stoppedSaid = true;
+      say(`neard (pid ${answer.neardPid}) stopped (last head seen ${lastHead})`);
+    }
+    if (gone && startedPid === null && status.neardPid !== null && status.neardRestarts > answer.neardRestarts) {
+      startedPid = status.neardPid;
+      say(`neard started again (pid ${startedPid}), node ${status.state ?? 'unknown'}`);
+    }
+    if (startedPid !== null && status.planned === null && !restoredSaid) {
+      restoredSaid = true;
+      say(`config.json restored: expected_shutdown ${shown(status.configExpectedShutdown)}`);
+    }
+    if (restoredSaid && status.state !== lastState) {
+      lastState = status.state;
+      say(`node ${status.nodeId} is ${status.state ?? 'unknown'}`);
+      if (status.state !== null && READY_STATES.includes(status.state)) return;
+    }
+  }
+}
+
+async function restart(minimumLength: string | undefined, flags: RestartFlags): Promise<void> {
+  const socketPath = socketPathOf(flags);
+  if (flags.cancel === true) {
+    if (minimumLength !== undefined || flags.scheduleAt !== undefined || flags.wait === true) {
+      throw new OperatorError('--cancel takes no MINIMUM_LENGTH, --schedule-at or --wait: give it alone.');
+    }
+    const answer = await callDaemon<CancelAnswer>(socketPath, 'DELETE', '/v1/restart');
+    say(flags.json === true ? JSON.stringify(answer, null, 2) : describeCancel(answer));
+    return;
+  }
+  if (minimumLength !== undefined && flags.scheduleAt !== undefined) {
+    throw new OperatorError('give either MINIMUM_LENGTH (a window is picked) or --schedule-at HEIGHT, not both.');
+  }
+  const body = {
+    ...(minimumLength === undefined ? {} : { minimumLength: blockHeight(minimumLength, 'MINIMUM_LENGTH') }),
+    ...(flags.scheduleAt === undefined ? {} : { scheduleAt: blockHeight(flags.scheduleAt, '--schedule-at') }),
+  };
+  const answer = await callDaemon<RestartAnswer>(socketPath, 'POST', '/v1/restart', body);
+  say(flags.json === true ? JSON.stringify(answer, null, 2) : describeRestart(answer));
+  if (flags.wait === true) await waitForRestart(socketPath, answer);
+}
+
+/** Register the subcommand on kuutamoctl's program. */
+export function registerRestart(program: Command): void {
+  addControlSocketOptions(
+    program
+      .command('restart')
+      .description("Stop this node's neard at a height in a maintenance window (neard's expected_shutdown) and have kuutamod start it again")
+      .argument('[MINIMUM_LENGTH]', 'pick the first maintenance window of at least this many blocks, else the longest (default: the first)')
+      .option('--schedule-at <height>', 'stop at this block height instead of in a window')
+      .option('--cancel', "cancel kuutamod's scheduled restart (config.json back as before)")
+      .option('--wait', 'follow the restart until neard runs again, config.json is restored and the node votes (or validates) again'),
+  ).action(async (minimumLength: string | undefined, _options: RestartFlags, command: Command) => {
+    await restart(minimumLength, command.optsWithGlobals<RestartFlags>());
+  });
+}
