@@ -36,12 +36,43 @@ export type ElectionEvent =
   /** The session was destroyed on request, or there was none. */
   | { type: 'SESSION_CLOSED' }
   | { type: 'LOCK_ACQUIRED' }
+  /** The lock was freed on request (ELECTION.RELEASE_LOCK); the session lives on. */
+  | { type: 'LOCK_RELEASED' }
   | { type: 'CONSUL_ERROR'; operation: string; error: string };
+
+/**
+ * A planned switchover as recorded in Consul (`kuutamod-handover/<account>`, services/handover-record.ts).
+ * phase: requested -> releasing -> released -> done, or failed / cancelled; the last three are terminal.
+ */
+export type HandoverPhase = 'requested' | 'releasing' | 'released' | 'done' | 'failed' | 'cancelled';
+export const TERMINAL_HANDOVER_PHASES: readonly HandoverPhase[] = ['done', 'failed', 'cancelled'];
+
+export interface HandoverRecord {
+  id: string;
+  /** Node id of the leader giving the role away, and of the standby taking it. */
+  from: string;
+  to: string;
+  /** now: at once; window: once the head reaches window.start (a maintenance window of the account). */
+  mode: 'now' | 'window';
+  minimumLength: number;
+  /** Half-open block range [start, end); null in mode now. */
+  window: { start: number; end: number } | null;
+  /** Wall-clock ms. */
+  requestedAt: number;
+  requestedBy: string;
+  phase: HandoverPhase;
+  /** Wall-clock ms by which the candidate must validate (set when releasing starts); null before. */
+  deadlineAt: number | null;
+  message: string | null;
+}
+
+/** Facts reported by the handover actor: the handover record changed (null: none, or unreadable). */
+export type HandoverEvent = { type: 'HANDOVER_UPDATED'; record: HandoverRecord | null };
 
 /** Asked by the operator or the OS. */
 export type ShutdownEvent = { type: 'SHUTDOWN'; reason: string };
 
-export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | ShutdownEvent;
+export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | HandoverEvent | ShutdownEvent;
 
 /** Commands the chart sends to the neard process actor. */
 export type NeardCommand =
@@ -66,4 +97,12 @@ export type ElectionCommand =
   | { type: 'ELECTION.ACQUIRE_START' }
   | { type: 'ELECTION.ACQUIRE_STOP' }
   /** Stop everything and destroy the session; answered by SESSION_CLOSED. */
-  | { type: 'ELECTION.RESIGN' };
+  | { type: 'ELECTION.RESIGN' }
+  /** Free the leader lock but keep the session (a planned handover); answered by LOCK_RELEASED. */
+  | { type: 'ELECTION.RELEASE_LOCK' };
+
+/**
+ * Commands the chart sends to the handover actor: move the record `id` (and no other) to `phase`, by
+ * check-and-set; a record that already ended or moved past `phase` is left alone.
+ */
+export type HandoverCommand = { type: 'HANDOVER.WRITE'; id: string; phase: HandoverPhase; message: string | null; deadlineAt?: number };

@@ -43,6 +43,11 @@ export class ConsulElection {
   private acquiring = false;
   private lockWatch: LockWatch | null = null;
   private resigning: Promise<void> = Promise.resolve();
+  /**
+   * A lock release under way (a planned handover). Acquire attempts wait for it: a release that landed
+   * after a new acquire would free the lock under a validating neard.
+   */
+  private releasing: Promise<void> = Promise.resolve();
   private readonly now: () => number;
 
   constructor(
@@ -66,6 +71,9 @@ export class ConsulElection {
         return;
       case 'ELECTION.RESIGN':
         this.resigning = this.resigning.then(() => this.resign());
+        return;
+      case 'ELECTION.RELEASE_LOCK':
+        this.releasing = this.releasing.then(() => this.releaseLock());
         return;
     }
   }
@@ -209,6 +217,7 @@ export class ConsulElection {
   }
 
   private async tryAcquire(): Promise<void> {
+    await this.releasing;
     const id = this.sessionId;
     const { consul, accountId, nodeId, timings } = this.options;
     if (!this.acquiring) return;
@@ -225,6 +234,26 @@ export class ConsulElection {
       }
     }
     this.scheduleAcquire(timings.lockAcquireIntervalMs);
+  }
+
+  /**
+   * Free the lock, keep the session (renewals go on: this node stays a standby). Retried while Consul
+   * fails and the session is the same; LOCK_RELEASED also when the session no longer held it.
+   */
+  private async releaseLock(): Promise<void> {
+    const { consul, accountId, nodeId, timings, logger } = this.options;
+    const id = this.sessionId;
+    while (id !== null && this.sessionId === id) {
+      try {
+        const released = await consul.releaseLock(consulLeaderKey(accountId), leaderKeyValue(nodeId), id);
+        logger.info({ sessionId: id, released }, released ? 'leader lock released; session kept' : 'leader lock was not held by our session');
+        break;
+      } catch (error) {
+        this.report({ type: 'CONSUL_ERROR', operation: 'lock release', error: describeConsulError(error) });
+        await sleep(timings.consulRetryIntervalMs);
+      }
+    }
+    this.report({ type: 'LOCK_RELEASED' });
   }
 
   private async resign(): Promise<void> {

@@ -7,6 +7,7 @@ import { createActor } from 'xstate';
 import { failoverMachine } from '../machines/failover.js';
 import { createConsulClient } from '../services/consul-client.js';
 import { consulElectionActor } from '../services/consul-election.js';
+import { consulHandoverActor } from '../services/consul-handover.js';
 import { ConsulTokenFeed } from '../services/consul-token-feed.js';
 import { errorMessage } from '../services/error-message.js';
 import { monotonicNow } from '../services/monotonic-clock.js';
@@ -71,11 +72,12 @@ export async function runDaemon(settings: Settings): Promise<number> {
         logger: logger.child({ target: 'kuutamod::consul' }),
         now: monotonicNow,
       }),
+      handover: consulHandoverActor({ consul, accountId, timings: servicesTimings, logger: logger.child({ target: 'kuutamod::handover' }) }),
     },
   });
   const inspector = await startInspector(settings.inspect, logger.child({ target: 'kuutamod::inspect' }));
   const actor = createActor(machine, {
-    input: { timings, now: monotonicNow },
+    input: { timings, now: monotonicNow, nodeId },
     inspect: combineInspect(observer.inspect, inspector?.inspect),
   });
   const finished = new Promise<FailoverSnapshot>((resolve) => {

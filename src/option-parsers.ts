@@ -63,6 +63,16 @@ export const url: OptionParser<string> = {
   },
 };
 
+/** A whole number >= 0, e.g. a count of blocks. */
+export const count: OptionParser<number> = {
+  parse: (input) =>
+    named(input, () => {
+      const value = required(input);
+      if (!/^\d{1,15}$/.test(value)) throw new Error(`'${value}' is not a whole number >= 0`);
+      return Number(value);
+    }),
+};
+
 /** Milliseconds. */
 export const duration: OptionParser<number> = { parse: (input) => named(input, () => parseDuration(required(input))) };
 

@@ -54,6 +54,8 @@ export interface Settings {
   controlSocket: string;
   /** Group that may use the control socket too (mode 0660); undefined: owner only (0600). */
   controlSocketGroup?: string;
+  /** A standby farther than this many blocks behind the best head is no switchover candidate (and not eligible). */
+  maxLagBlocks: number;
 }
 
 export interface OptionSpec<T = unknown> {
@@ -103,6 +105,7 @@ const DAEMON_OPTIONS = {
   onRoleChange: option({ from: 'addition', flags: '--on-role-change <command>', env: 'KUUTAMO_ON_ROLE_CHANGE', description: 'shell command run on every change of role (validator, standby, syncing, stopped) as `<command> on_role_change <new role> <account>`, with KUUTAMO_ROLE_OLD, KUUTAMO_ROLE_NEW, KUUTAMO_NODE_ID, KUUTAMO_ACCOUNT_ID set; never delays failover (docs/deploy.md)', parser: parsers.optionalText }),
   onRoleChangeTimeoutMs: option({ from: 'addition', flags: '--on-role-change-timeout <duration>', env: 'KUUTAMO_ON_ROLE_CHANGE_TIMEOUT', default: '30s', description: 'a role-change hook still running after this long is killed (SIGTERM, then SIGKILL, to its process group)', parser: parsers.duration }),
   controlSocket: option({ from: 'addition', flags: '--control-socket <path>', env: 'KUUTAMO_CONTROL_SOCKET', description: 'unix socket for kuutamoctl commands that act on this node (mode 0600)', parser: { ...parsers.optionalText, fallback: '<neard-home>/kuutamod.sock' } }),
+  maxLagBlocks: option({ from: 'addition', flags: '--max-lag-blocks <n>', env: 'KUUTAMO_MAX_LAG_BLOCKS', default: '50', description: 'a standby more than this many blocks behind the best head of the pool is not eligible to take over (nor a switchover candidate)', parser: parsers.count }),
   controlSocketGroup: option({ from: 'addition', flags: '--control-socket-group <group>', env: 'KUUTAMO_CONTROL_SOCKET_GROUP', description: 'group (name or id) that may use the control socket too (mode 0660)', parser: parsers.optionalText }),
 };
 
@@ -134,6 +137,7 @@ const TIMING_OPTIONS = timingOptions({
   startupTimeoutMs: { flags: '--startup-timeout <duration>', env: 'KUUTAMO_STARTUP_TIMEOUT', description: `how long a starting neard may take to answer /status (${DEFAULT_TIMINGS.startupTries} tries)` },
   fenceMarginMs: { flags: '--fence-margin <duration>', env: 'KUUTAMO_FENCE_MARGIN', description: 'a validating neard is killed this long before its session could expire (last renewal + TTL)' },
   neardStopTimeoutMs: { flags: '--neard-stop-timeout <duration>', env: 'KUUTAMO_NEARD_STOP_TIMEOUT', description: 'grace period between SIGTERM and SIGKILL when stopping neard' },
+  handoverDeadlineMs: { flags: '--handover-deadline <duration>', env: 'KUUTAMO_HANDOVER_DEADLINE', description: 'planned switchover: the candidate must validate this long after the leader began releasing, else the leader takes the role back' },
 });
 
 /** Every kuutamod option, in --help order. */

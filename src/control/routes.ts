@@ -10,6 +10,7 @@ import type { ConsulClient } from '../../services/consul-client.js';
 import type { FailoverObserver } from '../failover-observer.js';
 import type { Settings } from '../settings.js';
 import { buildStateView } from '../state-view.js';
+import { switchoverRoutes } from './switchover-routes.js';
 import type { Logger } from 'pino';
 
 export interface ControlDependencies {
@@ -28,5 +29,5 @@ const nodeRoutes =
   };
 
 export function controlRoutes(dependencies: ControlDependencies): FastifyPluginAsync[] {
-  return [nodeRoutes(dependencies)];
+  return [nodeRoutes(dependencies), switchoverRoutes(dependencies)];
 }
