@@ -10,6 +10,7 @@ import { OperatorError } from '../errors.js';
 import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions, consulEndpointOf, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
 import { registerGenerateKey } from './generate-key.js';
 import { runCli } from './run-cli.js';
+import { registerSwitchover } from './switchover.js';
 
 /** Exit codes of Rust kuutamoctl: 0 a leader, 1 none, 2 only an expired session. */
 async function activeValidator(program: Command): Promise<number> {
@@ -47,6 +48,7 @@ runCli('kuutamoctl', async () => {
       exitCode = await activeValidator(program);
     });
   registerGenerateKey(program);
+  registerSwitchover(program, (code) => (exitCode = code));
   await program.parseAsync();
   return exitCode;
 });
