@@ -420,7 +420,7 @@ export const failoverMachine = failoverSetup.createMachine({
                   exit: 'stopAcquiring',
                   on: {
                     LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' },
-                    HANDOVER_UPDATED: [{ guard: 'yieldsToHandover', target: 'Yielding', actions: 'recordHandover' }, { actions: 'recordHandover' }],
+                    HANDOVER_UPDATED: [{ guard: 'yieldsToHandover', target: 'AwaitingHandover', actions: 'recordHandover' }, { actions: 'recordHandover' }],
                   },
                 },
                 // A planned switchover: the old leader left Validating (neard restarts as voter, the key stays
@@ -437,7 +437,7 @@ export const failoverMachine = failoverSetup.createMachine({
                   },
                 },
                 // Another node's handover frees the lock for its candidate: do not take it meanwhile.
-                Yielding: {
+                AwaitingHandover: {
                   after: { yieldDeadline: 'Contending' },
                   on: {
                     HANDOVER_UPDATED: [{ guard: 'handoverEnded', target: 'Contending', actions: 'recordHandover' }, { actions: 'recordHandover' }],
