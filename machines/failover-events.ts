@@ -24,7 +24,7 @@ export type NeardEvent =
 
 /** Facts reported by the status poller. */
 export type StatusEvent =
-  | { type: 'STATUS_OK'; syncing: boolean; height: number; validatorAccountId: string | null }
+  | { type: 'STATUS_OK'; syncing: boolean; height: number; validatorAccountId: string | null; neardVersion?: string | null }
   | { type: 'STATUS_FAILED'; error: string };
 
 /** Facts reported by the Consul election actor. */

@@ -23,6 +23,7 @@ import { RoleChangeHook } from './role-change-hook.js';
 import { buildServer } from './server.js';
 import { startControlServer } from './control-server.js';
 import { controlRoutes } from './control/routes.js';
+import { startMembership } from './membership.js';
 import { consulEndpointOf, type Settings } from './settings.js';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGPIPE'] as const;
@@ -101,6 +102,8 @@ export async function runDaemon(settings: Settings): Promise<number> {
     throw error;
   });
 
+  const membership = startMembership({ settings, observer, consul, logger: logger.child({ target: 'kuutamod::members' }) });
+
   const onSignal = (signal: string) => actor.send({ type: 'SHUTDOWN', reason: signal });
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
   const onReload = () => reloadConsulToken(settings.consulTokenFile, (token) => consulToken.set(token), logger.child({ target: 'kuutamod::consul' }));
@@ -114,6 +117,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
   for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
   process.off('SIGUSR1', onReload);
   stopHookFeed();
+  await membership.stop();
   await server.close();
   await control.close();
   consul.destroy();

@@ -27,6 +27,8 @@ const TARGET = 'kuutamod::supervisor';
 export class FailoverObserver {
   readonly history: TransitionRecord[] = [];
   private state: FailoverStateName | null = null;
+  /** neard's version from its last /status answer that named one (the member record shows it). */
+  neardVersion: string | null = null;
   private latest: FailoverSnapshot | null = null;
   private readonly listeners = new Set<(snapshot: FailoverSnapshot, transition: TransitionRecord | null) => void>();
 
@@ -57,6 +59,7 @@ export class FailoverObserver {
 
   private record(snapshot: FailoverSnapshot, event: AnyEventObject): void {
     this.latest = snapshot;
+    if (event.type === 'STATUS_OK' && typeof event.neardVersion === 'string') this.neardVersion = event.neardVersion;
     this.logFact(event as FailoverEvent);
     const to = stateNamesOf(snapshot.value).state;
     let transition: TransitionRecord | null = null;
