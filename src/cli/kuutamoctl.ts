@@ -9,6 +9,7 @@ import { findActiveValidator } from '../active-validator.js';
 import { OperatorError } from '../errors.js';
 import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions, consulEndpointOf, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
 import { registerGenerateKey } from './generate-key.js';
+import { registerList } from './list.js';
 import { runCli } from './run-cli.js';
 
 /** Exit codes of Rust kuutamoctl: 0 a leader, 1 none, 2 only an expired session. */
@@ -47,6 +48,7 @@ runCli('kuutamoctl', async () => {
       exitCode = await activeValidator(program);
     });
   registerGenerateKey(program);
+  registerList(program, (code) => (exitCode = code));
   await program.parseAsync();
   return exitCode;
 });

@@ -10,6 +10,8 @@ import { memberSessionTtlMs } from '../../services/member-publisher.js';
 import { readMembers, type MemberRecord } from '../../services/member-record.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
 import { ACCOUNT_ID } from '../support/kuutamod.js';
+import { kuutamoctl } from '../support/kuutamoctl.js';
+import type { PoolView } from '../../src/pool-view.js';
 
 /** Short, so a dead node's record goes within 2 x TTL = 20 s (the TTL is at least 10 s). */
 const PUBLISH_INTERVAL_MS = 1_000;
@@ -65,6 +67,19 @@ describe('pool membership', () => {
     const records = await consul.listRecords(`kuutamod-members/${ACCOUNT_ID}/`);
     assert.ok(records.every((r) => typeof r.Session === 'string'), 'each record is held by a session');
 
+    const table = await kuutamoctl(['--consul-url', cluster.consul.url, 'list']);
+    assert.equal(table.code, 0, table.stderr);
+    const lines = table.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^NODE\s+STATE\s+LOCK\s+HEAD\s+LAG\s+RENEWED\s+KUUTAMOD\s+NEARD\s+ELIGIBLE\s+PUBLISHED$/);
+    assert.match(lines[1]!, /^node0\s+Validating \(Validating\.Leased\)\s+yes\s+\d+\s+\d+\s+\S+ ago\s+\S+\s+\S+\s+yes\s+\S+ ago$/);
+    assert.match(lines[2]!, /^node1\s+Voting \(Voting\.Contending\)\s+no\s+\d+\s+\d+\s+\S+ ago/);
+    assert.match(lines[3]!, /^node2\s+Voting/);
+    const json = await kuutamoctl(['--consul-url', cluster.consul.url, 'list', '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const view = JSON.parse(json.stdout) as PoolView;
+    assert.equal(view.lockHolder, 'node0');
+    assert.deepEqual(view.members.map((m) => [m.nodeId, m.lockHolder, typeof m.lag]), [['node0', true, 'number'], ['node1', false, 'number'], ['node2', false, 'number']]);
+
     await node2.stop();
     assert.equal(byId((await readMembers(consul, ACCOUNT_ID)).members, 'node2'), undefined, 'a clean stop deleted the record before the daemon exited');
 
@@ -73,5 +88,10 @@ describe('pool membership', () => {
     await node1.exited;
     await waitForMembers((list) => byId(list, 'node1') === undefined, "node1's record deleted with its session", 2 * memberSessionTtlMs(PUBLISH_INTERVAL_MS) + 5_000);
     assert.ok(Date.now() - killedAt <= 2 * memberSessionTtlMs(PUBLISH_INTERVAL_MS) + PUBLISH_INTERVAL_MS, 'gone within 2 x TTL');
+
+    await node0.stop();
+    const none = await kuutamoctl(['--consul-url', cluster.consul.url, 'list']);
+    assert.equal(none.code, 1);
+    assert.equal(none.stderr, `No members found for account ${ACCOUNT_ID}\n`);
   });
 });
