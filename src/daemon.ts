@@ -24,6 +24,9 @@ import { buildServer } from './server.js';
 import { startControlServer } from './control-server.js';
 import { controlRoutes } from './control/routes.js';
 import { startMembership } from './membership.js';
+import { poolTableOf } from './pool-table-rows.js';
+import { readPoolView } from './pool-view.js';
+import { cachedPoolTable } from './ui/pool-table-cache.js';
 import { consulEndpointOf, type Settings } from './settings.js';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGPIPE'] as const;
@@ -34,17 +37,19 @@ export async function runDaemon(settings: Settings): Promise<number> {
   const metrics = createMetrics();
   const observer = new FailoverObserver(logger, metrics);
 
-  const server = buildServer({ metrics, observer, identity: { nodeId, accountId } });
+  const consulEndpoint = consulEndpointOf(settings);
+  const consul = createConsulClient({ ...consulEndpoint, requestTimeoutMs: timings.requestTimeoutMs });
+  const pool = cachedPoolTable(async () => poolTableOf(await readPoolView(consul, accountId)), accountId);
+  const server = buildServer({ metrics, observer, identity: { nodeId, accountId }, pool });
   const { host, port } = settings.exporter;
   try {
     await server.listen({ host, port });
   } catch (error) {
+    consul.destroy();
     const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
     throw new OperatorError(`--exporter-address ${host}:${port}: cannot listen (${code}). Pick a free address.`);
   }
 
-  const consulEndpoint = consulEndpointOf(settings);
-  const consul = createConsulClient({ ...consulEndpoint, requestTimeoutMs: timings.requestTimeoutMs });
   const consulToken = new ConsulTokenFeed(settings.consulToken);
   consulToken.subscribe((token) => consul.setToken(token));
   const servicesTimings = actorTimings(timings);

@@ -52,13 +52,13 @@ export function poolTableOf(view: PoolView): PoolTable {
     notes.push(`the lock is held by ${view.lockHolder}, which publishes no member record (an older kuutamod?)`);
   }
   for (const problem of view.unreadable) notes.push(`unreadable record: ${problem}`);
-  return { accountId: view.accountId, rows, notes, readAt: new Date(view.readAt).toISOString() };
+  return { accountId: view.accountId, columns: POOL_COLUMNS, rows, notes, readAt: new Date(view.readAt).toISOString() };
 }
 
 /** The table as aligned plain text, a header line first, then the notes. */
 export function formatPoolTable(table: PoolTable): string {
-  const lines = [POOL_COLUMNS.map((c) => c.toUpperCase()), ...table.rows.map((row) => POOL_COLUMNS.map((c) => row.cells[c]))];
-  const widths = POOL_COLUMNS.map((_, i) => Math.max(...lines.map((cells) => cells[i]!.length)));
+  const lines = [table.columns.map((c) => c.toUpperCase()), ...table.rows.map((row) => table.columns.map((c) => row.cells[c]))];
+  const widths = table.columns.map((_, i) => Math.max(...lines.map((cells) => cells[i]!.length)));
   const text = lines.map((cells) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
   return [...(table.rows.length > 0 ? text : []), ...table.notes].map((line) => `${line}\n`).join('');
 }

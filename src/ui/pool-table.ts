@@ -18,6 +18,8 @@ export interface PoolTableRow {
 
 export interface PoolTable {
   accountId: string;
+  /** POOL_COLUMNS, sent along: the page imports types only from here (its server serves src/ui/browser/ alone). */
+  columns: readonly PoolColumn[];
   rows: PoolTableRow[];
   /** Footnotes: stale records, unreadable records, no members, a failed read. */
   notes: string[];
