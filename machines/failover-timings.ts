@@ -36,6 +36,11 @@ export interface FailoverTimings {
   sessionDestroyRetryMs: number;
   /** Timeout of one HTTP request to Consul or to neard. */
   requestTimeoutMs: number;
+  /**
+   * Head start an eligible standby gives a live eligible standby of higher --failover-priority: it tries
+   * for a freed lock only this long after seeing it free, so the higher one wins.
+   */
+  priorityYieldMs: number;
 }
 
 export const DEFAULT_TIMINGS: FailoverTimings = {
@@ -53,4 +58,5 @@ export const DEFAULT_TIMINGS: FailoverTimings = {
   neardStopTimeoutMs: 60_000,
   sessionDestroyRetryMs: 27_000,
   requestTimeoutMs: 5_000,
+  priorityYieldMs: 2_000,
 };

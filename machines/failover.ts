@@ -36,6 +36,8 @@ export interface FailoverInput {
   timings?: Partial<FailoverTimings>;
   /** Clock in ms: the daemon passes the monotonic clock it shares with the neard guard; tests a simulated one. */
   now?: () => number;
+  /** --no-failover: register and stand aside, never contend for the lock. */
+  noFailover?: boolean;
 }
 
 export interface FailoverContext {
@@ -68,6 +70,8 @@ export interface FailoverContext {
   lastError: string | null;
   /** Set when the daemon must exit with an error after Shutdown. */
   fatalError: string | null;
+  /** --no-failover: this node never contends for the lock. */
+  noFailover: boolean;
 }
 
 /** Placeholders: the daemon and the tests provide the real actors with `machine.provide({ actors })`. */
@@ -98,6 +102,15 @@ export const failoverSetup = setup({
     restartedNeardStarted: ({ context }) => context.neardStartAwaited === null,
     reportsSynced: ({ event }) => event.type === 'STATUS_OK' && !event.syncing,
     reportsSyncing: ({ event }) => event.type === 'STATUS_OK' && event.syncing,
+    // Eligibility (issue 8): who contends for the lock among the standbys.
+    failoverDisabled: ({ context }) => context.noFailover,
+    /**
+     * Stand aside: --no-failover, or not eligible (syncing, too far behind the best head) while another
+     * eligible standby is alive. With none left a lagging node contends anyway: an outage is worse.
+     */
+    mustStandAside: ({ context, event }) => event.type === 'ELIGIBILITY' && (context.noFailover || (!event.eligible && event.eligibleOthers > 0)),
+    /** A live eligible standby has a higher --failover-priority: give it a head start. */
+    outranked: ({ event }) => event.type === 'ELIGIBILITY' && event.outrankedBy !== null,
   },
   actions: {
     runNeardAsVoter: sendTo('neard', { type: 'NEARD.RUN', mode: 'voter' } satisfies NeardCommand),
@@ -105,6 +118,8 @@ export const failoverSetup = setup({
     restartNeard: sendTo('neard', { type: 'NEARD.RESTART' } satisfies NeardCommand),
     stopNeard: sendTo('neard', { type: 'NEARD.STOP' } satisfies NeardCommand),
     startAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_START' } satisfies ElectionCommand),
+    /** Contend, but each attempt waits the named priorityYield delay, so a higher-priority standby wins a freed lock. */
+    startAcquiringAfterYield: sendTo('election', ({ context }) => ({ type: 'ELECTION.ACQUIRE_START', delayMs: context.timings.priorityYieldMs }) satisfies ElectionCommand),
     stopAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_STOP' } satisfies ElectionCommand),
     /** A release still deferred from an earlier state is cancelled: the session is wanted again. */
     register: enqueueActions(({ enqueue }) => {
@@ -240,6 +255,7 @@ export const failoverMachine = failoverSetup.createMachine({
       holdsLock: false,
       lastError: null,
       fatalError: null,
+      noFailover: input.noFailover ?? false,
     };
   },
   invoke: [
@@ -310,7 +326,10 @@ export const failoverMachine = failoverSetup.createMachine({
         Registering: {
           entry: 'register',
           on: {
-            SESSION_CREATED: { target: 'InSession.Voting', actions: ['recordSession', 'extendLease'] },
+            SESSION_CREATED: [
+              { guard: 'failoverDisabled', target: 'InSession.Voting.Standing', actions: ['recordSession', 'extendLease'] },
+              { target: 'InSession.Voting', actions: ['recordSession', 'extendLease'] },
+            ],
           },
         },
         // A grouping state: a Consul session exists. When Consul reports it lost, register anew.
@@ -326,8 +345,32 @@ export const failoverMachine = failoverSetup.createMachine({
                 Contending: {
                   entry: 'startAcquiring',
                   exit: 'stopAcquiring',
-                  on: { LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' } },
+                  on: {
+                    LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' },
+                    ELIGIBILITY: [
+                      { guard: 'mustStandAside', target: 'Standing' },
+                      { guard: 'outranked', target: 'Yielding' },
+                    ],
+                  },
                 },
+                // ---- Eligibility (issue 8): standbys that wait rather than contend. ----
+                // Registered (the session is kept and renewed) but not contending: --no-failover, or not eligible
+                // while another eligible standby is alive. The pool member reader reports ELIGIBILITY every interval.
+                Standing: {
+                  on: {
+                    ELIGIBILITY: [{ guard: 'mustStandAside' }, { guard: 'outranked', target: 'Yielding' }, { target: 'Contending' }],
+                  },
+                },
+                // Contending with a head start for a live eligible standby of higher priority (priorityYield).
+                Yielding: {
+                  entry: 'startAcquiringAfterYield',
+                  exit: 'stopAcquiring',
+                  on: {
+                    LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' },
+                    ELIGIBILITY: [{ guard: 'mustStandAside', target: 'Standing' }, { guard: 'outranked' }, { target: 'Contending' }],
+                  },
+                },
+                // ---- end of eligibility ----
                 // After a step-down our session may still hold the lock while it cannot be renewed. Keeping it would
                 // starve a healthy standby until the TTL ends it, so it is destroyed once the key is released, and
                 // the node registers anew. Never Validating from here: a late release must not hit a new leadership.

@@ -41,3 +41,26 @@ export function eligibilityOf(member: EligibilityInput, bestHead: number | null,
   if (lag > rule.maxLagBlocks) return { eligible: false, reason: `${lag} blocks behind the best head (more than --max-lag-blocks ${rule.maxLagBlocks})` };
   return { eligible: true, reason: null };
 }
+
+/** This node as the pool reader judges it. */
+export type PoolSelf = EligibilityInput & Pick<MemberRecord, 'nodeId' | 'failoverPriority'>;
+
+/** What the pool reader reports to the chart (the ELIGIBILITY fact, machines/failover-events.ts). */
+export interface PoolEligibility extends Eligibility {
+  eligibleOthers: number;
+  outrankedBy: string | null;
+}
+
+/**
+ * This node judged against the pool's live records (`isLive`: published recently enough to trust; a dead
+ * node's record can linger up to 2 x TTL). Only standbys (Voting) count as others that could take over: the
+ * leader cannot take over from itself. Their eligibility is their own published judgement.
+ */
+export function judgePool(self: PoolSelf, members: readonly MemberRecord[], rule: EligibilityRule, isLive: (member: MemberRecord) => boolean): PoolEligibility {
+  const live = members.filter((m) => m.nodeId !== self.nodeId && isLive(m));
+  const bestHead = bestHeadOf([...live, self]);
+  const own = eligibilityOf(self, bestHead, rule);
+  const others = live.filter((m) => m.state === 'Voting' && m.eligible);
+  const higher = others.filter((m) => m.failoverPriority > self.failoverPriority).sort((a, b) => b.failoverPriority - a.failoverPriority || a.nodeId.localeCompare(b.nodeId));
+  return { ...own, eligibleOthers: others.length, outrankedBy: higher[0]?.nodeId ?? null };
+}

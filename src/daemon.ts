@@ -81,7 +81,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
   });
   const inspector = await startInspector(settings.inspect, logger.child({ target: 'kuutamod::inspect' }));
   const actor = createActor(machine, {
-    input: { timings, now: monotonicNow },
+    input: { timings, now: monotonicNow, noFailover: settings.noFailover },
     inspect: combineInspect(observer.inspect, inspector?.inspect),
   });
   const finished = new Promise<FailoverSnapshot>((resolve) => {
@@ -107,7 +107,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
     throw error;
   });
 
-  const membership = startMembership({ settings, observer, consul, logger: logger.child({ target: 'kuutamod::members' }) });
+  const membership = startMembership({ settings, observer, consul, logger: logger.child({ target: 'kuutamod::members' }), report: (event) => actor.send(event) });
 
   const onSignal = (signal: string) => actor.send({ type: 'SHUTDOWN', reason: signal });
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
