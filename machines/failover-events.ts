@@ -24,7 +24,7 @@ export type NeardEvent =
 
 /** Facts reported by the status poller. */
 export type StatusEvent =
-  | { type: 'STATUS_OK'; syncing: boolean; height: number; validatorAccountId: string | null }
+  | { type: 'STATUS_OK'; syncing: boolean; height: number; validatorAccountId: string | null; neardVersion?: string | null }
   | { type: 'STATUS_FAILED'; error: string };
 
 /** Facts reported by the Consul election actor. */
@@ -69,10 +69,26 @@ export interface HandoverRecord {
 /** Facts reported by the handover actor: the handover record changed (null: none, or unreadable). */
 export type HandoverEvent = { type: 'HANDOVER_UPDATED'; record: HandoverRecord | null };
 
+/**
+ * Facts reported by the pool member reader (src/membership.ts) after each read of the pool's member
+ * records, while this node is in Voting: whether it is eligible by the rule (services/member-eligibility.ts),
+ * how many other live standbys are, and the highest-priority one of those that outranks it, if any.
+ */
+export type MembershipEvent = {
+  type: 'ELIGIBILITY';
+  eligible: boolean;
+  /** Why not eligible (null when eligible). */
+  reason: string | null;
+  /** Other live members in Voting that are eligible: they could take over instead of this node. */
+  eligibleOthers: number;
+  /** The highest-priority eligible standby with a higher --failover-priority than this node (null: none). */
+  outrankedBy: string | null;
+};
+
 /** Asked by the operator or the OS. */
 export type ShutdownEvent = { type: 'SHUTDOWN'; reason: string };
 
-export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | HandoverEvent | ShutdownEvent;
+export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | HandoverEvent | ShutdownEvent | MembershipEvent;
 
 /** Commands the chart sends to the neard process actor. */
 export type NeardCommand =
@@ -94,7 +110,8 @@ export type NeardCommand =
 export type ElectionCommand =
   /** Create a session (if there is none) and keep renewing it. */
   | { type: 'ELECTION.REGISTER' }
-  | { type: 'ELECTION.ACQUIRE_START' }
+  /** Try for the lock; with `delayMs`, every attempt (the first, and each after the lock was seen free) waits that long. */
+  | { type: 'ELECTION.ACQUIRE_START'; delayMs?: number }
   | { type: 'ELECTION.ACQUIRE_STOP' }
   /** Stop everything and destroy the session; answered by SESSION_CLOSED. */
   | { type: 'ELECTION.RESIGN' }

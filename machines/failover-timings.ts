@@ -43,6 +43,11 @@ export interface FailoverTimings {
   handoverDeadlineMs: number;
   /** Other standbys yield until the handover's deadline plus this grace, so the old leader comes first. */
   handoverYieldGraceMs: number;
+  /**
+   * Head start an eligible standby gives a live eligible standby of higher --failover-priority: it tries
+   * for a freed lock only this long after seeing it free, so the higher one wins.
+   */
+  priorityYieldMs: number;
 }
 
 export const DEFAULT_TIMINGS: FailoverTimings = {
@@ -62,4 +67,5 @@ export const DEFAULT_TIMINGS: FailoverTimings = {
   requestTimeoutMs: 5_000,
   handoverDeadlineMs: 60_000,
   handoverYieldGraceMs: 2_000,
+  priorityYieldMs: 2_000,
 };

@@ -41,6 +41,8 @@ export interface FailoverInput {
   nodeId?: string;
   /** Wall clock in ms, for the deadlines of handover records other nodes read (default Date.now). */
   wallNow?: () => number;
+  /** --no-failover: register and stand aside, never contend for the lock. */
+  noFailover?: boolean;
 }
 
 export interface FailoverContext {
@@ -79,6 +81,8 @@ export interface FailoverContext {
   handover: HandoverRecord | null;
   /** The lock (not the session) must be freed for a handover as soon as the key is confirmed out of use. */
   releaseLockPending: boolean;
+  /** --no-failover: this node never contends for the lock. */
+  noFailover: boolean;
 }
 
 /** Placeholders: the daemon and the tests provide the real actors with `machine.provide({ actors })`. */
@@ -133,6 +137,15 @@ export const failoverSetup = setup({
     handoverEnded: ({ context, event }) => handoverEnded(recordIn(context, event)),
     /** A handover to another node is releasing the lock: this standby must not take it. */
     yieldsToHandover: ({ context, event }) => yieldsToHandover(recordIn(context, event), context.nodeId),
+    // Eligibility (issue 8): who contends for the lock among the standbys.
+    failoverDisabled: ({ context }) => context.noFailover,
+    /**
+     * Stand aside: --no-failover, or not eligible (syncing, too far behind the best head) while another
+     * eligible standby is alive. With none left a lagging node contends anyway: an outage is worse.
+     */
+    mustStandAside: ({ context, event }) => event.type === 'ELIGIBILITY' && (context.noFailover || (!event.eligible && event.eligibleOthers > 0)),
+    /** A live eligible standby has a higher --failover-priority: give it a head start. */
+    outranked: ({ event }) => event.type === 'ELIGIBILITY' && event.outrankedBy !== null,
   },
   actions: {
     runNeardAsVoter: sendTo('neard', { type: 'NEARD.RUN', mode: 'voter' } satisfies NeardCommand),
@@ -140,6 +153,8 @@ export const failoverSetup = setup({
     restartNeard: sendTo('neard', { type: 'NEARD.RESTART' } satisfies NeardCommand),
     stopNeard: sendTo('neard', { type: 'NEARD.STOP' } satisfies NeardCommand),
     startAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_START' } satisfies ElectionCommand),
+    /** Contend, but each attempt waits the named priorityYield delay, so a higher-priority standby wins a freed lock. */
+    startAcquiringAfterYield: sendTo('election', ({ context }) => ({ type: 'ELECTION.ACQUIRE_START', delayMs: context.timings.priorityYieldMs }) satisfies ElectionCommand),
     stopAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_STOP' } satisfies ElectionCommand),
     /** A release still deferred from an earlier state is cancelled: the session is wanted again. */
     register: enqueueActions(({ enqueue }) => {
@@ -330,6 +345,7 @@ export const failoverMachine = failoverSetup.createMachine({
       holdsLock: false,
       lastError: null,
       fatalError: null,
+      noFailover: input.noFailover ?? false,
     };
   },
   invoke: [
@@ -402,7 +418,10 @@ export const failoverMachine = failoverSetup.createMachine({
         Registering: {
           entry: 'register',
           on: {
-            SESSION_CREATED: { target: 'InSession.Voting', actions: ['recordSession', 'extendLease'] },
+            SESSION_CREATED: [
+              { guard: 'failoverDisabled', target: 'InSession.Voting.Standing', actions: ['recordSession', 'extendLease'] },
+              { target: 'InSession.Voting', actions: ['recordSession', 'extendLease'] },
+            ],
           },
         },
         // A grouping state: a Consul session exists. When Consul reports it lost, register anew.
@@ -421,8 +440,31 @@ export const failoverMachine = failoverSetup.createMachine({
                   on: {
                     LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' },
                     HANDOVER_UPDATED: [{ guard: 'yieldsToHandover', target: 'AwaitingHandover', actions: 'recordHandover' }, { actions: 'recordHandover' }],
+                    ELIGIBILITY: [
+                      { guard: 'mustStandAside', target: 'Standing' },
+                      { guard: 'outranked', target: 'Yielding' },
+                    ],
                   },
                 },
+                // ---- Eligibility (issue 8): standbys that wait rather than contend. ----
+                // Registered (the session is kept and renewed) but not contending: --no-failover, or not eligible
+                // while another eligible standby is alive. The pool member reader reports ELIGIBILITY every interval.
+                Standing: {
+                  on: {
+                    ELIGIBILITY: [{ guard: 'mustStandAside' }, { guard: 'outranked', target: 'Yielding' }, { target: 'Contending' }],
+                  },
+                },
+                // Contending with a head start for a live eligible standby of higher priority (priorityYield).
+                Yielding: {
+                  entry: 'startAcquiringAfterYield',
+                  exit: 'stopAcquiring',
+                  on: {
+                    LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' },
+                    ELIGIBILITY: [{ guard: 'mustStandAside', target: 'Standing' }, { guard: 'outranked' }, { target: 'Contending' }],
+                    HANDOVER_UPDATED: [{ guard: 'yieldsToHandover', target: 'AwaitingHandover', actions: 'recordHandover' }, { actions: 'recordHandover' }],
+                  },
+                },
+                // ---- end of eligibility ----
                 // A planned switchover: the old leader left Validating (neard restarts as voter, the key stays
                 // accounted for) and frees the LOCK, not the session, once the key is confirmed released, so the
                 // candidate can take it while this node stays a registered standby. It does not contend: back

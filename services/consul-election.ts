@@ -41,6 +41,8 @@ export class ConsulElection {
   private renewTimer: NodeJS.Timeout | undefined;
   private acquireTimer: NodeJS.Timeout | undefined;
   private acquiring = false;
+  /** How long each attempt waits (ACQUIRE_START's delayMs: a head start for a higher-priority standby). */
+  private acquireDelayMs = 0;
   private lockWatch: LockWatch | null = null;
   private resigning: Promise<void> = Promise.resolve();
   /**
@@ -64,7 +66,7 @@ export class ConsulElection {
         void this.resigning.then(() => this.register());
         return;
       case 'ELECTION.ACQUIRE_START':
-        this.startAcquiring();
+        this.startAcquiring(command.delayMs ?? 0);
         return;
       case 'ELECTION.ACQUIRE_STOP':
         this.stopAcquiring();
@@ -85,16 +87,17 @@ export class ConsulElection {
   }
 
   /** Try now, then whenever the blocking query says the key is free, and on the slow fallback timer. */
-  private startAcquiring(): void {
+  private startAcquiring(delayMs: number): void {
     const { consul, accountId, timings } = this.options;
     this.acquiring = true;
-    this.scheduleAcquire(0);
+    this.acquireDelayMs = delayMs;
+    this.scheduleAcquire(delayMs);
     this.lockWatch ??= watchLock({
       consul,
       key: consulLeaderKey(accountId),
       timings,
       ownSession: () => this.sessionId,
-      onFree: () => this.scheduleAcquire(0),
+      onFree: () => this.scheduleAcquire(this.acquireDelayMs),
       onError: (error) => this.report({ type: 'CONSUL_ERROR', operation: 'lock watch', error }),
     });
   }

@@ -9,6 +9,7 @@ import { findActiveValidator } from '../active-validator.js';
 import { OperatorError } from '../errors.js';
 import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions, consulEndpointOf, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
 import { registerGenerateKey } from './generate-key.js';
+import { registerList } from './list.js';
 import { runCli } from './run-cli.js';
 import { registerSwitchover } from './switchover.js';
 
@@ -49,6 +50,7 @@ runCli('kuutamoctl', async () => {
     });
   registerGenerateKey(program);
   registerSwitchover(program, (code) => (exitCode = code));
+  registerList(program, (code) => (exitCode = code));
   await program.parseAsync();
   return exitCode;
 });

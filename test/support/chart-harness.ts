@@ -4,7 +4,7 @@
  */
 import { createActor, fromCallback, SimulatedClock, type EventObject } from 'xstate';
 import type { ElectionCommand, FailoverEvent, HandoverCommand, NeardCommand } from '../../machines/failover-events.js';
-import { failoverMachine, stateNamesOf, type FailoverStateName } from '../../machines/failover.js';
+import { failoverMachine, stateNamesOf, type FailoverInput, type FailoverStateName } from '../../machines/failover.js';
 import { DEFAULT_TIMINGS, type FailoverTimings } from '../../machines/failover-timings.js';
 
 export interface ChartHarness {
@@ -34,7 +34,10 @@ const recorder = <T extends EventObject>(into: T[]) =>
 /** The chart's node id in these tests (a handover record names its leader and candidate by node id). */
 export const CHART_NODE_ID = 'self';
 
-export function startChart(overrides: Partial<FailoverTimings> = {}): ChartHarness {
+/** Options of the chart besides its timings (e.g. --no-failover). */
+export type ChartOptions = Pick<FailoverInput, 'noFailover'>;
+
+export function startChart(overrides: Partial<FailoverTimings> = {}, options: ChartOptions = {}): ChartHarness {
   const clock = new SimulatedClock();
   const timings = { ...DEFAULT_TIMINGS, ...overrides };
   const neardCommands: NeardCommand[] = [];
@@ -48,7 +51,7 @@ export function startChart(overrides: Partial<FailoverTimings> = {}): ChartHarne
       handover: recorder(handoverCommands),
     },
   });
-  const actor = createActor(machine, { clock, input: { timings, now: () => clock.now(), wallNow: () => clock.now(), nodeId: CHART_NODE_ID } });
+  const actor = createActor(machine, { clock, input: { ...options, timings, now: () => clock.now(), wallNow: () => clock.now(), nodeId: CHART_NODE_ID } });
   actor.start();
   return {
     clock,
@@ -72,8 +75,8 @@ export function startChart(overrides: Partial<FailoverTimings> = {}): ChartHarne
 }
 
 /** Drive a fresh chart to the given state along the healthy path. */
-export function chartIn(state: 'Syncing' | 'Registering' | 'Voting' | 'Validating', overrides: Partial<FailoverTimings> = {}): ChartHarness {
-  const chart = startChart(overrides);
+export function chartIn(state: 'Syncing' | 'Registering' | 'Voting' | 'Validating', overrides: Partial<FailoverTimings> = {}, options: ChartOptions = {}): ChartHarness {
+  const chart = startChart(overrides, options);
   chart.send({ type: 'NEARD_STARTED', pid: 100, mode: 'voter', restart: false });
   chart.send({ type: 'STATUS_OK', syncing: true, height: 1, validatorAccountId: null });
   if (state === 'Syncing') return chart;

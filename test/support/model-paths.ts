@@ -16,10 +16,13 @@ import { activeIds, type ModelEvent } from './model-harness.js';
 type Snapshot = ReturnType<typeof failoverMachine.getInitialSnapshot>;
 /** One step of a path: the event, and the model's abstract state after it (see `serialize`). */
 export type ModelStep = { event: ModelEvent; expect: string };
-export type ModelPath = { steps: ModelStep[]; description: string };
+export type ModelPath = { steps: ModelStep[]; description: string; input: FailoverInput };
 
 /** Small limits keep the counters' state space small; the structure of the chart is unchanged. */
 export const MODEL_INPUT: FailoverInput = { timings: { startupTries: 3, statusFailureLimit: 2, statusFailureLimitAfterRestart: 3 }, nodeId: 'self' };
+
+/** The same with --no-failover: the node registers but must never contend (its own covering paths). */
+export const NO_FAILOVER_INPUT: FailoverInput = { ...MODEL_INPUT, noFailover: true };
 
 /** A handover record as the handover actor reports it, from the point of view of MODEL_INPUT's node 'self'. */
 const handover = (id: string, fields: Partial<HandoverRecord>): HandoverRecord => ({
@@ -67,6 +70,11 @@ const FACTS: ModelEvent[] = [
   { type: 'HANDOVER_UPDATED', record: handover('bystander', { from: 'peer', to: 'other', phase: 'releasing' }) },
   { type: 'HANDOVER_UPDATED', record: handover('ended', { phase: 'done' }) },
   { type: 'SHUTDOWN', reason: 'SIGTERM' },
+  // The pool reader: eligible with nobody else (or lagging with nobody else: the same to the chart), lagging
+  // while another eligible standby lives, eligible but outranked by a higher --failover-priority.
+  { type: 'ELIGIBILITY', eligible: true, reason: null, eligibleOthers: 0, outrankedBy: null },
+  { type: 'ELIGIBILITY', eligible: false, reason: '80 blocks behind the best head', eligibleOthers: 1, outrankedBy: null },
+  { type: 'ELIGIBILITY', eligible: true, reason: null, eligibleOthers: 1, outrankedBy: 'node9' },
 ];
 
 /**
@@ -113,11 +121,13 @@ export function serialize(snapshot: Snapshot): string {
     c.holdsLock,
     c.handover?.id ?? null,
     c.releaseLockPending,
+    c.noFailover,
   ]);
 }
 
 // xstate/graph types events as the machine's own; the model's delayed-transition events are a superset.
-const traversal = { input: MODEL_INPUT, events: eventsFor as never, filterEvents: canHappen as never, serializeState: serialize };
+const traversalFor = (input: FailoverInput) => ({ input, events: eventsFor as never, filterEvents: canHappen as never, serializeState: serialize });
+const traversal = traversalFor(MODEL_INPUT);
 
 /** The transitions XState would take for `event` in `snapshot` (a model event may be a delayed one). */
 const transitionsFor = (snapshot: Snapshot, event: ModelEvent) => failoverMachine.getTransitionData(snapshot, event as never);
@@ -142,14 +152,18 @@ const describe = (steps: ModelStep[]) => steps.map((s) => s.event.type.replace(/
  * Paths covering every reachable abstract state (shortest path to each) and every transition the actors
  * can trigger (the shortest path to a state where it is enabled, plus that event).
  */
-export function coveringPaths(): ModelPath[] {
-  // Generated once per process: with the handover records the traversal takes seconds, and tests ask again.
-  coveringPathsCache ??= generateCoveringPaths();
-  return coveringPathsCache;
+export function coveringPaths(input: FailoverInput = MODEL_INPUT): ModelPath[] {
+  // Generated once per input and process: with the handover records the traversal takes seconds, and tests ask again.
+  const known = coveringPathsCache.get(input);
+  if (known !== undefined) return known;
+  const paths = generateCoveringPaths(input);
+  coveringPathsCache.set(input, paths);
+  return paths;
 }
-let coveringPathsCache: ModelPath[] | undefined;
+const coveringPathsCache = new Map<FailoverInput, ModelPath[]>();
 
-function generateCoveringPaths(): ModelPath[] {
+function generateCoveringPaths(input: FailoverInput): ModelPath[] {
+  const traversal = traversalFor(input);
   const shortest = getShortestPaths(failoverMachine, traversal) as StatePath<Snapshot, ModelEvent>[];
   const toState = new Map(shortest.map((path) => [serialize(path.state), stepsOf(path)]));
   const adjacency = getAdjacencyMap(failoverMachine, traversal) as AdjacencyMap<Snapshot, ModelEvent>;
@@ -165,7 +179,7 @@ function generateCoveringPaths(): ModelPath[] {
       }
     }
   }
-  return dedupe([...toState.values(), ...byEdge.values()]);
+  return dedupe([...toState.values(), ...byEdge.values()], input);
 }
 
 /**
@@ -197,11 +211,11 @@ export function failoverRoutes(): ModelPath[] {
     const known = bySequence.get(sequence);
     if (!known || known.length > path.steps.length) bySequence.set(sequence, stepsOf(path));
   }
-  return dedupe([...bySequence.values()]);
+  return dedupe([...bySequence.values()], MODEL_INPUT);
 }
 
 /** Drop paths that are a prefix of another path (running the longer one checks the same steps). */
-function dedupe(all: ModelStep[][]): ModelPath[] {
+function dedupe(all: ModelStep[][], input: FailoverInput): ModelPath[] {
   const keyed = all.map((steps) => ({ steps, key: steps.map((s) => JSON.stringify(s.event)) }));
   keyed.sort((a, b) => b.key.length - a.key.length);
   const kept: typeof keyed = [];
@@ -209,7 +223,7 @@ function dedupe(all: ModelStep[][]): ModelPath[] {
     const isPrefix = kept.some((longer) => candidate.key.every((k, i) => longer.key[i] === k));
     if (!isPrefix) kept.push(candidate);
   }
-  return kept.map(({ steps }) => ({ steps, description: describe(steps) }));
+  return kept.map(({ steps }) => ({ steps, description: describe(steps), input }));
 }
 
 /**
