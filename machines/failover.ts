@@ -113,10 +113,11 @@ export const failoverSetup = setup({
     },
     /** The old leader waits this long for the candidate to validate, then takes the role back. */
     handoverDeadline: ({ context }) => context.timings.handoverDeadlineMs,
-    /** A yielding standby contends again at the handover's deadline plus a grace (the old leader first). */
+    /** A waiting standby contends again at the handover's deadline plus a grace; the old leader without it (it comes first). */
     yieldDeadline: ({ context }) => {
       const deadlineAt = context.handover?.deadlineAt ?? context.wallNow() + context.timings.handoverDeadlineMs;
-      return Math.max(0, deadlineAt + context.timings.handoverYieldGraceMs - context.wallNow());
+      const grace = context.handover?.from === context.nodeId ? 0 : context.timings.handoverYieldGraceMs;
+      return Math.max(0, deadlineAt + grace - context.wallNow());
     },
   },
   guards: {
@@ -221,7 +222,10 @@ export const failoverSetup = setup({
     settleHandoverOnPromotion: enqueueActions(({ context, enqueue }) => {
       const record = context.handover;
       if (record === null || !promotionEndsHandover(record, context.nodeId)) return;
-      const message = `leader changed: ${context.nodeId} took the role outside the handover`;
+      const message =
+        record.from === context.nodeId
+          ? `${record.to} did not validate by the deadline; ${record.from} takes the role back`
+          : `leader changed: ${context.nodeId} took the role outside the handover`;
       enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'failed', message } satisfies HandoverCommand);
     }),
     /**
@@ -420,6 +424,8 @@ export const failoverMachine = failoverSetup.createMachine({
           on: {
             SESSION_CREATED: [
               { guard: 'failoverDisabled', target: 'InSession.Voting.Standing', actions: ['recordSession', 'extendLease'] },
+              // Registered while a handover frees the lock for another node's candidate: not to be taken.
+              { guard: 'yieldsToHandover', target: 'InSession.Voting.AwaitingHandover', actions: ['recordSession', 'extendLease'] },
               { target: 'InSession.Voting', actions: ['recordSession', 'extendLease'] },
             ],
           },
@@ -478,7 +484,8 @@ export const failoverMachine = failoverSetup.createMachine({
                     LOCK_RELEASED: { actions: 'recordLockReleased' },
                   },
                 },
-                // Another node's handover frees the lock for its candidate: do not take it meanwhile.
+                // A handover frees the lock for another node's candidate: do not take it meanwhile (a bystander, or
+                // the old leader when it registered anew mid-handover).
                 AwaitingHandover: {
                   after: { yieldDeadline: 'Contending' },
                   on: {

@@ -49,9 +49,13 @@ export function handoverEnded(record: HandoverRecord | null): boolean {
   return record === null || isTerminal(record);
 }
 
-/** Another node's candidate is to take the lock: a bystander does not contend meanwhile. */
+/**
+ * Another node's candidate is to take the lock: this node does not contend meanwhile. A bystander, or the
+ * old leader itself when it registered anew during its handover (its restarted neard reported syncing):
+ * it waits for the deadline like the others, only without their grace.
+ */
 export function yieldsToHandover(record: HandoverRecord | null, nodeId: string): boolean {
-  return record !== null && releasing(record) && record.to !== nodeId && record.from !== nodeId;
+  return record !== null && releasing(record) && record.to !== nodeId;
 }
 
 /**
