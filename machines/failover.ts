@@ -26,7 +26,7 @@
  */
 import { assertEvent, assign, enqueueActions, fromCallback, sendTo, setup, type EventObject, type StateValue } from 'xstate';
 import type { ElectionCommand, FailoverEvent, HandoverCommand, HandoverRecord, NeardCommand, NeardMode } from './failover-events.js';
-import { handoverDue, handoverEnded, handoverTakenOver, handoverWindowMissed, promotionEndsHandover, recordIn, releasing, yieldsToHandover } from './handover-rules.js';
+import { handoverDue, handoverEnded, handoverTakenOver, handoverWindowMissed, isTerminal, promotionEndsHandover, recordIn, yieldsToHandover } from './handover-rules.js';
 import { DEFAULT_TIMINGS, type FailoverTimings } from './failover-timings.js';
 
 /** The six states of kuutamod, in the order an operator sees them on a healthy start. */
@@ -196,7 +196,8 @@ export const failoverSetup = setup({
     recordLockReleased: enqueueActions(({ context, enqueue }) => {
       enqueue.assign({ holdsLock: false });
       const record = context.handover;
-      if (record !== null && record.from === context.nodeId && releasing(record)) {
+      // Also when the echo of our own 'releasing' write has not arrived yet: the record only ever moves forward.
+      if (record !== null && record.from === context.nodeId && !isTerminal(record)) {
         enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'released', message: null } satisfies HandoverCommand);
       }
     }),
