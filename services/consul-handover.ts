@@ -9,6 +9,7 @@ import { fromCallback } from 'xstate';
 import type { FailoverEvent, HandoverCommand, HandoverRecord } from '../machines/failover-events.js';
 import { describeConsulError, type ConsulClient } from './consul-client.js';
 import { nextBlockingIndex } from './consul-index.js';
+import { pause } from './consul-lock-watch.js';
 import { handoverKeyOf, moveHandover, readHandover } from './handover-record.js';
 import type { ActorTimings } from './service-timings.js';
 
@@ -20,18 +21,6 @@ export interface HandoverOptions {
 }
 
 type Report = (event: Extract<FailoverEvent, { type: 'HANDOVER_UPDATED' | 'CONSUL_ERROR' }>) => void;
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 export class HandoverWatch {
   private readonly stop = new AbortController();

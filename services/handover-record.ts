@@ -9,7 +9,7 @@
  */
 import { TERMINAL_HANDOVER_PHASES, type HandoverPhase, type HandoverRecord } from '../machines/failover-events.js';
 import type { ConsulClient } from './consul-client.js';
-import { isJsonObject } from './json-object.js';
+import { isJsonObject, parseCheckedRecord } from './json-object.js';
 
 export type { HandoverPhase, HandoverRecord } from '../machines/failover-events.js';
 
@@ -39,17 +39,7 @@ const FIELD_TYPES: Record<keyof HandoverRecord, (value: unknown) => boolean> = {
 
 /** A record's value as written by kuutamod, or an Error naming the key and the wrong field. */
 export function parseHandoverRecord(key: string, text: string | null): HandoverRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(text ?? '');
-  } catch {
-    throw new Error(`Consul key ${key}: not JSON`);
-  }
-  if (!isJsonObject(value)) throw new Error(`Consul key ${key}: not a JSON object`);
-  for (const [field, valid] of Object.entries(FIELD_TYPES)) {
-    if (!valid(value[field])) throw new Error(`Consul key ${key}: field ${field} is missing or of the wrong type`);
-  }
-  return value as unknown as HandoverRecord;
+  return parseCheckedRecord<HandoverRecord>(key, text, FIELD_TYPES);
 }
 
 export const isTerminalPhase = (phase: HandoverPhase): boolean => TERMINAL_HANDOVER_PHASES.includes(phase);

@@ -9,6 +9,7 @@ import { createConsulClient, type ConsulClient } from '../../services/consul-cli
 import { memberSessionTtlMs } from '../../services/member-publisher.js';
 import { readMembers, type MemberRecord } from '../../services/member-record.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
+import { waitForMembers as waitForPoolMembers } from '../support/pool-members.js';
 import { ACCOUNT_ID } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';
 import type { PoolView } from '../../src/pool-view.js';
@@ -30,17 +31,7 @@ after(async () => {
   await cluster.stop();
 });
 
-/** Poll Consul until the pool's records satisfy `predicate`. */
-async function waitForMembers(predicate: (members: MemberRecord[]) => boolean, what: string, timeoutMs = 30_000): Promise<MemberRecord[]> {
-  const deadline = Date.now() + timeoutMs;
-  let last: MemberRecord[] = [];
-  while (Date.now() < deadline) {
-    last = (await readMembers(consul, ACCOUNT_ID)).members;
-    if (predicate(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; members: ${JSON.stringify(last)}`);
-}
+const waitForMembers = (predicate: (members: MemberRecord[]) => boolean, what: string, timeoutMs?: number) => waitForPoolMembers(consul, predicate, what, timeoutMs);
 
 const byId = (members: MemberRecord[], nodeId: string) => members.find((m) => m.nodeId === nodeId);
 

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { createConsulClient, type ConsulClient } from '../../services/consul-client.js';
 import { createHandover, readHandover, type HandoverRecord } from '../../services/handover-record.js';
-import { readMembers, type MemberRecord } from '../../services/member-record.js';
+import type { MemberRecord } from '../../services/member-record.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
+import { waitForMembers as waitForPoolMembers } from '../support/pool-members.js';
 import { ACCOUNT_ID, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
 import { kuutamoctl, type CliResult } from '../support/kuutamoctl.js';
 
@@ -41,16 +42,7 @@ function startNode(nodeId: string, extraArgs: string[] = [], env: Record<string,
 /** kuutamoctl run as an operator on `node`'s machine: it finds the control socket from the neard home. */
 const ctl = (node: Kuutamod, args: string[]): Promise<CliResult> => kuutamoctl(['switchover', ...args], { KUUTAMO_NEARD_HOME: join(cluster.dir, node.nodeId) });
 
-async function waitForMembers(predicate: (members: MemberRecord[]) => boolean, what: string, timeoutMs = 30_000): Promise<MemberRecord[]> {
-  const deadline = Date.now() + timeoutMs;
-  let last: MemberRecord[] = [];
-  while (Date.now() < deadline) {
-    last = (await readMembers(consul, ACCOUNT_ID)).members;
-    if (predicate(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; members: ${JSON.stringify(last)}`);
-}
+const waitForMembers = (predicate: (members: MemberRecord[]) => boolean, what: string, timeoutMs?: number) => waitForPoolMembers(consul, predicate, what, timeoutMs);
 
 /** Every member reports a head and the standbys are synced and Voting: a switchover may be asked. */
 const poolReady = (count: number) => (members: MemberRecord[]) =>
