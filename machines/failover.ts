@@ -26,7 +26,7 @@
  */
 import { assertEvent, assign, enqueueActions, fromCallback, sendTo, setup, type EventObject, type StateValue } from 'xstate';
 import type { ElectionCommand, FailoverEvent, HandoverCommand, HandoverRecord, NeardCommand, NeardMode } from './failover-events.js';
-import { handoverDue, handoverEnded, handoverTakenOver, handoverWindowMissed, isTerminal, promotionEndsHandover, recordIn, yieldsToHandover } from './handover-rules.js';
+import { candidateOfHandover, handoverDue, handoverEnded, handoverTakenOver, handoverWindowMissed, isTerminal, promotionEndsHandover, recordIn, yieldsToHandover } from './handover-rules.js';
 import { DEFAULT_TIMINGS, type FailoverTimings } from './failover-timings.js';
 
 /** The six states of kuutamod, in the order an operator sees them on a healthy start. */
@@ -136,6 +136,8 @@ export const failoverSetup = setup({
     handoverTakenOver: ({ context, event }) => handoverTakenOver(context, event),
     /** The record ended (done, failed, cancelled) or is gone. */
     handoverEnded: ({ context, event }) => handoverEnded(recordIn(context, event)),
+    /** This node is the candidate of a handover that is freeing the lock for it. */
+    candidateOfHandover: ({ context, event }) => candidateOfHandover(recordIn(context, event), context.nodeId),
     /** A handover to another node is releasing the lock: this standby must not take it. */
     yieldsToHandover: ({ context, event }) => yieldsToHandover(recordIn(context, event), context.nodeId),
     // Eligibility (issue 8): who contends for the lock among the standbys.
@@ -468,7 +470,12 @@ export const failoverMachine = failoverSetup.createMachine({
                   on: {
                     LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' },
                     ELIGIBILITY: [{ guard: 'mustStandAside', target: 'Standing' }, { guard: 'outranked' }, { target: 'Contending' }],
-                    HANDOVER_UPDATED: [{ guard: 'yieldsToHandover', target: 'AwaitingHandover', actions: 'recordHandover' }, { actions: 'recordHandover' }],
+                    // The candidate of a handover takes the freed lock without the head start: it was chosen.
+                    HANDOVER_UPDATED: [
+                      { guard: 'yieldsToHandover', target: 'AwaitingHandover', actions: 'recordHandover' },
+                      { guard: 'candidateOfHandover', target: 'Contending', actions: 'recordHandover' },
+                      { actions: 'recordHandover' },
+                    ],
                   },
                 },
                 // ---- end of eligibility ----

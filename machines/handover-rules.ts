@@ -49,6 +49,11 @@ export function handoverEnded(record: HandoverRecord | null): boolean {
   return record === null || isTerminal(record);
 }
 
+/** This node is the candidate, and the lock is being freed for it. */
+export function candidateOfHandover(record: HandoverRecord | null, nodeId: string): boolean {
+  return record !== null && releasing(record) && record.to === nodeId;
+}
+
 /**
  * Another node's candidate is to take the lock: this node does not contend meanwhile. A bystander, or the
  * old leader itself when it registered anew during its handover (its restarted neard reported syncing):

@@ -20,6 +20,9 @@ export interface HandoverOptions {
   logger: Logger;
 }
 
+/** Tries of one phase write while Consul fails. */
+const WRITE_ATTEMPTS = 5;
+
 type Report = (event: Extract<FailoverEvent, { type: 'HANDOVER_UPDATED' | 'CONSUL_ERROR' }>) => void;
 
 export class HandoverWatch {
@@ -88,14 +91,22 @@ export class HandoverWatch {
     this.report({ type: 'HANDOVER_UPDATED', record });
   }
 
+  /**
+   * Retried while Consul fails (a few times, then the record's deadline settles it): a lost 'done' would
+   * leave the old leader to call a handover that worked a failure.
+   */
   private async write({ id, phase, message, deadlineAt }: HandoverCommand): Promise<void> {
-    const { consul, accountId, logger } = this.options;
+    const { consul, accountId, logger, timings } = this.options;
     const changes = { message, ...(deadlineAt === undefined ? {} : { deadlineAt }) };
-    try {
-      const outcome = await moveHandover(consul, accountId, id, phase, changes);
-      if (outcome !== 'moved') logger.info({ id, phase, outcome }, 'handover record not moved (it ended or moved on meanwhile)');
-    } catch (error) {
-      this.report({ type: 'CONSUL_ERROR', operation: `handover write ${phase}`, error: describeConsulError(error) });
+    for (let attempt = 1; attempt <= WRITE_ATTEMPTS && !this.stop.signal.aborted; attempt++) {
+      try {
+        const outcome = await moveHandover(consul, accountId, id, phase, changes);
+        if (outcome !== 'moved') logger.info({ id, phase, outcome }, 'handover record not moved (it ended or moved on meanwhile)');
+        return;
+      } catch (error) {
+        this.report({ type: 'CONSUL_ERROR', operation: `handover write ${phase}`, error: describeConsulError(error) });
+        await pause(timings.consulRetryIntervalMs, this.stop.signal);
+      }
     }
   }
 }

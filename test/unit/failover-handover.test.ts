@@ -130,6 +130,16 @@ describe('candidate', () => {
     assert.deepEqual(writes(chart), ['done: self validates']);
   });
 
+  test('candidateOfHandover: a candidate giving a higher-priority standby a head start (Voting.Yielding) contends at once', () => {
+    const chart = chartIn('Voting');
+    chart.send({ type: 'ELIGIBILITY', eligible: true, reason: null, eligibleOthers: 1, outrankedBy: 'other' });
+    assert.equal(chart.detail(), 'Voting.Yielding');
+    chart.clearCommands();
+    update(chart, record({ from: 'peer', to: SELF, phase: 'releasing' }));
+    assert.equal(chart.detail(), 'Voting.Contending');
+    assert.deepEqual(chart.electionCommands, [{ type: 'ELECTION.ACQUIRE_STOP' }, { type: 'ELECTION.ACQUIRE_START' }]);
+  });
+
   test('a candidate that won a failover before the handover began ends it as failed', () => {
     const chart = chartIn('Voting');
     update(chart, record({ from: 'peer', to: SELF, phase: 'requested' }));
