@@ -14,7 +14,8 @@ import { createHandover, readHandover, type HandoverRecord } from '../../service
 import type { MemberRecord } from '../../services/member-record.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
 import { waitForMembers as waitForPoolMembers } from '../support/pool-members.js';
-import { ACCOUNT_ID, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
+import { loadGenesis } from '../../localnet/neard/home.js';
+import { ACCOUNT_ID, FAST_NEARD_ENV, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
 import { kuutamoctl, type CliResult } from '../support/kuutamoctl.js';
 
 /** Members publish often, so candidates are seen Voting soon after they are. */
@@ -261,10 +262,18 @@ describe('switchover in a maintenance window', () => {
     assert.ok(window, result.stdout);
     const [start, end] = [Number(window[1]), Number(window[2])];
     assert.ok(end - start >= 20, `a window of at least 20 blocks: ${window[0]}`);
-    // The old leader's neard stopped validating inside the window: its stop record's time is a height in it.
-    await waitForValidatorHome(node1);
-    const heights = await node0.state();
-    assert.ok((heights.blockHeight ?? 0) >= start, `handover after the window's start ${start}: ${heights.blockHeight}`);
+    // The old neard let go of the key, and the new one took it, at heights inside the window: the stand-in's
+    // head is a pure function of the time (genesis time + height x block interval).
+    const events = await waitForValidatorHome(node1);
+    const genesis = loadGenesis(join(cluster.dir, 'node0', 'genesis.json'));
+    const heightAt = (tMs: number) => genesis.genesisHeight + Math.floor((tMs - genesis.genesisTimeMs) / Number(FAST_NEARD_ENV.NEARD_STANDIN_BLOCK_MS));
+    const stop = events.filter((e) => e.event === 'validator_stop' && e.home === join(cluster.dir, 'node0')).at(-1);
+    const takeover = events.filter((e) => e.event === 'validator_start' && e.home === join(cluster.dir, 'node1')).at(-1);
+    assert.ok(stop && takeover, 'the old leader stopped and the candidate started validating');
+    for (const [what, event] of [['old neard let go', stop], ['new neard took over', takeover]] as const) {
+      const height = heightAt(event.t_ms);
+      assert.ok(height >= start && height < end, `${what} at height ${height}, outside the window [${start}, ${end})`);
+    }
   });
 
   test('the windows RPC missing: a clear refusal that names the neard and says --now still works', async () => {
