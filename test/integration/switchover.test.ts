@@ -148,6 +148,23 @@ describe('kuutamoctl switchover', () => {
     await waitForValidatorHome(node2);
   });
 
+  test('--to a standby of lower priority: the higher-priority bystander does not take the freed lock', async () => {
+    await startPool('kuutamod-switchover-bystander-');
+    const node0 = await startNode('node0');
+    await node0.waitForState('Validating');
+    const node1 = await startNode('node1', ['--failover-priority', '9']);
+    const node2 = await startNode('node2');
+    await Promise.all([node1.waitForState('Voting'), node2.waitForState('Voting')]);
+    await waitForMembers(poolReady(3), 'three ready members');
+    const result = await ctl(node1, ['--now', '--to', 'node2', '--wait']);
+    assert.equal(result.code, 0, `kuutamoctl: ${result.stdout}${result.stderr}`);
+    await node2.waitFor((v) => v.state === 'Validating' && v.neardMode === 'validator', 'node2 validates');
+    await waitForValidatorHome(node2);
+    assert.equal((await node1.state()).state, 'Voting');
+    assert.ok(!node1.log().includes('state changed: Voting -> Validating'), 'node1 never took the lock');
+    assert.match(node1.log(), /handover .*: releasing/);
+  });
+
   test('refusals: no leader, unknown node, the leader itself, a handover under way; two requests at once: one wins; cancel', async () => {
     await startPool('kuutamod-switchover-refusals-');
     // A pool whose only node is still syncing has no leader yet; its control socket answers already.
