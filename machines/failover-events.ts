@@ -24,7 +24,7 @@ export type NeardEvent =
 
 /** Facts reported by the status poller. */
 export type StatusEvent =
-  | { type: 'STATUS_OK'; syncing: boolean; height: number; validatorAccountId: string | null }
+  | { type: 'STATUS_OK'; syncing: boolean; height: number; validatorAccountId: string | null; neardVersion?: string | null }
   | { type: 'STATUS_FAILED'; error: string };
 
 /** Facts reported by the Consul election actor. */
@@ -36,12 +36,59 @@ export type ElectionEvent =
   /** The session was destroyed on request, or there was none. */
   | { type: 'SESSION_CLOSED' }
   | { type: 'LOCK_ACQUIRED' }
+  /** The lock was freed on request (ELECTION.RELEASE_LOCK); the session lives on. */
+  | { type: 'LOCK_RELEASED' }
   | { type: 'CONSUL_ERROR'; operation: string; error: string };
+
+/**
+ * A planned switchover as recorded in Consul (`kuutamod-handover/<account>`, services/handover-record.ts).
+ * phase: requested -> releasing -> released -> done, or failed / cancelled; the last three are terminal.
+ */
+export type HandoverPhase = 'requested' | 'releasing' | 'released' | 'done' | 'failed' | 'cancelled';
+export const TERMINAL_HANDOVER_PHASES: readonly HandoverPhase[] = ['done', 'failed', 'cancelled'];
+
+export interface HandoverRecord {
+  id: string;
+  /** Node id of the leader giving the role away, and of the standby taking it. */
+  from: string;
+  to: string;
+  /** now: at once; window: once the head reaches window.start (a maintenance window of the account). */
+  mode: 'now' | 'window';
+  minimumLength: number;
+  /** Half-open block range [start, end); null in mode now. */
+  window: { start: number; end: number } | null;
+  /** Wall-clock ms. */
+  requestedAt: number;
+  requestedBy: string;
+  phase: HandoverPhase;
+  /** Wall-clock ms by which the candidate must validate (set when releasing starts); null before. */
+  deadlineAt: number | null;
+  message: string | null;
+}
+
+/** Facts reported by the handover actor: the handover record changed (null: none, or unreadable). */
+export type HandoverEvent = { type: 'HANDOVER_UPDATED'; record: HandoverRecord | null };
+
+/**
+ * Facts reported by the pool member reader (src/membership.ts) after each read of the pool's member
+ * records, while this node is in Voting: whether it is eligible by the rule (services/member-eligibility.ts),
+ * how many other live standbys are, and the highest-priority one of those that outranks it, if any.
+ */
+export type MembershipEvent = {
+  type: 'ELIGIBILITY';
+  eligible: boolean;
+  /** Why not eligible (null when eligible). */
+  reason: string | null;
+  /** Other live members in Voting that are eligible: they could take over instead of this node. */
+  eligibleOthers: number;
+  /** The highest-priority eligible standby with a higher --failover-priority than this node (null: none). */
+  outrankedBy: string | null;
+};
 
 /** Asked by the operator or the OS. */
 export type ShutdownEvent = { type: 'SHUTDOWN'; reason: string };
 
-export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | ShutdownEvent;
+export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | HandoverEvent | ShutdownEvent | MembershipEvent;
 
 /** Commands the chart sends to the neard process actor. */
 export type NeardCommand =
@@ -63,7 +110,16 @@ export type NeardCommand =
 export type ElectionCommand =
   /** Create a session (if there is none) and keep renewing it. */
   | { type: 'ELECTION.REGISTER' }
-  | { type: 'ELECTION.ACQUIRE_START' }
+  /** Try for the lock; with `delayMs`, every attempt (the first, and each after the lock was seen free) waits that long. */
+  | { type: 'ELECTION.ACQUIRE_START'; delayMs?: number }
   | { type: 'ELECTION.ACQUIRE_STOP' }
   /** Stop everything and destroy the session; answered by SESSION_CLOSED. */
-  | { type: 'ELECTION.RESIGN' };
+  | { type: 'ELECTION.RESIGN' }
+  /** Free the leader lock but keep the session (a planned handover); answered by LOCK_RELEASED. */
+  | { type: 'ELECTION.RELEASE_LOCK' };
+
+/**
+ * Commands the chart sends to the handover actor: move the record `id` (and no other) to `phase`, by
+ * check-and-set; a record that already ended or moved past `phase` is left alone.
+ */
+export type HandoverCommand = { type: 'HANDOVER.WRITE'; id: string; phase: HandoverPhase; message: string | null; deadlineAt?: number };

@@ -36,6 +36,18 @@ export interface FailoverTimings {
   sessionDestroyRetryMs: number;
   /** Timeout of one HTTP request to Consul or to neard. */
   requestTimeoutMs: number;
+  /**
+   * A planned switchover: how long the candidate has, from the old leader's start of releasing, to
+   * validate; after it the old leader takes the role back.
+   */
+  handoverDeadlineMs: number;
+  /** Other standbys yield until the handover's deadline plus this grace, so the old leader comes first. */
+  handoverYieldGraceMs: number;
+  /**
+   * Head start an eligible standby gives a live eligible standby of higher --failover-priority: it tries
+   * for a freed lock only this long after seeing it free, so the higher one wins.
+   */
+  priorityYieldMs: number;
 }
 
 export const DEFAULT_TIMINGS: FailoverTimings = {
@@ -53,4 +65,7 @@ export const DEFAULT_TIMINGS: FailoverTimings = {
   neardStopTimeoutMs: 60_000,
   sessionDestroyRetryMs: 27_000,
   requestTimeoutMs: 5_000,
+  handoverDeadlineMs: 60_000,
+  handoverYieldGraceMs: 2_000,
+  priorityYieldMs: 2_000,
 };

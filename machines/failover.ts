@@ -25,7 +25,8 @@
  * (`neardStartAwaited` / NEARD_STARTED); only an answer after that restores the strict limit.
  */
 import { assertEvent, assign, enqueueActions, fromCallback, sendTo, setup, type EventObject, type StateValue } from 'xstate';
-import type { ElectionCommand, FailoverEvent, NeardCommand, NeardMode } from './failover-events.js';
+import type { ElectionCommand, FailoverEvent, HandoverCommand, HandoverRecord, NeardCommand, NeardMode } from './failover-events.js';
+import { candidateOfHandover, handoverDue, handoverEnded, handoverTakenOver, handoverWindowMissed, isTerminal, promotionEndsHandover, recordIn, yieldsToHandover } from './handover-rules.js';
 import { DEFAULT_TIMINGS, type FailoverTimings } from './failover-timings.js';
 
 /** The six states of kuutamod, in the order an operator sees them on a healthy start. */
@@ -36,6 +37,12 @@ export interface FailoverInput {
   timings?: Partial<FailoverTimings>;
   /** Clock in ms: the daemon passes the monotonic clock it shares with the neard guard; tests a simulated one. */
   now?: () => number;
+  /** This node's id (--node-id): a handover record names its leader and candidate by it. */
+  nodeId?: string;
+  /** Wall clock in ms, for the deadlines of handover records other nodes read (default Date.now). */
+  wallNow?: () => number;
+  /** --no-failover: register and stand aside, never contend for the lock. */
+  noFailover?: boolean;
 }
 
 export interface FailoverContext {
@@ -68,10 +75,23 @@ export interface FailoverContext {
   lastError: string | null;
   /** Set when the daemon must exit with an error after Shutdown. */
   fatalError: string | null;
+  nodeId: string;
+  wallNow: () => number;
+  /** The pool's planned switchover as last reported from Consul (null: none). */
+  handover: HandoverRecord | null;
+  /** The lock (not the session) must be freed for a handover as soon as the key is confirmed out of use. */
+  releaseLockPending: boolean;
+  /** --no-failover: this node never contends for the lock. */
+  noFailover: boolean;
 }
 
 /** Placeholders: the daemon and the tests provide the real actors with `machine.provide({ actors })`. */
 const idleActor = <TCommand extends EventObject>() => fromCallback<TCommand>(() => undefined);
+
+/** The head height a fact reports, else the last one recorded. */
+function heightIn(context: FailoverContext, event: FailoverEvent): number | null {
+  return event.type === 'STATUS_OK' ? event.height : context.blockHeight;
+}
 
 export const failoverSetup = setup({
   // XState's typing idiom: the assertion is how the types reach setup's type parameters (without it the
@@ -82,6 +102,7 @@ export const failoverSetup = setup({
     neard: idleActor<NeardCommand>(),
     election: idleActor<ElectionCommand>(),
     statusPoller: idleActor<EventObject>(),
+    handover: idleActor<HandoverCommand>(),
   },
   delays: {
     startupTimeout: ({ context }) => context.timings.startupTimeoutMs,
@@ -89,6 +110,14 @@ export const failoverSetup = setup({
     stepDownDeadline: ({ context }) => {
       const since = context.lastRenewalSentAt === null ? 0 : context.now() - context.lastRenewalSentAt;
       return Math.max(0, context.timings.stepDownAfterMs - since);
+    },
+    /** The old leader waits this long for the candidate to validate, then takes the role back. */
+    handoverDeadline: ({ context }) => context.timings.handoverDeadlineMs,
+    /** A waiting standby contends again at the handover's deadline plus a grace; the old leader without it (it comes first). */
+    yieldDeadline: ({ context }) => {
+      const deadlineAt = context.handover?.deadlineAt ?? context.wallNow() + context.timings.handoverDeadlineMs;
+      const grace = context.handover?.from === context.nodeId ? 0 : context.timings.handoverYieldGraceMs;
+      return Math.max(0, deadlineAt + grace - context.wallNow());
     },
   },
   guards: {
@@ -98,6 +127,28 @@ export const failoverSetup = setup({
     restartedNeardStarted: ({ context }) => context.neardStartAwaited === null,
     reportsSynced: ({ event }) => event.type === 'STATUS_OK' && !event.syncing,
     reportsSyncing: ({ event }) => event.type === 'STATUS_OK' && event.syncing,
+    // The handover rules live in handover-rules.ts, pure functions of the record, this node and the fact.
+    /** The leader's handover is due: mode now, or the head reached the window's start. */
+    handoverDue: ({ context, event }) => handoverDue(recordIn(context, event), context.nodeId, heightIn(context, event)),
+    /** The head passed the window's end before the handover could start. */
+    handoverWindowMissed: ({ context, event }) => handoverWindowMissed(recordIn(context, event), context.nodeId, heightIn(context, event)),
+    /** The candidate validates with the role handed to it: the handover is done. */
+    handoverTakenOver: ({ context, event }) => handoverTakenOver(context, event),
+    /** The record ended (done, failed, cancelled) or is gone. */
+    handoverEnded: ({ context, event }) => handoverEnded(recordIn(context, event)),
+    /** This node is the candidate of a handover that is freeing the lock for it. */
+    candidateOfHandover: ({ context, event }) => candidateOfHandover(recordIn(context, event), context.nodeId),
+    /** A handover to another node is releasing the lock: this standby must not take it. */
+    yieldsToHandover: ({ context, event }) => yieldsToHandover(recordIn(context, event), context.nodeId),
+    // Eligibility (issue 8): who contends for the lock among the standbys.
+    failoverDisabled: ({ context }) => context.noFailover,
+    /**
+     * Stand aside: --no-failover, or not eligible (syncing, too far behind the best head) while another
+     * eligible standby is alive. With none left a lagging node contends anyway: an outage is worse.
+     */
+    mustStandAside: ({ context, event }) => event.type === 'ELIGIBILITY' && (context.noFailover || (!event.eligible && event.eligibleOthers > 0)),
+    /** A live eligible standby has a higher --failover-priority: give it a head start. */
+    outranked: ({ event }) => event.type === 'ELIGIBILITY' && event.outrankedBy !== null,
   },
   actions: {
     runNeardAsVoter: sendTo('neard', { type: 'NEARD.RUN', mode: 'voter' } satisfies NeardCommand),
@@ -105,6 +156,8 @@ export const failoverSetup = setup({
     restartNeard: sendTo('neard', { type: 'NEARD.RESTART' } satisfies NeardCommand),
     stopNeard: sendTo('neard', { type: 'NEARD.STOP' } satisfies NeardCommand),
     startAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_START' } satisfies ElectionCommand),
+    /** Contend, but each attempt waits the named priorityYield delay, so a higher-priority standby wins a freed lock. */
+    startAcquiringAfterYield: sendTo('election', ({ context }) => ({ type: 'ELECTION.ACQUIRE_START', delayMs: context.timings.priorityYieldMs }) satisfies ElectionCommand),
     stopAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_STOP' } satisfies ElectionCommand),
     /** A release still deferred from an earlier state is cancelled: the session is wanted again. */
     register: enqueueActions(({ enqueue }) => {
@@ -124,6 +177,60 @@ export const failoverSetup = setup({
       }
     }),
     handOverKey: assign({ keyInUse: true }),
+    recordHandover: assign(({ event }) => {
+      assertEvent(event, 'HANDOVER_UPDATED');
+      return { handover: event.record };
+    }),
+    /** Free the lock now if no neard holds the validator key, else as soon as that is confirmed (as for the session). */
+    releaseLockWhenSafe: enqueueActions(({ context, enqueue }) => {
+      if (context.keyInUse) enqueue.assign({ releaseLockPending: true });
+      else enqueue.sendTo('election', { type: 'ELECTION.RELEASE_LOCK' } satisfies ElectionCommand);
+    }),
+    cancelLockRelease: assign({ releaseLockPending: false }),
+    /** HandingOver begins: the record says so, with the deadline every node can read. */
+    writeReleasing: enqueueActions(({ context, enqueue }) => {
+      const record = context.handover;
+      if (record === null) return;
+      const deadlineAt = context.wallNow() + context.timings.handoverDeadlineMs;
+      enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'releasing', message: null, deadlineAt } satisfies HandoverCommand);
+    }),
+    /** The lock is free (our session lives on): the candidate may take it. */
+    recordLockReleased: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ holdsLock: false });
+      const record = context.handover;
+      // Also when the echo of our own 'releasing' write has not arrived yet: the record only ever moves forward.
+      if (record !== null && record.from === context.nodeId && !isTerminal(record)) {
+        enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'released', message: null } satisfies HandoverCommand);
+      }
+    }),
+    failHandoverAfterDeadline: enqueueActions(({ context, enqueue }) => {
+      const record = context.handover;
+      if (record === null) return;
+      const message = `${record.to} did not validate within ${context.timings.handoverDeadlineMs / 1000}s; ${record.from} takes the role back`;
+      enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'failed', message } satisfies HandoverCommand);
+    }),
+    failMissedWindow: enqueueActions(({ context, enqueue, event }) => {
+      const record = recordIn(context, event);
+      if (record?.window == null) return;
+      const message = `window [${record.window.start}, ${record.window.end}) missed: ${context.nodeId}'s head is at ${heightIn(context, event)}`;
+      enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'failed', message } satisfies HandoverCommand);
+    }),
+    completeHandover: enqueueActions(({ context, enqueue }) => {
+      const record = context.handover;
+      if (record === null) return;
+      const message = `${context.nodeId} validates`;
+      enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'done', message } satisfies HandoverCommand);
+    }),
+    /** A node that became leader outside the handover ends it, so no record is left waiting. */
+    settleHandoverOnPromotion: enqueueActions(({ context, enqueue }) => {
+      const record = context.handover;
+      if (record === null || !promotionEndsHandover(record, context.nodeId)) return;
+      const message =
+        record.from === context.nodeId
+          ? `${record.to} did not validate by the deadline; ${record.from} takes the role back`
+          : `leader changed: ${context.nodeId} took the role outside the handover`;
+      enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'failed', message } satisfies HandoverCommand);
+    }),
     /**
      * neard is being (re)started in `mode`: tolerate a longer silence of /status until the new process was
      * reported started and answered once (the old one may answer meanwhile, see recordStatus).
@@ -169,8 +276,9 @@ export const failoverSetup = setup({
     }),
     recordNeardGone: assign({ neardPid: null, neardMode: null }),
     recordKeyReleased: enqueueActions(({ context, enqueue }) => {
-      enqueue.assign({ keyInUse: false, resignPending: false });
+      enqueue.assign({ keyInUse: false, resignPending: false, releaseLockPending: false });
       if (context.resignPending) enqueue.sendTo('election', { type: 'ELECTION.RESIGN' } satisfies ElectionCommand);
+      else if (context.releaseLockPending) enqueue.sendTo('election', { type: 'ELECTION.RELEASE_LOCK' } satisfies ElectionCommand);
     }),
     recordSession: assign(({ event }) => {
       assertEvent(event, 'SESSION_CREATED');
@@ -221,6 +329,10 @@ export const failoverMachine = failoverSetup.createMachine({
   context: ({ input }) => {
     const timings = { ...DEFAULT_TIMINGS, ...input.timings };
     return {
+      nodeId: input.nodeId ?? 'node',
+      wallNow: input.wallNow ?? Date.now,
+      handover: null,
+      releaseLockPending: false,
       timings,
       now: input.now ?? Date.now,
       startupAttempt: 1,
@@ -240,12 +352,14 @@ export const failoverMachine = failoverSetup.createMachine({
       holdsLock: false,
       lastError: null,
       fatalError: null,
+      noFailover: input.noFailover ?? false,
     };
   },
   invoke: [
     { id: 'neard', src: 'neard' },
     { id: 'statusPoller', src: 'statusPoller' },
     { id: 'election', src: 'election' },
+    { id: 'handover', src: 'handover' },
   ],
   // Bookkeeping that holds in every state; states below add their own transitions.
   on: {
@@ -259,6 +373,7 @@ export const failoverMachine = failoverSetup.createMachine({
     SESSION_CLOSED: { actions: 'forgetSession' },
     SESSION_LOST: { actions: 'forgetSession' },
     CONSUL_ERROR: { actions: 'recordConsulError' },
+    HANDOVER_UPDATED: { actions: 'recordHandover' },
     SHUTDOWN: { target: '.Shutdown' },
   },
   initial: 'Startup',
@@ -310,7 +425,12 @@ export const failoverMachine = failoverSetup.createMachine({
         Registering: {
           entry: 'register',
           on: {
-            SESSION_CREATED: { target: 'InSession.Voting', actions: ['recordSession', 'extendLease'] },
+            SESSION_CREATED: [
+              { guard: 'failoverDisabled', target: 'InSession.Voting.Standing', actions: ['recordSession', 'extendLease'] },
+              // Registered while a handover frees the lock for another node's candidate: not to be taken.
+              { guard: 'yieldsToHandover', target: 'InSession.Voting.AwaitingHandover', actions: ['recordSession', 'extendLease'] },
+              { target: 'InSession.Voting', actions: ['recordSession', 'extendLease'] },
+            ],
           },
         },
         // A grouping state: a Consul session exists. When Consul reports it lost, register anew.
@@ -326,7 +446,59 @@ export const failoverMachine = failoverSetup.createMachine({
                 Contending: {
                   entry: 'startAcquiring',
                   exit: 'stopAcquiring',
-                  on: { LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' } },
+                  on: {
+                    LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' },
+                    HANDOVER_UPDATED: [{ guard: 'yieldsToHandover', target: 'AwaitingHandover', actions: 'recordHandover' }, { actions: 'recordHandover' }],
+                    ELIGIBILITY: [
+                      { guard: 'mustStandAside', target: 'Standing' },
+                      { guard: 'outranked', target: 'Yielding' },
+                    ],
+                  },
+                },
+                // ---- Eligibility (issue 8): standbys that wait rather than contend. ----
+                // Registered (the session is kept and renewed) but not contending: --no-failover, or not eligible
+                // while another eligible standby is alive. The pool member reader reports ELIGIBILITY every interval.
+                Standing: {
+                  on: {
+                    ELIGIBILITY: [{ guard: 'mustStandAside' }, { guard: 'outranked', target: 'Yielding' }, { target: 'Contending' }],
+                  },
+                },
+                // Contending with a head start for a live eligible standby of higher priority (priorityYield).
+                Yielding: {
+                  entry: 'startAcquiringAfterYield',
+                  exit: 'stopAcquiring',
+                  on: {
+                    LOCK_ACQUIRED: { target: '#failover.NeardUp.InSession.Validating', actions: 'recordLock' },
+                    ELIGIBILITY: [{ guard: 'mustStandAside', target: 'Standing' }, { guard: 'outranked' }, { target: 'Contending' }],
+                    // The candidate of a handover takes the freed lock without the head start: it was chosen.
+                    HANDOVER_UPDATED: [
+                      { guard: 'yieldsToHandover', target: 'AwaitingHandover', actions: 'recordHandover' },
+                      { guard: 'candidateOfHandover', target: 'Contending', actions: 'recordHandover' },
+                      { actions: 'recordHandover' },
+                    ],
+                  },
+                },
+                // ---- end of eligibility ----
+                // A planned switchover: the old leader left Validating (neard restarts as voter, the key stays
+                // accounted for) and frees the LOCK, not the session, once the key is confirmed released, so the
+                // candidate can take it while this node stays a registered standby. It does not contend: back
+                // to Contending when the record ends, or at the deadline, when it takes the role back.
+                HandingOver: {
+                  entry: ['writeReleasing', 'releaseLockWhenSafe'],
+                  exit: 'cancelLockRelease',
+                  after: { handoverDeadline: { target: 'Contending', actions: 'failHandoverAfterDeadline' } },
+                  on: {
+                    HANDOVER_UPDATED: [{ guard: 'handoverEnded', target: 'Contending', actions: 'recordHandover' }, { actions: 'recordHandover' }],
+                    LOCK_RELEASED: { actions: 'recordLockReleased' },
+                  },
+                },
+                // A handover frees the lock for another node's candidate: do not take it meanwhile (a bystander, or
+                // the old leader when it registered anew mid-handover).
+                AwaitingHandover: {
+                  after: { yieldDeadline: 'Contending' },
+                  on: {
+                    HANDOVER_UPDATED: [{ guard: 'handoverEnded', target: 'Contending', actions: 'recordHandover' }, { actions: 'recordHandover' }],
+                  },
                 },
                 // After a step-down our session may still hold the lock while it cannot be renewed. Keeping it would
                 // starve a healthy standby until the TTL ends it, so it is destroyed once the key is released, and
@@ -341,7 +513,7 @@ export const failoverMachine = failoverSetup.createMachine({
               },
             },
             Validating: {
-              entry: ['handOverKey', 'runNeardAsValidator', { type: 'expectNeardRestart', params: { mode: 'validator' } }],
+              entry: ['handOverKey', 'runNeardAsValidator', { type: 'expectNeardRestart', params: { mode: 'validator' } }, 'settleHandoverOnPromotion'],
               exit: ['runNeardAsVoter', { type: 'expectNeardRestart', params: { mode: 'voter' } }],
               initial: 'Leased',
               states: {
@@ -353,7 +525,18 @@ export const failoverMachine = failoverSetup.createMachine({
               },
               on: {
                 // The leader keeps validating while its neard reports syncing (as kuutamod does): only recorded.
-                STATUS_OK: { actions: 'recordStatus' },
+                // Its planned handover starts when due (a window's start reached), or fails when the window passed.
+                STATUS_OK: [
+                  { guard: 'handoverWindowMissed', actions: ['recordStatus', 'failMissedWindow'] },
+                  { guard: 'handoverDue', target: '#failover.NeardUp.InSession.Voting.HandingOver', actions: 'recordStatus' },
+                  { actions: 'recordStatus' },
+                ],
+                HANDOVER_UPDATED: [
+                  { guard: 'handoverDue', target: '#failover.NeardUp.InSession.Voting.HandingOver', actions: 'recordHandover' },
+                  { guard: 'handoverTakenOver', actions: ['recordHandover', 'completeHandover'] },
+                  { actions: 'recordHandover' },
+                ],
+                NEARD_STARTED: [{ guard: 'handoverTakenOver', actions: ['recordNeardStarted', 'completeHandover'] }, { actions: 'recordNeardStarted' }],
               },
             },
           },

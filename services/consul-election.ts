@@ -52,8 +52,15 @@ export class ConsulElection {
   private lockHolderSession: string | null = null;
   private acquireTimer: NodeJS.Timeout | undefined;
   private acquiring = false;
+  /** How long each attempt waits (ACQUIRE_START's delayMs: a head start for a higher-priority standby). */
+  private acquireDelayMs = 0;
   private lockWatch: LockWatch | null = null;
   private resigning: Promise<void> = Promise.resolve();
+  /**
+   * A lock release under way (a planned handover). Acquire attempts wait for it: a release that landed
+   * after a new acquire would free the lock under a validating neard.
+   */
+  private releasing: Promise<void> = Promise.resolve();
   private readonly now: () => number;
 
   constructor(
@@ -70,13 +77,16 @@ export class ConsulElection {
         void this.resigning.then(() => this.register());
         return;
       case 'ELECTION.ACQUIRE_START':
-        this.startAcquiring();
+        this.startAcquiring(command.delayMs ?? 0);
         return;
       case 'ELECTION.ACQUIRE_STOP':
         this.stopAcquiring();
         return;
       case 'ELECTION.RESIGN':
         this.resigning = this.resigning.then(() => this.resign());
+        return;
+      case 'ELECTION.RELEASE_LOCK':
+        this.releasing = this.releasing.then(() => this.releaseLock());
         return;
     }
   }
@@ -88,17 +98,18 @@ export class ConsulElection {
   }
 
   /** Try now, then whenever the blocking query says the key is free, and on the slow fallback timer. */
-  private startAcquiring(): void {
+  private startAcquiring(delayMs: number): void {
     const { consul, accountId, timings } = this.options;
     this.acquiring = true;
     this.lockHolderSession = null;
-    this.scheduleAcquire(0);
+    this.acquireDelayMs = delayMs;
+    this.scheduleAcquire(delayMs);
     this.lockWatch ??= watchLock({
       consul,
       key: consulLeaderKey(accountId),
       timings,
       ownSession: () => this.sessionId,
-      onFree: () => this.scheduleAcquire(0),
+      onFree: () => this.scheduleAcquire(this.acquireDelayMs),
       onError: (error) => this.report({ type: 'CONSUL_ERROR', operation: 'lock watch', error }),
     });
   }
@@ -244,6 +255,7 @@ export class ConsulElection {
   }
 
   private async tryAcquire(fallback: boolean): Promise<void> {
+    await this.releasing;
     const id = this.sessionId;
     const { consul, accountId, nodeId, timings } = this.options;
     if (!this.acquiring) return;
@@ -276,6 +288,28 @@ export class ConsulElection {
       this.report({ type: 'CONSUL_ERROR', operation: 'lock read', error: describeConsulError(error) });
       return true;
     }
+  }
+
+  /**
+   * Free the lock, keep the session (renewals go on: this node stays a standby). Retried while Consul
+   * fails and the session is the same; LOCK_RELEASED also when the session no longer held it.
+   */
+  private async releaseLock(): Promise<void> {
+    const { consul, accountId, nodeId, timings, logger } = this.options;
+    const id = this.sessionId;
+    while (id !== null && this.sessionId === id) {
+      try {
+        const released = await consul.releaseLock(consulLeaderKey(accountId), leaderKeyValue(nodeId), id);
+        // No longer the holder: back to the standby's renewal pace.
+        if (this.lockHolderSession === id) this.lockHolderSession = null;
+        logger.info({ sessionId: id, released }, released ? 'leader lock released; session kept' : 'leader lock was not held by our session');
+        break;
+      } catch (error) {
+        this.report({ type: 'CONSUL_ERROR', operation: 'lock release', error: describeConsulError(error) });
+        await sleep(timings.consulRetryIntervalMs);
+      }
+    }
+    this.report({ type: 'LOCK_RELEASED' });
   }
 
   private async resign(): Promise<void> {

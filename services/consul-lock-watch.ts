@@ -23,8 +23,8 @@ export interface LockWatch {
   stop(): void;
 }
 
-/** Wait `ms`, or less when the watch is stopped meanwhile. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** Wait `ms`, or less when the watch is stopped meanwhile (also the handover watch's pause). */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done(): void {

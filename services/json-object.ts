@@ -40,3 +40,21 @@ export function patchJsonObjectFile(path: string, patch: (value: JsonObject) => 
   patch(value);
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
+
+/**
+ * A JSON object record read from Consul key `key` whose fields pass `fieldTypes` (one check per field), or an
+ * Error naming the key and the first wrong field. Used by every record kuutamod keeps in Consul's KV.
+ */
+export function parseCheckedRecord<T>(key: string, text: string | null, fieldTypes: Record<keyof T, (value: unknown) => boolean>): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text ?? '');
+  } catch {
+    throw new Error(`Consul key ${key}: not JSON`);
+  }
+  if (!isJsonObject(value)) throw new Error(`Consul key ${key}: not a JSON object`);
+  for (const [field, valid] of Object.entries<(value: unknown) => boolean>(fieldTypes)) {
+    if (!valid(value[field])) throw new Error(`Consul key ${key}: field ${field} is missing or of the wrong type`);
+  }
+  return value as T;
+}

@@ -5,7 +5,7 @@
  * This file is the record's one definition: its key, its shape and the check of what Consul returns.
  */
 import type { ConsulClient } from './consul-client.js';
-import { isJsonObject } from './json-object.js';
+import { parseCheckedRecord } from './json-object.js';
 
 export const MEMBERS_PREFIX = 'kuutamod-members';
 
@@ -56,17 +56,7 @@ const FIELD_TYPES: Record<keyof MemberRecord, (value: unknown) => boolean> = {
 
 /** A record's value as written by a daemon, or an Error naming the key and the wrong field. */
 export function parseMemberRecord(key: string, text: string | null): MemberRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(text ?? '');
-  } catch {
-    throw new Error(`Consul key ${key}: not JSON`);
-  }
-  if (!isJsonObject(value)) throw new Error(`Consul key ${key}: not a JSON object`);
-  for (const [field, valid] of Object.entries(FIELD_TYPES)) {
-    if (!valid(value[field])) throw new Error(`Consul key ${key}: field ${field} is missing or of the wrong type`);
-  }
-  return value as unknown as MemberRecord;
+  return parseCheckedRecord<MemberRecord>(key, text, FIELD_TYPES);
 }
 
 export interface MemberList {

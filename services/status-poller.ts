@@ -19,6 +19,8 @@ export interface NeardStatus {
   syncing: boolean;
   height: number;
   validatorAccountId: string | null;
+  /** `version.version` (e.g. "2.3.0"), null when the answer has none. */
+  neardVersion: string | null;
 }
 
 /** Validate a /status body; throws with a message saying which field is wrong. */
@@ -31,7 +33,8 @@ export function parseNeardStatus(body: unknown): NeardStatus {
     throw new Error(`sync_info.latest_block_height is not a block height (${JSON.stringify(height)})`);
   }
   const account = (body as { validator_account_id?: unknown }).validator_account_id;
-  return { syncing, height, validatorAccountId: typeof account === 'string' ? account : null };
+  const version = (body as { version?: { version?: unknown } | null }).version?.version;
+  return { syncing, height, validatorAccountId: typeof account === 'string' ? account : null, neardVersion: typeof version === 'string' ? version : null };
 }
 
 /** Why a query failed, in words: fetch's own errors say only "fetch failed" and hide the reason in `cause`. */

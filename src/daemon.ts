@@ -7,6 +7,7 @@ import { createActor } from 'xstate';
 import { failoverMachine } from '../machines/failover.js';
 import { createConsulClient } from '../services/consul-client.js';
 import { consulElectionActor } from '../services/consul-election.js';
+import { consulHandoverActor } from '../services/consul-handover.js';
 import { ConsulTokenFeed } from '../services/consul-token-feed.js';
 import { errorMessage } from '../services/error-message.js';
 import { monotonicNow } from '../services/monotonic-clock.js';
@@ -23,6 +24,10 @@ import { RoleChangeHook } from './role-change-hook.js';
 import { buildServer } from './server.js';
 import { startControlServer } from './control-server.js';
 import { controlRoutes } from './control/routes.js';
+import { startMembership } from './membership.js';
+import { poolTableOf } from './pool-table-rows.js';
+import { readPoolView } from './pool-view.js';
+import { cachedPoolTable } from './ui/pool-table-cache.js';
 import { consulEndpointOf, type Settings } from './settings.js';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGPIPE'] as const;
@@ -33,17 +38,19 @@ export async function runDaemon(settings: Settings): Promise<number> {
   const metrics = createMetrics();
   const observer = new FailoverObserver(logger, metrics);
 
-  const server = buildServer({ metrics, observer, identity: { nodeId, accountId } });
+  const consulEndpoint = consulEndpointOf(settings);
+  const consul = createConsulClient({ ...consulEndpoint, requestTimeoutMs: timings.requestTimeoutMs });
+  const pool = cachedPoolTable(async () => poolTableOf(await readPoolView(consul, accountId)), accountId);
+  const server = buildServer({ metrics, observer, identity: { nodeId, accountId }, pool });
   const { host, port } = settings.exporter;
   try {
     await server.listen({ host, port });
   } catch (error) {
+    consul.destroy();
     const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
     throw new OperatorError(`--exporter-address ${host}:${port}: cannot listen (${code}). Pick a free address.`);
   }
 
-  const consulEndpoint = consulEndpointOf(settings);
-  const consul = createConsulClient({ ...consulEndpoint, requestTimeoutMs: timings.requestTimeoutMs });
   const consulToken = new ConsulTokenFeed(settings.consulToken);
   consulToken.subscribe((token) => consul.setToken(token));
   const servicesTimings = actorTimings(timings);
@@ -71,11 +78,12 @@ export async function runDaemon(settings: Settings): Promise<number> {
         logger: logger.child({ target: 'kuutamod::consul' }),
         now: monotonicNow,
       }),
+      handover: consulHandoverActor({ consul, accountId, timings: servicesTimings, logger: logger.child({ target: 'kuutamod::handover' }) }),
     },
   });
   const inspector = await startInspector(settings.inspect, logger.child({ target: 'kuutamod::inspect' }));
   const actor = createActor(machine, {
-    input: { timings, now: monotonicNow },
+    input: { timings, now: monotonicNow, nodeId, noFailover: settings.noFailover },
     inspect: combineInspect(observer.inspect, inspector?.inspect),
   });
   const finished = new Promise<FailoverSnapshot>((resolve) => {
@@ -101,6 +109,8 @@ export async function runDaemon(settings: Settings): Promise<number> {
     throw error;
   });
 
+  const membership = startMembership({ settings, observer, consul, logger: logger.child({ target: 'kuutamod::members' }), report: (event) => actor.send(event) });
+
   const onSignal = (signal: string) => actor.send({ type: 'SHUTDOWN', reason: signal });
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
   const onReload = () => reloadConsulToken(settings.consulTokenFile, (token) => consulToken.set(token), logger.child({ target: 'kuutamod::consul' }));
@@ -114,6 +124,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
   for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
   process.off('SIGUSR1', onReload);
   stopHookFeed();
+  await membership.stop();
   await server.close();
   await control.close();
   consul.destroy();

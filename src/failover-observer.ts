@@ -27,6 +27,10 @@ const TARGET = 'kuutamod::supervisor';
 export class FailoverObserver {
   readonly history: TransitionRecord[] = [];
   private state: FailoverStateName | null = null;
+  /** neard's version from its last /status answer that named one (the member record shows it). */
+  neardVersion: string | null = null;
+  /** The last eligibility message logged: each is said once per change. */
+  private lastEligibility: string | null = null;
   private latest: FailoverSnapshot | null = null;
   private readonly listeners = new Set<(snapshot: FailoverSnapshot, transition: TransitionRecord | null) => void>();
 
@@ -57,6 +61,7 @@ export class FailoverObserver {
 
   private record(snapshot: FailoverSnapshot, event: AnyEventObject): void {
     this.latest = snapshot;
+    if (event.type === 'STATUS_OK' && typeof event.neardVersion === 'string') this.neardVersion = event.neardVersion;
     this.logFact(event as FailoverEvent);
     const to = stateNamesOf(snapshot.value).state;
     let transition: TransitionRecord | null = null;
@@ -104,6 +109,29 @@ export class FailoverObserver {
     }
   }
 
+  /**
+   * What this node does about the lock, said once per change (the reader reports every interval): standing
+   * aside and why, contending although lagging (an outage is worse), yielding to a higher priority.
+   */
+  private logEligibility(event: Extract<FailoverEvent, { type: 'ELIGIBILITY' }>): void {
+    const noFailover = this.latest?.context.noFailover ?? false;
+    const others = `${event.eligibleOthers} other eligible standby(s) alive`;
+    const [level, message]: ['info' | 'warn', string] = noFailover
+      ? event.eligibleOthers === 0
+        ? ['warn', '--no-failover: this node never takes the validator lock, although no other eligible standby is left to take over']
+        : ['info', `--no-failover: this node never takes the validator lock (${others})`]
+      : !event.eligible && event.eligibleOthers > 0
+        ? ['info', `not contending for the validator lock: ${event.reason}; ${others}`]
+        : !event.eligible
+          ? ['warn', `contending for the validator lock although ${event.reason}: no eligible standby is left, and an outage is worse than a lagging validator`]
+          : event.outrankedBy !== null
+            ? ['info', `contending for the validator lock after a head start for ${event.outrankedBy} (higher --failover-priority)`]
+            : ['info', 'eligible: contending for the validator lock'];
+    if (message === this.lastEligibility) return;
+    this.lastEligibility = message;
+    this.logger[level]({ target: TARGET, eligible: event.eligible, eligibleOthers: event.eligibleOthers }, message);
+  }
+
   private logFact(event: FailoverEvent): void {
     const log = this.logger;
     switch (event.type) {
@@ -129,6 +157,9 @@ export class FailoverObserver {
         return;
       case 'SHUTDOWN':
         log.info({ target: 'kuutamod::exit_signal_handler' }, `${event.reason} received`);
+        return;
+      case 'ELIGIBILITY':
+        this.logEligibility(event);
         return;
       default:
         return;

@@ -66,6 +66,15 @@ export const url: OptionParser<string> = {
 /** Milliseconds. */
 export const duration: OptionParser<number> = { parse: (input) => named(input, () => parseDuration(required(input))) };
 
+/** A whole number of zero or more (blocks, a priority). */
+export const count: OptionParser<number> = {
+  parse(input) {
+    const value = required(input);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new OperatorError(`${input.where}: '${value}' is not a whole number (example: 50).`);
+    return Number(value);
+  },
+};
+
 /** `host:port`, kept as written (neard's config takes it as text). */
 export const address: OptionParser<string> = {
   parse(input) {

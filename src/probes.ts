@@ -32,11 +32,12 @@ export function isLeader(snapshot: FailoverSnapshot | null): boolean {
 }
 
 /**
- * Contending for the lock (Voting.Contending). It will narrow once eligibility rules (synced, near the
- * best head, --no-failover) exist; Voting.Resigning is not standby: it is giving its session up.
+ * Contending for the lock: eligible to take over (synced, near the best head, not --no-failover: a node
+ * that is not stands aside in Voting.Standing). Voting.Resigning is not standby: it gives its session up.
  */
 export function isStandby(snapshot: FailoverSnapshot | null): boolean {
-  return snapshot !== null && stateNamesOf(snapshot.value).detail === 'Voting.Contending';
+  // Voting.Yielding contends too (after a head start for a higher priority); Voting.Standing does not.
+  return snapshot !== null && ['Voting.Contending', 'Voting.Yielding'].includes(stateNamesOf(snapshot.value).detail);
 }
 
 /**

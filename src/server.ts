@@ -10,14 +10,17 @@ import { failoverMachine } from '../machines/failover.js';
 import { buildStateView } from './state-view.js';
 import { uiPlugin } from './ui/ui-plugin.js';
 import { probesPlugin } from './probes.js';
+import type { PoolTable } from './ui/pool-table.js';
 
 export interface ServerDependencies {
   metrics: DaemonMetrics;
   observer: FailoverObserver;
   identity: { nodeId: string; accountId: string };
+  /** The pool table for /ui (read from Consul, cached); the daemon gives it, unit tests may not. */
+  pool?: () => Promise<PoolTable>;
 }
 
-export function buildServer({ metrics, observer, identity }: ServerDependencies): FastifyInstance {
+export function buildServer({ metrics, observer, identity, pool }: ServerDependencies): FastifyInstance {
   const app = Fastify({ logger: false });
   app.get('/metrics', async (_request, reply) => {
     reply.type(metrics.registry.contentType);
@@ -30,6 +33,6 @@ export function buildServer({ metrics, observer, identity }: ServerDependencies)
   });
   app.get('/state', async () => buildStateView(observer, identity));
   void app.register(probesPlugin, { observer });
-  void app.register(uiPlugin, { observer, identity, machine: failoverMachine });
+  void app.register(uiPlugin, { observer, identity, machine: failoverMachine, pool });
   return app;
 }

@@ -55,6 +55,14 @@ export interface Settings {
   controlSocket: string;
   /** Group that may use the control socket too (mode 0660); undefined: owner only (0600). */
   controlSocketGroup?: string;
+  /** How often the pool member record is rewritten in Consul (its session's TTL is three of these). */
+  memberPublishIntervalMs: number;
+  /** A standby contends only within this many blocks of the pool's best head (unless no eligible member is left). */
+  maxLagBlocks: number;
+  /** Never take the lock (a node kept for maintenance); it still syncs and publishes its record. */
+  noFailover: boolean;
+  /** Among eligible standbys the higher priority takes the lock first. */
+  failoverPriority: number;
 }
 
 export interface OptionSpec<T = unknown> {
@@ -104,6 +112,10 @@ const DAEMON_OPTIONS = {
   onRoleChange: option({ from: 'addition', flags: '--on-role-change <command>', env: 'KUUTAMO_ON_ROLE_CHANGE', description: 'shell command run on every change of role (validator, standby, syncing, stopped) as `<command> on_role_change <new role> <account>`, with KUUTAMO_ROLE_OLD, KUUTAMO_ROLE_NEW, KUUTAMO_NODE_ID, KUUTAMO_ACCOUNT_ID set; never delays failover (docs/deploy.md)', parser: parsers.optionalText }),
   onRoleChangeTimeoutMs: option({ from: 'addition', flags: '--on-role-change-timeout <duration>', env: 'KUUTAMO_ON_ROLE_CHANGE_TIMEOUT', default: '30s', description: 'a role-change hook still running after this long is killed (SIGTERM, then SIGKILL, to its process group)', parser: parsers.duration }),
   controlSocket: option({ from: 'addition', flags: '--control-socket <path>', env: 'KUUTAMO_CONTROL_SOCKET', description: 'unix socket for kuutamoctl commands that act on this node (mode 0600)', parser: { ...parsers.optionalText, fallback: '<neard-home>/kuutamod.sock' } }),
+  memberPublishIntervalMs: option({ from: 'addition', flags: '--member-publish-interval <duration>', env: 'KUUTAMO_MEMBER_PUBLISH_INTERVAL', default: '15s', description: 'how often this node rewrites its pool member record in Consul (kuutamoctl list); the record\'s session TTL is three of these, at least 10s', parser: parsers.duration }),
+  maxLagBlocks: option({ from: 'addition', flags: '--max-lag-blocks <blocks>', env: 'KUUTAMO_MAX_LAG_BLOCKS', default: '50', description: 'a standby contends for the lock only within this many blocks of the best head among the pool\'s members (it still takes over when no eligible member is left)', parser: parsers.count }),
+  noFailover: option({ from: 'addition', flags: '--no-failover', env: 'KUUTAMO_NO_FAILOVER', description: 'never take the validator lock (a node kept for maintenance); neard still syncs and the node is listed', parser: parsers.switchOn }),
+  failoverPriority: option({ from: 'addition', flags: '--failover-priority <n>', env: 'KUUTAMO_FAILOVER_PRIORITY', default: '1', description: 'among eligible standbys the one with the higher priority takes the lock first (the others wait a short delay)', parser: parsers.count }),
   controlSocketGroup: option({ from: 'addition', flags: '--control-socket-group <group>', env: 'KUUTAMO_CONTROL_SOCKET_GROUP', description: 'group (name or id) that may use the control socket too (mode 0660)', parser: parsers.optionalText }),
 };
 
@@ -135,6 +147,7 @@ const TIMING_OPTIONS = timingOptions({
   startupTimeoutMs: { flags: '--startup-timeout <duration>', env: 'KUUTAMO_STARTUP_TIMEOUT', description: `how long a starting neard may take to answer /status (${DEFAULT_TIMINGS.startupTries} tries)` },
   fenceMarginMs: { flags: '--fence-margin <duration>', env: 'KUUTAMO_FENCE_MARGIN', description: 'a validating neard is killed this long before its session could expire (last renewal + TTL)' },
   neardStopTimeoutMs: { flags: '--neard-stop-timeout <duration>', env: 'KUUTAMO_NEARD_STOP_TIMEOUT', description: 'grace period between SIGTERM and SIGKILL when stopping neard' },
+  handoverDeadlineMs: { flags: '--handover-deadline <duration>', env: 'KUUTAMO_HANDOVER_DEADLINE', description: 'planned switchover: the candidate must validate this long after the leader began releasing, else the leader takes the role back' },
 });
 
 /** Every kuutamod option, in --help order. */
@@ -237,6 +250,9 @@ export function resolveSettings(flags: GivenFlags, environment: NodeJS.ProcessEn
   const daemon = resolveOptions(DAEMON_OPTIONS, flags, environment);
   const keys = resolveOptions(KEY_OPTIONS, flags, environment);
   const timings = checkTimings({ ...DEFAULT_TIMINGS, ...resolveOptions(TIMING_OPTIONS, flags, environment) });
+  if (daemon.memberPublishIntervalMs < 500 || daemon.memberPublishIntervalMs > 28_800_000) {
+    throw new OperatorError('--member-publish-interval: give 500ms to 8h (the member record\'s session TTL is three of these, and Consul allows up to 24h).');
+  }
   const controlSocket = controlSocketPath({ controlSocket: daemon.controlSocket, neardHome: daemon.neardHome }, {});
   return { ...consul, ...daemon, controlSocket, keys, timings, rpcUrl: readNeardHome(daemon.neardHome).rpcUrl };
 }

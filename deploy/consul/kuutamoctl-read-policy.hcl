@@ -1,10 +1,15 @@
-# Consul ACL policy for kuutamoctl's read commands (active-validator): it can see who holds the
+# Consul ACL policy for kuutamoctl's read commands (active-validator, list): it can see who holds the
 # leader lock and read that session, and can change nothing. Give it to operators and monitoring:
 #   consul acl policy create -name kuutamoctl-read -rules @deploy/consul/kuutamoctl-read-policy.hcl
 #   consul acl token create -description "kuutamoctl read" -policy-name kuutamoctl-read
 
 # Read the leader key kuutamod-leader/<account-id> (its Session field names the holder).
 key_prefix "kuutamod-leader/" {
+  policy = "read"
+}
+
+# Read the pool's member records kuutamod-members/<account-id>/ (kuutamoctl list).
+key_prefix "kuutamod-members/" {
   policy = "read"
 }
 

@@ -11,9 +11,15 @@ key_prefix "kuutamod-leader/" {
   policy = "write"
 }
 
-# Create, renew and destroy the TTL session that holds the lock. Consul checks session rules
-# against the name of the agent node the session is created on (the agent at --consul-url), not
-# the session's name; "" allows any node. To pin a token to one machine write
+# The pool member record kuutamod-members/<account-id>/<node-id> (kuutamoctl list, eligibility):
+# written held by the node's own member session, and the pool's records read back (GET ?recurse).
+key_prefix "kuutamod-members/" {
+  policy = "write"
+}
+
+# Create, renew and destroy the TTL sessions: the one that holds the lock and the `<node-id>-member` one
+# that holds the member record. Consul checks session rules against the name of the agent node
+# the session is created on (the agent at --consul-url), not the session's name; "" allows any node. To pin a token to one machine write
 # `session "<consul node name>" { policy = "write" }` instead.
 session_prefix "" {
   policy = "write"

@@ -9,9 +9,11 @@ import { findActiveValidator } from '../active-validator.js';
 import { OperatorError } from '../errors.js';
 import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions, consulEndpointOf, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
 import { registerGenerateKey } from './generate-key.js';
+import { registerList } from './list.js';
 import { registerMaintenanceStatus } from './maintenance-status.js';
 import { registerRestart } from './restart.js';
 import { runCli } from './run-cli.js';
+import { registerSwitchover } from './switchover.js';
 
 /** Exit codes of Rust kuutamoctl: 0 a leader, 1 none, 2 only an expired session. */
 async function activeValidator(program: Command): Promise<number> {
@@ -49,6 +51,8 @@ runCli('kuutamoctl', async () => {
       exitCode = await activeValidator(program);
     });
   registerGenerateKey(program);
+  registerSwitchover(program, (code) => (exitCode = code));
+  registerList(program, (code) => (exitCode = code));
   registerRestart(program);
   registerMaintenanceStatus(program);
   await program.parseAsync();

@@ -11,6 +11,7 @@ import type { FailoverObserver } from '../failover-observer.js';
 import type { Settings } from '../settings.js';
 import { buildStateView } from '../state-view.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
+import { switchoverRoutes } from './switchover-routes.js';
 import type { Logger } from 'pino';
 
 export interface ControlDependencies {
@@ -29,5 +30,5 @@ const nodeRoutes =
   };
 
 export function controlRoutes(dependencies: ControlDependencies): FastifyPluginAsync[] {
-  return [nodeRoutes(dependencies), maintenanceRoutes(dependencies)];
+  return [nodeRoutes(dependencies), maintenanceRoutes(dependencies), switchoverRoutes(dependencies)];
 }

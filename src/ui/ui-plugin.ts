@@ -14,15 +14,18 @@ import { STYLE_CSS } from './assets/style-css.js';
 import { loadBrowserAssets, type BrowserAssets } from './browser-assets.js';
 import { EventStreams } from './event-streams.js';
 import type { PageView } from './page-view.js';
+import type { PoolTable } from './pool-table.js';
 
 export interface UiPluginOptions {
   observer: FailoverObserver;
   identity: { nodeId: string; accountId: string };
   /** The chart to draw: the daemon's failoverMachine. */
   machine: AnyStateMachine;
+  /** The pool table (GET /ui/members.json), cached by the caller (pool-table-cache.ts); absent: 404. */
+  pool?: () => Promise<PoolTable>;
 }
 
-export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: FastifyInstance, { observer, identity, machine }) => {
+export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: FastifyInstance, { observer, identity, machine, pool }) => {
   const graph: ChartGraph = chartGraph(machine);
   // A missing build breaks the page, never the daemon: /ui then says what to run.
   let assets: BrowserAssets | null = null;
@@ -67,6 +70,8 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: Fastify
   app.get('/ui/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(STYLE_CSS));
   app.get('/ui/chart.json', async () => graph);
   app.get('/ui/state.json', async () => view());
+  // The page polls it each second: Consul is read at most that often, however many tabs are open.
+  app.get('/ui/members.json', async (_request, reply) => (pool === undefined ? reply.code(404).send({ error: 'no pool source' }) : pool()));
   app.get('/ui/events', (request, reply) => {
     reply.hijack();
     streams.open(reply.raw, request.raw, JSON.stringify(view()));

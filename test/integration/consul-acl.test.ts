@@ -79,6 +79,18 @@ async function waitForLog(daemon: Kuutamod, pattern: RegExp, timeoutMs = 30_000)
   throw new Error(`${daemon.nodeId}: no log line matching ${pattern}\n${daemon.log().slice(-3000)}`);
 }
 
+/** `kuutamoctl list` with this token file until its table satisfies `done` (records follow a state change within a second). */
+async function waitForList(tokenFilePath: string, done: (table: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = { code: 0, stdout: '', stderr: '' };
+  while (Date.now() < deadline) {
+    last = await kuutamoctl(['--consul-url', consul.url, '--consul-token-file', tokenFilePath, 'list']);
+    if (last.code === 0 && done(last.stdout)) return last.stdout;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`kuutamoctl list never showed the pool: exit ${last.code}\n${last.stdout}${last.stderr}`);
+}
+
 /** The session holding the leader lock, if any (read with the master token). */
 async function lockHolder(): Promise<string | undefined> {
   const response = await fetch(`${consul.url}/v1/kv/${LEADER_KEY}`, { headers: { 'X-Consul-Token': MASTER_TOKEN } });
@@ -98,6 +110,10 @@ describe('Consul with ACLs on, default deny', () => {
     assert.equal(named.stdout, `Name: ${leader.nodeId}\n`);
     const viaEnv = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_HTTP_TOKEN: tokens.read });
     assert.equal(viaEnv.stdout, `Name: ${leader.nodeId}\n`, viaEnv.stderr);
+
+    // The shipped policies cover the pool's member records: the daemons publish them, the read-only token lists them.
+    const listed = await waitForList(readTokenFile, (text) => new RegExp(`^${leader.nodeId}\\s+Validating.*\\s+yes\\s`, 'm').test(text) && text.includes(standby.nodeId));
+    assert.match(listed, new RegExp(`^${standby.nodeId}\\s+Voting`, 'm'));
 
     // The read-only token really is read-only: it cannot take the lock itself.
     const write = await fetch(`${consul.url}/v1/kv/${LEADER_KEY}`, { method: 'PUT', body: 'x', headers: { 'X-Consul-Token': tokens.read } });

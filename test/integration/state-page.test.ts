@@ -3,7 +3,8 @@
  * a real daemon on a real Consul. The chart must be readable (every state of the machine drawn, substates
  * inside their parent's box, no label over another) and must follow the daemon: the current state and
  * the arrow of the last transition are highlighted, and both highlights move when neard is killed under
- * the daemon, without a reload. Screenshots: /tmp/livechart.png (Validating) and the temp dir (after the kill).
+ * the daemon, without a reload. The pool table lists every node of a two-node pool and marks the lock
+ * holder. Screenshots: /tmp/livechart.png (Validating) and the temp dir (after the kill).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { failoverMachine } from '../../machines/failover.js';
 import { chartGraph, type ChartGraph } from '../../src/chart/chart-graph.js';
 import type { StateView } from '../../src/state-view.js';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
-import { createNodeHome, createPoolKeys, startKuutamod, type Kuutamod } from '../support/kuutamod.js';
+import { createNodeHome, createPoolKeys, startKuutamod, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -27,6 +28,8 @@ const SCREENSHOT = '/tmp/livechart.png';
 let dir: string;
 let consul: ConsulServer;
 let daemon: Kuutamod;
+let pool: PoolKeys;
+const others: Kuutamod[] = [];
 let browser: BrowserContext;
 let page: Page;
 const graph: ChartGraph = chartGraph(failoverMachine);
@@ -34,7 +37,7 @@ const graph: ChartGraph = chartGraph(failoverMachine);
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kuutamod-ui-'));
   consul = await startConsulServer();
-  const pool = createPoolKeys(dir);
+  pool = createPoolKeys(dir);
   const node = await createNodeHome(dir, 'node0', pool);
   daemon = await startKuutamod({ consulUrl: consul.url, nodeId: 'node0', pool, node });
   // A fresh profile for every run (playwright passes it as --user-data-dir).
@@ -50,6 +53,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  await Promise.all(others.map((other) => other.stop()));
   await daemon?.stop();
   await consul?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -210,4 +214,32 @@ test('the page draws the chart from the machine and highlights the live state an
   await page.waitForFunction(`document.body.dataset.state === 'Validating'`, undefined, { timeout: 60_000 });
   assertHighlightMatches(await shown());
   assert.equal(await page.evaluate('window.loadedOnce'), true, 'the page was not reloaded');
+});
+
+/** The pool table as the page shows it: per row its node, lock and state cells and whether it is marked the lock holder. */
+const POOL_ROWS = `[...document.querySelectorAll('#pool tbody tr')].map((tr) => ({
+  node: tr.dataset.node,
+  holdsLock: tr.classList.contains('holds-lock'),
+  lock: tr.querySelector('td[data-column="lock"]')?.textContent,
+  state: tr.querySelector('td[data-column="state"]')?.textContent,
+}))`;
+
+test('the pool table shows both nodes of a two-node pool, live, the lock holder marked', async () => {
+  const node = await createNodeHome(dir, 'node1', pool);
+  const standby = await startKuutamod({ consulUrl: consul.url, nodeId: 'node1', pool, node });
+  others.push(standby);
+  await standby.waitForState('Voting', 60_000);
+  await daemon.waitForState('Validating', 60_000);
+  // The same page as before, never reloaded: the table follows the pool by itself.
+  await page.waitForFunction(
+    `(() => { const rows = ${POOL_ROWS};
+      return rows.length === 2 && rows[0].node === 'node0' && rows[0].holdsLock && rows[0].lock === 'yes' && rows[0].state.startsWith('Validating')
+        && rows[1].node === 'node1' && !rows[1].holdsLock && rows[1].lock === 'no' && rows[1].state.startsWith('Voting'); })()`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  const headers = await page.locator('#pool thead th').allTextContents();
+  assert.deepEqual(headers, ['node', 'state', 'lock', 'head', 'lag', 'renewed', 'kuutamod', 'neard', 'eligible', 'published']);
+  assert.equal(await page.evaluate('window.loadedOnce'), true, 'the page was not reloaded');
+  await page.screenshot({ path: join(tmpdir(), 'livechart-pool.png'), fullPage: true });
 });

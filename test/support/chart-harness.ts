@@ -3,8 +3,8 @@
  * on XState's SimulatedClock, so every transition and delay can be driven step by step.
  */
 import { createActor, fromCallback, SimulatedClock, type EventObject } from 'xstate';
-import type { ElectionCommand, FailoverEvent, NeardCommand } from '../../machines/failover-events.js';
-import { failoverMachine, stateNamesOf, type FailoverStateName } from '../../machines/failover.js';
+import type { ElectionCommand, FailoverEvent, HandoverCommand, NeardCommand } from '../../machines/failover-events.js';
+import { failoverMachine, stateNamesOf, type FailoverInput, type FailoverStateName } from '../../machines/failover.js';
 import { DEFAULT_TIMINGS, type FailoverTimings } from '../../machines/failover-timings.js';
 
 export interface ChartHarness {
@@ -12,6 +12,7 @@ export interface ChartHarness {
   timings: FailoverTimings;
   neardCommands: NeardCommand[];
   electionCommands: ElectionCommand[];
+  handoverCommands: HandoverCommand[];
   send(event: FailoverEvent): void;
   /** Advance the simulated clock (fires due delays). */
   advance(ms: number): void;
@@ -30,25 +31,34 @@ const recorder = <T extends EventObject>(into: T[]) =>
     receive((command) => into.push(command));
   });
 
-export function startChart(overrides: Partial<FailoverTimings> = {}): ChartHarness {
+/** The chart's node id in these tests (a handover record names its leader and candidate by node id). */
+export const CHART_NODE_ID = 'self';
+
+/** Options of the chart besides its timings (e.g. --no-failover). */
+export type ChartOptions = Pick<FailoverInput, 'noFailover'>;
+
+export function startChart(overrides: Partial<FailoverTimings> = {}, options: ChartOptions = {}): ChartHarness {
   const clock = new SimulatedClock();
   const timings = { ...DEFAULT_TIMINGS, ...overrides };
   const neardCommands: NeardCommand[] = [];
   const electionCommands: ElectionCommand[] = [];
+  const handoverCommands: HandoverCommand[] = [];
   const machine = failoverMachine.provide({
     actors: {
       neard: recorder(neardCommands),
       election: recorder(electionCommands),
       statusPoller: fromCallback(() => undefined),
+      handover: recorder(handoverCommands),
     },
   });
-  const actor = createActor(machine, { clock, input: { timings, now: () => clock.now() } });
+  const actor = createActor(machine, { clock, input: { ...options, timings, now: () => clock.now(), wallNow: () => clock.now(), nodeId: CHART_NODE_ID } });
   actor.start();
   return {
     clock,
     timings,
     neardCommands,
     electionCommands,
+    handoverCommands,
     send: (event) => actor.send(event),
     advance: (ms) => clock.increment(ms),
     state: () => stateNamesOf(actor.getSnapshot().value).state,
@@ -58,14 +68,15 @@ export function startChart(overrides: Partial<FailoverTimings> = {}): ChartHarne
     clearCommands: () => {
       neardCommands.length = 0;
       electionCommands.length = 0;
+      handoverCommands.length = 0;
     },
     stop: () => actor.stop(),
   };
 }
 
 /** Drive a fresh chart to the given state along the healthy path. */
-export function chartIn(state: 'Syncing' | 'Registering' | 'Voting' | 'Validating', overrides: Partial<FailoverTimings> = {}): ChartHarness {
-  const chart = startChart(overrides);
+export function chartIn(state: 'Syncing' | 'Registering' | 'Voting' | 'Validating', overrides: Partial<FailoverTimings> = {}, options: ChartOptions = {}): ChartHarness {
+  const chart = startChart(overrides, options);
   chart.send({ type: 'NEARD_STARTED', pid: 100, mode: 'voter', restart: false });
   chart.send({ type: 'STATUS_OK', syncing: true, height: 1, validatorAccountId: null });
   if (state === 'Syncing') return chart;

@@ -6,7 +6,7 @@
  */
 import { pino } from 'pino';
 import { createActor, fromCallback, SimulatedClock, type AnyEventObject, type EventObject, type InspectionEvent } from 'xstate';
-import type { ElectionCommand, FailoverEvent, NeardCommand } from '../../machines/failover-events.js';
+import type { ElectionCommand, FailoverEvent, HandoverCommand, NeardCommand } from '../../machines/failover-events.js';
 import { failoverMachine, stateNamesOf, type FailoverContext, type FailoverInput, type FailoverStateName } from '../../machines/failover.js';
 import { FailoverObserver, type FailoverSnapshot } from '../../src/failover-observer.js';
 import { createMetrics, type DaemonMetrics } from '../../src/metrics.js';
@@ -25,6 +25,7 @@ export interface World {
   lockHeld: boolean;
   neardCommands: NeardCommand[];
   electionCommands: ElectionCommand[];
+  handoverCommands: HandoverCommand[];
   /** Broken safety rules, with the step they happened at. */
   violations: string[];
 }
@@ -74,6 +75,7 @@ export function startModelRun(input: FailoverInput, chart: typeof failoverMachin
     lockHeld: false,
     neardCommands: [],
     electionCommands: [],
+    handoverCommands: [],
     violations: [],
   };
   let stepName = 'start';
@@ -95,6 +97,8 @@ export function startModelRun(input: FailoverInput, chart: typeof failoverMachin
       if (command.type === 'ELECTION.REGISTER') world.sessionWanted = true;
       if (command.type === 'ELECTION.ACQUIRE_START') world.acquiring = true;
       if (command.type === 'ELECTION.ACQUIRE_STOP') world.acquiring = false;
+      // A planned handover frees the lock, not the session: the same rule as for the session applies.
+      if (command.type === 'ELECTION.RELEASE_LOCK' && world.keyMayBeInUse) world.violations.push(`${stepName}: ELECTION.RELEASE_LOCK while the validator key may be in use`);
       if (command.type === 'ELECTION.RESIGN') {
         // The safety rule: the session (and the lock with it) must outlive any use of the key.
         if (world.keyMayBeInUse) world.violations.push(`${stepName}: ELECTION.RESIGN while the validator key may be in use`);
@@ -116,10 +120,11 @@ export function startModelRun(input: FailoverInput, chart: typeof failoverMachin
     for (const id of ids) visited.add(id);
     leaf = ids.at(-1) ?? null;
   };
+  const handover = fromCallback<HandoverCommand>(({ receive }) => receive((command) => world.handoverCommands.push(command)));
   const machine = chart.provide({
-    actors: { neard, election, statusPoller: fromCallback<EventObject>(() => undefined) },
+    actors: { neard, election, handover, statusPoller: fromCallback<EventObject>(() => undefined) },
   });
-  const actor = createActor(machine, { clock, input: { ...input, now: () => clock.now() }, inspect: onInspect });
+  const actor = createActor(machine, { clock, input: { ...input, now: () => clock.now(), wallNow: () => clock.now() }, inspect: onInspect });
   actor.start();
   const initial = activeIds(actor.getSnapshot().value);
   for (const id of initial) visited.add(id);
@@ -145,7 +150,7 @@ export function startModelRun(input: FailoverInput, chart: typeof failoverMachin
       }
       const real = event as FailoverEvent;
       if (real.type === 'LOCK_ACQUIRED') world.lockHeld = true;
-      if (real.type === 'SESSION_LOST' || real.type === 'SESSION_CLOSED') world.lockHeld = false;
+      if (real.type === 'SESSION_LOST' || real.type === 'SESSION_CLOSED' || real.type === 'LOCK_RELEASED') world.lockHeld = false;
       if (real.type === 'NEARD_KEY_RELEASED') {
         // The neard actor's contract: it reports the release only when validator mode is not wanted.
         if (world.neardMode === 'validator') throw new Error('model bug: NEARD_KEY_RELEASED while validator mode is wanted');

@@ -169,6 +169,79 @@ describe('Voting', () => {
   });
 });
 
+// Eligibility (issue 8): the pool reader reports ELIGIBILITY while the node is in Voting.
+const eligibility = (eligible: boolean, eligibleOthers: number, outrankedBy: string | null = null) =>
+  ({ type: 'ELIGIBILITY', eligible, reason: eligible ? null : '80 blocks behind the best head', eligibleOthers, outrankedBy }) as const;
+
+describe('Voting: eligibility', () => {
+  test('a lagging standby stands aside while another eligible standby lives, and contends again when none is left', () => {
+    const chart = chartIn('Voting');
+    chart.clearCommands();
+    chart.send(eligibility(false, 1));
+    assert.equal(chart.detail(), 'Voting.Standing');
+    assert.deepEqual(chart.electionCommands, [{ type: 'ELECTION.ACQUIRE_STOP' }], 'stops contending, keeps its session');
+    chart.send(eligibility(false, 1));
+    assert.equal(chart.detail(), 'Voting.Standing');
+    // The other standby is gone: an outage is worse than a lagging validator.
+    chart.send(eligibility(false, 0));
+    assert.equal(chart.detail(), 'Voting.Contending');
+    assert.deepEqual(chart.electionCommands.at(-1), { type: 'ELECTION.ACQUIRE_START' });
+    chart.send({ type: 'LOCK_ACQUIRED' });
+    assert.equal(chart.state(), 'Validating');
+  });
+
+  test('standing aside keeps the session: losing it registers anew, neard exiting goes to Startup', () => {
+    const lost = chartIn('Voting');
+    lost.send(eligibility(false, 1));
+    lost.send({ type: 'SESSION_LOST' });
+    assert.equal(lost.state(), 'Registering');
+    const exits = chartIn('Voting');
+    exits.send(eligibility(false, 1));
+    exits.send(exited('voter'));
+    assert.equal(exits.state(), 'Startup');
+  });
+
+  test('a standby outranked by a higher --failover-priority contends after the priorityYield head start', () => {
+    const chart = chartIn('Voting');
+    chart.clearCommands();
+    chart.send(eligibility(true, 1, 'node9'));
+    assert.equal(chart.detail(), 'Voting.Yielding');
+    assert.deepEqual(chart.electionCommands, [{ type: 'ELECTION.ACQUIRE_STOP' }, { type: 'ELECTION.ACQUIRE_START', delayMs: chart.timings.priorityYieldMs }]);
+    chart.send(eligibility(true, 1, 'node9'));
+    assert.equal(chart.detail(), 'Voting.Yielding', 'still outranked: no change');
+    chart.send(eligibility(false, 1));
+    assert.equal(chart.detail(), 'Voting.Standing');
+    chart.send(eligibility(true, 1, 'node9'));
+    assert.equal(chart.detail(), 'Voting.Yielding');
+    chart.send(eligibility(true, 0));
+    assert.equal(chart.detail(), 'Voting.Contending', 'the higher one is gone: no head start');
+    chart.send(eligibility(true, 1, 'node9'));
+    chart.send({ type: 'LOCK_ACQUIRED' });
+    assert.equal(chart.state(), 'Validating', 'a yielding standby takes the lock it gets');
+  });
+
+  test('--no-failover registers but never contends, whatever the pool says', () => {
+    const chart = chartIn('Voting', {}, { noFailover: true });
+    assert.equal(chart.detail(), 'Voting.Standing');
+    assert.ok(!chart.electionCommands.some((c) => c.type === 'ELECTION.ACQUIRE_START'), 'never asked for the lock');
+    for (const event of [eligibility(true, 0), eligibility(false, 0), eligibility(true, 1, 'node9')]) {
+      chart.send(event);
+      assert.equal(chart.detail(), 'Voting.Standing');
+    }
+    // A new session (after a loss) stands aside again.
+    chart.send({ type: 'SESSION_LOST' });
+    chart.send({ type: 'SESSION_CREATED', sessionId: 'session-2', sentAt: chart.clock.now() });
+    assert.equal(chart.detail(), 'Voting.Standing');
+    assert.ok(!chart.electionCommands.some((c) => c.type === 'ELECTION.ACQUIRE_START'), 'never asked for the lock');
+  });
+
+  test('ELIGIBILITY outside Voting changes nothing', () => {
+    const chart = chartIn('Validating');
+    chart.send(eligibility(false, 3));
+    assert.equal(chart.detail(), 'Validating.Leased');
+  });
+});
+
 describe('Validating', () => {
   test('tolerates a long silence of the restarted neard, then three failures after it answered', () => {
     const chart = chartIn('Validating');

@@ -12,7 +12,7 @@ import { sendTo } from 'xstate';
 import { failoverMachine, type FailoverStateName } from '../../machines/failover.js';
 import { chartGraph } from '../../src/chart/chart-graph.js';
 import { metricsRestarts, metricsState, startModelRun, type ModelRun } from '../support/model-harness.js';
-import { coveringPaths, failoverRoutes, MODEL_INPUT, serialize, transitionsToCover, type ModelPath } from '../support/model-paths.js';
+import { coveringPaths, failoverRoutes, MODEL_INPUT, NO_FAILOVER_INPUT, serialize, transitionsToCover, type ModelPath } from '../support/model-paths.js';
 
 const EXPECTED_NEARD_MODE: Record<FailoverStateName, 'voter' | 'validator' | 'stopped'> = {
   Startup: 'voter',
@@ -29,14 +29,19 @@ async function checkStep(run: ModelRun, where: string, expect: string | null, wa
   const state = run.state();
   const { world } = run;
   assert.deepEqual(world.violations, [], `${where}: safety`);
+  // --no-failover: registered and listed, never contending, never validating (checked before the model's
+  // expectation, so a chart that breaks it is named for this).
+  if (context.noFailover) assert.ok(!world.acquiring && state !== 'Validating', `${where}: a --no-failover node contends or validates`);
   if (expect !== null) assert.equal(serialize(snapshot), expect, `${where}: the actor disagrees with the model`);
   assert.deepEqual(await metricsState(run.metrics), [state], `${where}: kuutamod_state`);
   assert.equal(await metricsRestarts(run.metrics), context.neardRestarts, `${where}: kuutamod_neard_restarts`);
   assert.equal(run.observer.currentState, state, `${where}: observer`);
   assert.equal(world.neardMode, EXPECTED_NEARD_MODE[state], `${where}: neard mode requested in ${state}`);
   assert.equal(context.keyInUse, world.keyMayBeInUse, `${where}: the chart must know whether the key may be in use`);
-  const contending = snapshot.matches({ NeardUp: { InSession: { Voting: 'Contending' } } });
-  assert.equal(world.acquiring, contending, `${where}: the lock is sought exactly while Voting.Contending`);
+  const contending = snapshot.matches({ NeardUp: { InSession: { Voting: 'Contending' } } }) || snapshot.matches({ NeardUp: { InSession: { Voting: 'Yielding' } } });
+  assert.equal(world.acquiring, contending, `${where}: the lock is sought exactly while Voting.Contending or Voting.Yielding`);
+  // Standing aside is registered but not contending.
+  if (snapshot.matches({ NeardUp: { InSession: { Voting: 'Standing' } } })) assert.ok(world.sessionWanted && !world.acquiring, `${where}: Standing keeps its session, seeks no lock`);
   // A node that stepped down never validates again with that session.
   if (snapshot.matches({ NeardUp: { InSession: { Voting: 'Resigning' } } })) assert.equal(world.neardMode, 'voter', `${where}: resigning without the key`);
   // (The validator key is only requested right after LOCK_ACQUIRED: the simulated neard checks that.)
@@ -52,7 +57,7 @@ async function checkStep(run: ModelRun, where: string, expect: string | null, wa
 }
 
 async function runPath(path: ModelPath, coverage: { taken: Set<string>; visited: Set<string> }, chart = failoverMachine): Promise<void> {
-  const run = startModelRun(MODEL_INPUT, chart);
+  const run = startModelRun(path.input, chart);
   try {
     await checkStep(run, `${path.description} @start`, null, false);
     for (const [index, step] of path.steps.entries()) {
@@ -71,7 +76,7 @@ test('every state and every transition of the failover chart, on the real actor,
   const started = Date.now();
   const graph = chartGraph(failoverMachine);
   const { edges: toCover, excluded } = transitionsToCover(graph);
-  const covering = coveringPaths();
+  const covering = [...coveringPaths(), ...coveringPaths(NO_FAILOVER_INPUT)];
   const routes = failoverRoutes();
   const coverage = { taken: new Set<string>(), visited: new Set<string>() };
   for (const path of [...covering, ...routes]) await runPath(path, coverage);
@@ -110,6 +115,8 @@ test('failure branches are among the generated paths', () => {
     Registering: 'failover.NeardUp.Registering',
     'Voting.Contending': 'failover.NeardUp.InSession.Voting.Contending',
     'Voting.Resigning': 'failover.NeardUp.InSession.Voting.Resigning',
+    'Voting.Standing': 'failover.NeardUp.InSession.Voting.Standing',
+    'Voting.Yielding': 'failover.NeardUp.InSession.Voting.Yielding',
     'Validating.Leased': 'failover.NeardUp.InSession.Validating.Leased',
   };
   const has = (leaf: string, transition: RegExp) => edges.some((e) => e.startsWith(`${leafId[leaf]} :: `) && transition.test(e));
@@ -118,10 +125,12 @@ test('failure branches are among the generated paths', () => {
     assert.ok(has(leaf, /\|SHUTDOWN\|/), `shutdown from ${leaf}`);
     assert.ok(has(leaf, /\|NEARD_SPAWN_FAILED\|/), `spawn failure in ${leaf}`);
   }
-  for (const leaf of ['Syncing', 'Registering', 'Voting.Contending', 'Voting.Resigning', 'Validating.Leased']) {
+  for (const leaf of ['Syncing', 'Registering', 'Voting.Contending', 'Voting.Standing', 'Voting.Yielding', 'Voting.Resigning', 'Validating.Leased']) {
     assert.ok(has(leaf, /\|STATUS_FAILED\|0$/), `status failures exhausted in ${leaf}`);
   }
-  for (const leaf of ['Voting.Contending', 'Voting.Resigning', 'Validating.Leased']) assert.ok(has(leaf, /\|SESSION_LOST\|0$/), `session lost in ${leaf}`);
+  for (const leaf of ['Voting.Contending', 'Voting.Standing', 'Voting.Yielding', 'Voting.Resigning', 'Validating.Leased']) {
+    assert.ok(has(leaf, /\|SESSION_LOST\|0$/), `session lost in ${leaf}`);
+  }
   assert.ok(has('Validating.Leased', /xstate\.after\.stepDownDeadline/), 'renewal timeout (step down)');
   assert.ok(has('Startup', /xstate\.after\.startupTimeout.*\|1$/), 'startup gives up');
 });
@@ -145,6 +154,21 @@ test('the checks have teeth: a chart that resigns without waiting for the key re
   }
   assert.equal(failures.length, 2, `both broken charts must fail a path: ${failures.join('; ')}`);
   assert.match(failures[0]!, /safety/);
+});
+
+test('the checks have teeth: a chart that lets a --no-failover node contend is caught', async () => {
+  const contends = failoverMachine.provide({ guards: { failoverDisabled: () => false } });
+  const coverage = { taken: new Set<string>(), visited: new Set<string>() };
+  let failure = '';
+  for (const path of coveringPaths(NO_FAILOVER_INPUT)) {
+    try {
+      await runPath(path, coverage, contends);
+    } catch (error) {
+      failure = (error as Error).message.split('\n')[0]!;
+      break;
+    }
+  }
+  assert.match(failure, /--no-failover node contends or validates/);
 });
 
 // Found by the model: a resignation deferred until the key is released must not go out after the node

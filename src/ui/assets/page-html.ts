@@ -13,6 +13,11 @@ export const PAGE_HTML = `<!doctype html>
   <div class="now">state <strong id="state">…</strong> <span id="detail"></span></div>
   <div id="connection" class="connection">connecting…</div>
 </header>
+<section class="pool">
+  <h2>Pool</h2>
+  <table id="pool"><thead></thead><tbody></tbody></table>
+  <ul id="pool-notes"></ul>
+</section>
 <main>
   <section class="chart">
     <svg id="chart" role="img" aria-label="failover statechart"></svg>

@@ -53,5 +53,12 @@ td.time { font-family: ui-monospace, monospace; color: var(--muted); white-space
 /* Colour only: a bolder font would outgrow the box the label was measured and laid out with. */
 .edge.recent .edge-label { fill: var(--recent); }
 .error { color: var(--warn); margin: 8px 0 0; }
+/* The pool table (src/ui/browser/pool-panel.ts): the lock holder stands out, an ineligible member is muted. */
+.pool { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 12px; margin: 16px 20px 0; overflow-x: auto; }
+#pool td { font-family: ui-monospace, monospace; white-space: nowrap; }
+#pool tr.holds-lock td { background: var(--active-bg); color: var(--active); font-weight: 600; }
+#pool tr.ineligible td[data-column="eligible"] { color: var(--warn); }
+#pool-notes { margin: 6px 0 0; padding-left: 18px; color: var(--muted); font-size: 12px; }
+#pool-notes:empty { display: none; }
 .error:empty { display: none; }
 `;

@@ -1,0 +1,121 @@
+/**
+ * The handover actor: watches the pool's planned-switchover record (services/handover-record.ts) with a
+ * Consul blocking query on every node and reports each change to the chart as HANDOVER_UPDATED; writes
+ * the phases the chart asks for (HANDOVER.WRITE) by check-and-set. It decides nothing: the chart knows
+ * whether this node is the leader, the candidate or a bystander.
+ */
+import type { Logger } from 'pino';
+import { fromCallback } from 'xstate';
+import type { FailoverEvent, HandoverCommand, HandoverRecord } from '../machines/failover-events.js';
+import { describeConsulError, type ConsulClient } from './consul-client.js';
+import { nextBlockingIndex } from './consul-index.js';
+import { pause } from './consul-lock-watch.js';
+import { handoverKeyOf, moveHandover, readHandover } from './handover-record.js';
+import type { ActorTimings } from './service-timings.js';
+
+export interface HandoverOptions {
+  consul: ConsulClient;
+  accountId: string;
+  timings: Pick<ActorTimings, 'lockWatchWaitMs' | 'consulRetryIntervalMs'>;
+  logger: Logger;
+}
+
+/** Tries of one phase write while Consul fails. */
+const WRITE_ATTEMPTS = 5;
+
+type Report = (event: Extract<FailoverEvent, { type: 'HANDOVER_UPDATED' | 'CONSUL_ERROR' }>) => void;
+
+export class HandoverWatch {
+  private readonly stop = new AbortController();
+  /** What the chart was last told, as JSON, so it hears of changes only. */
+  private lastReported: string | undefined;
+  /** Writes go one at a time, in the order the chart asked for them. */
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: HandoverOptions,
+    private readonly report: Report,
+  ) {
+    void this.watch();
+  }
+
+  command(command: HandoverCommand): void {
+    this.writing = this.writing.then(() => this.write(command));
+  }
+
+  dispose(): void {
+    this.stop.abort();
+  }
+
+  private async watch(): Promise<void> {
+    const { consul, accountId, timings } = this.options;
+    const key = handoverKeyOf(accountId);
+    const signal = this.stop.signal;
+    let index = '0';
+    while (!signal.aborted) {
+      try {
+        // The blocking query wakes us when the key changes; the value is read after it (the watch answer carries no value type).
+        const answer = await consul.watchKey(key, index, timings.lockWatchWaitMs, signal);
+        if (signal.aborted) return;
+        const next = nextBlockingIndex(index, answer.index);
+        index = next.index;
+        await this.readAndReport();
+        if (next.reset) await pause(timings.consulRetryIntervalMs, signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        index = '0';
+        this.report({ type: 'CONSUL_ERROR', operation: 'handover watch', error: describeConsulError(error) });
+        await pause(timings.consulRetryIntervalMs, signal);
+      }
+    }
+  }
+
+  private async readAndReport(): Promise<void> {
+    let record: HandoverRecord | null;
+    try {
+      record = (await readHandover(this.options.consul, this.options.accountId))?.record ?? null;
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('Consul key')) {
+        // A record this version cannot read is no handover of ours: ignored, and said once.
+        if (this.lastReported !== 'unreadable') this.options.logger.warn({ error: error.message }, 'ignoring an unreadable handover record');
+        this.lastReported = 'unreadable';
+        this.report({ type: 'HANDOVER_UPDATED', record: null });
+        return;
+      }
+      throw error;
+    }
+    const text = JSON.stringify(record);
+    if (text === this.lastReported) return;
+    this.lastReported = text;
+    if (record !== null) this.options.logger.info({ handover: record }, `handover ${record.id}: ${record.phase}`);
+    this.report({ type: 'HANDOVER_UPDATED', record });
+  }
+
+  /**
+   * Retried while Consul fails (a few times, then the record's deadline settles it): a lost 'done' would
+   * leave the old leader to call a handover that worked a failure.
+   */
+  private async write({ id, phase, message, deadlineAt }: HandoverCommand): Promise<void> {
+    const { consul, accountId, logger, timings } = this.options;
+    const changes = { message, ...(deadlineAt === undefined ? {} : { deadlineAt }) };
+    for (let attempt = 1; attempt <= WRITE_ATTEMPTS && !this.stop.signal.aborted; attempt++) {
+      try {
+        const outcome = await moveHandover(consul, accountId, id, phase, changes);
+        if (outcome !== 'moved') logger.info({ id, phase, outcome }, 'handover record not moved (it ended or moved on meanwhile)');
+        return;
+      } catch (error) {
+        this.report({ type: 'CONSUL_ERROR', operation: `handover write ${phase}`, error: describeConsulError(error) });
+        await pause(timings.consulRetryIntervalMs, this.stop.signal);
+      }
+    }
+  }
+}
+
+/** The actor the chart invokes as `handover`. */
+export function consulHandoverActor(options: HandoverOptions) {
+  return fromCallback<HandoverCommand>(({ sendBack, receive }) => {
+    const watch = new HandoverWatch(options, sendBack);
+    receive((command) => watch.command(command));
+    return () => watch.dispose();
+  });
+}

@@ -1,0 +1,169 @@
+/**
+ * The control socket's switchover routes (kuutamoctl switchover): POST /v1/switchover asks for a planned
+ * handover of the validator role, GET /v1/switchover shows the pool's record, POST /v1/switchover/cancel
+ * cancels one not yet under way. Any node's daemon answers (a standby too): the request is checked here
+ * (leader, candidate, window), then written to Consul by check-and-set (services/handover-record.ts).
+ * The leader's and the candidate's charts carry it out; this route never touches the lock or neard.
+ * Refusals are HTTP 409 with a message for the operator; a Consul or neard that cannot be asked is 503.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { consulLeaderKey, describeConsulError } from '../../services/consul-client.js';
+import { createHandover, isTerminalPhase, moveHandover, readHandover, type HandoverRecord } from '../../services/handover-record.js';
+import { isJsonObject } from '../../services/json-object.js';
+import { fetchMaintenanceWindows, MaintenanceWindowsError } from '../../services/maintenance-windows.js';
+import { readMembers } from '../../services/member-record.js';
+import type { ControlDependencies } from './routes.js';
+import { bestHead, pickCandidate, planWindow } from './switchover-plan.js';
+
+export interface SwitchoverRequest {
+  to?: string;
+  mode: 'now' | 'window';
+  minimumLength: number;
+  requestedBy?: string;
+}
+
+/** What every answer carries: the record (if any) and, for a refusal, why. */
+export interface SwitchoverAnswer {
+  record: HandoverRecord | null;
+  error?: string;
+}
+
+/** A refusal the operator can act on (HTTP 409), or Consul / neard out of reach (503). */
+class Refusal extends Error {
+  constructor(
+    readonly status: 409 | 503,
+    message: string,
+    readonly record: HandoverRecord | null = null,
+  ) {
+    super(message);
+  }
+}
+
+const requestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mode', 'minimumLength'],
+  properties: {
+    to: { type: 'string', minLength: 1 },
+    mode: { enum: ['now', 'window'] },
+    minimumLength: { type: 'integer', minimum: 1 },
+    requestedBy: { type: 'string' },
+  },
+} as const;
+
+const describeRecord = (r: HandoverRecord): string =>
+  `${r.id} from ${r.from} to ${r.to}, phase ${r.phase}${r.deadlineAt === null ? '' : `, ends by ${new Date(r.deadlineAt).toISOString()}`}`;
+
+/** The node id of the lock's holder, or a refusal when the pool has no leader. */
+async function currentLeader({ consul, settings }: ControlDependencies): Promise<string> {
+  const key = consulLeaderKey(settings.accountId);
+  const entry = await consul.readRecord(key);
+  if (entry?.Session === undefined) {
+    throw new Refusal(409, `the pool ${settings.accountId} has no leader (${key} is held by no session): a switchover needs a validating leader.`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(entry.Value ?? '');
+  } catch {
+    value = undefined;
+  }
+  const nodeId = isJsonObject(value) ? value['NodeId'] : undefined;
+  if (typeof nodeId !== 'string') throw new Refusal(409, `${key} holds ${JSON.stringify(entry.Value)}, not kuutamod's {NodeId}: cannot tell which node leads.`);
+  return nodeId;
+}
+
+async function plan(dependencies: ControlDependencies, request: SwitchoverRequest): Promise<HandoverRecord> {
+  const { consul, settings, observer } = dependencies;
+  const from = await currentLeader(dependencies);
+  const existing = await readHandover(consul, settings.accountId).catch(() => undefined);
+  if (existing !== undefined && !isTerminalPhase(existing.record.phase)) {
+    throw new Refusal(409, `a handover is already under way: ${describeRecord(existing.record)}. Wait for it, or cancel it (kuutamoctl switchover --cancel).`, existing.record);
+  }
+  const { members } = await readMembers(consul, settings.accountId);
+  const choice = pickCandidate(members, from, settings.maxLagBlocks, request.to);
+  if ('refusal' in choice) throw new Refusal(409, choice.refusal);
+  let window: HandoverRecord['window'] = null;
+  if (request.mode === 'window') {
+    const head = bestHead(members) ?? observer.snapshot?.context.blockHeight ?? null;
+    if (head === null) throw new Refusal(409, 'no head height is known yet (neither the members nor this node reported one): try again shortly, or use --now.');
+    const windows = await fetchMaintenanceWindows(settings.rpcUrl, settings.accountId, settings.timings.requestTimeoutMs);
+    const picked = planWindow(windows, head, request.minimumLength);
+    if ('refusal' in picked) throw new Refusal(409, picked.refusal);
+    window = picked.window;
+  }
+  return {
+    id: randomUUID(),
+    from,
+    to: choice.nodeId,
+    mode: request.mode,
+    minimumLength: request.minimumLength,
+    window,
+    requestedAt: Date.now(),
+    requestedBy: request.requestedBy ?? 'kuutamoctl',
+    phase: 'requested',
+    deadlineAt: null,
+    message: null,
+  };
+}
+
+/** Turn a failure into the answer kuutamoctl prints. */
+function refusalOf(error: unknown, rpcUrl: string): Refusal {
+  if (error instanceof Refusal) return error;
+  if (error instanceof MaintenanceWindowsError) {
+    return new Refusal(409, `cannot read the maintenance windows from this node's neard at ${rpcUrl}: ${error.message}. --now still works.`);
+  }
+  return new Refusal(503, `Consul could not be asked: ${describeConsulError(error)}`);
+}
+
+export const switchoverRoutes =
+  (dependencies: ControlDependencies): FastifyPluginAsync =>
+  async (app) => {
+    const { consul, settings, logger } = dependencies;
+    const answer = (reply: { code(status: number): { send(body: SwitchoverAnswer): unknown } }, error: unknown) => {
+      const refusal = refusalOf(error, settings.rpcUrl);
+      logger.info({ refusal: refusal.message }, 'switchover refused');
+      return reply.code(refusal.status).send({ record: refusal.record, error: refusal.message });
+    };
+
+    app.post<{ Body: SwitchoverRequest }>('/switchover', { schema: { body: requestSchema } }, async (request, reply) => {
+      try {
+        const record = await plan(dependencies, request.body);
+        const outcome = await createHandover(consul, settings.accountId, record);
+        if (!outcome.created) {
+          const why = outcome.active === null ? 'another request changed the handover record at the same moment' : `a handover is already under way: ${describeRecord(outcome.active)}`;
+          throw new Refusal(409, `${why}. Only one switchover runs at a time; see kuutamoctl switchover --wait.`, outcome.active);
+        }
+        logger.info({ handover: record }, `switchover requested: ${record.from} -> ${record.to}`);
+        return reply.code(202).send({ record } satisfies SwitchoverAnswer);
+      } catch (error) {
+        return answer(reply, error);
+      }
+    });
+
+    app.get('/switchover', async (_request, reply) => {
+      try {
+        const stored = await readHandover(consul, settings.accountId);
+        return reply.send({ record: stored?.record ?? null } satisfies SwitchoverAnswer);
+      } catch (error) {
+        return answer(reply, error);
+      }
+    });
+
+    app.post('/switchover/cancel', async (_request, reply) => {
+      try {
+        const stored = await readHandover(consul, settings.accountId);
+        const record = stored?.record;
+        if (record === undefined || isTerminalPhase(record.phase)) throw new Refusal(409, 'no switchover is waiting: nothing to cancel.', record ?? null);
+        if (record.phase !== 'requested') {
+          throw new Refusal(409, `the switchover is under way and can no longer be cancelled: ${describeRecord(record)}.`, record);
+        }
+        const outcome = await moveHandover(consul, settings.accountId, record.id, 'cancelled', { message: 'cancelled by the operator' });
+        const now = (await readHandover(consul, settings.accountId))?.record ?? null;
+        if (outcome !== 'moved') throw new Refusal(409, `the switchover moved on meanwhile and was not cancelled: ${now === null ? 'gone' : describeRecord(now)}.`, now);
+        return reply.send({ record: now } satisfies SwitchoverAnswer);
+      } catch (error) {
+        return answer(reply, error);
+      }
+    });
+  };

@@ -1,0 +1,64 @@
+/**
+ * This node's pool member record (services/member-record.ts), built from the failover observer's latest
+ * snapshot: what the membership publisher writes to Consul. Lives in src/ because it reads the observer
+ * and the package version; the publisher in services/ only calls it.
+ */
+import { stateNamesOf } from '../machines/failover.js';
+import { eligibilityOf, type EligibilityRule } from '../services/member-eligibility.js';
+import type { MemberRecord } from '../services/member-record.js';
+import type { FailoverObserver } from './failover-observer.js';
+import { PACKAGE_VERSION } from './package-version.js';
+
+export interface MemberIdentity {
+  nodeId: string;
+  accountId: string;
+  noFailover: boolean;
+  failoverPriority: number;
+}
+
+export interface MemberClocks {
+  /** The clock the chart's lastRenewalSentAt is read on (the daemon's monotonic clock). */
+  monotonicNow: () => number;
+  /** Wall clock, for the record's times (other machines read them). */
+  wallNow: () => number;
+}
+
+/**
+ * The record as of now. `bestHead` is the best head among the pool's members as last read (null: not
+ * read yet; this node's own head then stands for it).
+ */
+export function buildMemberRecord(
+  observer: FailoverObserver,
+  identity: MemberIdentity,
+  rule: EligibilityRule,
+  bestHead: number | null,
+  clocks: MemberClocks,
+): MemberRecord {
+  const snapshot = observer.snapshot;
+  const context = snapshot?.context;
+  const names = snapshot ? stateNamesOf(snapshot.value) : { state: 'Startup', detail: 'Startup' };
+  const wallNow = clocks.wallNow();
+  const renewedAt = context?.lastRenewalSentAt ?? null;
+  const height = context?.blockHeight ?? null;
+  const own = { state: names.state, syncing: context?.syncing ?? null, height, noFailover: identity.noFailover };
+  const best = bestHead === null || (height !== null && height > bestHead) ? height : bestHead;
+  const { eligible, reason } = eligibilityOf(own, best, rule);
+  return {
+    nodeId: identity.nodeId,
+    accountId: identity.accountId,
+    state: names.state,
+    detail: names.detail,
+    holdsLock: context?.holdsLock ?? false,
+    height,
+    syncing: own.syncing,
+    // The chart counts on the monotonic clock; other machines need wall-clock time.
+    lastRenewalAt: renewedAt === null ? null : wallNow - (clocks.monotonicNow() - renewedAt),
+    version: PACKAGE_VERSION,
+    neardVersion: observer.neardVersion,
+    eligible,
+    ineligibleReason: reason,
+    noFailover: identity.noFailover,
+    failoverPriority: identity.failoverPriority,
+    publishedAt: wallNow,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * A PoolView (src/pool-view.ts) as display rows (src/ui/pool-table.ts), and those rows as the plain text
+ * table `kuutamoctl list` prints: the one place that decides how a member looks, so the CLI and /ui agree.
+ */
+import type { PoolMember, PoolView } from './pool-view.js';
+import { POOL_COLUMNS, type PoolTable, type PoolTableRow } from './ui/pool-table.js';
+
+const NONE = '-';
+
+/** An age as an operator reads it: 800ms, 12s, 3m05s, 2h10m. */
+export function formatAge(ms: number): string {
+  const abs = Math.max(0, Math.round(ms));
+  if (abs < 1_000) return `${abs}ms`;
+  const s = Math.floor(abs / 1_000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+const ago = (at: number | null, now: number): string => (at === null ? NONE : `${formatAge(now - at)} ago`);
+
+function rowOf(member: PoolMember, now: number): PoolTableRow {
+  const lock = (member.lockHolder ? 'yes' : 'no') + (member.staleLock ? '*' : '');
+  const eligible = member.eligible ? 'yes' : `no: ${member.ineligibleReason ?? 'unknown'}`;
+  return {
+    nodeId: member.nodeId,
+    holdsLock: member.lockHolder,
+    eligible: member.eligible,
+    cells: {
+      node: member.nodeId + (member.failoverPriority === 1 ? '' : ` (priority ${member.failoverPriority})`),
+      state: member.detail === member.state ? member.state : `${member.state} (${member.detail})`,
+      lock,
+      head: member.height === null ? NONE : String(member.height),
+      lag: member.lag === null ? NONE : String(member.lag),
+      renewed: ago(member.lastRenewalAt, now),
+      kuutamod: member.version,
+      neard: member.neardVersion ?? NONE,
+      eligible,
+      published: ago(member.publishedAt, now),
+    },
+  };
+}
+
+export function poolTableOf(view: PoolView): PoolTable {
+  const rows = view.members.map((member) => rowOf(member, view.readAt));
+  const notes: string[] = [];
+  if (view.members.length === 0) notes.push(`No members found for account ${view.accountId}`);
+  const stale = view.members.filter((m) => m.staleLock).map((m) => m.nodeId);
+  if (stale.length > 0) notes.push(`* the record of ${stale.join(', ')} disagrees with the lock key (written before the last change); the lock column shows the lock key`);
+  if (view.lockHolder !== null && !view.members.some((m) => m.lockHolder)) {
+    notes.push(`the lock is held by ${view.lockHolder}, which publishes no member record (an older kuutamod?)`);
+  }
+  for (const problem of view.unreadable) notes.push(`unreadable record: ${problem}`);
+  return { accountId: view.accountId, columns: POOL_COLUMNS, rows, notes, readAt: new Date(view.readAt).toISOString() };
+}
+
+/** The table as aligned plain text, a header line first, then the notes. */
+export function formatPoolTable(table: PoolTable): string {
+  const lines = [table.columns.map((c) => c.toUpperCase()), ...table.rows.map((row) => table.columns.map((c) => row.cells[c]))];
+  const widths = table.columns.map((_, i) => Math.max(...lines.map((cells) => cells[i]!.length)));
+  const text = lines.map((cells) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+  return [...(table.rows.length > 0 ? text : []), ...table.notes].map((line) => `${line}\n`).join('');
+}

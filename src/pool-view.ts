@@ -1,0 +1,53 @@
+/**
+ * The pool at a glance, read from Consul: every published member record of an account, the node the lock
+ * key names as holder (the truth for "holds lock": a record can be stale by up to one publish interval),
+ * each member's lag behind the best head and the ages of its last renewal and publish. `kuutamoctl list`
+ * (--json prints this object) and the /ui table both read it.
+ */
+import { consulLeaderKey, type ConsulClient } from '../services/consul-client.js';
+import { bestHeadOf, lagOf } from '../services/member-eligibility.js';
+import { readMembers, type MemberRecord } from '../services/member-record.js';
+
+export interface PoolMember extends MemberRecord {
+  /** Blocks behind the best head among the members (null: unknown). */
+  lag: number | null;
+  /** This node's election session holds the lock key now. */
+  lockHolder: boolean;
+  /** The record's holdsLock disagrees with the lock key: it was written before the last change. */
+  staleLock: boolean;
+}
+
+export interface PoolView {
+  accountId: string;
+  bestHead: number | null;
+  /** Node id (the session's Name) of the lock holder, null when the lock is free. */
+  lockHolder: string | null;
+  members: PoolMember[];
+  /** Records that could not be read, each named with its key. */
+  unreadable: string[];
+  /** Wall-clock ms of the read. */
+  readAt: number;
+}
+
+/** Who holds the leader lock: the session's Name is the node id (consul-election.ts names it so). */
+async function lockHolderOf(consul: ConsulClient, accountId: string): Promise<string | null> {
+  const entry = await consul.getKey(consulLeaderKey(accountId));
+  if (entry?.Session === undefined) return null;
+  return (await consul.sessionInfo(entry.Session))?.Name ?? null;
+}
+
+export async function readPoolView(consul: ConsulClient, accountId: string, now: () => number = Date.now): Promise<PoolView> {
+  const [{ members, unreadable }, lockHolder] = await Promise.all([readMembers(consul, accountId), lockHolderOf(consul, accountId)]);
+  const bestHead = bestHeadOf(members);
+  return {
+    accountId,
+    bestHead,
+    lockHolder,
+    members: members.map((member) => {
+      const holds = member.nodeId === lockHolder;
+      return { ...member, lag: lagOf(member, bestHead), lockHolder: holds, staleLock: holds !== member.holdsLock };
+    }),
+    unreadable,
+    readAt: now(),
+  };
+}
