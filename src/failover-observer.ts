@@ -29,7 +29,7 @@ export class FailoverObserver {
   private state: FailoverStateName | null = null;
   /** neard's version from its last /status answer that named one (the member record shows it). */
   neardVersion: string | null = null;
-  /** The last eligibility message logged: each is said once per change. */
+  /** The last eligibility decision logged: each is said once per change. */
   private lastEligibility: string | null = null;
   private latest: FailoverSnapshot | null = null;
   private readonly listeners = new Set<(snapshot: FailoverSnapshot, transition: TransitionRecord | null) => void>();
@@ -116,19 +116,20 @@ export class FailoverObserver {
   private logEligibility(event: Extract<FailoverEvent, { type: 'ELIGIBILITY' }>): void {
     const noFailover = this.latest?.context.noFailover ?? false;
     const others = `${event.eligibleOthers} other eligible standby(s) alive`;
-    const [level, message]: ['info' | 'warn', string] = noFailover
+    // The decision, not its numbers (a lag grows by the block), is what is logged once per change.
+    const [level, decision, message]: ['info' | 'warn', string, string] = noFailover
       ? event.eligibleOthers === 0
-        ? ['warn', '--no-failover: this node never takes the validator lock, although no other eligible standby is left to take over']
-        : ['info', `--no-failover: this node never takes the validator lock (${others})`]
+        ? ['warn', 'no-failover, alone', '--no-failover: this node never takes the validator lock, although no other eligible standby is left to take over']
+        : ['info', 'no-failover', `--no-failover: this node never takes the validator lock (${others})`]
       : !event.eligible && event.eligibleOthers > 0
-        ? ['info', `not contending for the validator lock: ${event.reason}; ${others}`]
+        ? ['info', 'standing aside', `not contending for the validator lock: ${event.reason}; ${others}`]
         : !event.eligible
-          ? ['warn', `contending for the validator lock although ${event.reason}: no eligible standby is left, and an outage is worse than a lagging validator`]
+          ? ['warn', 'lagging, alone', `contending for the validator lock although ${event.reason}: no eligible standby is left, and an outage is worse than a lagging validator`]
           : event.outrankedBy !== null
-            ? ['info', `contending for the validator lock after a head start for ${event.outrankedBy} (higher --failover-priority)`]
-            : ['info', 'eligible: contending for the validator lock'];
-    if (message === this.lastEligibility) return;
-    this.lastEligibility = message;
+            ? ['info', `yielding to ${event.outrankedBy}`, `contending for the validator lock after a head start for ${event.outrankedBy} (higher --failover-priority)`]
+            : ['info', 'eligible', 'eligible: contending for the validator lock'];
+    if (decision === this.lastEligibility) return;
+    this.lastEligibility = decision;
     this.logger[level]({ target: TARGET, eligible: event.eligible, eligibleOthers: event.eligibleOthers }, message);
   }
 
