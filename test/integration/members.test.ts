@@ -147,6 +147,22 @@ describe('eligibility', () => {
     await spare.stop();
   });
 
+  test('of two eligible standbys, the one with the higher --failover-priority takes over', async () => {
+    const leader = await cluster.startNode('lead2', { extraArgs: MEMBER_ARGS });
+    await leader.waitForState('Validating');
+    const low = await cluster.startNode('low2', { extraArgs: MEMBER_ARGS });
+    const high = await cluster.startNode('high2', { extraArgs: [...MEMBER_ARGS, '--failover-priority', '2'] });
+    await high.waitFor((v) => v.detail === 'Voting.Contending', 'high2 contending');
+    await low.waitFor((v) => v.detail === 'Voting.Yielding', 'low2 yielding to high2');
+    assert.match(messagesOf(low), /contending for the validator lock after a head start for high2 \(higher --failover-priority\)/);
+    assert.equal((await fetch(`${low.url}/standby`)).status, 200, 'a yielding standby is still a standby');
+
+    await leader.stop();
+    await high.waitForState('Validating');
+    assert.ok(!everValidated(low), 'the lower priority did not take the lock');
+    await Promise.all([low.stop(), high.stop()]);
+  });
+
   test('a lagging standby stands aside while an eligible one lives, and takes over when none is left', async () => {
     const leader = await cluster.startNode('lead1', { extraArgs: MEMBER_ARGS });
     await leader.waitForState('Validating');
