@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { AnyEventObject, InspectionEvent, SnapshotFrom } from 'xstate';
 import type { FailoverEvent } from '../machines/failover-events.js';
 import { stateNamesOf, type FailoverMachine, type FailoverStateName } from '../machines/failover.js';
+import { HeadRate } from './head-rate.js';
 import type { DaemonMetrics } from './metrics.js';
 
 export interface TransitionRecord {
@@ -29,6 +30,8 @@ export class FailoverObserver {
   private state: FailoverStateName | null = null;
   /** neard's version from its last /status answer that named one (the member record shows it). */
   neardVersion: string | null = null;
+  /** How fast neard's head advances (the member record publishes it). */
+  readonly headRate = new HeadRate();
   /** The last eligibility decision logged: each is said once per change. */
   private lastEligibility: string | null = null;
   private latest: FailoverSnapshot | null = null;
@@ -61,7 +64,11 @@ export class FailoverObserver {
 
   private record(snapshot: FailoverSnapshot, event: AnyEventObject): void {
     this.latest = snapshot;
-    if (event.type === 'STATUS_OK' && typeof event.neardVersion === 'string') this.neardVersion = event.neardVersion;
+    const fact = event as FailoverEvent;
+    if (fact.type === 'STATUS_OK') {
+      if (typeof fact.neardVersion === 'string') this.neardVersion = fact.neardVersion;
+      this.headRate.record(fact.height);
+    }
     this.logFact(event as FailoverEvent);
     const to = stateNamesOf(snapshot.value).state;
     let transition: TransitionRecord | null = null;

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eligibilityOf, judgePool } from '../../services/member-eligibility.js';
+import { bestHeadOf, eligibilityOf, judgePool, projectedHeight } from '../../services/member-eligibility.js';
 import type { MemberRecord } from '../../services/member-record.js';
 import { formatAge, formatPoolTable, poolTableOf } from '../../src/pool-table-rows.js';
 import type { PoolView } from '../../src/pool-view.js';
@@ -22,6 +22,7 @@ function member(nodeId: string, fields: Partial<MemberRecord> = {}): MemberRecor
     detail: 'Voting.Contending',
     holdsLock: false,
     height: 1_000,
+    headRate: null,
     syncing: false,
     lastRenewalAt: NOW - 2_000,
     version: '0.1.0',
@@ -51,25 +52,39 @@ describe('eligibility rule', () => {
     const self = { nodeId: 'me', failoverPriority: 1, state: 'Voting', syncing: false, height: 900, noFailover: false };
     const live = (m: MemberRecord) => NOW - m.publishedAt <= 3_000;
     const leader = member('leader', { state: 'Validating', detail: 'Validating.Leased', holdsLock: true, height: 1_000 });
-    assert.deepEqual(judgePool(self, [leader], rule, live), { eligible: false, reason: '100 blocks behind the best head (more than --max-lag-blocks 50)', eligibleOthers: 0, outrankedBy: null });
+    assert.deepEqual(judgePool(self, [leader], rule, live, NOW), { eligible: false, reason: '100 blocks behind the best head (more than --max-lag-blocks 50)', eligibleOthers: 0, outrankedBy: null });
     const standby = member('other', { height: 1_001 });
-    assert.equal(judgePool(self, [leader, standby], rule, live).eligibleOthers, 1);
+    assert.equal(judgePool(self, [leader, standby], rule, live, NOW).eligibleOthers, 1);
     const dead = member('dead', { height: 5_000, publishedAt: NOW - 60_000 });
-    assert.deepEqual(judgePool({ ...self, height: 1_000 }, [leader, dead], rule, live), { eligible: true, reason: null, eligibleOthers: 0, outrankedBy: null }, "a dead node's head is not the best head");
+    assert.deepEqual(judgePool({ ...self, height: 1_000 }, [leader, dead], rule, live, NOW), { eligible: true, reason: null, eligibleOthers: 0, outrankedBy: null }, "a dead node's head is not the best head");
     const lagging = member('slow', { eligible: false, ineligibleReason: 'neard is syncing' });
-    assert.equal(judgePool(self, [leader, lagging], rule, live).eligibleOthers, 0);
+    assert.equal(judgePool(self, [leader, lagging], rule, live, NOW).eligibleOthers, 0);
     // Its own record among the members is not another standby.
-    assert.equal(judgePool(self, [member('me')], rule, live).eligibleOthers, 0);
+    assert.equal(judgePool(self, [member('me')], rule, live, NOW).eligibleOthers, 0);
+  });
+
+  test("heads read at different times are compared at the same time, at each node's own rate", () => {
+    // Published 10 s ago at 1.5 blocks/s: 15 blocks further by now. Without a rate: as published; stalled: stays.
+    assert.equal(projectedHeight({ height: 1_000, headRate: 1.5, publishedAt: NOW - 10_000 }, NOW), 1_015);
+    assert.equal(projectedHeight({ height: 1_000, headRate: null, publishedAt: NOW - 10_000 }, NOW), 1_000);
+    assert.equal(projectedHeight({ height: 1_000, headRate: 0, publishedAt: NOW - 10_000 }, NOW), 1_000);
+    const stale = member('stale', { height: 990, headRate: 1, publishedAt: NOW - 14_000 });
+    const fresh = member('fresh', { height: 1_000, headRate: 1, publishedAt: NOW - 1_000 });
+    assert.equal(bestHeadOf([stale, fresh], NOW), 1_004, 'the stale record is projected past the fresh one');
+    // A standby whose own head is current is not called lagging for the age of the leader's record.
+    const self = { nodeId: 'me', failoverPriority: 1, state: 'Voting', syncing: false, height: 1_030, noFailover: false };
+    const leader = member('leader', { state: 'Validating', height: 1_000, headRate: 2, publishedAt: NOW - 14_000 });
+    assert.equal(judgePool(self, [leader], { maxLagBlocks: 0 }, () => true, NOW).eligible, true);
   });
 
   test('judgePool: the highest-priority live eligible standby above this node outranks it', () => {
     const self = { nodeId: 'me', failoverPriority: 2, state: 'Voting', syncing: false, height: 1_000, noFailover: false };
     const live = () => true;
     const members = [member('low', { failoverPriority: 1 }), member('high', { failoverPriority: 5 }), member('mid', { failoverPriority: 3 })];
-    assert.equal(judgePool(self, members, rule, live).outrankedBy, 'high');
-    assert.equal(judgePool({ ...self, failoverPriority: 5 }, members, rule, live).outrankedBy, null, 'an equal priority does not outrank');
+    assert.equal(judgePool(self, members, rule, live, NOW).outrankedBy, 'high');
+    assert.equal(judgePool({ ...self, failoverPriority: 5 }, members, rule, live, NOW).outrankedBy, null, 'an equal priority does not outrank');
     const ineligible = [member('high', { failoverPriority: 5, eligible: false })];
-    assert.equal(judgePool(self, ineligible, rule, live).outrankedBy, null, 'an ineligible one does not outrank');
+    assert.equal(judgePool(self, ineligible, rule, live, NOW).outrankedBy, null, 'an ineligible one does not outrank');
   });
 });
 
