@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { bestHeadOf, eligibilityOf, judgePool, projectedHeight } from '../../services/member-eligibility.js';
 import type { MemberRecord } from '../../services/member-record.js';
+import { HeadRate } from '../../src/head-rate.js';
 import { formatAge, formatPoolTable, poolTableOf } from '../../src/pool-table-rows.js';
 import type { PoolView } from '../../src/pool-view.js';
 
@@ -115,5 +116,20 @@ describe('pool table', () => {
     assert.match(formatPoolTable(poolTableOf(view([], 'rust-node'))), /the lock is held by rust-node, which publishes no member record/);
     const ineligible = member('spare', { eligible: false, ineligibleReason: 'started with --no-failover' });
     assert.equal(poolTableOf(view([row(ineligible, false)], null)).rows[0]?.cells.eligible, 'no: started with --no-failover');
+  });
+});
+
+describe('head rate', () => {
+  test('blocks per second over the last minute; unknown below 5 s of answers; a lower head starts over', () => {
+    let now = 0;
+    const rate = new HeadRate(() => now);
+    for (let height = 100; height <= 104; height++, now += 1_000) rate.record(height);
+    assert.equal(rate.blocksPerSecond, null, '4 s of answers');
+    rate.record(105);
+    assert.equal(rate.blocksPerSecond, 1);
+    for (now += 1_000; now <= 120_000; now += 1_000) rate.record(105 + Math.floor(now / 500) - 10);
+    assert.equal(rate.blocksPerSecond, 2, 'only the last minute counts');
+    rate.record(3);
+    assert.equal(rate.blocksPerSecond, null, 'another neard with older data');
   });
 });
