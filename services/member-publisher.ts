@@ -113,8 +113,10 @@ export class MemberPublisher {
     try {
       const sessionId = await this.liveSession();
       this.lastWriteAt = Date.now();
-      const written = await this.options.consul.writeKey(this.key, JSON.stringify(this.options.record()), { acquire: sessionId });
-      if (!written) throw new Error(`Consul refused to let session ${sessionId} hold ${this.key}: another session holds it (a previous run of this node? its TTL ends it)`);
+      const write = () => this.options.consul.writeKey(this.key, JSON.stringify(this.options.record()), { acquire: sessionId });
+      if (!(await write()) && !((await this.dropPreviousRun(sessionId)) && (await write()))) {
+        throw new Error(`Consul refused to let session ${sessionId} hold ${this.key}: another session holds it (its TTL ends it)`);
+      }
       await this.readPool();
       if (this.outage) this.options.logger.info({ key: this.key }, 'member record published again');
       this.outage = false;
@@ -124,6 +126,21 @@ export class MemberPublisher {
       }
       this.outage = true;
     }
+  }
+
+  /**
+   * The record is held by another session: if that is `<node id>-member`, a previous run of this daemon
+   * (killed: nobody destroyed it) holds it, and would keep the record stale for up to 2 x TTL. Destroy it.
+   * true: destroyed, write again.
+   */
+  private async dropPreviousRun(ourSession: string): Promise<boolean> {
+    const { consul, nodeId, logger } = this.options;
+    const holder = (await consul.readRecord(this.key))?.Session;
+    if (holder === undefined || holder === ourSession) return false;
+    if ((await consul.sessionInfo(holder))?.Name !== `${nodeId}-member`) return false;
+    await consul.destroySession(holder);
+    logger.info({ key: this.key, sessionId: holder }, 'destroyed the member session of a previous run of this node');
+    return true;
   }
 
   /** The member session, renewed now; a new one if Consul no longer knows it (or there was none). */

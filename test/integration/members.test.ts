@@ -7,12 +7,13 @@
  * once none is left.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createConsulClient, type ConsulClient } from '../../services/consul-client.js';
 import { memberSessionTtlMs } from '../../services/member-publisher.js';
 import { readMembers, type MemberRecord } from '../../services/member-record.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
-import { ACCOUNT_ID, type Kuutamod } from '../support/kuutamod.js';
+import { ACCOUNT_ID, startKuutamod, type Kuutamod } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';
 import type { PoolView } from '../../src/pool-view.js';
 
@@ -122,6 +123,27 @@ async function waitForLog(daemon: Kuutamod, pattern: RegExp, timeoutMs = 30_000)
 }
 
 const everValidated = (daemon: Kuutamod) => /state changed: Voting -> Validating/.test(daemon.log());
+
+describe('a restarted node', () => {
+  test("after a SIGKILL, the new run takes its record over at once from the previous run's member session", async () => {
+    const first = await cluster.startNode('again3', { extraArgs: MEMBER_ARGS });
+    await first.waitForState('Validating');
+    const before = byId(await waitForMembers((list) => byId(list, 'again3')?.state === 'Validating', 'again3 published'), 'again3')!;
+    first.process.kill('SIGKILL');
+    await first.exited;
+    const node = { home: join(cluster.dir, 'again3'), voterNodeKey: join(cluster.dir, 'again3', 'voter_node_key.json') };
+    const second = await startKuutamod({ consulUrl: cluster.consul.url, nodeId: 'again3', pool: cluster.pool, node, extraArgs: MEMBER_ARGS });
+    cluster.daemons.push(second);
+    await second.waitFor(() => true, 'the second run answers');
+    // Well within the old member session's TTL (10 s, gone only after up to 20 s): the new run's record is there.
+    const restartedAt = Date.now();
+    const after = byId(await waitForMembers((list) => (byId(list, 'again3')?.publishedAt ?? 0) > before.publishedAt && byId(list, 'again3')?.state !== 'Validating', 'the new run published', 5_000), 'again3')!;
+    assert.ok(Date.now() - restartedAt < 5_000);
+    assert.notEqual(after.state, 'Validating');
+    assert.match(messagesOf(second), /destroyed the member session of a previous run of this node/);
+    await second.stop();
+  });
+});
 
 describe('eligibility', () => {
   test('a --no-failover node never validates, even when it is the only one left, and says so', async () => {
