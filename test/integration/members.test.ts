@@ -58,7 +58,7 @@ describe('pool membership', () => {
     await node2.waitForState('Voting');
 
     const members = await waitForMembers(
-      (list) => list.length === 3 && byId(list, 'node0')?.holdsLock === true && list.every((m) => m.height !== null && (m.state === 'Voting' || m.state === 'Validating')),
+      (list) => list.length === 3 && byId(list, 'node0')?.holdsLock === true && list.every((m) => m.height !== null && m.eligible && (m.state === 'Voting' || m.state === 'Validating')),
       'three members with node0 holding the lock',
     );
     assert.deepEqual(members.map((m) => m.nodeId), ['node0', 'node1', 'node2']);
