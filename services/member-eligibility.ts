@@ -20,9 +20,19 @@ export interface Eligibility {
   reason: string | null;
 }
 
-/** The highest head height among the members (null: none knows one). */
-export function bestHeadOf(members: readonly Pick<MemberRecord, 'height'>[]): number | null {
-  const heights = members.map((m) => m.height).filter((h): h is number => h !== null);
+/**
+ * A member's head projected to `now` at its own observed rate: records are up to one publish interval old,
+ * and heads read at different times cannot be compared raw (at ~1 block/s, 15 s is 15 blocks of "lag").
+ * Without a rate (not known yet) the head is taken as published; a stalled neard's rate is 0.
+ */
+export function projectedHeight(member: Pick<MemberRecord, 'height' | 'headRate' | 'publishedAt'>, now: number): number | null {
+  if (member.height === null || member.headRate === null) return member.height;
+  return member.height + Math.floor((member.headRate * Math.max(0, now - member.publishedAt)) / 1_000);
+}
+
+/** The highest head among the members, each projected to `now` (null: none knows one). */
+export function bestHeadOf(members: readonly Pick<MemberRecord, 'height' | 'headRate' | 'publishedAt'>[], now: number): number | null {
+  const heights = members.map((m) => projectedHeight(m, now)).filter((h): h is number => h !== null);
   return heights.length === 0 ? null : Math.max(...heights);
 }
 
@@ -56,11 +66,13 @@ export interface PoolEligibility extends Eligibility {
  * node's record can linger up to 2 x TTL). Only standbys (Voting) count as others that could take over: the
  * leader cannot take over from itself. Their eligibility is their own published judgement.
  */
-export function judgePool(self: PoolSelf, members: readonly MemberRecord[], rule: EligibilityRule, isLive: (member: MemberRecord) => boolean): PoolEligibility {
+export function judgePool(self: PoolSelf, members: readonly MemberRecord[], rule: EligibilityRule, isLive: (member: MemberRecord) => boolean, now: number): PoolEligibility {
   const live = members.filter((m) => m.nodeId !== self.nodeId && isLive(m));
-  const bestHead = bestHeadOf([...live, self]);
+  // This node's own head is current: only the others' are projected.
+  const others = bestHeadOf(live, now);
+  const bestHead = others === null || (self.height !== null && self.height > others) ? self.height : others;
   const own = eligibilityOf(self, bestHead, rule);
-  const others = live.filter((m) => m.state === 'Voting' && m.eligible);
-  const higher = others.filter((m) => m.failoverPriority > self.failoverPriority).sort((a, b) => b.failoverPriority - a.failoverPriority || a.nodeId.localeCompare(b.nodeId));
-  return { ...own, eligibleOthers: others.length, outrankedBy: higher[0]?.nodeId ?? null };
+  const standbys = live.filter((m) => m.state === 'Voting' && m.eligible);
+  const higher = standbys.filter((m) => m.failoverPriority > self.failoverPriority).sort((a, b) => b.failoverPriority - a.failoverPriority || a.nodeId.localeCompare(b.nodeId));
+  return { ...own, eligibleOthers: standbys.length, outrankedBy: higher[0]?.nodeId ?? null };
 }

@@ -21,6 +21,8 @@ export interface MemberRecord {
   holdsLock: boolean;
   /** neard's head height and sync flag from its last /status answer (null: none yet). */
   height: number | null;
+  /** Blocks per second neard's head advanced over the last minute (null: not known yet); projects `height` to a later time. */
+  headRate: number | null;
   syncing: boolean | null;
   /** Wall-clock ms of the send time of the last successful session renewal (null: no session). */
   lastRenewalAt: number | null;
@@ -43,6 +45,7 @@ const FIELD_TYPES: Record<keyof MemberRecord, (value: unknown) => boolean> = {
   detail: (v) => typeof v === 'string',
   holdsLock: (v) => typeof v === 'boolean',
   height: (v) => v === null || (typeof v === 'number' && Number.isSafeInteger(v)),
+  headRate: (v) => v === null || (typeof v === 'number' && Number.isFinite(v) && v >= 0),
   syncing: (v) => v === null || typeof v === 'boolean',
   lastRenewalAt: (v) => v === null || typeof v === 'number',
   version: (v) => typeof v === 'string',

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { AnyEventObject, InspectionEvent, SnapshotFrom } from 'xstate';
 import type { FailoverEvent } from '../machines/failover-events.js';
 import { stateNamesOf, type FailoverMachine, type FailoverStateName } from '../machines/failover.js';
+import { HeadRate } from './head-rate.js';
 import type { DaemonMetrics } from './metrics.js';
 
 export interface TransitionRecord {
@@ -29,7 +30,9 @@ export class FailoverObserver {
   private state: FailoverStateName | null = null;
   /** neard's version from its last /status answer that named one (the member record shows it). */
   neardVersion: string | null = null;
-  /** The last eligibility message logged: each is said once per change. */
+  /** How fast neard's head advances (the member record publishes it). */
+  readonly headRate = new HeadRate();
+  /** The last eligibility decision logged: each is said once per change. */
   private lastEligibility: string | null = null;
   private latest: FailoverSnapshot | null = null;
   private readonly listeners = new Set<(snapshot: FailoverSnapshot, transition: TransitionRecord | null) => void>();
@@ -61,7 +64,11 @@ export class FailoverObserver {
 
   private record(snapshot: FailoverSnapshot, event: AnyEventObject): void {
     this.latest = snapshot;
-    if (event.type === 'STATUS_OK' && typeof event.neardVersion === 'string') this.neardVersion = event.neardVersion;
+    const fact = event as FailoverEvent;
+    if (fact.type === 'STATUS_OK') {
+      if (typeof fact.neardVersion === 'string') this.neardVersion = fact.neardVersion;
+      this.headRate.record(fact.height);
+    }
     this.logFact(event as FailoverEvent);
     const to = stateNamesOf(snapshot.value).state;
     let transition: TransitionRecord | null = null;
@@ -116,19 +123,20 @@ export class FailoverObserver {
   private logEligibility(event: Extract<FailoverEvent, { type: 'ELIGIBILITY' }>): void {
     const noFailover = this.latest?.context.noFailover ?? false;
     const others = `${event.eligibleOthers} other eligible standby(s) alive`;
-    const [level, message]: ['info' | 'warn', string] = noFailover
+    // The decision, not its numbers (a lag grows by the block), is what is logged once per change.
+    const [level, decision, message]: ['info' | 'warn', string, string] = noFailover
       ? event.eligibleOthers === 0
-        ? ['warn', '--no-failover: this node never takes the validator lock, although no other eligible standby is left to take over']
-        : ['info', `--no-failover: this node never takes the validator lock (${others})`]
+        ? ['warn', 'no-failover, alone', '--no-failover: this node never takes the validator lock, although no other eligible standby is left to take over']
+        : ['info', 'no-failover', `--no-failover: this node never takes the validator lock (${others})`]
       : !event.eligible && event.eligibleOthers > 0
-        ? ['info', `not contending for the validator lock: ${event.reason}; ${others}`]
+        ? ['info', 'standing aside', `not contending for the validator lock: ${event.reason}; ${others}`]
         : !event.eligible
-          ? ['warn', `contending for the validator lock although ${event.reason}: no eligible standby is left, and an outage is worse than a lagging validator`]
+          ? ['warn', 'lagging, alone', `contending for the validator lock although ${event.reason}: no eligible standby is left, and an outage is worse than a lagging validator`]
           : event.outrankedBy !== null
-            ? ['info', `contending for the validator lock after a head start for ${event.outrankedBy} (higher --failover-priority)`]
-            : ['info', 'eligible: contending for the validator lock'];
-    if (message === this.lastEligibility) return;
-    this.lastEligibility = message;
+            ? ['info', `yielding to ${event.outrankedBy}`, `contending for the validator lock after a head start for ${event.outrankedBy} (higher --failover-priority)`]
+            : ['info', 'eligible', 'eligible: contending for the validator lock'];
+    if (decision === this.lastEligibility) return;
+    this.lastEligibility = decision;
     this.logger[level]({ target: TARGET, eligible: event.eligible, eligibleOthers: event.eligibleOthers }, message);
   }
 

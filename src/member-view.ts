@@ -50,6 +50,7 @@ export function buildMemberRecord(
     detail: names.detail,
     holdsLock: context?.holdsLock ?? false,
     height,
+    headRate: observer.headRate.blocksPerSecond,
     syncing: own.syncing,
     // The chart counts on the monotonic clock; other machines need wall-clock time.
     lastRenewalAt: renewedAt === null ? null : wallNow - (clocks.monotonicNow() - renewedAt),

@@ -32,7 +32,8 @@ export interface MembershipDependencies {
 
 export function startMembership({ settings, observer, consul, logger, report }: MembershipDependencies): Membership {
   const { nodeId, accountId, noFailover, failoverPriority, maxLagBlocks } = settings;
-  let bestHead: number | null = null;
+  /** The other members as last read; their heads are projected to the time a record is written. */
+  let others: MemberRecord[] = [];
   // A record not rewritten for two intervals is a dead node's (Consul deletes it within 2 x TTL, later).
   const isLive = (member: MemberRecord) => Date.now() - member.publishedAt <= 2 * settings.memberPublishIntervalMs + MEMBER_WRITE_DEBOUNCE_MS;
   const publisher = new MemberPublisher({
@@ -40,14 +41,15 @@ export function startMembership({ settings, observer, consul, logger, report }: 
     accountId,
     nodeId,
     intervalMs: settings.memberPublishIntervalMs,
-    record: () => buildMemberRecord(observer, { nodeId, accountId, noFailover, failoverPriority }, { maxLagBlocks }, bestHead, { monotonicNow, wallNow: Date.now }),
+    record: () =>
+      buildMemberRecord(observer, { nodeId, accountId, noFailover, failoverPriority }, { maxLagBlocks }, bestHeadOf(others.filter(isLive), Date.now()), { monotonicNow, wallNow: Date.now }),
     onMembers: (list: MemberList) => {
-      bestHead = bestHeadOf(list.members.filter(isLive));
+      others = list.members.filter((member) => member.nodeId !== nodeId);
       // A read that finishes after Voting was left (a takeover, Shutdown) has nothing to tell the chart.
       if (observer.currentState !== 'Voting') return;
       const context = observer.snapshot?.context;
       const self = { nodeId, failoverPriority, noFailover, state: observer.currentState ?? 'Startup', syncing: context?.syncing ?? null, height: context?.blockHeight ?? null };
-      report({ type: 'ELIGIBILITY', ...judgePool(self, list.members, { maxLagBlocks }, isLive) });
+      report({ type: 'ELIGIBILITY', ...judgePool(self, list.members, { maxLagBlocks }, isLive, Date.now()) });
     },
     // Only a standby's eligibility needs the pool; a syncing node or the leader saves the request.
     wantsMembers: () => observer.currentState === 'Voting',

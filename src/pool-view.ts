@@ -5,11 +5,11 @@
  * (--json prints this object) and the /ui table both read it.
  */
 import { consulLeaderKey, type ConsulClient } from '../services/consul-client.js';
-import { bestHeadOf, lagOf } from '../services/member-eligibility.js';
+import { bestHeadOf, lagOf, projectedHeight } from '../services/member-eligibility.js';
 import { readMembers, type MemberRecord } from '../services/member-record.js';
 
 export interface PoolMember extends MemberRecord {
-  /** Blocks behind the best head among the members (null: unknown). */
+  /** Blocks behind the best head among the members, both projected to the read (see projectedHeight; null: unknown). */
   lag: number | null;
   /** This node's election session holds the lock key now. */
   lockHolder: boolean;
@@ -38,16 +38,17 @@ async function lockHolderOf(consul: ConsulClient, accountId: string): Promise<st
 
 export async function readPoolView(consul: ConsulClient, accountId: string, now: () => number = Date.now): Promise<PoolView> {
   const [{ members, unreadable }, lockHolder] = await Promise.all([readMembers(consul, accountId), lockHolderOf(consul, accountId)]);
-  const bestHead = bestHeadOf(members);
+  const readAt = now();
+  const bestHead = bestHeadOf(members, readAt);
   return {
     accountId,
     bestHead,
     lockHolder,
     members: members.map((member) => {
       const holds = member.nodeId === lockHolder;
-      return { ...member, lag: lagOf(member, bestHead), lockHolder: holds, staleLock: holds !== member.holdsLock };
+      return { ...member, lag: lagOf({ height: projectedHeight(member, readAt) }, bestHead), lockHolder: holds, staleLock: holds !== member.holdsLock };
     }),
     unreadable,
-    readAt: now(),
+    readAt,
   };
 }

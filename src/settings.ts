@@ -188,7 +188,9 @@ export function givenFlags(command: Command): GivenFlags {
   for (const option of command.options) {
     const value: unknown = command.getOptionValue(option.attributeName());
     const typed = command.getOptionValueSource(option.attributeName()) === 'cli';
-    if (typed && option.long && (typeof value === 'string' || value === true)) given[option.long] = value;
+    // commander reads a `--no-<name>` switch (--no-failover) as <name> = false: typed, it is a switch given.
+    const negated = option.negate && value === false;
+    if (typed && option.long && (typeof value === 'string' || value === true || negated)) given[option.long] = negated ? true : (value as string | true);
   }
   return given;
 }

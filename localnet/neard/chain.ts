@@ -32,7 +32,8 @@ export interface Block {
 export class Chain {
   readonly genesisHash: string;
 
-  constructor(readonly genesis: GenesisInfo, readonly blockMs: number) {
+  /** `lagBlocks`: how far this node's head trails the network head once synced (NEARD_STANDIN_LAG_BLOCKS: a slow node). */
+  constructor(readonly genesis: GenesisInfo, readonly blockMs: number, readonly lagBlocks = 0) {
     this.genesisHash = cryptoHash('genesis', genesis.text);
   }
 
@@ -67,10 +68,11 @@ export class Chain {
 
 /**
  * The node's own head: while syncing it lags the network head by the blocks still to
- * download, and the lag shrinks to zero when syncing ends (monotonic, catching up).
+ * download, and the lag shrinks to the chain's lagBlocks (0 unless the node is set to be slow)
+ * when syncing ends (monotonic, catching up).
  */
 export function localHeight(chain: Chain, nowMs: number, syncedAtMs: number): number {
   const head = chain.headHeightAt(nowMs);
-  const lag = Math.ceil(Math.max(0, syncedAtMs - nowMs) / chain.blockMs);
+  const lag = Math.ceil(Math.max(0, syncedAtMs - nowMs) / chain.blockMs) + chain.lagBlocks;
   return Math.max(chain.genesis.genesisHeight, head - lag);
 }

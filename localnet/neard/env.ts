@@ -14,6 +14,8 @@ export interface StandinKnobs {
   stopDelayMs: number;
   /** Block interval: height grows by one every blockMs. */
   blockMs: number;
+  /** Blocks the node's head stays behind the network head once synced (a slow node that says it is synced). */
+  lagBlocks: number;
   /** Delay before the ports are bound (models opening the database). */
   startupDelayMs: number;
   /** JSON-lines file for validator_start/validator_stop records, if set. */
@@ -31,6 +33,15 @@ function msFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min =
   if (!Number.isFinite(value) || value < min) {
     throw new Error(`${name} must be a number >= ${min} (milliseconds), got '${raw}'`);
   }
+  return value;
+}
+
+/** A whole number of blocks >= 0 (0 when unset). */
+function blocksFromEnv(env: NodeJS.ProcessEnv, name: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return 0;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number of blocks >= 0, got '${raw}'`);
   return value;
 }
 
@@ -60,6 +71,7 @@ export function readKnobs(env: NodeJS.ProcessEnv = process.env): StandinKnobs {
     syncMs: msFromEnv(env, 'NEARD_STANDIN_SYNC_MS', 3000),
     stopDelayMs: msFromEnv(env, 'NEARD_STANDIN_STOP_DELAY_MS', 500),
     blockMs: msFromEnv(env, 'NEARD_STANDIN_BLOCK_MS', 1000, 1),
+    lagBlocks: blocksFromEnv(env, 'NEARD_STANDIN_LAG_BLOCKS'),
     startupDelayMs: msFromEnv(env, 'NEARD_STANDIN_STARTUP_DELAY_MS', 0),
     validatorLog: log !== undefined && log !== '' ? log : null,
     schedule: parseSchedule(env['NEARD_STANDIN_SCHEDULE'] ?? '', 'NEARD_STANDIN_SCHEDULE'),

@@ -43,7 +43,7 @@ const describe = (key: ValidatorKey | null): string => (key ? `Some("${key.accou
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const errMsg = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-function loadOrPanic(opts: RunOptions, blockMs: number): { config: NeardConfig; node: NodeView } {
+function loadOrPanic(opts: RunOptions, blockMs: number, lagBlocks: number): { config: NeardConfig; node: NodeView } {
   try {
     const config = loadConfig(opts.home);
     if (opts.bootNodes) config.bootNodes = parseBootNodes(opts.bootNodes);
@@ -63,7 +63,7 @@ function loadOrPanic(opts: RunOptions, blockMs: number): { config: NeardConfig; 
     const nodeKey = readKeyFile(config.nodeKeyFile);
     const validator = readValidatorKey(config.validatorKeyFile);
     const node: NodeView = {
-      chain: new Chain(genesis, blockMs),
+      chain: new Chain(genesis, blockMs, lagBlocks),
       rpcAddr: config.rpcAddr,
       nodePublicKey: nodeKey.public_key,
       validator,
@@ -78,7 +78,7 @@ function loadOrPanic(opts: RunOptions, blockMs: number): { config: NeardConfig; 
 
 export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<void> {
   log('INFO', 'neard', `version="${NEARD_VERSION}" build="${NEARD_BUILD}" commit="${NEARD_COMMIT}" latest_protocol=${PROTOCOL_VERSION}`);
-  const { config, node } = loadOrPanic(opts, knobs.blockMs);
+  const { config, node } = loadOrPanic(opts, knobs.blockMs, knobs.lagBlocks);
   let expectedShutdown = loadDynConfig(opts.home)?.expectedShutdown ?? config.expectedShutdown;
   // nearcore counts the load at startup too: the first SIGHUP makes it 2.
   let configReloads = 1;

@@ -4,25 +4,26 @@
  * The routes (switchover-routes.ts) fetch the facts; these decide, so every refusal can be tested alone.
  */
 import type { MaintenanceWindow } from '../../services/maintenance-windows.js';
+import { bestHeadOf, projectedHeight } from '../../services/member-eligibility.js';
 import type { MemberRecord } from '../../services/member-record.js';
 
 /** Blocks between the head and the earliest window start we accept: the record must reach the leader first. */
 export const WINDOW_START_MARGIN_BLOCKS = 2;
 
-/** The best head height among the members (null when none reported one). */
-export function bestHead(members: readonly MemberRecord[]): number | null {
-  const heights = members.map((m) => m.height).filter((h): h is number => h !== null);
-  return heights.length === 0 ? null : Math.max(...heights);
+/** The best head height among the members, each projected to `now` as eligibility does (null when none reported one). */
+export function bestHead(members: readonly MemberRecord[], now = Date.now()): number | null {
+  return bestHeadOf(members, now);
 }
 
 /** Why `member` cannot take the role from `leaderId` now, or null when it can. */
-export function candidateProblem(member: MemberRecord, leaderId: string, head: number | null, maxLagBlocks: number): string | null {
+export function candidateProblem(member: MemberRecord, leaderId: string, head: number | null, maxLagBlocks: number, now = Date.now()): string | null {
   if (member.nodeId === leaderId) return 'is the leader';
   if (member.noFailover) return 'runs with --no-failover';
   if (member.syncing !== false) return 'is not synced';
   if (member.state !== 'Voting') return `is in ${member.detail}, not Voting`;
-  if (member.height === null) return 'has reported no head height';
-  const lag = (head ?? member.height) - member.height;
+  const height = projectedHeight(member, now);
+  if (height === null) return 'has reported no head height';
+  const lag = Math.max(0, (head ?? height) - height);
   if (lag > maxLagBlocks) return `is ${lag} blocks behind the best head (more than --max-lag-blocks ${maxLagBlocks})`;
   return null;
 }

@@ -30,7 +30,7 @@ let dir: string;
 let consul: ConsulServer;
 let pool: PoolKeys;
 const daemons: Kuutamod[] = [];
-const tokens: Record<'daemon' | 'read' | 'sessionOnly', string> = { daemon: '', read: '', sessionOnly: '' };
+const tokens: Record<'daemon' | 'read' | 'sessionOnly' | 'leaderOnly', string> = { daemon: '', read: '', sessionOnly: '', leaderOnly: '' };
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'consul-acl-'));
@@ -45,6 +45,11 @@ before(async () => {
   tokens.daemon = await createToken(consul.url, MASTER_TOKEN, ['kuutamod'], 'kuutamod');
   tokens.read = await createToken(consul.url, MASTER_TOKEN, ['kuutamoctl-read'], 'kuutamoctl read');
   tokens.sessionOnly = await createToken(consul.url, MASTER_TOKEN, ['session-only'], 'session only');
+  // The daemon policy as shipped before pool membership: the lock and sessions, no kuutamod-members/.
+  const leaderOnly = join(dir, 'leader-only.hcl');
+  writeFileSync(leaderOnly, 'key_prefix "kuutamod-leader/" { policy = "write" }\nsession_prefix "" { policy = "write" }\n');
+  await createPolicy(consul.url, MASTER_TOKEN, 'leader-only', leaderOnly);
+  tokens.leaderOnly = await createToken(consul.url, MASTER_TOKEN, ['leader-only'], 'kuutamod, older policy');
 });
 
 after(async () => {
@@ -112,8 +117,8 @@ describe('Consul with ACLs on, default deny', () => {
     assert.equal(viaEnv.stdout, `Name: ${leader.nodeId}\n`, viaEnv.stderr);
 
     // The shipped policies cover the pool's member records: the daemons publish them, the read-only token lists them.
-    const listed = await waitForList(readTokenFile, (text) => new RegExp(`^${leader.nodeId}\\s+Validating.*\\s+yes\\s`, 'm').test(text) && text.includes(standby.nodeId));
-    assert.match(listed, new RegExp(`^${standby.nodeId}\\s+Voting`, 'm'));
+    // A record follows its node's change within a second: wait for both rows to show the pair.
+    await waitForList(readTokenFile, (text) => new RegExp(`^${leader.nodeId}\\s+Validating.*\\s+yes\\s`, 'm').test(text) && new RegExp(`^${standby.nodeId}\\s+Voting`, 'm').test(text));
 
     // The read-only token really is read-only: it cannot take the lock itself.
     const write = await fetch(`${consul.url}/v1/kv/${LEADER_KEY}`, { method: 'PUT', body: 'x', headers: { 'X-Consul-Token': tokens.read } });
@@ -127,6 +132,17 @@ describe('Consul with ACLs on, default deny', () => {
     await failOverBySigterm(leader, standby, join(dir, standby.nodeId));
     const after = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_HTTP_TOKEN: tokens.read });
     assert.equal(after.stdout, `Name: ${standby.nodeId}\n`, after.stderr);
+    await standby.stop();
+  });
+
+  test('a policy from before pool membership: failover still works, and each daemon says once that it cannot publish its record', async () => {
+    const [a, b] = [await startNode('old-a', tokens.leaderOnly), await startNode('old-b', tokens.leaderOnly)];
+    const [leader, standby] = await waitForStableLeader(a, b, (daemon) => join(dir, daemon.nodeId));
+    await failOverBySigterm(leader, standby, join(dir, standby.nodeId));
+    const refusals = standby.log().split('\n').filter((line) => line.includes('cannot publish the member record'));
+    assert.equal(refusals.length, 1, `one line per outage:\n${refusals.join('\n')}`);
+    assert.match(refusals[0]!, /failover is not affected.*Permission denied/);
+    assert.match(leader.log(), /cannot publish the member record/);
     await standby.stop();
   });
 

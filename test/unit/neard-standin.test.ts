@@ -296,6 +296,26 @@ test('startup delay: ports are bound only after NEARD_STANDIN_STARTUP_DELAY_MS',
   assert.equal((await neard.exited).code, 0);
 });
 
+test('NEARD_STANDIN_LAG_BLOCKS: a synced node whose head trails the network head by that many blocks', async () => {
+  const dir = localnet(2, 0);
+  const homes = [join(dir, 'node0'), join(dir, 'node1')];
+  const rpcs = [(await useFreePorts(homes[0]!)).rpc, (await useFreePorts(homes[1]!)).rpc];
+  const normal = startNeard(['--home', homes[0]!, 'run'], FAST);
+  const slow = startNeard(['--home', homes[1]!, 'run'], { ...FAST, NEARD_STANDIN_LAG_BLOCKS: '3' });
+  const synced = async (rpc: string) => {
+    const status = await getStatus(rpc);
+    return status.sync_info.syncing ? undefined : status;
+  };
+  await waitFor('both synced', async () => ((await synced(rpcs[0]!)) && (await synced(rpcs[1]!))) || undefined);
+  // Read together: the heads differ by the lag give or take the one block that may pass between the reads.
+  const [a, b] = await Promise.all([getStatus(rpcs[0]!), getStatus(rpcs[1]!)]);
+  const behind = a.sync_info.latest_block_height - b.sync_info.latest_block_height;
+  assert.ok(behind >= 2 && behind <= 4, `the slow node is ${behind} blocks behind, not about 3`);
+  assert.equal(b.sync_info.syncing, false, 'and says it is synced');
+  for (const neard of [normal, slow]) neard.child.kill('SIGTERM');
+  await Promise.all([normal.exited, slow.exited]);
+});
+
 test('init writes a single-node home', () => {
   const home = join(tempDir(), 'home');
   const r = neardSync(['--home', home, 'init', '--chain-id', 'localnet', '--account-id', 'validator.near']);

@@ -137,6 +137,20 @@ describe('settings resolution', () => {
     rejects(['--inspect', 'http://x'], {}, /^--inspect: 'http:\/\/x' is not a ws:\/\/ or wss:\/\/ URL/);
   });
 
+  test('pool membership and eligibility: defaults, --no-failover as flag or variable, bad values named', () => {
+    const resolved = settings([]);
+    assert.equal(resolved.memberPublishIntervalMs, 15_000);
+    assert.equal(resolved.maxLagBlocks, 50);
+    assert.equal(resolved.noFailover, false);
+    assert.equal(resolved.failoverPriority, 1);
+    const given = settings(['--no-failover', '--max-lag-blocks', '5', '--failover-priority', '3', '--member-publish-interval', '2s']);
+    assert.deepEqual([given.noFailover, given.maxLagBlocks, given.failoverPriority, given.memberPublishIntervalMs], [true, 5, 3, 2_000]);
+    assert.equal(settings([], { KUUTAMO_NO_FAILOVER: '1' }).noFailover, true);
+    rejects(['--max-lag-blocks', 'many'], {}, /^--max-lag-blocks: 'many' is not a whole number \(example: 50\)\.$/);
+    rejects([], { KUUTAMO_FAILOVER_PRIORITY: '-1' }, /^--failover-priority, set by KUUTAMO_FAILOVER_PRIORITY: '-1' is not a whole number/);
+    rejects(['--member-publish-interval', '100ms'], {}, /^--member-publish-interval: give 500ms to 8h/);
+  });
+
   test('timings that could let a validator outlive its lock are refused', () => {
     rejects(['--session-ttl', '5s'], {}, /^--session-ttl: Consul accepts session TTLs from 10s to 24h\.$/);
     rejects(['--step-down-after', '29s'], {}, /--session-renew-interval < --step-down-after < --session-ttl minus --fence-margin must hold/);

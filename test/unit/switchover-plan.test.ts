@@ -15,6 +15,7 @@ function member(nodeId: string, fields: Partial<MemberRecord> = {}): MemberRecor
     detail: 'Voting.Contending',
     holdsLock: false,
     height: 100,
+    headRate: null,
     syncing: false,
     lastRenewalAt: 0,
     version: '0.1.0',
