@@ -6,10 +6,12 @@
  * the node is back in service.
  */
 import type { Command } from 'commander';
+import type { LeaderRestartAnswer } from '../control/leader-restart.js';
 import type { CancelAnswer, RestartAnswer } from '../control/maintenance-routes.js';
 import type { MaintenanceStatus } from '../control/maintenance-status.js';
 import { OperatorError } from '../errors.js';
 import { addControlSocketOptions, callDaemon, socketPathOf, type ControlSocketFlags } from './control-command.js';
+import { describeHandover, waitForHandover } from './switchover.js';
 
 interface RestartFlags extends ControlSocketFlags {
   scheduleAt?: string;
@@ -115,9 +117,30 @@ async function restart(minimumLength: string | undefined, flags: RestartFlags): 
     ...(minimumLength === undefined ? {} : { minimumLength: blockHeight(minimumLength, 'MINIMUM_LENGTH') }),
     ...(flags.scheduleAt === undefined ? {} : { scheduleAt: blockHeight(flags.scheduleAt, '--schedule-at') }),
   };
-  const answer = await callDaemon<RestartAnswer>(socketPath, 'POST', '/v1/restart', body);
+  const answer = await callDaemon<RestartAnswer | LeaderRestartAnswer>(socketPath, 'POST', '/v1/restart', body);
+  if ('handover' in answer) {
+    await restartByHandover(socketPath, answer, flags);
+    return;
+  }
   say(flags.json === true ? JSON.stringify(answer, null, 2) : describeRestart(answer));
   if (flags.wait === true) await waitForRestart(socketPath, answer);
+}
+
+/**
+ * On the validator the daemon answered with a planned switchover: handing the role over restarts this
+ * node's neard as a voter. --wait follows the handover to its end.
+ */
+async function restartByHandover(socketPath: string, answer: LeaderRestartAnswer, flags: RestartFlags): Promise<void> {
+  if (flags.json === true) say(JSON.stringify(answer, null, 2));
+  else {
+    say(`this node validates: its restart is a planned switchover, and handing the role over restarts its neard as a standby.`);
+    say(describeHandover(answer.handover));
+  }
+  if (flags.wait !== true) return;
+  if ((await waitForHandover(socketPath, answer.handover.id)) !== 0) {
+    throw new OperatorError(`the switchover ${answer.handover.id} did not complete (see the lines above): this node is still, or again, the validator. Look at kuutamoctl list, then try again.`);
+  }
+  say('the role moved; this node runs neard again as a standby.');
 }
 
 /** Register the subcommand on kuutamoctl's program. */

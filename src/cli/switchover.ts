@@ -52,8 +52,8 @@ function requestOf(options: SwitchoverOptions): SwitchoverRequest {
   };
 }
 
-/** Poll until the record `id` ends; 0 when it is done. */
-async function waitFor(socket: string, id: string): Promise<number> {
+/** Poll until the record `id` ends, printing each new phase; 0 when it is done. */
+export async function waitForHandover(socket: string, id: string): Promise<number> {
   let last = '';
   for (;;) {
     const { status, body } = await controlRequest<SwitchoverAnswer>(socket, 'GET', '/v1/switchover');
@@ -88,7 +88,7 @@ async function switchover(options: SwitchoverOptions): Promise<number> {
     return 1;
   }
   process.stdout.write(`${describeHandover(body.record)}\n`);
-  return options.wait === true ? waitFor(socket, body.record.id) : 0;
+  return options.wait === true ? waitForHandover(socket, body.record.id) : 0;
 }
 
 export function registerSwitchover(program: Command, setExitCode: (code: number) => void): void {

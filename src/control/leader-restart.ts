@@ -1,20 +1,46 @@
 /**
  * `kuutamoctl restart` on the node that validates. kneard let neard stop and destroyed its session, so a
- * standby took over as after a crash; issue 8 wants a planned switchover instead (a handover record in
- * Consul that the leader acts on at a window's start), which is being built separately. Until it is wired
- * in here, the leader refuses: honest, and it can never leave the pool without a validator.
+ * standby took over as after a crash, mid-production. Here the leader's restart is a planned switchover
+ * instead: the role goes to the best ready standby at the start of a maintenance window (the handover
+ * record in Consul, carried out by the charts), and handing over restarts this node's neard as a voter,
+ * which is the restart asked for (a new neard binary is picked up then). A pinned height (--schedule-at)
+ * cannot be promised on the leader: the window decides, so it is refused with what to do instead.
  */
 import type { FailoverContext } from '../../machines/failover.js';
+import type { HandoverRecord } from '../../services/handover-record.js';
 import { ControlError } from './control-error.js';
+import type { ControlDependencies } from './routes.js';
+import type { ShutdownRequest } from './shutdown-height.js';
+import { createSwitchover, switchoverRefusalOf } from './switchover-routes.js';
 
-export const LEADER_REFUSAL = 'this node is the validator: use `kuutamoctl switchover` first (a planned handover in a window), then restart it';
+/** The window a leader's restart hands over in, when no MINIMUM_LENGTH is given (as `switchover`'s default). */
+export const LEADER_RESTART_MINIMUM_LENGTH = 10;
+
+export const LEADER_SCHEDULE_AT_REFUSAL =
+  'this node is the validator: its restart is a planned switchover at the start of a maintenance window, so --schedule-at cannot be honoured. Run `kuutamoctl restart [MINIMUM_LENGTH]` without it, or `kuutamoctl switchover --now --wait` first and then restart this node as a standby.';
+
+/** What the leader's restart answers: the switchover that will restart it. */
+export interface LeaderRestartAnswer {
+  handover: HandoverRecord;
+}
 
 /** This node validates, or is about to: it holds the lock, or its neard runs (or is being started) with the key. */
 export function isLeader(context: Pick<FailoverContext, 'holdsLock' | 'neardMode' | 'neardStartAwaited'>): boolean {
   return context.holdsLock || context.neardMode === 'validator' || context.neardStartAwaited === 'validator';
 }
 
-/** The leader's restart: for now a refusal (HTTP 409); the switchover hands the role over first. */
-export async function restartLeader(): Promise<never> {
-  throw new ControlError(409, LEADER_REFUSAL);
+/** The leader's restart: a planned switchover in a window to the best ready standby (refusals as switchover's). */
+export async function restartLeader(dependencies: ControlDependencies, request: ShutdownRequest): Promise<LeaderRestartAnswer> {
+  if (request.scheduleAt !== undefined) throw new ControlError(409, LEADER_SCHEDULE_AT_REFUSAL);
+  try {
+    const handover = await createSwitchover(dependencies, {
+      mode: 'window',
+      minimumLength: request.minimumLength || LEADER_RESTART_MINIMUM_LENGTH,
+      requestedBy: `kuutamoctl restart on ${dependencies.settings.nodeId}`,
+    });
+    return { handover };
+  } catch (error) {
+    const refusal = switchoverRefusalOf(error, dependencies.settings.rpcUrl);
+    throw new ControlError(refusal.status, `this node is the validator, so its restart is a planned switchover, which was refused: ${refusal.message}`);
+  }
 }

@@ -14,7 +14,7 @@ import { NeardMetricsError, readNeardShutdownMetrics } from '../../services/near
 import { cancelPlannedShutdown, PlannedShutdownError, schedulePlannedShutdown, type RunningNeard } from '../../services/planned-shutdown.js';
 import { PlannedShutdownFileError, readPlannedShutdown } from '../../services/planned-shutdown-file.js';
 import { ControlError, type ControlErrorBody } from './control-error.js';
-import { isLeader, restartLeader } from './leader-restart.js';
+import { isLeader, restartLeader, type LeaderRestartAnswer } from './leader-restart.js';
 import { readMaintenanceStatus } from './maintenance-status.js';
 import type { ControlDependencies } from './routes.js';
 import { chooseShutdownHeight, type ShutdownPlan, type ShutdownRequest } from './shutdown-height.js';
@@ -59,8 +59,9 @@ function asControlError(error: unknown): ControlError {
 }
 
 export const maintenanceRoutes =
-  ({ settings, observer, logger }: ControlDependencies): FastifyPluginAsync =>
+  (dependencies: ControlDependencies): FastifyPluginAsync =>
   async (app) => {
+    const { settings, observer, logger } = dependencies;
     const home = settings.neardHome;
     const requestTimeoutMs = settings.timings.requestTimeoutMs;
     const timings = { confirmTimeoutMs: CONFIRM_TIMEOUT_MS, requestTimeoutMs };
@@ -87,10 +88,10 @@ export const maintenanceRoutes =
       return reply.code(answer.statusCode).send({ message: answer.message } satisfies ControlErrorBody);
     });
 
-    app.post<{ Body: ShutdownRequest | undefined }>('/restart', { schema: { body: restartBodySchema } }, async (request): Promise<RestartAnswer> =>
+    app.post<{ Body: ShutdownRequest | undefined }>('/restart', { schema: { body: restartBodySchema } }, async (request): Promise<RestartAnswer | LeaderRestartAnswer> =>
       exclusive(async () => {
         const context = observer.snapshot?.context;
-        if (context !== undefined && isLeader(context)) return restartLeader();
+        if (context !== undefined && isLeader(context)) return restartLeader(dependencies, request.body ?? {});
         const neard = runningNeard();
         if (neard === null || context === undefined) {
           throw new ControlError(409, `neard is not running on this node (state ${observer.currentState ?? 'unknown'}): there is nothing to restart. Nothing was scheduled.`);
@@ -105,7 +106,7 @@ export const maintenanceRoutes =
         // The chart may have moved while neard was asked: look again, right before the write and the SIGHUP
         // (no wait in between), so a neard being restarted or promoted meanwhile is never scheduled.
         const now = observer.snapshot?.context;
-        if (now !== undefined && isLeader(now)) return restartLeader();
+        if (now !== undefined && isLeader(now)) return restartLeader(dependencies, request.body ?? {});
         if (now?.neardPid !== neard.pid || now.neardStartAwaited !== null) {
           throw new ControlError(409, `neard (pid ${neard.pid}) was restarted meanwhile (state ${observer.currentState ?? 'unknown'}). Nothing was scheduled; try again.`);
         }

@@ -107,6 +107,28 @@ async function plan(dependencies: ControlDependencies, request: SwitchoverReques
   };
 }
 
+/**
+ * Check a request and write it to Consul (check-and-set: of two at once, one wins). Returns the record;
+ * throws a SwitchoverRefusal (see switchoverRefusalOf). Also the leader's `kuutamoctl restart`.
+ */
+export async function createSwitchover(dependencies: ControlDependencies, request: SwitchoverRequest): Promise<HandoverRecord> {
+  const { consul, settings, logger } = dependencies;
+  const record = await plan(dependencies, request);
+  const outcome = await createHandover(consul, settings.accountId, record);
+  if (!outcome.created) {
+    const why = outcome.active === null ? 'another request changed the handover record at the same moment' : `a handover is already under way: ${describeRecord(outcome.active)}`;
+    throw new Refusal(409, `${why}. Only one switchover runs at a time; see kuutamoctl switchover --wait.`, outcome.active);
+  }
+  logger.info({ handover: record }, `switchover requested by ${record.requestedBy}: ${record.from} -> ${record.to}`);
+  return record;
+}
+
+/** A failure of createSwitchover as the status and message an operator is answered with. */
+export function switchoverRefusalOf(error: unknown, rpcUrl: string): { status: 409 | 503; message: string } {
+  const refusal = refusalOf(error, rpcUrl);
+  return { status: refusal.status, message: refusal.message };
+}
+
 /** Turn a failure into the answer kuutamoctl prints. */
 function refusalOf(error: unknown, rpcUrl: string): Refusal {
   if (error instanceof Refusal) return error;
@@ -128,13 +150,7 @@ export const switchoverRoutes =
 
     app.post<{ Body: SwitchoverRequest }>('/switchover', { schema: { body: requestSchema } }, async (request, reply) => {
       try {
-        const record = await plan(dependencies, request.body);
-        const outcome = await createHandover(consul, settings.accountId, record);
-        if (!outcome.created) {
-          const why = outcome.active === null ? 'another request changed the handover record at the same moment' : `a handover is already under way: ${describeRecord(outcome.active)}`;
-          throw new Refusal(409, `${why}. Only one switchover runs at a time; see kuutamoctl switchover --wait.`, outcome.active);
-        }
-        logger.info({ handover: record }, `switchover requested: ${record.from} -> ${record.to}`);
+        const record = await createSwitchover(dependencies, request.body);
         return reply.code(202).send({ record } satisfies SwitchoverAnswer);
       } catch (error) {
         return answer(reply, error);

@@ -5,7 +5,7 @@
  * window, is started again by the chart, config.json is back byte for byte and the node votes again;
  * --schedule-at and --cancel are confirmed on neard's own /metrics; a windows RPC that is missing,
  * failing or answering garbage, or an epoch without a window left, is refused with nothing written;
- * the leader refuses.
+ * on the leader a pinned height is refused (its restart is a switchover: leader-restart.test.ts).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { objectField, parseJsonObject, patchJsonObjectFile, readJsonObjectFile, stringField } from '../../services/json-object.js';
 import { PLANNED_SHUTDOWN_FILE } from '../../services/planned-shutdown-file.js';
+import { LEADER_SCHEDULE_AT_REFUSAL } from '../../src/control/leader-restart.js';
 import type { MaintenanceStatus } from '../../src/control/maintenance-status.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
 import { ACCOUNT_ID, startKuutamod, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
@@ -108,11 +109,11 @@ after(async () => {
 });
 
 describe('kuutamoctl restart', () => {
-  test('the leader refuses: a switchover comes first', async () => {
+  test('on the leader --schedule-at is refused: its restart is a switchover in a window (leader-restart.test.ts)', async () => {
     const before = configText(leader);
-    const result = await restartCtl(leader);
+    const result = await restartCtl(leader, '--schedule-at', '999999999');
     assert.equal(result.code, 1);
-    assert.equal(result.stderr, 'kuutamoctl: error: this node is the validator: use `kuutamoctl switchover` first (a planned handover in a window), then restart it\n');
+    assert.equal(result.stderr, `kuutamoctl: error: ${LEADER_SCHEDULE_AT_REFUSAL}\n`);
     assertNothingWritten(leader, before);
     assert.equal((await leader.state()).state, 'Validating');
   });
