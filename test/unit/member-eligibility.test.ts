@@ -11,31 +11,12 @@ import type { MemberRecord } from '../../services/member-record.js';
 import { HeadRate } from '../../src/head-rate.js';
 import { formatAge, formatPoolTable, poolTableOf } from '../../src/pool-table-rows.js';
 import type { PoolView } from '../../src/pool-view.js';
+import { memberRecord } from '../support/member-fixture.js';
 
 const NOW = 1_800_000_000_000;
 const rule = { maxLagBlocks: 50 };
 
-function member(nodeId: string, fields: Partial<MemberRecord> = {}): MemberRecord {
-  return {
-    nodeId,
-    accountId: 'pool.test',
-    state: 'Voting',
-    detail: 'Voting.Contending',
-    holdsLock: false,
-    height: 1_000,
-    headRate: null,
-    syncing: false,
-    lastRenewalAt: NOW - 2_000,
-    version: '0.1.0',
-    neardVersion: '2.6.5',
-    eligible: true,
-    ineligibleReason: null,
-    noFailover: false,
-    failoverPriority: 1,
-    publishedAt: NOW - 500,
-    ...fields,
-  };
-}
+const member = (nodeId: string, fields: Partial<MemberRecord> = {}): MemberRecord => memberRecord(nodeId, { height: 1_000, now: NOW }, fields);
 
 describe('eligibility rule', () => {
   test('synced Voting or Validating within the lag is eligible; each other case says why not', () => {

@@ -5,29 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MemberRecord } from '../../services/member-record.js';
+import { memberRecord } from '../support/member-fixture.js';
 import { candidateProblem, pickCandidate, planWindow, WINDOW_START_MARGIN_BLOCKS } from '../../src/control/switchover-plan.js';
 
-function member(nodeId: string, fields: Partial<MemberRecord> = {}): MemberRecord {
-  return {
-    nodeId,
-    accountId: 'pool.test',
-    state: 'Voting',
-    detail: 'Voting.Contending',
-    holdsLock: false,
-    height: 100,
-    headRate: null,
-    syncing: false,
-    lastRenewalAt: 0,
-    version: '0.1.0',
-    neardVersion: '2.6.5',
-    eligible: true,
-    ineligibleReason: null,
-    noFailover: false,
-    failoverPriority: 1,
-    publishedAt: 0,
-    ...fields,
-  };
-}
+// Published at time 0 with no head rate: heads compare as published.
+const member = (nodeId: string, fields: Partial<MemberRecord> = {}): MemberRecord =>
+  memberRecord(nodeId, { height: 100, now: 0 }, { lastRenewalAt: 0, publishedAt: 0, ...fields });
 
 const leader = member('leader', { state: 'Validating', detail: 'Validating.Leased', holdsLock: true });
 
