@@ -2,11 +2,10 @@
 // heal, and judge recovery against the bound. Overlaps are judged later over the whole record.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosWorld } from './cluster.js';
-import type { Fault } from './faults.js';
+import { faultBoundMs, type Fault } from './faults.js';
 import { FLAP_LIMIT, validatingEntries } from './flaps.js';
 import { waitHealthy } from './health.js';
 import { nowMs } from './proc.js';
-import { recoveryBoundMs } from './timings.js';
 
 export interface TrialResult {
   fault: Fault['id'];
@@ -43,10 +42,13 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   const { leader, view } = await waitHealthy(world, HEALTHY_TIMEOUT_MS);
   const oldPid = view.neardPid!;
   const oldSession = view.sessionId;
-  const bound = recoveryBoundMs(world.timings);
-  const t0 = nowMs();
+  const bound = faultBoundMs(fault, world.timings);
+  const injectStart = nowMs();
   world.recorder.resetPollGap();
-  const injected = await fault.inject({ world, leader, neardPid: oldPid, trial });
+  const injected = await fault.inject({ world, leader, neardPid: oldPid, session: oldSession, trial });
+  // A mid-handover fault first brings a switchover under way: the fault's own moment is t0.
+  const t0 = injected.at ?? injectStart;
+  const lockSessionAtFault = injected.lockSessionAtFault === undefined ? oldSession : injected.lockSessionAtFault;
   let healed = false;
   const healing =
     injected.healAt === 'recovery'
@@ -59,7 +61,8 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   const problems: string[] = [];
   let newValidatorMs: number | null = null;
   while (nowMs() < t0 + bound) {
-    const next = world.recorder.firstStartAfter(t0, oldPid);
+    // From the injection's start: a candidate may start validating while the harness is still catching the phase.
+    const next = world.recorder.firstStartAfter(injectStart, oldPid, injected.notRecoveryHome);
     if (next) {
       newValidatorMs = next.start - t0;
       break;
@@ -92,7 +95,7 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   if (fault.id === 'slow-stop-partition' && oldInterval && oldInterval.endKind !== 'death') {
     problems.push(`old neard ended by ${oldInterval.endKind}, not by the guard's SIGKILL`);
   }
-  const handover = world.lock.handoverAfter(t0, oldSession);
+  const handover = world.lock.handoverAfter(t0, lockSessionAtFault);
   const lockFreeAfterDeathMs = handover && oldDeathMs !== null ? handover.t - t0 - oldDeathMs : null;
   if (fault.lockFreeAfterDeathMs !== undefined && lockFreeAfterDeathMs !== null && lockFreeAfterDeathMs > fault.lockFreeAfterDeathMs) {
     problems.push(`lock moved ${Math.round(lockFreeAfterDeathMs)} ms after the old neard died, later than ${fault.lockFreeAfterDeathMs} ms`);
