@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs } from './proc.js';
 import type { ClusterServer } from '../support/consul.js';
 import type { ChaosNode, ChaosWorld } from './cluster.js';
-import { requestSwitchover, standbyOf, waitForLockLeaving, waitForPhase } from './handover.js';
+import { handoverSettled, requestSwitchover, standbyOf, waitForLockLeaving, waitForPhase, type HandoverOutcome } from './handover.js';
 import { recoveryBoundMs, type ChaosTimings } from './timings.js';
 
 export type FaultId =
@@ -43,6 +43,8 @@ export interface InjectedFault {
   lockSessionAtFault?: string | null;
   /** A neard of this home that starts validating does not count as the recovery (a killed candidate's, mid-start). */
   notRecoveryHome?: string;
+  /** Once the world is healthy again: what became of the fault's handover record, and whether it ended. */
+  settled?: () => Promise<HandoverOutcome>;
 }
 
 export interface Fault {
@@ -190,7 +192,7 @@ export const FAULTS: Fault[] = [
       const { candidate, id, late } = await midHandover(ctx, 'releasing');
       ctx.leader.daemon.process.kill('SIGKILL');
       const at = nowMs();
-      return { heal: restart(ctx), healAt: 'recovery', at, detail: `switchover ${id} to ${candidate.name}${late}, daemon ${ctx.leader.daemon.process.pid}` };
+      return { heal: restart(ctx), healAt: 'recovery', at, settled: () => handoverSettled(ctx.world, id), detail: `switchover ${id} to ${candidate.name}${late}, daemon ${ctx.leader.daemon.process.pid}` };
     },
   },
   {
@@ -212,6 +214,7 @@ export const FAULTS: Fault[] = [
         at,
         lockSessionAtFault,
         notRecoveryHome: candidate.home.home,
+        settled: () => handoverSettled(ctx.world, id),
         detail: `switchover ${id} to ${candidate.name}, ${holder}, daemon ${candidate.daemon.process.pid}`,
       };
     },
@@ -223,7 +226,7 @@ export const FAULTS: Fault[] = [
     async inject(ctx) {
       const { candidate, id, late } = await midHandover(ctx, 'releasing');
       const cut = partition(ctx, true);
-      return { ...cut, at: nowMs(), detail: `switchover ${id} to ${candidate.name}${late}, ${cut.detail}` };
+      return { ...cut, at: nowMs(), settled: () => handoverSettled(ctx.world, id), detail: `switchover ${id} to ${candidate.name}${late}, ${cut.detail}` };
     },
   },
 ];

@@ -80,3 +80,26 @@ export async function waitForLockLeaving(world: ChaosWorld, session: string | nu
     await sleep(2);
   }
 }
+
+/** How long a record may take to end once the pool is healthy again (a write retried after a Consul cut). */
+const SETTLE_TIMEOUT_MS = 15_000;
+
+export interface HandoverOutcome {
+  /** The record's last phase and message, for the trial's log line. */
+  outcome: string;
+  /** Set when the record did not end: a handover left waiting is a bug (docs/chaos.md). */
+  problem: string | null;
+}
+
+/** Wait until record `id` ended (done, failed or cancelled); a record that stays open is a problem. */
+export async function handoverSettled(world: ChaosWorld, id: string): Promise<HandoverOutcome> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  let seen: HandoverRecord | undefined;
+  while (Date.now() < deadline) {
+    seen = await currentHandover(world);
+    if (seen?.id !== id) return { outcome: 'record replaced', problem: `switchover ${id}: the record was replaced by ${seen?.id ?? 'nothing'}` };
+    if (rank(seen.phase) === ORDER.length) return { outcome: `record ${seen.phase}${seen.message === null ? '' : `: ${seen.message}`}`, problem: null };
+    await sleep(100);
+  }
+  return { outcome: `record stuck at ${seen?.phase}`, problem: `switchover ${id}: record still ${seen?.phase} ${SETTLE_TIMEOUT_MS} ms after the pool was healthy again` };
+}

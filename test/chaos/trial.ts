@@ -84,6 +84,10 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   } catch (error) {
     problems.push((error as Error).message);
   }
+  // A mid-handover fault: the switchover's record must have ended (done or failed), not be left waiting.
+  const settled = injected.settled ? await injected.settled() : null;
+  if (settled?.problem) problems.push(settled.problem);
+  const detail = settled ? `${injected.detail}; ${settled.outcome}` : injected.detail;
 
   const oldInterval = world.recorder.intervals.find((i) => i.pid === oldPid && i.start < t0);
   const oldDeathMs = oldInterval?.end != null ? oldInterval.end - t0 : null;
@@ -106,7 +110,7 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   const result: TrialResult = {
     fault: fault.id,
     trial,
-    detail: injected.detail,
+    detail,
     t0,
     tEnd,
     oldNode: leader.name,
@@ -123,7 +127,7 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   };
   const f = (ms: number | null) => (ms === null ? '-' : `${Math.round(ms)}ms`);
   log(
-    `${fault.id} #${trial + 1} (${injected.detail}, leader ${leader.name}): lock handover ${f(result.handoverMs)}, ` +
+    `${fault.id} #${trial + 1} (${detail}, leader ${leader.name}): lock handover ${f(result.handoverMs)}, ` +
       `new validator ${f(newValidatorMs)}, old neard dead ${f(oldDeathMs)}, lock free after its death ${f(lockFreeAfterDeathMs)}` +
       `${maxValidatingEntries > FLAP_LIMIT ? `, FLAPPING: ${entries.map((n, i) => `${world.nodes[i]?.name} entered Validating ${n}x`).join(', ')}` : ''}${problems.length ? ` PROBLEMS: ${problems.join('; ')}` : ''}`,
   );
