@@ -39,8 +39,8 @@ export interface InjectedFault {
   detail: string;
   /** When the fault struck, if the injection first waited for something (a switchover under way); default: its start. */
   at?: number;
-  /** The session the lock named when the fault struck, if not the leader's (the lock handover counts from it). */
-  lockSessionAtFault?: string | null;
+  /** A session whose taking the lock is not the handover the trial measures (default: the old leader's). */
+  notHandoverSession?: string | null;
   /** A neard of this home that starts validating does not count as the recovery (a killed candidate's, mid-start). */
   notRecoveryHome?: string;
   /** Once the world is healthy again: what became of the fault's handover record, and whether it ended. */
@@ -89,11 +89,13 @@ const partition = (ctx: FaultContext, alternate: boolean): InjectedFault => {
  * Start `switchover --now` from the leader to a standby and wait until the handover record reached
  * `phase` (or later: `late` then says which). The fault strikes right after.
  */
-async function midHandover(ctx: FaultContext, phase: 'releasing' | 'released'): Promise<{ candidate: ChaosNode; id: string; late: string }> {
+async function midHandover(ctx: FaultContext, phase: 'releasing' | 'released'): Promise<{ candidate: ChaosNode; candidateSession: string | null; id: string; late: string }> {
   const candidate = standbyOf(ctx.world, ctx.leader);
+  // The candidate keeps this session through the handover: it is the one that would take the lock.
+  const candidateSession = (await candidate.daemon.state()).sessionId;
   const id = await requestSwitchover(ctx.world, ctx.leader, candidate);
   const seen = await waitForPhase(ctx.world, id, phase);
-  return { candidate, id, late: seen === phase ? '' : ` (record already ${seen})` };
+  return { candidate, candidateSession, id, late: seen === phase ? '' : ` (record already ${seen})` };
 }
 
 /** Time the candidate may take to validate after the leader began releasing, plus the old leader's own start. */
@@ -202,17 +204,17 @@ export const FAULTS: Fault[] = [
     // Nobody validates until the handover deadline; then the old leader takes the role back.
     boundMs: afterHandoverDeadline,
     async inject(ctx) {
-      const { candidate, id } = await midHandover(ctx, 'releasing');
+      const { candidate, candidateSession, id } = await midHandover(ctx, 'releasing');
       await waitForLockLeaving(ctx.world, ctx.session);
-      const lockSessionAtFault = ctx.world.lock.current();
+      const holder = ctx.world.lock.current() === null ? 'lock free' : 'lock taken by the candidate';
       candidate.daemon.process.kill('SIGKILL');
       const at = nowMs();
-      const holder = lockSessionAtFault === null ? 'lock free' : 'lock taken by the candidate';
       return {
         heal: () => ctx.world.restartDaemon(candidate),
         healAt: 'recovery',
         at,
-        lockSessionAtFault,
+        // The candidate's acquire may still land just after its death: the handover measured is the old leader's retake.
+        notHandoverSession: candidateSession,
         notRecoveryHome: candidate.home.home,
         settled: () => handoverSettled(ctx.world, id),
         detail: `switchover ${id} to ${candidate.name}, ${holder}, daemon ${candidate.daemon.process.pid}`,

@@ -48,7 +48,7 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   const injected = await fault.inject({ world, leader, neardPid: oldPid, session: oldSession, trial });
   // A mid-handover fault first brings a switchover under way: the fault's own moment is t0.
   const t0 = injected.at ?? injectStart;
-  const lockSessionAtFault = injected.lockSessionAtFault === undefined ? oldSession : injected.lockSessionAtFault;
+  const notHandoverSession = injected.notHandoverSession === undefined ? oldSession : injected.notHandoverSession;
   let healed = false;
   const healing =
     injected.healAt === 'recovery'
@@ -99,7 +99,7 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   if (fault.id === 'slow-stop-partition' && oldInterval && oldInterval.endKind !== 'death') {
     problems.push(`old neard ended by ${oldInterval.endKind}, not by the guard's SIGKILL`);
   }
-  const handover = world.lock.handoverAfter(t0, lockSessionAtFault);
+  const handover = world.lock.handoverAfter(t0, notHandoverSession);
   const lockFreeAfterDeathMs = handover && oldDeathMs !== null ? handover.t - t0 - oldDeathMs : null;
   if (fault.lockFreeAfterDeathMs !== undefined && lockFreeAfterDeathMs !== null && lockFreeAfterDeathMs > fault.lockFreeAfterDeathMs) {
     problems.push(`lock moved ${Math.round(lockFreeAfterDeathMs)} ms after the old neard died, later than ${fault.lockFreeAfterDeathMs} ms`);
