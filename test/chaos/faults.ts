@@ -44,7 +44,7 @@ export interface InjectedFault {
   /** A neard of this home that starts validating does not count as the recovery (a killed candidate's, mid-start). */
   notRecoveryHome?: string;
   /** Once the world is healthy again: what became of the fault's handover record, and whether it ended. */
-  settled?: () => Promise<HandoverOutcome>;
+  settled?: (validator: ChaosNode) => Promise<HandoverOutcome>;
 }
 
 export interface Fault {
@@ -194,7 +194,7 @@ export const FAULTS: Fault[] = [
       const { candidate, id, late } = await midHandover(ctx, 'releasing');
       ctx.leader.daemon.process.kill('SIGKILL');
       const at = nowMs();
-      return { heal: restart(ctx), healAt: 'recovery', at, settled: () => handoverSettled(ctx.world, id), detail: `switchover ${id} to ${candidate.name}${late}, daemon ${ctx.leader.daemon.process.pid}` };
+      return { heal: restart(ctx), healAt: 'recovery', at, settled: (validator) => handoverSettled(ctx.world, id, validator), detail: `switchover ${id} to ${candidate.name}${late}, daemon ${ctx.leader.daemon.process.pid}` };
     },
   },
   {
@@ -216,7 +216,7 @@ export const FAULTS: Fault[] = [
         // The candidate's acquire may still land just after its death: the handover measured is the old leader's retake.
         notHandoverSession: candidateSession,
         notRecoveryHome: candidate.home.home,
-        settled: () => handoverSettled(ctx.world, id),
+        settled: (validator) => handoverSettled(ctx.world, id, validator),
         detail: `switchover ${id} to ${candidate.name}, ${holder}, daemon ${candidate.daemon.process.pid}`,
       };
     },
@@ -228,7 +228,7 @@ export const FAULTS: Fault[] = [
     async inject(ctx) {
       const { candidate, id, late } = await midHandover(ctx, 'releasing');
       const cut = partition(ctx, true);
-      return { ...cut, at: nowMs(), settled: () => handoverSettled(ctx.world, id), detail: `switchover ${id} to ${candidate.name}${late}, ${cut.detail}` };
+      return { ...cut, at: nowMs(), settled: (validator) => handoverSettled(ctx.world, id, validator), detail: `switchover ${id} to ${candidate.name}${late}, ${cut.detail}` };
     },
   },
 ];

@@ -91,14 +91,22 @@ export interface HandoverOutcome {
   problem: string | null;
 }
 
-/** Wait until record `id` ended (done, failed or cancelled); a record that stays open is a problem. */
-export async function handoverSettled(world: ChaosWorld, id: string): Promise<HandoverOutcome> {
+/**
+ * Wait until record `id` ended (done, failed or cancelled); a record that stays open is a problem. The
+ * outcome names the node validating now, and says when the record tells the operator otherwise (a
+ * warning, not a failed trial: docs/chaos.md, finding 5).
+ */
+export async function handoverSettled(world: ChaosWorld, id: string, validator: ChaosNode): Promise<HandoverOutcome> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   let seen: HandoverRecord | undefined;
   while (Date.now() < deadline) {
     seen = await currentHandover(world);
     if (seen?.id !== id) return { outcome: 'record replaced', problem: `switchover ${id}: the record was replaced by ${seen?.id ?? 'nothing'}` };
-    if (rank(seen.phase) === ORDER.length) return { outcome: `record ${seen.phase}${seen.message === null ? '' : `: ${seen.message}`}`, problem: null };
+    if (rank(seen.phase) === ORDER.length) {
+      const expected = seen.phase === 'done' ? seen.to : seen.from;
+      const misleading = validator.name === expected ? '' : ` MISLEADING: ${validator.name} validates`;
+      return { outcome: `record ${seen.phase}${seen.message === null ? '' : `: ${seen.message}`}${misleading}`, problem: null };
+    }
     await sleep(100);
   }
   return { outcome: `record stuck at ${seen?.phase}`, problem: `switchover ${id}: record still ${seen?.phase} ${SETTLE_TIMEOUT_MS} ms after the pool was healthy again` };

@@ -1,7 +1,7 @@
 // One trial: from a healthy world, inject a fault, measure lock handover and the next validator,
 // heal, and judge recovery against the bound. Overlaps are judged later over the whole record.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChaosWorld } from './cluster.js';
+import type { ChaosNode, ChaosWorld } from './cluster.js';
 import { faultBoundMs, type Fault } from './faults.js';
 import { FLAP_LIMIT, validatingEntries } from './flaps.js';
 import { waitHealthy } from './health.js';
@@ -79,13 +79,14 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   if (injected.healAt === 'recovery') await injected.heal();
   await healing;
   // Back to healthy before the next trial; the restarted or thawed node must rejoin as a standby.
+  let validator: ChaosNode | null = null;
   try {
-    await waitHealthy(world, HEALTHY_TIMEOUT_MS);
+    validator = (await waitHealthy(world, HEALTHY_TIMEOUT_MS)).leader;
   } catch (error) {
     problems.push((error as Error).message);
   }
   // A mid-handover fault: the switchover's record must have ended (done or failed), not be left waiting.
-  const settled = injected.settled ? await injected.settled() : null;
+  const settled = injected.settled && validator ? await injected.settled(validator) : null;
   if (settled?.problem) problems.push(settled.problem);
   const detail = settled ? `${injected.detail}; ${settled.outcome}` : injected.detail;
 
