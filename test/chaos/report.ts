@@ -45,7 +45,7 @@ export function renderReport(summary: RunSummary): string {
     `Command: \`${summary.command}\`  `,
     `Date: ${summary.date}  `,
     `Daemons: ${summary.daemons}, each with its own Consul client agent; 3 Consul servers (1.8.7).  `,
-    `Partition (faults 6, 7): ${summary.partition === 'netns' ? "the leader agent's network namespace loses its veth link to the servers' namespace" : "the leader's agent is frozen with SIGSTOP (see docs/chaos.md)"}.  `,
+    `Partition (faults 6, 7, 11): ${summary.partition === 'netns' ? "the leader agent's network namespace loses its veth link to the servers' namespace" : "the leader's agent is frozen with SIGSTOP (see docs/chaos.md)"}.  `,
     `Daemon timings: \`${summary.timings}\`  `,
     `Recovery bound (from the fault): ${summary.boundMs / 1000} s = 2 x TTL + 1 s + 4 s neard start.  `,
     `Checker: validator periods from the stand-in's log, pid deaths polled every 3 ms; a killed validator's end is the first poll that saw it dead, at most ${summary.deathUncertaintyMs.toFixed(1)} ms late in this run (largest poll gap during any trial: ${summary.pollGapMs.toFixed(1)} ms).`,
