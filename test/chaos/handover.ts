@@ -103,11 +103,20 @@ export async function handoverSettled(world: ChaosWorld, id: string, validator: 
     seen = await currentHandover(world);
     if (seen?.id !== id) return { outcome: 'record replaced', problem: `switchover ${id}: the record was replaced by ${seen?.id ?? 'nothing'}` };
     if (rank(seen.phase) === ORDER.length) {
-      const expected = seen.phase === 'done' ? seen.to : seen.from;
-      const misleading = validator.name === expected ? '' : ` MISLEADING: ${validator.name} validates`;
+      const misleading = recordAgrees(seen, validator.name) ? '' : ` MISLEADING: ${validator.name} validates`;
       return { outcome: `record ${seen.phase}${seen.message === null ? '' : `: ${seen.message}`}${misleading}`, problem: null };
     }
     await sleep(100);
   }
   return { outcome: `record stuck at ${seen?.phase}`, problem: `switchover ${id}: record still ${seen?.phase} ${SETTLE_TIMEOUT_MS} ms after the pool was healthy again` };
+}
+
+/**
+ * Does an ended record tell the operator who validates now? done: the candidate; failed with "takes the
+ * role back": the old leader; any other failure (a bystander took the role) must name the validator.
+ */
+export function recordAgrees(record: HandoverRecord, validator: string): boolean {
+  if (record.phase === 'done') return validator === record.to;
+  if (record.message?.includes('takes the role back') === true) return validator === record.from;
+  return record.message?.includes(validator) === true;
 }
