@@ -8,6 +8,8 @@ export interface ValidatingInterval {
   /** validator_stop t_ms, else the time the harness saw the pid dead (upper bound); null = still validating. */
   end: number | null;
   endKind: 'stop' | 'death' | 'open';
+  /** The neard home of the process, when the log names it (which node validated). */
+  home?: string;
   /** For a death: ms between the last poll that saw the pid alive and the one that saw it dead. */
   endUncertaintyMs?: number;
 }

@@ -1,9 +1,13 @@
-// The seven faults of issue 4. Each is injected into a healthy world with a known leader and says
-// when it is healed: right away (in parallel with recovery), after a hold time, or once a new
-// validator is up (a killed daemon is restarted then, as a fresh process on the same home).
+// The seven faults of issue 4, one found while running them, and issue 8's three mid-handover ones.
+// Each is injected into a healthy world with a known leader and says when it is healed: right away (in
+// parallel with recovery), after a hold time, or once a new validator is up (a killed daemon is
+// restarted then, as a fresh process on the same home).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nowMs } from './proc.js';
 import type { ClusterServer } from '../support/consul.js';
 import type { ChaosNode, ChaosWorld } from './cluster.js';
+import { handoverSettled, requestSwitchover, standbyOf, waitForLockLeaving, waitForPhase, type HandoverOutcome } from './handover.js';
+import { recoveryBoundMs, type ChaosTimings } from './timings.js';
 
 export type FaultId =
   | 'neard-kill'
@@ -13,12 +17,17 @@ export type FaultId =
   | 'consul-leader-kill'
   | 'agent-partition'
   | 'slow-stop-partition'
-  | 'renew-fail';
+  | 'renew-fail'
+  | 'handover-leader-kill'
+  | 'handover-candidate-kill'
+  | 'handover-consul-cut';
 
 export interface FaultContext {
   world: ChaosWorld;
   leader: ChaosNode;
   neardPid: number;
+  /** The leader's Consul session (the one the lock names). */
+  session: string | null;
   /** 0-based trial number within this fault, to vary hold times. */
   trial: number;
 }
@@ -28,6 +37,14 @@ export interface InjectedFault {
   /** 'now': heal runs alongside recovery; number: ms after the fault; 'recovery': once a validator is back. */
   healAt: 'now' | 'recovery' | number;
   detail: string;
+  /** When the fault struck, if the injection first waited for something (a switchover under way); default: its start. */
+  at?: number;
+  /** A session whose taking the lock is not the handover the trial measures (default: the old leader's). */
+  notHandoverSession?: string | null;
+  /** A neard of this home that starts validating does not count as the recovery (a killed candidate's, mid-start). */
+  notRecoveryHome?: string;
+  /** Once the world is healthy again: what became of the fault's handover record, and whether it ended. */
+  settled?: (validator: ChaosNode) => Promise<HandoverOutcome>;
 }
 
 export interface Fault {
@@ -37,6 +54,8 @@ export interface Fault {
   fenced: boolean;
   /** The lock must move within this many ms of the old neard's death: the guard frees it after fencing. */
   lockFreeAfterDeathMs?: number;
+  /** The recovery bound, if not the default 2 x TTL + 1 s + neard start (recoveryBoundMs). */
+  boundMs?: (timings: ChaosTimings) => number;
   /** Called once before the first trial of this fault (e.g. make validators slow to stop). */
   setup?: (world: ChaosWorld) => void;
   teardown?: (world: ChaosWorld) => void;
@@ -65,6 +84,22 @@ const partition = (ctx: FaultContext, alternate: boolean): InjectedFault => {
   const how = ctx.world.partitionMode === 'netns' ? 'netns link down' : 'frozen';
   return { heal: () => ctx.leader.partition(false), healAt: hold, detail: `agent ${ctx.leader.agent.name} ${how} ${hold} ms` };
 };
+
+/**
+ * Start `switchover --now` from the leader to a standby and wait until the handover record reached
+ * `phase` (or later: `late` then says which). The fault strikes right after.
+ */
+async function midHandover(ctx: FaultContext, phase: 'releasing' | 'released'): Promise<{ candidate: ChaosNode; candidateSession: string | null; id: string; late: string }> {
+  const candidate = standbyOf(ctx.world, ctx.leader);
+  // The candidate keeps this session through the handover: it is the one that would take the lock.
+  const candidateSession = (await candidate.daemon.state()).sessionId;
+  const id = await requestSwitchover(ctx.world, ctx.leader, candidate);
+  const seen = await waitForPhase(ctx.world, id, phase);
+  return { candidate, candidateSession, id, late: seen === phase ? '' : ` (record already ${seen})` };
+}
+
+/** Time the candidate may take to validate after the leader began releasing, plus the old leader's own start. */
+const afterHandoverDeadline = (t: ChaosTimings): number => t.handoverDeadlineMs + 1_000 + t.neardStartMs;
 
 export const FAULTS: Fault[] = [
   {
@@ -150,4 +185,55 @@ export const FAULTS: Fault[] = [
       return { heal: () => void (proxy.inject = null), healAt: hold, detail: `renewals of ${ctx.leader.name} fail for ${hold} ms` };
     },
   },
+  // Issue 8: faults while a planned switchover (--now, to a standby) is under way.
+  {
+    id: 'handover-leader-kill',
+    title: '9. old leader daemon SIGKILL mid-handover (record releasing)',
+    fenced: false,
+    async inject(ctx) {
+      const { candidate, id, late } = await midHandover(ctx, 'releasing');
+      ctx.leader.daemon.process.kill('SIGKILL');
+      const at = nowMs();
+      return { heal: restart(ctx), healAt: 'recovery', at, settled: (validator) => handoverSettled(ctx.world, id, validator), detail: `switchover ${id} to ${candidate.name}${late}, daemon ${ctx.leader.daemon.process.pid}` };
+    },
+  },
+  {
+    id: 'handover-candidate-kill',
+    title: '10. candidate daemon SIGKILL mid-handover (lock released)',
+    fenced: false,
+    // Nobody validates until the handover deadline; then the old leader takes the role back.
+    boundMs: afterHandoverDeadline,
+    async inject(ctx) {
+      const { candidate, candidateSession, id } = await midHandover(ctx, 'releasing');
+      await waitForLockLeaving(ctx.world, ctx.session);
+      const holder = ctx.world.lock.current() === null ? 'lock free' : 'lock taken by the candidate';
+      candidate.daemon.process.kill('SIGKILL');
+      const at = nowMs();
+      return {
+        heal: () => ctx.world.restartDaemon(candidate),
+        healAt: 'recovery',
+        at,
+        // The candidate's acquire may still land just after its death: the handover measured is the old leader's retake.
+        notHandoverSession: candidateSession,
+        notRecoveryHome: candidate.home.home,
+        settled: (validator) => handoverSettled(ctx.world, id, validator),
+        detail: `switchover ${id} to ${candidate.name}, ${holder}, daemon ${candidate.daemon.process.pid}`,
+      };
+    },
+  },
+  {
+    id: 'handover-consul-cut',
+    title: "11. old leader's Consul agent cut off mid-handover (record releasing)",
+    fenced: false,
+    async inject(ctx) {
+      const { candidate, id, late } = await midHandover(ctx, 'releasing');
+      const cut = partition(ctx, true);
+      return { ...cut, at: nowMs(), settled: (validator) => handoverSettled(ctx.world, id, validator), detail: `switchover ${id} to ${candidate.name}${late}, ${cut.detail}` };
+    },
+  },
 ];
+
+/** The recovery bound of `fault` at `timings`. */
+export function faultBoundMs(fault: Fault, timings: ChaosTimings): number {
+  return fault.boundMs ? fault.boundMs(timings) : recoveryBoundMs(timings);
+}

@@ -8,6 +8,8 @@ import { isDead, nowMs } from './proc.js';
 interface LogRecord {
   event: 'validator_start' | 'validator_stop';
   pid: number;
+  /** The neard home of the process (the stand-in writes it). */
+  home?: string;
   t_ms: number;
 }
 
@@ -44,9 +46,9 @@ export class ValidatorRecorder {
     return this.intervals.filter((i) => i.end === null);
   }
 
-  /** First validator_start after `since` by a pid other than `exceptPid`. */
-  firstStartAfter(since: number, exceptPid: number | null): ValidatingInterval | undefined {
-    return this.intervals.find((i) => i.start >= since && i.pid !== exceptPid);
+  /** First validator_start after `since` by a pid other than `exceptPid` (and not of the neard home `exceptHome`). */
+  firstStartAfter(since: number, exceptPid: number | null, exceptHome?: string): ValidatingInterval | undefined {
+    return this.intervals.find((i) => i.start >= since && i.pid !== exceptPid && (exceptHome === undefined || i.home !== exceptHome));
   }
 
   poll(): void {
@@ -86,7 +88,7 @@ export class ValidatorRecorder {
 
   private apply(record: LogRecord): void {
     if (record.event === 'validator_start') {
-      this.intervals.push({ pid: record.pid, start: record.t_ms, end: null, endKind: 'open' });
+      this.intervals.push({ pid: record.pid, start: record.t_ms, end: null, endKind: 'open', ...(record.home === undefined ? {} : { home: record.home }) });
       return;
     }
     // A stop record is exact; it replaces a death time observed a moment before it was read.

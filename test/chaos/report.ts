@@ -19,7 +19,8 @@ export interface RunSummary {
   pollGapMs: number;
   /** Largest uncertainty of a death time (killed validators) over all trials. */
   deathUncertaintyMs: number;
-  faults: Array<{ id: FaultId; title: string }>;
+  /** boundMs: the fault's own recovery bound, when it is not the run's. */
+  faults: Array<{ id: FaultId; title: string; boundMs?: number }>;
 }
 
 export function overlapsIn(overlaps: Overlap[], trial: TrialResult): Overlap[] {
@@ -44,7 +45,7 @@ export function renderReport(summary: RunSummary): string {
     `Command: \`${summary.command}\`  `,
     `Date: ${summary.date}  `,
     `Daemons: ${summary.daemons}, each with its own Consul client agent; 3 Consul servers (1.8.7).  `,
-    `Partition (faults 6, 7): ${summary.partition === 'netns' ? "the leader agent's network namespace loses its veth link to the servers' namespace" : "the leader's agent is frozen with SIGSTOP (see docs/chaos.md)"}.  `,
+    `Partition (faults 6, 7, 11): ${summary.partition === 'netns' ? "the leader agent's network namespace loses its veth link to the servers' namespace" : "the leader's agent is frozen with SIGSTOP (see docs/chaos.md)"}.  `,
     `Daemon timings: \`${summary.timings}\`  `,
     `Recovery bound (from the fault): ${summary.boundMs / 1000} s = 2 x TTL + 1 s + 4 s neard start.  `,
     `Checker: validator periods from the stand-in's log, pid deaths polled every 3 ms; a killed validator's end is the first poll that saw it dead, at most ${summary.deathUncertaintyMs.toFixed(1)} ms late in this run (largest poll gap during any trial: ${summary.pollGapMs.toFixed(1)} ms).`,
@@ -65,6 +66,8 @@ export function renderReport(summary: RunSummary): string {
     const flaps = flapping.length === 0 ? '0' : `${flapping.length} (up to ${Math.max(...flapping.map((t) => t.maxValidatingEntries))} entries into Validating)`;
     lines.push(`| ${fault.title} | ${trials.length} | ${overlaps} | ${recovered}/${trials.length} | ${cells(handover)}${moved} | ${cells(freed)} | ${cells(validator)} | ${flaps} |`);
   }
+  const ownBounds = summary.faults.filter((f) => f.boundMs !== undefined && f.boundMs !== summary.boundMs && summary.trials.some((t) => t.fault === f.id));
+  if (ownBounds.length > 0) lines.push('', ...ownBounds.map((f) => `Recovery bound of ${f.title}: ${f.boundMs! / 1000} s (handover deadline + 1 s + neard start).  `));
   lines.push(`\nOverlaps in total (whole run, also between trials): **${summary.overlaps.length}**.`);
   lines.push(`Flapping = a daemon entered Validating more than ${FLAP_LIMIT} times in one trial (a warning, not a safety failure).`);
   if (summary.idle.length > 0) {

@@ -2,7 +2,7 @@
 // validator record for overlaps, tear everything down. Shared by the CLI (run.ts) and the CI test.
 import { rmSync } from 'node:fs';
 import { startWorld, type ChaosWorld } from './cluster.js';
-import { FAULTS, type Fault, type FaultId } from './faults.js';
+import { FAULTS, faultBoundMs, type Fault, type FaultId } from './faults.js';
 import { waitHealthy } from './health.js';
 import { measureIdle, type IdleRate } from './idle.js';
 import { killTreeOnInterrupt } from './interrupt.js';
@@ -81,7 +81,7 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
     idle,
     pollGapMs: Math.max(0, ...trials.map((t) => t.pollGapMs)),
     deathUncertaintyMs: Math.max(0, ...world.recorder.intervals.map((i) => i.endUncertaintyMs ?? 0)),
-    faults: FAULTS.map((f) => ({ id: f.id, title: f.title })),
+    faults: FAULTS.map((f) => ({ id: f.id, title: f.title, boundMs: faultBoundMs(f, timings) })),
   };
 }
 

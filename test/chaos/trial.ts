@@ -1,12 +1,11 @@
 // One trial: from a healthy world, inject a fault, measure lock handover and the next validator,
 // heal, and judge recovery against the bound. Overlaps are judged later over the whole record.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChaosWorld } from './cluster.js';
-import type { Fault } from './faults.js';
+import type { ChaosNode, ChaosWorld } from './cluster.js';
+import { faultBoundMs, type Fault } from './faults.js';
 import { FLAP_LIMIT, validatingEntries } from './flaps.js';
 import { waitHealthy } from './health.js';
 import { nowMs } from './proc.js';
-import { recoveryBoundMs } from './timings.js';
 
 export interface TrialResult {
   fault: Fault['id'];
@@ -43,10 +42,13 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   const { leader, view } = await waitHealthy(world, HEALTHY_TIMEOUT_MS);
   const oldPid = view.neardPid!;
   const oldSession = view.sessionId;
-  const bound = recoveryBoundMs(world.timings);
-  const t0 = nowMs();
+  const bound = faultBoundMs(fault, world.timings);
+  const injectStart = nowMs();
   world.recorder.resetPollGap();
-  const injected = await fault.inject({ world, leader, neardPid: oldPid, trial });
+  const injected = await fault.inject({ world, leader, neardPid: oldPid, session: oldSession, trial });
+  // A mid-handover fault first brings a switchover under way: the fault's own moment is t0.
+  const t0 = injected.at ?? injectStart;
+  const notHandoverSession = injected.notHandoverSession === undefined ? oldSession : injected.notHandoverSession;
   let healed = false;
   const healing =
     injected.healAt === 'recovery'
@@ -59,7 +61,8 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   const problems: string[] = [];
   let newValidatorMs: number | null = null;
   while (nowMs() < t0 + bound) {
-    const next = world.recorder.firstStartAfter(t0, oldPid);
+    // From the injection's start: a candidate may start validating while the harness is still catching the phase.
+    const next = world.recorder.firstStartAfter(injectStart, oldPid, injected.notRecoveryHome);
     if (next) {
       newValidatorMs = next.start - t0;
       break;
@@ -76,11 +79,16 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   if (injected.healAt === 'recovery') await injected.heal();
   await healing;
   // Back to healthy before the next trial; the restarted or thawed node must rejoin as a standby.
+  let validator: ChaosNode | null = null;
   try {
-    await waitHealthy(world, HEALTHY_TIMEOUT_MS);
+    validator = (await waitHealthy(world, HEALTHY_TIMEOUT_MS)).leader;
   } catch (error) {
     problems.push((error as Error).message);
   }
+  // A mid-handover fault: the switchover's record must have ended (done or failed), not be left waiting.
+  const settled = injected.settled && validator ? await injected.settled(validator) : null;
+  if (settled?.problem) problems.push(settled.problem);
+  const detail = settled ? `${injected.detail}; ${settled.outcome}` : injected.detail;
 
   const oldInterval = world.recorder.intervals.find((i) => i.pid === oldPid && i.start < t0);
   const oldDeathMs = oldInterval?.end != null ? oldInterval.end - t0 : null;
@@ -92,7 +100,7 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   if (fault.id === 'slow-stop-partition' && oldInterval && oldInterval.endKind !== 'death') {
     problems.push(`old neard ended by ${oldInterval.endKind}, not by the guard's SIGKILL`);
   }
-  const handover = world.lock.handoverAfter(t0, oldSession);
+  const handover = world.lock.handoverAfter(t0, notHandoverSession);
   const lockFreeAfterDeathMs = handover && oldDeathMs !== null ? handover.t - t0 - oldDeathMs : null;
   if (fault.lockFreeAfterDeathMs !== undefined && lockFreeAfterDeathMs !== null && lockFreeAfterDeathMs > fault.lockFreeAfterDeathMs) {
     problems.push(`lock moved ${Math.round(lockFreeAfterDeathMs)} ms after the old neard died, later than ${fault.lockFreeAfterDeathMs} ms`);
@@ -103,7 +111,7 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   const result: TrialResult = {
     fault: fault.id,
     trial,
-    detail: injected.detail,
+    detail,
     t0,
     tEnd,
     oldNode: leader.name,
@@ -120,7 +128,7 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   };
   const f = (ms: number | null) => (ms === null ? '-' : `${Math.round(ms)}ms`);
   log(
-    `${fault.id} #${trial + 1} (${injected.detail}, leader ${leader.name}): lock handover ${f(result.handoverMs)}, ` +
+    `${fault.id} #${trial + 1} (${detail}, leader ${leader.name}): lock handover ${f(result.handoverMs)}, ` +
       `new validator ${f(newValidatorMs)}, old neard dead ${f(oldDeathMs)}, lock free after its death ${f(lockFreeAfterDeathMs)}` +
       `${maxValidatingEntries > FLAP_LIMIT ? `, FLAPPING: ${entries.map((n, i) => `${world.nodes[i]?.name} entered Validating ${n}x`).join(', ')}` : ''}${problems.length ? ` PROBLEMS: ${problems.join('; ')}` : ''}`,
   );
