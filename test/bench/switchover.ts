@@ -59,6 +59,18 @@ const poolReady = (standbyId: string) => (members: MemberRecord[]) =>
   members.some((m) => m.nodeId === standbyId && m.syncing === false && m.state === 'Voting');
 const log = (line: string) => process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
 
+/**
+ * Daemons of the variant running now. On Ctrl-C or a kill, test/support/consul.ts stops Consul and re-raises
+ * the signal, so no 'exit' handler runs and the daemons would live on (found after an interrupted run):
+ * this listener, registered before Consul's, asks them to stop (they stop their neards on the way out).
+ */
+const liveDaemons = new Set<Kuutamod>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const daemon of liveDaemons) daemon.process.kill('SIGTERM');
+  });
+}
+
 /** kuutamoctl with the node's environment: its neard home finds the control socket. No timeout (test/support/kuutamoctl.ts has 30 s): --wait lasts until the window. */
 function kuutamoctl(home: string, args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -102,6 +114,7 @@ async function runVariant(variant: Variant): Promise<VariantResult> {
       const node = await createNodeHome(dir, nodeId, pool);
       const daemon = await startKuutamod({ consulUrl: consul.url, nodeId, pool, node, env, extraArgs: [...DAEMON_ARGS, ...(variant.hotSwap ? ['--validator-key-hot-swap'] : [])] });
       daemons.push(daemon);
+      liveDaemons.add(daemon);
       homes.set(daemon, node.home);
     }
     const ledger = poolLedger(join(dir, 'pool', 'genesis.json'), opts.blockMs, scheduleText, logPath, ACCOUNT_ID);
@@ -139,6 +152,7 @@ async function runVariant(variant: Variant): Promise<VariantResult> {
     result.load[1] = loadavg()[0] ?? 0;
     consulClient.destroy();
     await Promise.all(daemons.map((daemon) => daemon.stop()));
+    daemons.forEach((daemon) => liveDaemons.delete(daemon));
     await consul.stop();
     if (opts.keep) log(`kept ${dir} (validator log: ${logPath})`);
     else rmSync(dir, { recursive: true, force: true });
