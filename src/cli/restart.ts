@@ -137,7 +137,7 @@ async function restartByHandover(socketPath: string, answer: LeaderRestartAnswer
     say(describeHandover(answer.handover));
   }
   if (flags.wait !== true) return;
-  if ((await waitForHandover(socketPath, answer.handover.id)) !== 0) {
+  if ((await waitForHandover(socketPath, answer.handover.id, flags.json === true ? '' : describeHandover(answer.handover))) !== 0) {
     throw new OperatorError(`the switchover ${answer.handover.id} did not complete (see the lines above): this node is still, or again, the validator. Look at kuutamoctl list, then try again.`);
   }
   say('the role moved; this node runs neard again as a standby.');

@@ -53,8 +53,8 @@ function requestOf(options: SwitchoverOptions): SwitchoverRequest {
 }
 
 /** Poll until the record `id` ends, printing each new phase; 0 when it is done. */
-export async function waitForHandover(socket: string, id: string): Promise<number> {
-  let last = '';
+export async function waitForHandover(socket: string, id: string, printed = ''): Promise<number> {
+  let last = printed;
   for (;;) {
     const { status, body } = await controlRequest<SwitchoverAnswer>(socket, 'GET', '/v1/switchover');
     if (status !== 200) throw new OperatorError(`switchover --wait: ${body.error ?? `HTTP ${status}`}`);
@@ -87,8 +87,9 @@ async function switchover(options: SwitchoverOptions): Promise<number> {
     process.stderr.write(`kuutamoctl: switchover refused: ${body.error ?? `HTTP ${status}`}\n`);
     return 1;
   }
-  process.stdout.write(`${describeHandover(body.record)}\n`);
-  return options.wait === true ? waitForHandover(socket, body.record.id) : 0;
+  const line = describeHandover(body.record);
+  process.stdout.write(`${line}\n`);
+  return options.wait === true ? waitForHandover(socket, body.record.id, line) : 0;
 }
 
 export function registerSwitchover(program: Command, setExitCode: (code: number) => void): void {

@@ -62,11 +62,17 @@ export type WindowChoice = { window: MaintenanceWindow } | { refusal: string };
  * The first window of at least `minimumLength` blocks that starts after the head plus a margin. Unlike a
  * restart, a handover never settles for a shorter window: the account would miss blocks meanwhile.
  */
+/** How many windows a refusal names. */
+const SHOWN_WINDOWS = 3;
+
 export function planWindow(windows: readonly MaintenanceWindow[], head: number, minimumLength: number): WindowChoice {
   const from = head + WINDOW_START_MARGIN_BLOCKS;
   const window = windows.find((w) => Math.max(w.start, from) + minimumLength <= w.end);
   if (window !== undefined) return { window: { start: Math.max(window.start, from), end: window.end } };
-  const seen = windows.map((w) => `[${w.start}, ${w.end})`).join(' ') || 'none';
+  // A mainnet epoch can hold thousands of short windows: name the longest few, not all of them.
+  const longest = [...windows].sort((a, b) => b.end - b.start - (a.end - a.start)).slice(0, SHOWN_WINDOWS);
+  const shown = longest.map((w) => `[${w.start}, ${w.end}) ${w.end - w.start} blocks`).join(', ');
+  const seen = windows.length === 0 ? 'none' : windows.length <= SHOWN_WINDOWS ? shown : `${windows.length}, the longest: ${shown}`;
   return {
     refusal:
       `no maintenance window of at least ${minimumLength} blocks starts after height ${from} before the epoch ends ` +

@@ -67,7 +67,14 @@ describe('planWindow', () => {
     assert.ok('refusal' in picked);
     assert.equal(
       picked.refusal,
-      'no maintenance window of at least 20 blocks starts after height 92 before the epoch ends (windows from head 90: [100, 105)). Give a smaller --minimum-length, try again in the next epoch, or use --now.',
+      'no maintenance window of at least 20 blocks starts after height 92 before the epoch ends (windows from head 90: [100, 105) 5 blocks). Give a smaller --minimum-length, try again in the next epoch, or use --now.',
     );
+  });
+
+  test('a refusal names only the longest three windows of many (a mainnet epoch has thousands)', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ start: 100 + 10 * i, end: 100 + 10 * i + (i === 500 ? 9 : i === 7 ? 8 : i === 900 ? 7 : 2) }));
+    const picked = planWindow(many, 90, 20);
+    assert.ok('refusal' in picked);
+    assert.match(picked.refusal, /\(windows from head 90: 1000, the longest: \[5100, 5109\) 9 blocks, \[170, 178\) 8 blocks, \[9100, 9107\) 7 blocks\)\./);
   });
 });
