@@ -25,7 +25,7 @@ after(async () => {
   await cluster?.stop();
 });
 
-test('restart on the leader hands the role over in a window, and the old leader runs a new neard as a standby', { timeout: 180_000 }, async () => {
+test('restart on the leader hands the role over in a window, and the old leader runs a new neard as a standby', { timeout: 180_000 }, async (t) => {
   const first = await cluster.startNode('node0', { env: SCHEDULE });
   await first.waitForState('Validating');
   const second = await cluster.startNode('node1', { env: SCHEDULE });
@@ -41,6 +41,7 @@ test('restart on the leader hands the role over in a window, and the old leader 
 
   const result = await kuutamoctl(['restart', '--wait', '--neard-home', join(cluster.dir, leader.nodeId)]);
   assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+  t.diagnostic(`kuutamoctl restart --wait on ${leader.nodeId}:\n${result.stdout}`);
   assert.match(result.stdout, /^this node validates: its restart is a planned switchover/);
   assert.match(result.stdout, new RegExp(`switchover [0-9a-f-]+: ${leader.nodeId} -> ${standby.nodeId} in the maintenance window \\[\\d+, \\d+\\)`));
   assert.match(result.stdout, /phase done/);
