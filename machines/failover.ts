@@ -81,6 +81,11 @@ export interface FailoverContext {
   handover: HandoverRecord | null;
   /** The lock (not the session) must be freed for a handover as soon as the key is confirmed out of use. */
   releaseLockPending: boolean;
+  /**
+   * The id of the handover this node last gave the role up for (HandingOver), whatever the echo of its own
+   * record writes says: a Consul cut can hold them back until after this node took the role back.
+   */
+  handingOverId: string | null;
   /** --no-failover: this node never contends for the lock. */
   noFailover: boolean;
 }
@@ -203,12 +208,7 @@ export const failoverSetup = setup({
         enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'released', message: null } satisfies HandoverCommand);
       }
     }),
-    failHandoverAfterDeadline: enqueueActions(({ context, enqueue }) => {
-      const record = context.handover;
-      if (record === null) return;
-      const message = `${record.to} did not validate within ${context.timings.handoverDeadlineMs / 1000}s; ${record.from} takes the role back`;
-      enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'failed', message } satisfies HandoverCommand);
-    }),
+    rememberHandingOver: assign({ handingOverId: ({ context }) => context.handover?.id ?? null }),
     failMissedWindow: enqueueActions(({ context, enqueue, event }) => {
       const record = recordIn(context, event);
       if (record?.window == null) return;
@@ -224,9 +224,12 @@ export const failoverSetup = setup({
     /** A node that became leader outside the handover ends it, so no record is left waiting. */
     settleHandoverOnPromotion: enqueueActions(({ context, enqueue }) => {
       const record = context.handover;
-      if (record === null || !promotionEndsHandover(record, context.nodeId)) return;
+      if (record === null || isTerminal(record)) return;
+      // Our own handover, past its deadline: we take the role back, whatever phase the (maybe late) echo shows.
+      const ours = record.id === context.handingOverId;
+      if (!ours && !promotionEndsHandover(record, context.nodeId)) return;
       const message =
-        record.from === context.nodeId
+        ours || record.from === context.nodeId
           ? `${record.to} did not validate by the deadline; ${record.from} takes the role back`
           : `leader changed: ${context.nodeId} took the role outside the handover`;
       enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'failed', message } satisfies HandoverCommand);
@@ -333,6 +336,7 @@ export const failoverMachine = failoverSetup.createMachine({
       wallNow: input.wallNow ?? Date.now,
       handover: null,
       releaseLockPending: false,
+      handingOverId: null,
       timings,
       now: input.now ?? Date.now,
       startupAttempt: 1,
@@ -484,9 +488,13 @@ export const failoverMachine = failoverSetup.createMachine({
                 // candidate can take it while this node stays a registered standby. It does not contend: back
                 // to Contending when the record ends, or at the deadline, when it takes the role back.
                 HandingOver: {
-                  entry: ['writeReleasing', 'releaseLockWhenSafe'],
+                  entry: ['rememberHandingOver', 'writeReleasing', 'releaseLockWhenSafe'],
                   exit: 'cancelLockRelease',
-                  after: { handoverDeadline: { target: 'Contending', actions: 'failHandoverAfterDeadline' } },
+                  // The deadline writes nothing: whoever takes the lock next settles the record (the candidate: done;
+                  // this node: failed, it took the role back; a bystander: failed, leader changed). A 'failed'
+                  // written here could land after a late candidate's takeover (a Consul cut healing with our
+                  // release still queued) and tell the operator the opposite of what happened (chaos finding 5).
+                  after: { handoverDeadline: 'Contending' },
                   on: {
                     HANDOVER_UPDATED: [{ guard: 'handoverEnded', target: 'Contending', actions: 'recordHandover' }, { actions: 'recordHandover' }],
                     LOCK_RELEASED: { actions: 'recordLockReleased' },

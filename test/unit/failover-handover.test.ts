@@ -71,7 +71,7 @@ describe('old leader: Voting.HandingOver', () => {
     assert.deepEqual(writes(chart), ["failed: window [20, 40) missed: self's head is at 40"]);
   });
 
-  test('handoverDeadline: the candidate did not validate in time, the old leader contends again and says so', () => {
+  test('handoverDeadline: the candidate did not validate in time, the old leader contends again and says so once it holds the lock', () => {
     const chart = chartIn('Validating');
     update(chart, record());
     chart.send({ type: 'NEARD_KEY_RELEASED' });
@@ -81,8 +81,14 @@ describe('old leader: Voting.HandingOver', () => {
     assert.equal(chart.detail(), 'Voting.HandingOver');
     chart.advance(1);
     assert.equal(chart.detail(), 'Voting.Contending');
-    assert.deepEqual(writes(chart), ['failed: peer did not validate within 60s; self takes the role back']);
+    // Nothing written yet: the candidate may still take the freed lock, and then it writes done (chaos finding 5).
+    assert.deepEqual(writes(chart), []);
     assert.deepEqual(electionTypes(chart), ['ELECTION.ACQUIRE_START']);
+    // No echo of our releasing/released writes arrived (Consul cut): the record as known still says requested.
+    assert.equal(chart.context().handover?.phase, 'requested');
+    chart.send({ type: 'LOCK_ACQUIRED' });
+    assert.equal(chart.state(), 'Validating');
+    assert.deepEqual(writes(chart), ['failed: peer did not validate by the deadline; self takes the role back']);
   });
 
   test('a deadline before the key was released cancels the deferred lock release: our lock is never freed under a later leadership', () => {
