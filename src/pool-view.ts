@@ -4,9 +4,10 @@
  * each member's lag behind the best head and the ages of its last renewal and publish. `kuutamoctl list`
  * (--json prints this object) and the /ui table both read it.
  */
-import { consulLeaderKey, type ConsulClient } from '../services/consul-client.js';
+import type { ConsulClient } from '../services/consul-client.js';
 import { bestHeadOf, lagOf, projectedHeight } from '../services/member-eligibility.js';
 import { readMembers, type MemberRecord } from '../services/member-record.js';
+import { findActiveValidator } from './active-validator.js';
 
 export interface PoolMember extends MemberRecord {
   /** Blocks behind the best head among the members, both projected to the read (see projectedHeight; null: unknown). */
@@ -29,11 +30,10 @@ export interface PoolView {
   readAt: number;
 }
 
-/** Who holds the leader lock: the session's Name is the node id (consul-election.ts names it so). */
+/** Who holds the leader lock, as `kuutamoctl active-validator` finds it: the session's Name is the node id. */
 async function lockHolderOf(consul: ConsulClient, accountId: string): Promise<string | null> {
-  const entry = await consul.getKey(consulLeaderKey(accountId));
-  if (entry?.Session === undefined) return null;
-  return (await consul.sessionInfo(entry.Session))?.Name ?? null;
+  const answer = await findActiveValidator(consul, accountId);
+  return answer.kind === 'found' ? answer.session.Name : null;
 }
 
 export async function readPoolView(consul: ConsulClient, accountId: string, now: () => number = Date.now): Promise<PoolView> {
