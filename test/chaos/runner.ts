@@ -89,17 +89,33 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
 export async function withFaultSetup<T>(world: ChaosWorld, fault: Fault, body: () => Promise<T>): Promise<T> {
   if (fault.setup) {
     fault.setup(world);
-    // The current validator started before the setup: hand over once so the new one has it.
-    const { leader } = await waitHealthy(world, 120_000);
-    await world.restartDaemon(leader);
+    // The current validator neard started before the setup: replace it so the next one has it.
+    await replaceValidatorNeard(world);
   }
   const result = await body();
   if (fault.teardown) {
     fault.teardown(world);
-    const { leader } = await waitHealthy(world, 120_000);
-    await world.restartDaemon(leader);
+    await replaceValidatorNeard(world);
   }
   return result;
+}
+
+/**
+ * SIGKILL the validating neard and wait for a healthy pool with another one. Killing neard, not
+ * restarting the daemon, keeps every daemon process alive: the soak follows each daemon's memory
+ * over hours, and a restart per fault-7 trial left almost no long-lived daemon to follow.
+ */
+async function replaceValidatorNeard(world: ChaosWorld): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  const { view } = await waitHealthy(world, 120_000);
+  const old = view.neardPid;
+  if (old !== null) process.kill(old, 'SIGKILL');
+  for (;;) {
+    const healthy = await waitHealthy(world, Math.max(1, deadline - Date.now()));
+    if (healthy.view.neardPid !== old) return;
+    if (Date.now() > deadline) throw new Error(`validator neard ${old} still validating 120 s after its SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export const ALL_FAULTS: FaultId[] = FAULTS.map((f) => f.id);
