@@ -10,7 +10,7 @@ import type { FailoverEvent, HandoverCommand, HandoverRecord } from '../machines
 import { describeConsulError, type ConsulClient } from './consul-client.js';
 import { nextBlockingIndex } from './consul-index.js';
 import { pause } from './consul-lock-watch.js';
-import { handoverKeyOf, moveHandover, readHandover } from './handover-record.js';
+import { ensureHandoverKey, handoverKeyOf, moveHandover, readHandoverState } from './handover-record.js';
 import type { ActorTimings } from './service-timings.js';
 
 export interface HandoverOptions {
@@ -73,7 +73,10 @@ export class HandoverWatch {
   private async readAndReport(): Promise<void> {
     let record: HandoverRecord | null;
     try {
-      record = (await readHandover(this.options.consul, this.options.accountId))?.record ?? null;
+      const { stored, keyExists } = await readHandoverState(this.options.consul, this.options.accountId);
+      // A watch on a missing key wakes on every KV write nearby: create the key (ensureHandoverKey says why).
+      if (!keyExists) await ensureHandoverKey(this.options.consul, this.options.accountId);
+      record = stored?.record ?? null;
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('Consul key')) {
         // A record this version cannot read is no handover of ours: ignored, and said once.

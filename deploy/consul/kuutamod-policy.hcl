@@ -17,6 +17,13 @@ key_prefix "kuutamod-members/" {
   policy = "write"
 }
 
+# The pool's planned-switchover record kuutamod-handover/<account-id> (kuutamoctl switchover, restart
+# on the validator): every daemon watches it (GET), creates it empty if missing, and writes its phases
+# by check-and-set (PUT ?cas=).
+key_prefix "kuutamod-handover/" {
+  policy = "write"
+}
+
 # Create, renew and destroy the TTL sessions: the one that holds the lock and the `<node-id>-member` one
 # that holds the member record. Consul checks session rules against the name of the agent node
 # the session is created on (the agent at --consul-url), not the session's name; "" allows any node. To pin a token to one machine write

@@ -8,6 +8,8 @@ export interface CountedRequest {
   method: string;
   /** Path with session ids and query removed, e.g. "PUT /v1/session/renew", "GET /v1/kv (blocking)". */
   kind: string;
+  /** The request's path and query as sent. */
+  url: string;
 }
 
 export interface CountingProxy {
@@ -35,7 +37,7 @@ export function startCountingProxy(target: ProxyTarget): Promise<CountingProxy> 
   let proxy: CountingProxy | null = null;
   const server: Server = createServer((req, res) => {
     const kind = kindOf(req.method ?? '?', req.url ?? '/');
-    requests.push({ t: Date.now(), method: req.method ?? '?', kind });
+    requests.push({ t: Date.now(), method: req.method ?? '?', kind, url: req.url ?? '/' });
     const inject = proxy?.inject;
     if (inject?.match(kind)) {
       req.resume();

@@ -129,10 +129,17 @@ describe('Consul with ACLs on, default deny', () => {
     assert.equal(anonymous.code, 1);
     assert.match(anonymous.stderr, /HTTP 403: .*Permission denied: Consul enforces ACLs and no token was sent: give one with --consul-token-file/);
 
-    await failOverBySigterm(leader, standby, join(dir, standby.nodeId));
+    // The shipped policy covers the handover record: a planned switchover runs to its end under ACLs.
+    const switchover = await kuutamoctl(['switchover', '--now', '--to', standby.nodeId, '--wait'], { KUUTAMO_NEARD_HOME: join(dir, leader.nodeId) });
+    assert.equal(switchover.code, 0, `${switchover.stdout}${switchover.stderr}`);
+    assert.match(switchover.stdout, /phase done/);
+    const afterSwitchover = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_HTTP_TOKEN: tokens.read });
+    assert.equal(afterSwitchover.stdout, `Name: ${standby.nodeId}\n`, afterSwitchover.stderr);
+
+    await failOverBySigterm(standby, leader, join(dir, leader.nodeId));
     const after = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_HTTP_TOKEN: tokens.read });
-    assert.equal(after.stdout, `Name: ${standby.nodeId}\n`, after.stderr);
-    await standby.stop();
+    assert.equal(after.stdout, `Name: ${leader.nodeId}\n`, after.stderr);
+    await leader.stop();
   });
 
   test('a policy from before pool membership: failover still works, and each daemon says once that it cannot publish its record', async () => {
