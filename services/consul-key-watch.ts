@@ -6,6 +6,7 @@
  * so a misbehaving server is not asked in a busy loop, and ends quietly when its signal aborts.
  * Each answer is handed on the moment it arrives: no delay is added before the caller sees it.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeConsulError, type ConsulClient, type ConsulKvWatchAnswer } from './consul-client.js';
 import { nextBlockingIndex } from './consul-index.js';
 import type { ActorTimings } from './service-timings.js';
@@ -23,16 +24,10 @@ export interface KeyWatchOptions {
   onError: (error: string) => void;
 }
 
-/** Wait `ms`, or less when `signal` aborts meanwhile (never rejects: the caller's loop checks the signal). */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
+/** Wait `ms`, or less when `signal` aborts meanwhile (never rejects on abort: the caller's loop checks the signal). */
+export async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, undefined, { signal }).catch((error: unknown) => {
+    if (!signal.aborted) throw error;
   });
 }
 
