@@ -8,6 +8,7 @@
  * `kuutamod-leader/<account>` with kuutamod's value, retried on a timer while the chart wants it.
  * It reports what Consul said; the chart decides what that means.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { ElectionCommand, ElectionEvent } from '../machines/failover-events.js';
@@ -30,8 +31,6 @@ export interface ElectionOptions {
   logger: Logger;
   now?: () => number;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class ConsulElection {
   private sessionId: string | null = null;

@@ -8,8 +8,7 @@ import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { FailoverEvent, HandoverCommand, HandoverRecord } from '../machines/failover-events.js';
 import { describeConsulError, type ConsulClient } from './consul-client.js';
-import { nextBlockingIndex } from './consul-index.js';
-import { pause } from './consul-lock-watch.js';
+import { pause, watchConsulKey } from './consul-key-watch.js';
 import { ensureHandoverKey, handoverKeyOf, moveHandover, readHandoverState } from './handover-record.js';
 import type { ActorTimings } from './service-timings.js';
 
@@ -49,25 +48,15 @@ export class HandoverWatch {
 
   private async watch(): Promise<void> {
     const { consul, accountId, timings } = this.options;
-    const key = handoverKeyOf(accountId);
-    const signal = this.stop.signal;
-    let index = '0';
-    while (!signal.aborted) {
-      try {
-        // The blocking query wakes us when the key changes; the value is read after it (the watch answer carries no value type).
-        const answer = await consul.watchKey(key, index, timings.lockWatchWaitMs, signal);
-        if (signal.aborted) return;
-        const next = nextBlockingIndex(index, answer.index);
-        index = next.index;
-        await this.readAndReport();
-        if (next.reset) await pause(timings.consulRetryIntervalMs, signal);
-      } catch (error) {
-        if (signal.aborted) return;
-        index = '0';
-        this.report({ type: 'CONSUL_ERROR', operation: 'handover watch', error: describeConsulError(error) });
-        await pause(timings.consulRetryIntervalMs, signal);
-      }
-    }
+    await watchConsulKey({
+      consul,
+      key: handoverKeyOf(accountId),
+      timings,
+      signal: this.stop.signal,
+      // The blocking query wakes us when the key changes; the value is read after it (the watch answer carries no value type).
+      onAnswer: () => this.readAndReport(),
+      onError: (error) => this.report({ type: 'CONSUL_ERROR', operation: 'handover watch', error }),
+    });
   }
 
   private async readAndReport(): Promise<void> {

@@ -3,14 +3,13 @@
  * neard guard (the daemon died). A destroy hands the lock to a standby at once, so it is worth retrying
  * through a short Consul outage; after `sessionDestroyRetryMs` the TTL ends the session anyway.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeConsulError, type ConsulClient } from './consul-client.js';
 import type { ActorTimings } from './service-timings.js';
 
 export type DestroyTimings = Pick<ActorTimings, 'sessionDestroyRetryMs' | 'destroyBackoffFirstMs' | 'destroyBackoffMaxMs'>;
 
 export type DestroyOutcome = { destroyed: true } | { destroyed: false; error: string };
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Destroy with exponential backoff until it succeeds or the next attempt would start after the deadline.

@@ -10,6 +10,7 @@
  */
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NeardMode } from '../machines/failover-events.js';
 import { errorMessage } from './error-message.js';
 import { readNeardShutdownMetrics, type NeardShutdownMetrics } from './neard-metrics.js';
@@ -58,8 +59,6 @@ function reloadNeardConfig(neard: RunningNeard): void {
     throw new PlannedShutdownError('gone', `cannot signal neard (pid ${neard.pid}): ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Wait until neard's metrics show a reload after `before` and `expected` as its expected_shutdown; the last reading otherwise. */
 async function confirmReload(neard: RunningNeard, before: NeardShutdownMetrics, expected: number | null, timings: ConfirmTimings): Promise<{ confirmed: boolean; last: string }> {

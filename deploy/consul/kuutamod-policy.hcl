@@ -27,7 +27,9 @@ key_prefix "kuutamod-handover/" {
 # Create, renew and destroy the TTL sessions: the one that holds the lock and the `<node-id>-member` one
 # that holds the member record. Consul checks session rules against the name of the agent node
 # the session is created on (the agent at --consul-url), not the session's name; "" allows any node. To pin a token to one machine write
-# `session "<consul node name>" { policy = "write" }` instead.
+# `session "<consul node name>" { policy = "write" }` instead, plus `session_prefix "" { policy = "read" }`:
+# the daemon reads the leader's session (its Name is the leader's node id) to plan a switchover and
+# for the /ui pool table, and that session was created on another machine's agent.
 session_prefix "" {
   policy = "write"
 }

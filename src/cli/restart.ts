@@ -5,6 +5,7 @@
  * follows the restart through GET /v1/maintenance until neard runs again with config.json restored and
  * the node is back in service.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import type { LeaderRestartAnswer } from '../control/leader-restart.js';
 import type { CancelAnswer, RestartAnswer } from '../control/maintenance-routes.js';
@@ -64,7 +65,7 @@ async function waitForRestart(socketPath: string, answer: RestartAnswer): Promis
   let restoredSaid = false;
   let lastState: string | null = null;
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    await sleep(WAIT_POLL_MS);
     const status = await callDaemon<MaintenanceStatus>(socketPath, 'GET', '/v1/maintenance');
     const gone = status.neardPid !== answer.neardPid;
     if (!gone && status.head !== null) {

@@ -5,6 +5,7 @@
  * KUUTAMO_* variables); that daemon checks the request and writes it to Consul, the pool carries it out.
  * Exit codes: 0 scheduled (or, with --wait, done); 1 refused, failed or cancelled.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import type { HandoverRecord } from '../../services/handover-record.js';
 import type { SwitchoverAnswer, SwitchoverRequest } from '../control/switchover-routes.js';
@@ -67,7 +68,7 @@ export async function waitForHandover(socket: string, id: string, printed = ''):
     if (line !== last) process.stdout.write(`${line}\n`);
     last = line;
     if (TERMINAL.has(record.phase)) return record.phase === 'done' ? 0 : 1;
-    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    await sleep(WAIT_POLL_MS);
   }
 }
 

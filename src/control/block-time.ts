@@ -3,6 +3,7 @@
  * turn "blocks left" into a time. Measured between two head changes, so the wait for the first one does
  * not count; null when the head did not move twice in the time given (a stalled or syncing neard).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchNeardStatus } from '../../services/status-poller.js';
 
 const POLL_MS = 100;
@@ -13,7 +14,7 @@ export async function measureBlockTimeMs(rpcUrl: string, withinMs: number, reque
   let first: { height: number; at: number } | null = null;
   let latest: { height: number; at: number } | null = null;
   while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
     const { height } = await fetchNeardStatus(rpcUrl, requestTimeoutMs);
     if (height === last) continue;
     last = height;

@@ -10,9 +10,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { consulLeaderKey, describeConsulError } from '../../services/consul-client.js';
 import { createHandover, isTerminalPhase, moveHandover, readHandover, type HandoverRecord } from '../../services/handover-record.js';
-import { isJsonObject } from '../../services/json-object.js';
 import { fetchMaintenanceWindows, MaintenanceWindowsError } from '../../services/maintenance-windows.js';
 import { readMembers } from '../../services/member-record.js';
+import { findActiveValidator } from '../active-validator.js';
 import type { ControlDependencies } from './routes.js';
 import { bestHead, pickCandidate, planWindow } from './switchover-plan.js';
 
@@ -55,22 +55,17 @@ const requestSchema = {
 const describeRecord = (r: HandoverRecord): string =>
   `${r.id} from ${r.from} to ${r.to}, phase ${r.phase}${r.deadlineAt === null ? '' : `, ends by ${new Date(r.deadlineAt).toISOString()}`}`;
 
-/** The node id of the lock's holder, or a refusal when the pool has no leader. */
+/**
+ * The node id of the lock's holder, or a refusal when the pool has no leader. Found as `kuutamoctl
+ * active-validator` and `kuutamoctl list` find it (findActiveValidator: the holding session's Name), so
+ * every tool names the same leader.
+ */
 async function currentLeader({ consul, settings }: ControlDependencies): Promise<string> {
+  const answer = await findActiveValidator(consul, settings.accountId);
+  if (answer.kind === 'found') return answer.session.Name;
   const key = consulLeaderKey(settings.accountId);
-  const entry = await consul.readRecord(key);
-  if (entry?.Session === undefined) {
-    throw new Refusal(409, `the pool ${settings.accountId} has no leader (${key} is held by no session): a switchover needs a validating leader.`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(entry.Value ?? '');
-  } catch {
-    value = undefined;
-  }
-  const nodeId = isJsonObject(value) ? value['NodeId'] : undefined;
-  if (typeof nodeId !== 'string') throw new Refusal(409, `${key} holds ${JSON.stringify(entry.Value)}, not kuutamod's {NodeId}: cannot tell which node leads.`);
-  return nodeId;
+  const lastSession = answer.kind === 'expired' ? ': the last leader\'s session has ended' : '';
+  throw new Refusal(409, `the pool ${settings.accountId} has no leader (${key} is held by no session${lastSession}): a switchover needs a validating leader.`);
 }
 
 async function plan(dependencies: ControlDependencies, request: SwitchoverRequest): Promise<HandoverRecord> {
