@@ -90,7 +90,9 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
   if (settled?.problem) problems.push(settled.problem);
   const detail = settled ? `${injected.detail}; ${settled.outcome}` : injected.detail;
 
-  const oldInterval = world.recorder.intervals.find((i) => i.pid === oldPid && i.start < t0);
+  // The last such interval: pids wrap (pid_max is 32768 here), and in a soak an early neard may have had
+  // this pid too; taking the first put a death 33 minutes before the fault (a 1975 s "lock free after").
+  const oldInterval = world.recorder.intervals.findLast((i) => i.pid === oldPid && i.start < t0);
   const oldDeathMs = oldInterval?.end != null ? oldInterval.end - t0 : null;
   const fenceLimit = world.timings.ttlMs - world.timings.fenceMarginMs + FENCE_SLACK_MS;
   if (fault.fenced && oldDeathMs !== null && newValidatorMs !== 0 && oldDeathMs > fenceLimit) {
