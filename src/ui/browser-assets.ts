@@ -1,9 +1,11 @@
 /**
  * The files the /ui page loads besides its HTML and CSS: its own modules, compiled from src/ui/browser/
  * by `tsc -p tsconfig.browser.json` into dist/browser/ui/browser/, and elkjs's browser bundle from
- * node_modules. Read once at start and served from memory; nothing comes from a CDN.
+ * node_modules. The small modules are read once at start and served from memory; the 1.6 MB elkjs bundle
+ * is only checked at start and streamed from disk when a page asks for it, so a daemon whose /ui is
+ * never opened does not carry it in its heap. Nothing comes from a CDN.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../repo-root.js';
@@ -13,7 +15,8 @@ export const BROWSER_MODULES_DIR = join(REPO_ROOT, 'dist', 'browser', 'ui', 'bro
 export interface BrowserAssets {
   /** File name (e.g. "main.js") to module source. */
   modules: Map<string, string>;
-  elk: string;
+  /** Path of elkjs's browser bundle (served as a file stream). */
+  elkPath: string;
 }
 
 /** Fails with what to run when a file is missing, so a half-built checkout is obvious. */
@@ -26,5 +29,6 @@ export function loadBrowserAssets(): BrowserAssets {
   }
   const modules = new Map(names.map((name) => [name, readFileSync(join(BROWSER_MODULES_DIR, name), 'utf8')]));
   const elkPath = createRequire(import.meta.url).resolve('elkjs/lib/elk.bundled.js');
-  return { modules, elk: readFileSync(elkPath, 'utf8') };
+  accessSync(elkPath, constants.R_OK);
+  return { modules, elkPath };
 }

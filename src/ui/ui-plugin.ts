@@ -4,6 +4,7 @@
  * pushed to the browser with server-sent events (GET /ui/events) fed by the FailoverObserver.
  * Everything is served from here (page modules from dist/browser, elkjs from node_modules): no CDN.
  */
+import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AnyStateMachine } from 'xstate';
 import { chartGraph, type ChartGraph } from '../chart/chart-graph.js';
@@ -65,7 +66,7 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: Fastify
   app.get('/ui/vendor/elk.bundled.js', async (_request, reply) =>
     assets === null
       ? reply.code(503).type('text/plain; charset=utf-8').send(`${assetsError}\n`)
-      : reply.type('text/javascript; charset=utf-8').send(assets.elk),
+      : reply.type('text/javascript; charset=utf-8').send(createReadStream(assets.elkPath)),
   );
   app.get('/ui/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(STYLE_CSS));
   app.get('/ui/chart.json', async () => graph);

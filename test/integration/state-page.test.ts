@@ -7,7 +7,8 @@
  * holder. Screenshots: /tmp/livechart.png (Validating) and the temp dir (after the kill).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -173,6 +174,10 @@ test('the page draws the chart from the machine and highlights the live state an
   await daemon.waitFor(() => true, 'the daemon answers /state');
   const served: unknown = await (await fetch(`${daemon.url}/ui/chart.json`)).json();
   assert.deepEqual(served, JSON.parse(JSON.stringify(graph)), '/ui/chart.json is the machine itself');
+  // elkjs's bundle is streamed from node_modules on request, not held in the daemon's memory.
+  const elk = await fetch(`${daemon.url}/ui/vendor/elk.bundled.js`);
+  assert.equal(elk.headers.get('content-type'), 'text/javascript; charset=utf-8');
+  assert.equal(await elk.text(), readFileSync(createRequire(import.meta.url).resolve('elkjs/lib/elk.bundled.js'), 'utf8'));
 
   await page.goto(`${daemon.url}/ui`);
   await page.evaluate('window.loadedOnce = true');
