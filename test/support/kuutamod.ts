@@ -10,7 +10,6 @@ import type { StateView } from '../../src/state-view.js';
 import { objectField, patchJsonObjectFile } from '../../services/json-object.js';
 import { freePorts } from './ports.js';
 import { REPO_ROOT } from './paths.js';
-import { DAEMON_NODE_FLAGS } from '../../src/daemon-node-flags.js';
 
 export const NEARD_STANDIN = join(REPO_ROOT, 'localnet', 'bin', 'neard');
 export const KUUTAMOD_BIN = join(REPO_ROOT, 'bin', 'kuutamod.js');
@@ -128,8 +127,7 @@ export async function startKuutamod(options: KuutamodOptions): Promise<Kuutamod>
     ...FAST_TIMINGS,
     ...(options.extraArgs ?? []),
   ];
-  // With the node flags the deployed unit gives it (NODE_OPTIONS), so benchmarks measure the daemon as deployed.
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...args], {
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', out, out],
     env: { ...process.env, ...FAST_NEARD_ENV, ...options.env },
   });

@@ -11,7 +11,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DAEMON_NODE_FLAGS } from '../../src/daemon-node-flags.js';
 import { KUUTAMOD_BIN } from '../support/kuutamod.js';
 import { REPO_ROOT } from '../support/paths.js';
 
@@ -52,8 +51,7 @@ test('credentials: the three key files and the token under the names kuutamod de
   // Variables set by the unit or by the example EnvironmentFile must be ones kuutamod reads.
   const example = readFileSync(join(REPO_ROOT, 'deploy', 'kuutamod.env.example'), 'utf8').match(/^KUUTAMO_[A-Z_]+/gm) ?? [];
   assert.ok(example.length > 0);
-  const variables = values('Environment').map((value) => value.split('=')[0]!).filter((name) => name !== 'NODE_OPTIONS');
-  for (const variable of [...variables, ...example]) {
+  for (const variable of [...values('Environment').map((value) => value.split('=')[0]!), ...example]) {
     assert.ok(help.includes(variable), `kuutamod reads ${variable}`);
   }
 });
@@ -110,12 +108,3 @@ function isRunning(pid: number): boolean {
     return false;
   }
 }
-
-test("the daemon's node flags: NODE_OPTIONS is exactly DAEMON_NODE_FLAGS, and node accepts them there", () => {
-  const options = values('Environment').filter((value) => value.startsWith('NODE_OPTIONS=')).map((value) => value.slice('NODE_OPTIONS='.length));
-  assert.deepEqual(options, [DAEMON_NODE_FLAGS.join(' ')]);
-  // Not every V8 flag is allowed in NODE_OPTIONS: node refuses to start on one that is not.
-  const run = spawnSync(process.execPath, ['-e', 'process.stdout.write("ok")'], { env: { ...process.env, NODE_OPTIONS: options[0] }, encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  assert.equal(run.stdout, 'ok');
-});
