@@ -30,6 +30,8 @@ export class HandoverWatch {
   private lastReported: string | undefined;
   /** Writes go one at a time, in the order the chart asked for them. */
   private writing: Promise<void> = Promise.resolve();
+  /** The watch's failure last reported; the same one again is not (an old ACL policy fails every second). */
+  private lastWatchError: string | null = null;
 
   constructor(
     private readonly options: HandoverOptions,
@@ -54,8 +56,16 @@ export class HandoverWatch {
       timings,
       signal: this.stop.signal,
       // The blocking query wakes us when the key changes; the value is read after it (the watch answer carries no value type).
-      onAnswer: () => this.readAndReport(),
-      onError: (error) => this.report({ type: 'CONSUL_ERROR', operation: 'handover watch', error }),
+      onAnswer: async () => {
+        await this.readAndReport();
+        this.lastWatchError = null;
+      },
+      // Once per outage: a token whose policy lacks kuutamod-handover/ would otherwise log a line a second.
+      onError: (error) => {
+        if (error === this.lastWatchError) return;
+        this.lastWatchError = error;
+        this.report({ type: 'CONSUL_ERROR', operation: 'handover watch', error });
+      },
     });
   }
 

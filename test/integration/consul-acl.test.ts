@@ -142,12 +142,16 @@ describe('Consul with ACLs on, default deny', () => {
     await leader.stop();
   });
 
-  test('a policy from before pool membership: failover still works, and each daemon says once that it cannot publish its record', async () => {
+  test('a policy from before pool membership and handovers: failover still works, and each daemon says once that it cannot publish its record or watch the handover record', async () => {
     const [a, b] = [await startNode('old-a', tokens.leaderOnly), await startNode('old-b', tokens.leaderOnly)];
     const [leader, standby] = await waitForStableLeader(a, b, (daemon) => join(dir, daemon.nodeId));
     await failOverBySigterm(leader, standby, join(dir, standby.nodeId));
     const refusals = standby.log().split('\n').filter((line) => line.includes('cannot publish the member record'));
     assert.equal(refusals.length, 1, `one line per outage:\n${refusals.join('\n')}`);
+    // Nor kuutamod-handover/: the handover watch fails every second, and says so once.
+    const watchFailures = standby.log().split('\n').filter((line) => line.includes('consul handover watch failed'));
+    assert.equal(watchFailures.length, 1, `one line per outage:\n${watchFailures.join('\n')}`);
+    assert.match(watchFailures[0]!, /Permission denied/);
     assert.match(refusals[0]!, /failover is not affected.*Permission denied/);
     assert.match(leader.log(), /cannot publish the member record/);
     await standby.stop();
