@@ -6,34 +6,22 @@
  *   outlast its step-down deadline, while a standby keeps the configured interval.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { pino } from 'pino';
 import { DEFAULT_TIMINGS, type FailoverTimings } from '../../machines/failover-timings.js';
 import type { ElectionEvent } from '../../machines/failover-events.js';
 import { consulLeaderKey, createConsulClient } from '../../services/consul-client.js';
 import { ConsulElection } from '../../services/consul-election.js';
 import { actorTimings, holderRenewIntervalMs } from '../../services/service-timings.js';
-import { startCountingProxy, type CountingProxy } from '../chaos/counting-proxy.js';
-import { startConsulServer, type ConsulServer } from '../support/consul.js';
+import { countedConsulForThisFile, until } from '../support/counted-consul.js';
 
 const ACCOUNT = 'election-requests.test';
 const KEY = consulLeaderKey(ACCOUNT);
 
-let consul: ConsulServer;
-let proxy: CountingProxy;
-
-before(async () => {
-  consul = await startConsulServer({ logLevel: 'warn' });
-  const { hostname, port } = new URL(consul.url);
-  proxy = await startCountingProxy({ host: hostname, port: Number(port) });
-});
-after(async () => {
-  await proxy?.close();
-  await consul?.stop();
-});
+const counted = countedConsulForThisFile();
 
 async function put(path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${consul.url}${path}`, { method: 'PUT', body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${counted.consul.url}${path}`, { method: 'PUT', body: body === undefined ? undefined : JSON.stringify(body) });
   assert.equal(response.status, 200, `PUT ${path}`);
   return response.json();
 }
@@ -50,7 +38,7 @@ function electionThroughProxy(timings: Partial<FailoverTimings>) {
   const events: ElectionEvent[] = [];
   const election = new ConsulElection(
     {
-      consul: createConsulClient({ url: proxy.url, requestTimeoutMs: 5_000 }),
+      consul: createConsulClient({ url: counted.proxy.url, requestTimeoutMs: 5_000 }),
       nodeId: 'node-under-test',
       accountId: ACCOUNT,
       timings: actorTimings({ ...DEFAULT_TIMINGS, ...timings }),
@@ -61,15 +49,8 @@ function electionThroughProxy(timings: Partial<FailoverTimings>) {
   return { election, events };
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
-const requestsSince = (from: number, kind: string) => proxy.requests.filter((r) => r.t >= from && r.kind === kind);
+const requestsSince = (from: number, kind: string) => counted.proxy.requests.filter((r) => r.t >= from && r.kind === kind);
 
 test('the fallback poll reads a held lock instead of writing to it; a freed lock is still taken at once', async () => {
   const other = await otherNodeHoldsLock();
@@ -93,7 +74,7 @@ test('the fallback poll reads a held lock instead of writing to it; a freed lock
     second.election.command({ type: 'ELECTION.REGISTER' });
     await until('a session', () => second.events.some((e) => e.type === 'SESSION_CREATED'));
     second.election.command({ type: 'ELECTION.ACQUIRE_START' });
-    await until('the lock watch', () => proxy.requests.some((r) => r.kind === 'GET /v1/kv (blocking)'));
+    await until('the lock watch', () => counted.proxy.requests.some((r) => r.kind === 'GET /v1/kv (blocking)'));
     const freedAt = Date.now();
     await put(`/v1/session/destroy/${other}`);
     await until('the lock taken', () => second.events.some((e) => e.type === 'LOCK_ACQUIRED'));

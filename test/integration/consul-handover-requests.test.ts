@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { pino } from 'pino';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
 import type { FailoverEvent } from '../../machines/failover-events.js';
@@ -15,48 +15,29 @@ import { createConsulClient } from '../../services/consul-client.js';
 import { HandoverWatch } from '../../services/consul-handover.js';
 import { createHandover, handoverKeyOf, type HandoverRecord } from '../../services/handover-record.js';
 import { actorTimings } from '../../services/service-timings.js';
-import { startCountingProxy, type CountingProxy } from '../chaos/counting-proxy.js';
-import { startConsulServer, type ConsulServer } from '../support/consul.js';
+import { countedConsulForThisFile, until } from '../support/counted-consul.js';
 
 const ACCOUNT = 'handover-requests.test';
 const KEY = handoverKeyOf(ACCOUNT);
 
-let consul: ConsulServer;
-let proxy: CountingProxy;
+const counted = countedConsulForThisFile();
 
-before(async () => {
-  consul = await startConsulServer({ logLevel: 'warn' });
-  const { hostname, port } = new URL(consul.url);
-  proxy = await startCountingProxy({ host: hostname, port: Number(port) });
-});
-after(async () => {
-  await proxy?.close();
-  await consul?.stop();
-});
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** The key's ModifyIndex read directly on Consul, or undefined while it is missing. */
 async function modifyIndexOf(key: string): Promise<number | undefined> {
-  const response = await fetch(`${consul.url}/v1/kv/${key}`);
+  const response = await fetch(`${counted.consul.url}/v1/kv/${key}`);
   if (response.status === 404) return undefined;
   const [entry] = (await response.json()) as Array<{ ModifyIndex: number; Value: string | null }>;
   return entry?.ModifyIndex;
 }
 
 /** The blocking queries on `key` the proxy has seen (the client sends the key's slashes as %2F). */
-const blockingWatchesOf = (key: string) => proxy.requests.filter((r) => r.kind === 'GET /v1/kv (blocking)' && decodeURIComponent(r.url).startsWith(`/v1/kv/${key}?`));
+const blockingWatchesOf = (key: string) => counted.proxy.requests.filter((r) => r.kind === 'GET /v1/kv (blocking)' && decodeURIComponent(r.url).startsWith(`/v1/kv/${key}?`));
 
 test('the handover watch creates the missing key, then sleeps through writes to other keys', async () => {
   assert.equal(await modifyIndexOf(KEY), undefined, 'a fresh pool has no handover key');
   const events: FailoverEvent[] = [];
-  const consulClient = createConsulClient({ url: proxy.url, requestTimeoutMs: 5_000 });
+  const consulClient = createConsulClient({ url: counted.proxy.url, requestTimeoutMs: 5_000 });
   const watch = new HandoverWatch(
     { consul: consulClient, accountId: ACCOUNT, timings: actorTimings(DEFAULT_TIMINGS), logger: pino({ level: 'silent' }) },
     (event) => events.push(event),
@@ -70,7 +51,7 @@ test('the handover watch creates the missing key, then sleeps through writes to 
 
     // Another pool member rewrites its record, ten times.
     for (let i = 0; i < 10; i++) {
-      const response = await fetch(`${consul.url}/v1/kv/kuutamod-members/${ACCOUNT}/other-node`, { method: 'PUT', body: JSON.stringify({ i }) });
+      const response = await fetch(`${counted.consul.url}/v1/kv/kuutamod-members/${ACCOUNT}/other-node`, { method: 'PUT', body: JSON.stringify({ i }) });
       assert.equal(response.status, 200);
     }
     // Then a switchover is asked for: the watch wakes for it and reports it.
@@ -78,7 +59,7 @@ test('the handover watch creates the missing key, then sleeps through writes to 
       id: randomUUID(), from: 'a', to: 'b', mode: 'now', minimumLength: 0, window: null,
       requestedAt: Date.now(), requestedBy: 'test', phase: 'requested', deadlineAt: null, message: null,
     };
-    assert.deepEqual(await createHandover(createConsulClient({ url: consul.url, requestTimeoutMs: 5_000 }), ACCOUNT, record), { created: true });
+    assert.deepEqual(await createHandover(createConsulClient({ url: counted.consul.url, requestTimeoutMs: 5_000 }), ACCOUNT, record), { created: true });
     await until('the record reported', () => events.some((e) => e.type === 'HANDOVER_UPDATED' && e.record?.id === record.id));
 
     // Consul's writes are ordered: a wake for any member write would have come before the record's.
