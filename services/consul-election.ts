@@ -15,6 +15,7 @@ import type { ElectionCommand, ElectionEvent } from '../machines/failover-events
 import { consulLeaderKey, consulStatusCode, describeConsulError, leaderKeyValue, type ConsulClient } from './consul-client.js';
 import { watchLock, type LockWatch } from './consul-lock-watch.js';
 import { destroySessionWithBackoff } from './consul-session-destroy.js';
+import { monotonicNow } from './monotonic-clock.js';
 import { holderRenewIntervalMs, type ActorTimings } from './service-timings.js';
 
 export interface ElectionOptions {
@@ -50,6 +51,8 @@ export class ConsulElection {
    */
   private lockHolderSession: string | null = null;
   private acquireTimer: NodeJS.Timeout | undefined;
+  /** When the armed attempt fires (monotonic ms; null: none armed), so a wake-up never postpones it. */
+  private acquireDueAt: number | null = null;
   private acquiring = false;
   /** How long each attempt waits (ACQUIRE_START's delayMs: a head start for a higher-priority standby). */
   private acquireDelayMs = 0;
@@ -108,7 +111,7 @@ export class ConsulElection {
       key: consulLeaderKey(accountId),
       timings,
       ownSession: () => this.sessionId,
-      onFree: () => this.scheduleAcquire(this.acquireDelayMs),
+      onFree: () => this.onLockFree(),
       onError: (error) => this.report({ type: 'CONSUL_ERROR', operation: 'lock watch', error }),
     });
   }
@@ -116,6 +119,7 @@ export class ConsulElection {
   private stopAcquiring(): void {
     this.acquiring = false;
     clearTimeout(this.acquireTimer);
+    this.acquireDueAt = null;
     this.lockWatch?.stop();
     this.lockWatch = null;
   }
@@ -250,7 +254,24 @@ export class ConsulElection {
    */
   private scheduleAcquire(delayMs: number, fallback = false): void {
     clearTimeout(this.acquireTimer);
-    if (this.acquiring) this.acquireTimer = setTimeout(() => void this.tryAcquire(fallback), delayMs);
+    this.acquireDueAt = null;
+    if (!this.acquiring) return;
+    this.acquireDueAt = monotonicNow() + delayMs;
+    this.acquireTimer = setTimeout(() => {
+      this.acquireDueAt = null;
+      void this.tryAcquire(fallback);
+    }, delayMs);
+  }
+
+  /**
+   * The lock watch saw the key free: try after the head start (acquireDelayMs), unless an attempt is already
+   * due sooner. Why: while the key is missing (a holder's session ended, Behavior delete), Consul answers
+   * its blocking query at every write to a nearby key, e.g. every member record rewrite on the cluster; if
+   * each answer re-armed a 2 s head start, a yielding standby on a busy cluster would never try.
+   */
+  private onLockFree(): void {
+    if (this.acquireDueAt !== null && this.acquireDueAt <= monotonicNow() + this.acquireDelayMs) return;
+    this.scheduleAcquire(this.acquireDelayMs);
   }
 
   private async tryAcquire(fallback: boolean): Promise<void> {

@@ -3,10 +3,13 @@
  * - the slow fallback poll of the lock reads the key and does not PUT ?acquire (a raft write) while
  *   another session holds it; the blocking query still takes a freed lock at once;
  * - the lock holder renews at its own pace (holderRenewIntervalMs) so a Consul leader election does not
- *   outlast its step-down deadline, while a standby keeps the configured interval.
+ *   outlast its step-down deadline, while a standby keeps the configured interval;
+ * - a yielding standby (a head start for a higher priority) still tries on time while the lock key is
+ *   missing and every nearby write wakes its watch.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { DEFAULT_TIMINGS, type FailoverTimings } from '../../machines/failover-timings.js';
 import type { ElectionEvent } from '../../machines/failover-events.js';
@@ -34,13 +37,13 @@ async function otherNodeHoldsLock(): Promise<string> {
 }
 
 /** An election actor talking to Consul through the counting proxy, with its reports in an inbox. */
-function electionThroughProxy(timings: Partial<FailoverTimings>) {
+function electionThroughProxy(timings: Partial<FailoverTimings>, accountId = ACCOUNT) {
   const events: ElectionEvent[] = [];
   const election = new ConsulElection(
     {
       consul: createConsulClient({ url: counted.proxy.url, requestTimeoutMs: 5_000 }),
       nodeId: 'node-under-test',
-      accountId: ACCOUNT,
+      accountId,
       timings: actorTimings({ ...DEFAULT_TIMINGS, ...timings }),
       logger: pino({ level: 'silent' }),
     },
@@ -111,6 +114,37 @@ test('the lock holder renews at the holder pace, a standby at the configured int
     assert.ok(renewals[0]! - holderFrom < 1_500, `the first holder renewal is brought forward (${renewals[0]! - holderFrom} ms)`);
     for (const gap of gaps) assert.ok(gap >= 950 && gap < 2_000, `holder renews every second (gaps ${gaps.join(', ')} ms)`);
   } finally {
+    election.command({ type: 'ELECTION.RESIGN' });
+    await until('the session closed', () => events.some((e) => e.type === 'SESSION_CLOSED'));
+    election.dispose();
+  }
+});
+
+test("wake-ups of the lock watch do not postpone a yielding standby's try (a missing key wakes at every nearby write)", async () => {
+  // A pool whose lock key is missing (its holder's session ended, Behavior delete), on a busy cluster:
+  // another node rewrites its member record every 150 ms, and each write answers the blocking query.
+  const account = 'yield-wakeups.test';
+  let writing = true;
+  const neighbour = (async () => {
+    for (let i = 0; writing; i++) {
+      await put(`/v1/kv/kuutamod-members/${account}/busy-neighbour`, { i });
+      await sleep(150);
+    }
+  })();
+  const { election, events } = electionThroughProxy({}, account);
+  try {
+    election.command({ type: 'ELECTION.REGISTER' });
+    await until('a session', () => events.some((e) => e.type === 'SESSION_CREATED'));
+    const from = Date.now();
+    election.command({ type: 'ELECTION.ACQUIRE_START', delayMs: 1_500 });
+    await until('the lock taken', () => events.some((e) => e.type === 'LOCK_ACQUIRED'), 20_000);
+    const tookMs = Date.now() - from;
+    const wakes = requestsSince(from, 'GET /v1/kv (blocking)').length;
+    assert.ok(wakes >= 3, `the neighbour's writes woke the watch (${wakes} blocking queries)`);
+    assert.ok(tookMs < 6_000, `took the free lock ${tookMs} ms after ACQUIRE_START with a 1.5 s head start`);
+  } finally {
+    writing = false;
+    await neighbour;
     election.command({ type: 'ELECTION.RESIGN' });
     await until('the session closed', () => events.some((e) => e.type === 'SESSION_CLOSED'));
     election.dispose();
