@@ -266,8 +266,9 @@ export const failoverSetup = setup({
     resetStartupAttempts: assign({ startupAttempt: 1 }),
     // A start (or hot-swap promotion) in another mode than the one awaited is a late report of an earlier
     // wish, whose process is about to be replaced: the wait goes on. Without a NEARD_STARTED (a refused hot
-    // swap leaves the voter running and reports nothing) the wait stays open: the lenient limit still ends a
-    // hung neard, only later, and Startup's own timeout restarts neard, which reports NEARD_STARTED.
+    // swap reports none until its fallback restart through the guard is done) the wait stays open: the
+    // lenient limit still ends a hung neard, only later, and Startup's own timeout restarts neard, which
+    // reports NEARD_STARTED.
     recordNeardStarted: assign(({ context, event }) => {
       assertEvent(event, 'NEARD_STARTED');
       return {
@@ -415,7 +416,8 @@ export const failoverMachine = failoverSetup.createMachine({
         // Unlike Startup's, these moves need no NEARD_STARTED first: an old neard answering here (Validating
         // was just left) reports the sync state of the same chain data the new one opens, and every move
         // between Syncing, Registering and Voting is safe either way (keyInUse holds the session). A gate
-        // could also hold a node in Syncing for good: a refused hot swap reports no NEARD_STARTED.
+        // could also hold a node in Syncing for good: a refused hot swap reports no NEARD_STARTED until its
+        // fallback restart is done.
         STATUS_OK: { guard: 'reportsSyncing', target: '.Syncing', actions: 'recordStatus' },
       },
       states: {

@@ -54,6 +54,12 @@ interface RunningNeard {
 export class NeardModeConverger {
   private desired: DesiredMode | null = null;
   private restartRequested = false;
+  /**
+   * The guard refused to hot-swap the key into the running voter: promote the cold way instead (stop it,
+   * start neard as validator through `guard.start`, which checks the lease again). Cleared by a start,
+   * or once the chart no longer wants a validator.
+   */
+  private hotSwapRefused = false;
   private current: RunningNeard | null = null;
   private startedBefore = false;
   /** The validator key was requested and not yet confirmed out of use. */
@@ -132,8 +138,10 @@ export class NeardModeConverger {
   private async step(): Promise<void> {
     const wanted = this.desired;
     if (wanted === null) return;
+    // A refusal counts for the promotion it answered: the next one tries the hot swap again.
+    if (wanted !== 'validator') this.hotSwapRefused = false;
     const running = this.current;
-    if (running && running.mode === 'voter' && wanted === 'validator' && this.options.hotSwap && !this.restartRequested) {
+    if (running && running.mode === 'voter' && wanted === 'validator' && this.options.hotSwap && !this.restartRequested && !this.hotSwapRefused) {
       await this.promote(running);
       return;
     }
@@ -162,6 +170,7 @@ export class NeardModeConverger {
     this.logRestoredShutdown(prepareNeardHome(this.options, mode));
     const args = ['--home', home, 'run', ...(bootNodes ? ['--boot-nodes', bootNodes] : [])];
     this.restartRequested = false;
+    this.hotSwapRefused = false;
     const answer = await this.guard.start(mode, neardBin, args);
     if (answer.type === 'spawn-failed') {
       this.report({ type: 'NEARD_SPAWN_FAILED', error: this.spawnError(answer.error) });
@@ -186,8 +195,18 @@ export class NeardModeConverger {
     this.logRestoredShutdown(linkValidatorKey(this.options));
     const answer = await this.guard.promote();
     if (answer.type !== 'started') {
+      // The key stays unlinked until the guard's start path links it again.
       removeValidatorKey(this.options);
-      this.options.logger.warn({ neard_pid: running.pid }, `neard guard refused the hot swap: ${answer.type === 'refused' ? answer.reason : answer.error}`);
+      // Only logging this would leave the chart in Validating (it has no start timeout there) with a voter
+      // neard: the lock held and nobody validating. The cold path ends either way the chart hears of:
+      // NEARD_STARTED as validator, or a refused start reported as NEARD_EXITED.
+      const reason = answer.type === 'refused' ? answer.reason : answer.error;
+      this.options.logger.warn(
+        { neard_pid: running.pid, reason },
+        `neard guard refused the validator key hot swap (${reason}); falling back to a cold promotion: stop the voter neard, then start neard as validator through the guard, which checks the lease again`,
+      );
+      this.hotSwapRefused = true;
+      this.convergeAgain = true;
       return;
     }
     running.mode = 'validator';
