@@ -4,10 +4,11 @@
  * KUUTAMO_CONSUL_URL, token file, CA file and client certificate mean the same to both.
  */
 import { Command } from 'commander';
-import { createConsulClient, describeConsulError } from '../../services/consul-client.js';
+import { describeConsulError } from '../../services/consul-client.js';
 import { findActiveValidator } from '../active-validator.js';
 import { OperatorError } from '../errors.js';
-import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions, consulEndpointOf, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
+import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions } from '../settings.js';
+import { commandConsul } from './command-consul.js';
 import { registerGenerateKey } from './generate-key.js';
 import { registerList } from './list.js';
 import { registerMaintenanceStatus } from './maintenance-status.js';
@@ -17,9 +18,7 @@ import { registerSwitchover } from './switchover.js';
 
 /** Exit codes of Rust kuutamoctl: 0 a leader, 1 none, 2 only an expired session. */
 async function activeValidator(program: Command): Promise<number> {
-  const connection = resolveConsulConnection(givenFlags(program), process.env);
-  const { accountId } = resolveOptions({ accountId: ACCOUNT_ID_OPTION }, {}, process.env);
-  const consul = createConsulClient({ ...consulEndpointOf(connection), requestTimeoutMs: 10_000 });
+  const { consul, consulUrl, accountId } = commandConsul(program);
   try {
     const answer = await findActiveValidator(consul, accountId);
     if (answer.kind === 'none') {
@@ -34,7 +33,7 @@ async function activeValidator(program: Command): Promise<number> {
     process.stdout.write(json ? `${JSON.stringify(answer.session, null, 2)}\n` : `Name: ${answer.session.Name}\n`);
     return 0;
   } catch (error) {
-    throw new OperatorError(`Failed to get leader key from consul at ${connection.consulUrl}: ${describeConsulError(error)}`);
+    throw new OperatorError(`Failed to get leader key from consul at ${consulUrl}: ${describeConsulError(error)}`);
   } finally {
     consul.destroy();
   }

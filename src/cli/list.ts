@@ -4,21 +4,20 @@
  * members, 1 with none ("No members found for account X").
  */
 import type { Command } from 'commander';
-import { createConsulClient, describeConsulError } from '../../services/consul-client.js';
+import { describeConsulError } from '../../services/consul-client.js';
 import { OperatorError } from '../errors.js';
 import { formatPoolTable, poolTableOf } from '../pool-table-rows.js';
 import { readPoolView, type PoolView } from '../pool-view.js';
-import { ACCOUNT_ID_OPTION, consulEndpointOf, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
+import { ACCOUNT_ID_OPTION } from '../settings.js';
+import { commandConsul } from './command-consul.js';
 
 async function list(program: Command, json: boolean): Promise<number> {
-  const connection = resolveConsulConnection(givenFlags(program), process.env);
-  const { accountId } = resolveOptions({ accountId: ACCOUNT_ID_OPTION }, {}, process.env);
-  const consul = createConsulClient({ ...consulEndpointOf(connection), requestTimeoutMs: 10_000 });
+  const { consul, consulUrl, accountId } = commandConsul(program);
   let view: PoolView;
   try {
     view = await readPoolView(consul, accountId);
   } catch (error) {
-    throw new OperatorError(`Failed to read the pool's members from consul at ${connection.consulUrl}: ${describeConsulError(error)}`);
+    throw new OperatorError(`Failed to read the pool's members from consul at ${consulUrl}: ${describeConsulError(error)}`);
   } finally {
     consul.destroy();
   }
