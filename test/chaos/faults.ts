@@ -54,6 +54,12 @@ export interface Fault {
   fenced: boolean;
   /** The lock must move within this many ms of the old neard's death: the guard frees it after fencing. */
   lockFreeAfterDeathMs?: number;
+  /**
+   * The validator may survive the fault with the lock never moving (a Consul server restart): the trial
+   * then counts "no outage" once healed. Only such faults: right after a neard SIGKILL the old validator
+   * also still looks alive and locked until the recorder's next poll.
+   */
+  mayKeepValidator?: boolean;
   /** The recovery bound, if not the default 2 x TTL + 1 s + neard start (recoveryBoundMs). */
   boundMs?: (timings: ChaosTimings) => number;
   /** Called once before the first trial of this fault (e.g. make validators slow to stop). */
@@ -146,6 +152,7 @@ export const FAULTS: Fault[] = [
     id: 'consul-leader-kill',
     title: '5. Consul raft leader server SIGKILL, restart',
     fenced: false,
+    mayKeepValidator: true,
     async inject(ctx) {
       const server = await raftLeader(ctx.world);
       server.kill('SIGKILL');

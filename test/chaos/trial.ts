@@ -68,8 +68,8 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
       break;
     }
     // A fault that does not move the lock (e.g. a Consul server restart) recovers with no outage.
-    const old = world.recorder.intervals.find((i) => i.pid === oldPid && i.end === null);
-    if (healed && old && world.lock.current() === oldSession) {
+    const old = world.recorder.intervals.findLast((i) => i.pid === oldPid && i.end === null);
+    if (fault.mayKeepValidator && healed && old && world.lock.current() === oldSession) {
       newValidatorMs = 0;
       break;
     }
