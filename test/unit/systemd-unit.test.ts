@@ -92,6 +92,11 @@ test('setpriv --pdeathsig KILL works with no new privileges and no capabilities,
   });
   const pid = await new Promise<number>((resolve) => shell.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
   assert.ok(pid > 0);
+  // $! is the forked shell: setpriv sets the death signal only once it runs, then execs sleep. Killing the
+  // parent before that (seen under load) would test nothing, so wait for sleep to be running.
+  const execDeadline = Date.now() + 10_000;
+  while (Date.now() < execDeadline && commOf(pid) !== 'sleep') await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(commOf(pid), 'sleep', 'setpriv exec-ed sleep');
   assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^NoNewPrivs:\s+1$/m);
   shell.kill('SIGKILL');
   // The kernel kills `sleep` once its parent is gone: wait for that, no fixed sleep.
@@ -99,6 +104,15 @@ test('setpriv --pdeathsig KILL works with no new privileges and no capabilities,
   while (Date.now() < deadline && isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
   assert.equal(isRunning(pid), false, 'the child died with its parent');
 });
+
+/** The process's command name, or null once it is gone. */
+function commOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
 
 // A killed child stays a zombie until reaped by init; a zombie counts as dead.
 function isRunning(pid: number): boolean {
