@@ -17,8 +17,8 @@ export const HANDOVER_PREFIX = 'kuutamod-handover';
 export const handoverKeyOf = (accountId: string): string => `${HANDOVER_PREFIX}/${accountId}`;
 
 const PHASES: readonly HandoverPhase[] = ['requested', 'releasing', 'released', 'done', 'failed', 'cancelled'];
-/** Phase order: a write never moves a record backwards. */
-const rank = (phase: HandoverPhase): number => (TERMINAL_HANDOVER_PHASES.includes(phase) ? PHASES.length : PHASES.indexOf(phase));
+/** Phase order (every ended phase ranks last): a write never moves a record backwards. */
+export const phaseRank = (phase: HandoverPhase): number => (TERMINAL_HANDOVER_PHASES.includes(phase) ? PHASES.length : PHASES.indexOf(phase));
 
 const isHeight = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isWindow = (v: unknown): boolean => v === null || (isJsonObject(v) && isHeight(v['start']) && isHeight(v['end']));
@@ -127,7 +127,7 @@ export async function moveHandover(
     const stored = await readHandover(consul, accountId);
     if (stored === undefined) return 'absent';
     const { record, modifyIndex } = stored;
-    if (record.id !== id || isTerminalPhase(record.phase) || rank(record.phase) >= rank(phase)) return 'stale';
+    if (record.id !== id || isTerminalPhase(record.phase) || phaseRank(record.phase) >= phaseRank(phase)) return 'stale';
     const next: HandoverRecord = { ...record, ...changes, phase };
     if (await consul.writeKey(key, JSON.stringify(next), { cas: modifyIndex })) return 'moved';
   }

@@ -58,13 +58,13 @@ export function pickCandidate(members: readonly MemberRecord[], leaderId: string
 
 export type WindowChoice = { window: MaintenanceWindow } | { refusal: string };
 
+/** How many windows a refusal names. */
+const SHOWN_WINDOWS = 3;
+
 /**
  * The first window of at least `minimumLength` blocks that starts after the head plus a margin. Unlike a
  * restart, a handover never settles for a shorter window: the account would miss blocks meanwhile.
  */
-/** How many windows a refusal names. */
-const SHOWN_WINDOWS = 3;
-
 export function planWindow(windows: readonly MaintenanceWindow[], head: number, minimumLength: number): WindowChoice {
   const from = head + WINDOW_START_MARGIN_BLOCKS;
   const window = windows.find((w) => Math.max(w.start, from) + minimumLength <= w.end);

@@ -5,7 +5,7 @@
 // not through an agent, so a cut agent does not blind the harness.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConsulClient } from '../../services/consul-client.js';
-import { readHandover, type HandoverPhase, type HandoverRecord } from '../../services/handover-record.js';
+import { isTerminalPhase, phaseRank, readHandover, type HandoverPhase, type HandoverRecord } from '../../services/handover-record.js';
 import { ACCOUNT_ID } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';
 import type { ChaosNode, ChaosWorld } from './cluster.js';
@@ -53,10 +53,6 @@ export async function requestSwitchover(world: ChaosWorld, leader: ChaosNode, ca
   throw new Error(`kuutamoctl switchover --now --to ${candidate.name} on ${leader.name} was not accepted within ${REQUEST_TIMEOUT_MS} ms; last: ${last}`);
 }
 
-const ORDER: HandoverPhase[] = ['requested', 'releasing', 'released'];
-/** How far a phase is along; every ended record counts as past every phase. */
-const rank = (phase: HandoverPhase): number => (ORDER.includes(phase) ? ORDER.indexOf(phase) : ORDER.length);
-
 /**
  * Wait until record `id` is at `phase` or past it; returns the phase seen (a later one means the
  * handover ran faster than the harness looked: the fault's detail says so).
@@ -66,7 +62,7 @@ export async function waitForPhase(world: ChaosWorld, id: string, phase: Handove
   let seen: HandoverRecord | undefined;
   while (Date.now() < deadline) {
     seen = await currentHandover(world);
-    if (seen?.id === id && rank(seen.phase) >= rank(phase)) return seen.phase;
+    if (seen?.id === id && phaseRank(seen.phase) >= phaseRank(phase)) return seen.phase;
     await sleep(RECORD_POLL_MS);
   }
   throw new Error(`switchover ${id} did not reach phase ${phase} within ${timeoutMs} ms; record: ${JSON.stringify(seen)}`);
@@ -102,7 +98,7 @@ export async function handoverSettled(world: ChaosWorld, id: string, validator: 
   while (Date.now() < deadline) {
     seen = await currentHandover(world);
     if (seen?.id !== id) return { outcome: 'record replaced', problem: `switchover ${id}: the record was replaced by ${seen?.id ?? 'nothing'}` };
-    if (rank(seen.phase) === ORDER.length) {
+    if (isTerminalPhase(seen.phase)) {
       const misleading = recordAgrees(seen, validator.name) ? '' : ` MISLEADING: ${validator.name} validates`;
       return { outcome: `record ${seen.phase}${seen.message === null ? '' : `: ${seen.message}`}${misleading}`, problem: null };
     }

@@ -1,6 +1,7 @@
 // A whole chaos run: start the world, measure idle request rates, run every fault N times, check the
 // validator record for overlaps, tear everything down. Shared by the CLI (run.ts) and the CI test.
 import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startWorld, type ChaosWorld } from './cluster.js';
 import { FAULTS, faultBoundMs, type Fault, type FaultId } from './faults.js';
 import { waitHealthy } from './health.js';
@@ -114,7 +115,7 @@ async function replaceValidatorNeard(world: ChaosWorld): Promise<void> {
     const healthy = await waitHealthy(world, Math.max(1, deadline - Date.now()));
     if (healthy.view.neardPid !== old) return;
     if (Date.now() > deadline) throw new Error(`validator neard ${old} still validating 120 s after its SIGKILL`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -13,7 +13,7 @@ export interface CountedConsul {
   stop(): Promise<void>;
 }
 
-export async function startCountedConsul(): Promise<CountedConsul> {
+async function startCountedConsul(): Promise<CountedConsul> {
   const consul = await startConsulServer({ logLevel: 'warn' });
   const { hostname, port } = new URL(consul.url);
   const proxy = await startCountingProxy({ host: hostname, port: Number(port) });
