@@ -9,6 +9,7 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { FAILOVER_STATES, type FailoverStateName } from '../machines/failover.js';
+import { watchHeapAfterFullGc } from './heap-after-gc.js';
 import { PACKAGE_VERSION } from './package-version.js';
 
 /** How a session renewal ended: renewed, failed to reach Consul, or answered 404 (the session is gone). */
@@ -103,6 +104,12 @@ export function createMetrics(startedAt = Date.now(), version = PACKAGE_VERSION)
     registers,
   });
   syncing.set(1);
+  const heapAfterFullGc = new Gauge({
+    name: 'kuutamod_heap_after_full_gc_bytes',
+    help: 'V8 heap in use right after the last full (mark-compact) garbage collection: the live JS heap, which rises only with a leak; 0 before the first',
+    registers,
+  });
+  watchHeapAfterFullGc((bytes) => heapAfterFullGc.set(bytes));
 
   let counted = 0;
   return {

@@ -1,7 +1,7 @@
 /** Unit tests of the soak's pure helpers: leak judgment over samples, and the /metrics parser. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventLoopDelayFrom, metricValue } from './daemon-metrics.js';
+import { eventLoopDelayFrom, metricValue, selfReportFrom } from './daemon-metrics.js';
 import { growth, type Sample } from './series.js';
 
 const minute = 60_000;
@@ -44,4 +44,10 @@ test('metricValue reads unlabelled samples; eventLoopDelayFrom converts to ms', 
   assert.equal(metricValue(text, 'nodejs_eventloop_lag_p90_seconds'), 0.01);
   assert.equal(metricValue(text, 'nodejs_eventloop_lag_seconds'), null);
   assert.deepEqual(eventLoopDelayFrom(text), { p99Ms: 12, maxMs: 30.5 });
+});
+
+test('selfReportFrom reads the heap in MB; a live heap of 0 (no full collection yet) is unknown', () => {
+  const text = ['kuutamod_heap_after_full_gc_bytes 15728640', 'nodejs_heap_size_total_bytes 31457280'].join('\n');
+  assert.deepEqual(selfReportFrom(text), { eventLoop: null, heapAfterFullGcMb: 15, heapCommittedMb: 30 });
+  assert.equal(selfReportFrom('kuutamod_heap_after_full_gc_bytes 0').heapAfterFullGcMb, null);
 });

@@ -11,6 +11,8 @@ import type { SoakSummary } from './soak-run.js';
 const SMOKE_BELOW_HOURS = 1;
 /** Absolute growth that is never a leak: MB of RSS, open fds. */
 const RSS_SLACK_MB = 5;
+/** The live heap is far smaller than RSS and steadier: 2 MB of growth is already worth a look. */
+const HEAP_SLACK_MB = 2;
 const FD_SLACK = 4;
 /** Rows of the resources-over-time table. */
 const TIME_ROWS = 12;
@@ -52,26 +54,28 @@ export function renderSoakReport(summary: SoakSummary): string {
   lines.push('## Safety and recovery', '', renderReport(summary.chaos).replace(/^# Chaos report\n\n/, ''));
   lines.push('## Resources of each daemon', '');
   lines.push(
-    'RSS from /proc/<pid>/status, open fds from /proc/<pid>/fd, event-loop delay from the daemon\'s /metrics ' +
+    'RSS from /proc/<pid>/status, open fds from /proc/<pid>/fd; from the daemon\'s /metrics the live JS heap ' +
+      '(kuutamod_heap_after_full_gc_bytes: V8\'s heap in use after the last full collection, what a JS leak moves) and the event-loop delay ' +
       '(prom-client\'s nodejs_eventloop_lag_p99/max_seconds since the previous scrape). A daemon restarted by a fault (kill, SIGTERM) is a new process.',
     '',
   );
   lines.push(...timeTable(samples, startedAt, Math.max(startedAt + 1, ...samples.map((s) => s.t + 1))), '');
   lines.push(`### Flat after the warm-up? (warm-up: the first ${minutes(warmup)} min of each process; "grows" = the median of the last third of its samples is more than ${GROWTH_LIMIT_PCT} % and more than ${RSS_SLACK_MB} MB / ${FD_SLACK} fds above that of the first third)`, '');
-  lines.push('| node | daemon pid | lived min | samples | daemon RSS MB first → last (slope/h) | guard RSS MB first → last | fds first → last | event-loop p99 ms median / max | verdict |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  lines.push('| node | daemon pid | lived min | samples | daemon RSS MB first → last (slope/h) | daemon live heap MB first → last (slope/h) | guard RSS MB first → last | fds first → last | event-loop p99 ms median / max | verdict |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const [key, mine] of groupBy(samples, (s) => `${s.node} ${s.daemonPid}`)) {
     const [node, pid] = key.split(' ');
     // A daemon restarted by a fault warms up again.
     const warmupUntil = mine[0]!.t + warmup;
     const rss = growth(series(mine, (s) => s.daemonRssMb), warmupUntil, RSS_SLACK_MB);
+    const heap = growth(series(mine, (s) => s.daemonHeapAfterGcMb), warmupUntil, HEAP_SLACK_MB);
     const guard = growth(series(mine, (s) => s.guardRssMb), warmupUntil, RSS_SLACK_MB);
     const fds = growth(series(mine, (s) => s.daemonFds), warmupUntil, FD_SLACK);
     const p99 = stats(mine.flatMap((s) => (s.eventLoopP99Ms === null ? [] : [s.eventLoopP99Ms])));
     const lived = mine[mine.length - 1]!.t - mine[0]!.t;
-    const verdicts = [rss, guard, fds].map((g) => g.verdict);
+    const verdicts = [rss, heap, guard, fds].map((g) => g.verdict);
     const verdict = verdicts.includes('grows') ? '**grows**' : verdicts.every((v) => v === 'flat') ? 'flat' : 'too short to judge';
-    lines.push(`| ${node} | ${pid} | ${minutes(lived)} | ${mine.length} | ${trend(rss, true)} | ${trend(guard)} | ${trend(fds)} | ${f1(p99.median)} / ${f1(p99.max)} | ${verdict} |`);
+    lines.push(`| ${node} | ${pid} | ${minutes(lived)} | ${mine.length} | ${trend(rss, true)} | ${trend(heap, true)} | ${trend(guard)} | ${trend(fds)} | ${f1(p99.median)} / ${f1(p99.max)} | ${verdict} |`);
   }
   const problems = failures(summary.chaos);
   lines.push('', soakPassed(summary) ? 'Result: **PASS** (0 overlaps, every fault recovered within its bound).' : `Result: **FAIL**${problems.length ? `: ${problems.length} problem(s) listed above` : ''}${summary.aborted ? ' (aborted)' : ''}.`);
@@ -101,7 +105,7 @@ function timeTable(samples: ResourceSample[], from: number, to: number): string[
   const nodes = [...new Set(samples.map((s) => s.node))].sort();
   const slice = Math.max(1, (to - from) / TIME_ROWS);
   const lines = [
-    `| minute | ${nodes.map((n) => `${n}: daemon / guard RSS MB, fds, loop p99 ms`).join(' | ')} |`,
+    `| minute | ${nodes.map((n) => `${n}: daemon / guard RSS MB, daemon live heap MB, fds, loop p99 ms`).join(' | ')} |`,
     `|---|${nodes.map(() => '---').join('|')}|`,
   ];
   for (let start = from; start < to; start += slice) {
@@ -110,7 +114,7 @@ function timeTable(samples: ResourceSample[], from: number, to: number): string[
       if (mine.length === 0) return '-';
       const median = (pick: (s: ResourceSample) => number | null) => stats(mine.flatMap((s) => (pick(s) === null ? [] : [pick(s)!]))).median;
       const max = (pick: (s: ResourceSample) => number | null) => stats(mine.flatMap((s) => (pick(s) === null ? [] : [pick(s)!]))).max;
-      return `${f1(median((s) => s.daemonRssMb))} / ${f1(median((s) => s.guardRssMb))}, ${max((s) => s.daemonFds) ?? '-'}, ${f1(max((s) => s.eventLoopP99Ms))}`;
+      return `${f1(median((s) => s.daemonRssMb))} / ${f1(median((s) => s.guardRssMb))}, ${f1(median((s) => s.daemonHeapAfterGcMb))}, ${max((s) => s.daemonFds) ?? '-'}, ${f1(max((s) => s.eventLoopP99Ms))}`;
     });
     lines.push(`| ${minutes(start - from)} | ${cells.join(' | ')} |`);
   }

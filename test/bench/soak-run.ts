@@ -2,7 +2,7 @@
 // validator recorder and overlap checker running throughout) under a random fault from the chaos
 // harness about every --interval seconds, until the time is up, while the sampler records each
 // daemon's resources. Faults, trials, healing and the overlap check are the chaos harness's own.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startWorld } from '../chaos/cluster.js';
 import { FAULTS, type FaultId } from '../chaos/faults.js';
@@ -13,7 +13,9 @@ import { allOverlaps, type RunSummary } from '../chaos/report.js';
 import { withFaultSetup } from '../chaos/runner.js';
 import { CHAOS_TIMINGS, describeTimings, recoveryBoundMs } from '../chaos/timings.js';
 import { runTrial, type TrialResult } from '../chaos/trial.js';
+import { heapSnapshotNodeOptions, snapshotNodes } from './heap-snapshots.js';
 import { seededRandom } from './random.js';
+import { warmupMs } from './soak-report.js';
 import { SoakSampler, type ResourceSample } from './soak-sampler.js';
 
 export interface SoakOptions {
@@ -24,6 +26,8 @@ export interface SoakOptions {
   sampleS: number;
   faults: FaultId[];
   seed: number;
+  /** Write heap snapshots here: the first node's daemon and guard after the warm-up, every node's at the end. */
+  heapSnapshotsDir?: string;
   log: (line: string) => void;
 }
 
@@ -46,6 +50,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
   const random = seededRandom(options.seed);
   const faults = FAULTS.filter((f) => options.faults.includes(f.id));
   const trials: TrialResult[] = [];
+  const snapshotsDir = options.heapSnapshotsDir;
+  if (snapshotsDir !== undefined) {
+    mkdirSync(snapshotsDir, { recursive: true });
+    // Inherited by the daemons the world spawns and by the guards they fork.
+    process.env['NODE_OPTIONS'] = heapSnapshotNodeOptions(snapshotsDir);
+  }
+  let earlySnapshotDue = snapshotsDir !== undefined;
   const world = await startWorld({ daemons: DAEMONS, timings: CHAOS_TIMINGS, log });
   // Ctrl-C: kill the whole tree and remove the world's temp dir (CHAOS_KEEP=1 keeps it, as in a chaos run).
   killTreeOnInterrupt(() => process.env['CHAOS_KEEP'] !== '1' && rmSync(world.dir, { recursive: true, force: true }));
@@ -63,9 +74,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
       const trial = done.get(fault.id) ?? 0;
       done.set(fault.id, trial + 1);
       trials.push(await withFaultSetup(world, fault, () => runTrial(world, fault, trial, log)));
+      // Between faults, once warm: only one node, so the other two keep an undisturbed RSS series.
+      if (earlySnapshotDue && Date.now() >= startedAt + warmupMs(options.hours)) {
+        earlySnapshotDue = false;
+        await snapshotNodes(snapshotsDir!, world.nodes.slice(0, 1), 'early', log);
+      }
       const next = faultStart + options.intervalS * 1000 * (0.5 + random());
       await sleep(Math.max(0, Math.min(next, end) - Date.now()));
     }
+    if (snapshotsDir !== undefined) await snapshotNodes(snapshotsDir, world.nodes, 'late', log);
   } catch (error) {
     aborted = (error as Error).message;
     log(`soak aborted: ${aborted}`);

@@ -1,8 +1,9 @@
 // The soak's resource sampler: every few seconds, for each daemon of the chaos world, its RSS, open
-// file descriptors, CPU time and event-loop delay (from its /metrics), and its guard's RSS. Samples
+// file descriptors, CPU time, and from its /metrics its event-loop delay and JS heap (live after the
+// last full collection, and committed), and its guard's RSS. Samples
 // carry the pids, so a daemon restarted by a fault starts a new series instead of looking like a drop.
 import type { ChaosWorld } from '../chaos/cluster.js';
-import { scrapeEventLoopDelay } from './daemon-metrics.js';
+import { scrapeDaemon } from './daemon-metrics.js';
 import { MB, cpuSeconds, guardPidOf, openFds, rssBytes } from './proc-usage.js';
 
 export interface ResourceSample {
@@ -18,6 +19,10 @@ export interface ResourceSample {
   /** Event-loop delay since the previous scrape; null when /metrics did not answer (e.g. a frozen daemon). */
   eventLoopP99Ms: number | null;
   eventLoopMaxMs: number | null;
+  /** The daemon's live JS heap after its last full collection, MB; null before the first or without an answer. */
+  daemonHeapAfterGcMb: number | null;
+  /** Heap V8 has committed, MB (part of the RSS). */
+  daemonHeapCommittedMb: number | null;
 }
 
 export class SoakSampler {
@@ -49,7 +54,7 @@ export class SoakSampler {
         const guardPid = guardPidOf(pid);
         const rss = rssBytes(pid);
         const guardRss = guardPid === null ? null : rssBytes(guardPid);
-        const delay = await scrapeEventLoopDelay(node.daemon.url);
+        const report = await scrapeDaemon(node.daemon.url);
         this.samples.push({
           t,
           node: node.name,
@@ -59,8 +64,10 @@ export class SoakSampler {
           daemonCpuS: cpuSeconds(pid),
           guardPid,
           guardRssMb: guardRss === null ? null : guardRss / MB,
-          eventLoopP99Ms: delay?.p99Ms ?? null,
-          eventLoopMaxMs: delay?.maxMs ?? null,
+          eventLoopP99Ms: report?.eventLoop?.p99Ms ?? null,
+          eventLoopMaxMs: report?.eventLoop?.maxMs ?? null,
+          daemonHeapAfterGcMb: report?.heapAfterFullGcMb ?? null,
+          daemonHeapCommittedMb: report?.heapCommittedMb ?? null,
         });
       }),
     );

@@ -4,7 +4,7 @@
 // 1 = not, 2 = the harness itself failed.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../support/paths.js';
 import { ALL_FAULTS } from '../chaos/runner.js';
 import type { FaultId } from '../chaos/faults.js';
@@ -27,9 +27,10 @@ const program = new Command('soak')
   .addOption(new Option('--seed <n>', 'seed of the fault sequence (default: from the clock)').argParser(number(0, 2 ** 32 - 1, true)))
   .option('--faults <ids>', `comma-separated subset of ${ALL_FAULTS.join(',')}`, ALL_FAULTS.join(','))
   .option('--report <file>', 'markdown report to write', join(REPO_ROOT, 'docs', 'soak-report.md'))
-  .option('--no-report', 'do not write the report file');
+  .option('--no-report', 'do not write the report file')
+  .option('--heap-snapshots <dir>', 'write V8 heap snapshots here: the first daemon and guard after the warm-up, all at the end (diff them with dist/test/bench/heap-diff.js)');
 program.parse();
-const opts = program.opts<{ hours: number; intervalSeconds: number; sampleSeconds: number; seed?: number; faults: string; report: string | false }>();
+const opts = program.opts<{ hours: number; intervalSeconds: number; sampleSeconds: number; seed?: number; faults: string; report: string | false; heapSnapshots?: string }>();
 const faults = opts.faults.split(',').map((f) => f.trim()) as FaultId[];
 const unknown = faults.filter((f) => !ALL_FAULTS.includes(f));
 if (unknown.length > 0) program.error(`--faults: unknown ${unknown.join(', ')}; known: ${ALL_FAULTS.join(', ')}`);
@@ -44,6 +45,7 @@ try {
     sampleS: opts.sampleSeconds,
     faults,
     seed,
+    ...(opts.heapSnapshots === undefined ? {} : { heapSnapshotsDir: resolve(opts.heapSnapshots) }),
     log,
   });
   const report = renderSoakReport(summary);
