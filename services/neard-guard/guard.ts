@@ -2,7 +2,7 @@
  * The neard guard: a small process between the daemon and neard that makes sure neard never holds
  * the validator key longer than this node provably holds the lock, whatever happens to the daemon.
  *
- * - It owns neard (spawned under `setpriv --pdeathsig KILL`, so neard dies with the guard).
+ * - It owns neard (spawned under `setpriv --pdeathsig KILL`, so neard dies with the guard; neard-launch.ts).
  * - The daemon sends it a lease after every successful Consul renewal: the monotonic time by which a
  *   validating neard must be dead (renewal send time + TTL - margin). When the lease runs out, because
  *   the daemon froze (SIGSTOP, stalled event loop) or lost Consul, the guard SIGKILLs neard.
@@ -15,15 +15,13 @@
  *   once, in the `hello` that opens the conversation; the session id and a rotated token follow every change.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { NeardMode } from '../../machines/failover-events.js';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
 import { createConsulClient } from '../consul-client.js';
 import { destroySessionWithBackoff } from '../consul-session-destroy.js';
 import { monotonicNow } from '../monotonic-clock.js';
+import { neardLaunch } from './neard-launch.js';
 import type { FromGuard, GuardHello, ToGuard } from './protocol.js';
-
-const SETPRIV = '/usr/bin/setpriv';
 
 /** How a neard process ended: the exit code, or the signal that killed it (the other is null). */
 interface NeardExit {
@@ -123,11 +121,11 @@ export class NeardGuard {
       return;
     }
     // With setpriv, neard gets SIGKILL from the kernel if the guard itself dies.
-    const [file, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', '--', bin, ...args]] : [bin, args];
+    const launch = neardLaunch(bin, args);
     // node:child_process rather than execa: the guard runs on every node, and execa alone cost it about
     // 5 MB of RSS (docs/scale.md). Same process group as the guard (no `detached`), neard's output goes
     // straight to the guard's (and so the daemon's) stdout and stderr.
-    const child = spawn(file, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(launch.file, launch.argv, { stdio: ['ignore', 'inherit', 'inherit'] });
     if (child.pid === undefined) {
       // The spawn failed (e.g. ENOENT): node reports it on 'error', on a later tick.
       child.once('error', (error) => this.send({ type: 'spawn-failed', error: `cannot start ${bin}: ${error.message}` }));
@@ -143,9 +141,9 @@ export class NeardGuard {
       clearTimeout(this.stopTimer);
       clearTimeout(this.fenceTimer);
       if (this.neard === neard) this.neard = null;
-      // setpriv exits 127/126 when it cannot exec neard (it says why on the stderr neard shares with us):
-      // that is a spawn failure, not a crash.
-      if (file === SETPRIV && (code === 127 || code === 126) && !neard.stopRequested) {
+      // The launch shell exits 127/126 when it cannot exec neard (it says why on the stderr neard shares
+      // with us): that is a spawn failure, not a crash.
+      if (launch.diesWithGuard && (code === 127 || code === 126) && !neard.stopRequested) {
         this.send({ type: 'spawn-failed', error: `cannot execute ${bin}: not found or not executable` });
       }
       this.send({ type: 'exited', pid: neard.pid, mode: neard.mode, code, signal, requested: neard.stopRequested, fenced: neard.fenced });

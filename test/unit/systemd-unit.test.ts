@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KUUTAMOD_BIN } from '../support/kuutamod.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { commOf, isRunning } from '../support/process-state.js';
 
 const UNIT_FILE = join(REPO_ROOT, 'deploy', 'kuutamod.service');
 const unit = readFileSync(UNIT_FILE, 'utf8');
@@ -81,7 +82,7 @@ test("the syscall filter allows what the guard and setpriv --pdeathsig need (sys
     allowed.add(entry);
   };
   for (const entry of filter.split(/\s+/)) expand(entry);
-  for (const syscall of ['prctl', 'execve', 'clone', 'fork', 'kill', 'wait4']) assert.ok(allowed.has(syscall), `${syscall} allowed`);
+  for (const syscall of ['prctl', 'execve', 'clone', 'fork', 'kill', 'wait4', 'getppid']) assert.ok(allowed.has(syscall), `${syscall} allowed`);
 });
 
 test('setpriv --pdeathsig KILL works with no new privileges and no capabilities, as in the unit', async () => {
@@ -107,21 +108,3 @@ test('setpriv --pdeathsig KILL works with no new privileges and no capabilities,
   if (survived) process.kill(pid, 'SIGKILL');
   assert.equal(survived, false, 'the child died with its parent');
 });
-
-/** The process's command name, or null once it is gone. */
-function commOf(pid: number): string | null {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return null;
-  }
-}
-
-// A killed child stays a zombie until reaped by init; a zombie counts as dead.
-function isRunning(pid: number): boolean {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
