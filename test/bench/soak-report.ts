@@ -55,27 +55,29 @@ export function renderSoakReport(summary: SoakSummary): string {
   lines.push('## Resources of each daemon', '');
   lines.push(
     'RSS from /proc/<pid>/status, open fds from /proc/<pid>/fd; from the daemon\'s /metrics the live JS heap ' +
-      '(kuutamod_heap_after_full_gc_bytes: V8\'s heap in use after the last full collection, what a JS leak moves) and the event-loop delay ' +
+      '(kuutamod_heap_after_full_gc_bytes: V8\'s heap in use after the last full collection, what a JS leak moves), the heap V8 has committed ' +
+      '(nodejs_heap_size_total_bytes: the part of RSS that follows the heap) and the event-loop delay ' +
       '(prom-client\'s nodejs_eventloop_lag_p99/max_seconds since the previous scrape). A daemon restarted by a fault (kill, SIGTERM) is a new process.',
     '',
   );
   lines.push(...timeTable(samples, startedAt, Math.max(startedAt + 1, ...samples.map((s) => s.t + 1))), '');
   lines.push(`### Flat after the warm-up? (warm-up: the first ${minutes(warmup)} min of each process; "grows" = the median of the last third of its samples is more than ${GROWTH_LIMIT_PCT} % and more than ${RSS_SLACK_MB} MB / ${FD_SLACK} fds above that of the first third)`, '');
-  lines.push('| node | daemon pid | lived min | samples | daemon RSS MB first → last (slope/h) | daemon live heap MB first → last (slope/h) | guard RSS MB first → last | fds first → last | event-loop p99 ms median / max | verdict |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('| node | daemon pid | lived min | samples | daemon RSS MB first → last (slope/h) | daemon live heap MB first → last (slope/h) | daemon heap committed MB first → last | guard RSS MB first → last | fds first → last | event-loop p99 ms median / max | verdict |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [key, mine] of groupBy(samples, (s) => `${s.node} ${s.daemonPid}`)) {
     const [node, pid] = key.split(' ');
     // A daemon restarted by a fault warms up again.
     const warmupUntil = mine[0]!.t + warmup;
     const rss = growth(series(mine, (s) => s.daemonRssMb), warmupUntil, RSS_SLACK_MB);
     const heap = growth(series(mine, (s) => s.daemonHeapAfterGcMb), warmupUntil, HEAP_SLACK_MB);
+    const committed = growth(series(mine, (s) => s.daemonHeapCommittedMb), warmupUntil, RSS_SLACK_MB);
     const guard = growth(series(mine, (s) => s.guardRssMb), warmupUntil, RSS_SLACK_MB);
     const fds = growth(series(mine, (s) => s.daemonFds), warmupUntil, FD_SLACK);
     const p99 = stats(mine.flatMap((s) => (s.eventLoopP99Ms === null ? [] : [s.eventLoopP99Ms])));
     const lived = mine[mine.length - 1]!.t - mine[0]!.t;
     const verdicts = [rss, heap, guard, fds].map((g) => g.verdict);
     const verdict = verdicts.includes('grows') ? '**grows**' : verdicts.every((v) => v === 'flat') ? 'flat' : 'too short to judge';
-    lines.push(`| ${node} | ${pid} | ${minutes(lived)} | ${mine.length} | ${trend(rss, true)} | ${trend(heap, true)} | ${trend(guard)} | ${trend(fds)} | ${f1(p99.median)} / ${f1(p99.max)} | ${verdict} |`);
+    lines.push(`| ${node} | ${pid} | ${minutes(lived)} | ${mine.length} | ${trend(rss, true)} | ${trend(heap, true)} | ${trend(committed)} | ${trend(guard)} | ${trend(fds)} | ${f1(p99.median)} / ${f1(p99.max)} | ${verdict} |`);
   }
   const problems = failures(summary.chaos);
   lines.push('', soakPassed(summary) ? 'Result: **PASS** (0 overlaps, every fault recovered within its bound).' : `Result: **FAIL**${problems.length ? `: ${problems.length} problem(s) listed above` : ''}${summary.aborted ? ' (aborted)' : ''}.`);
