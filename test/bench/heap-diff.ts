@@ -1,6 +1,8 @@
 // Which objects grew between two V8 heap snapshots of one process (the soak's --heap-snapshots)?
-// Groups every heap node by type and constructor name (strings, code and arrays by type alone, as
-// their names are their contents) and prints the groups whose total size grew most, with counts.
+// Groups every heap node by type and constructor name (strings and arrays by type alone, as their
+// names are their contents; V8's code objects by kind: bytecode, deopt data, code of one function...)
+// and prints the groups whose total size grew most, with counts. Growth in code kinds alone is the JIT
+// at work (functions optimised, bytecode flushed), bounded by the program; growth in objects is a leak.
 // `node dist/test/bench/heap-diff.js early.heapsnapshot late.heapsnapshot [--top 25]`
 import { readFileSync } from 'node:fs';
 
@@ -16,7 +18,12 @@ export interface Group {
 }
 
 /** Types whose node name is content (a string's text, a script's source), not a kind: grouped by type alone. */
-const BY_TYPE_ONLY = new Set(['string', 'concatenated string', 'sliced string', 'code', 'number', 'hidden', 'array', 'regexp', 'bigint']);
+const BY_TYPE_ONLY = new Set(['string', 'concatenated string', 'sliced string', 'number', 'hidden', 'array', 'regexp', 'bigint']);
+
+/** A code object's kind: its name, with the function of `(code for f)` left out. */
+function codeKind(name: string): string {
+  return name.startsWith('(code for ') ? '(code for a function)' : name === '' ? '(unnamed)' : name;
+}
 
 /** Total self size and count per "type: name" of a parsed snapshot. */
 export function groupSnapshot(file: HeapSnapshotFile): Map<string, Group> {
@@ -30,7 +37,8 @@ export function groupSnapshot(file: HeapSnapshotFile): Map<string, Group> {
   const groups = new Map<string, Group>();
   for (let at = 0; at < file.nodes.length; at += fields.length) {
     const type = types[file.nodes[at + typeAt]!] ?? 'unknown';
-    const key = BY_TYPE_ONLY.has(type) ? `(${type})` : `${type}: ${file.strings[file.nodes[at + nameAt]!]}`;
+    const name = file.strings[file.nodes[at + nameAt]!] ?? '';
+    const key = BY_TYPE_ONLY.has(type) ? `(${type})` : type === 'code' ? `code: ${codeKind(name)}` : `${type}: ${name}`;
     const group = groups.get(key) ?? { count: 0, bytes: 0 };
     group.count++;
     group.bytes += file.nodes[at + sizeAt]!;
