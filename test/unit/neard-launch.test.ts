@@ -36,7 +36,7 @@ test('while the guard lives, neard is exec-ed in the pid the guard spawned, with
   const echo = spawn(echoLaunch.file, echoLaunch.argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   echo.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const [code] = (await once(echo, 'exit')) as [number | null];
+  const [code] = (await once(echo, 'close')) as [number | null]; // 'close': all output read
   assert.equal(code, 0);
   assert.equal(out, 'a b $HOME\n', 'arguments reach neard unchanged (no second shell expansion)');
 });
@@ -48,7 +48,7 @@ test('a parent other than the guard: the shell refuses to start neard and says w
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const [code] = (await once(child, 'close')) as [number | null];
   assert.equal(code, GUARD_GONE_EXIT);
   assert.equal(out, '');
   assert.match(err, /neard guard \(pid 1\) is gone: not starting echo/);
@@ -56,8 +56,9 @@ test('a parent other than the guard: the shell refuses to start neard and says w
 
 /**
  * A stand-in guard (a node process) spawns neard's command line through a shell that waits for a go
- * file, then exits at once; the go file appears only after it exited: the guard dies before setpriv runs, as a SIGKILL right after the fork would. The
- * stand-in neard is `touch <marker>`. Returns whether it ran, once the orphan has finished.
+ * file, then exits at once; the go file appears only after it exited. So the guard is dead before
+ * setpriv runs, as after a SIGKILL right after the fork. The stand-in neard is `touch <marker>`.
+ * Returns whether it ran, once the orphan has finished.
  */
 async function guardDiesBeforeSetpriv(dir: string, checked: boolean): Promise<boolean> {
   const marker = join(dir, checked ? 'checked' : 'unchecked');
@@ -74,7 +75,8 @@ async function guardDiesBeforeSetpriv(dir: string, checked: boolean): Promise<bo
   const guard = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   let printed = '';
   guard.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-  await once(guard, 'exit');
+  // 'close', not 'exit': stdout may still hold the pid when the process has exited.
+  await once(guard, 'close');
   const orphan = Number(printed);
   assert.ok(orphan > 0, `the stand-in guard printed its child's pid (${printed})`);
   // The guard is gone; only now may its orphan go on to setpriv.
