@@ -61,7 +61,7 @@ export function renderSoakReport(summary: SoakSummary): string {
     '',
   );
   lines.push(...timeTable(samples, startedAt, Math.max(startedAt + 1, ...samples.map((s) => s.t + 1))), '');
-  lines.push(`### Flat after the warm-up? (warm-up: the first ${minutes(warmup)} min of each process; "grows" = the median of the last third of its samples is more than ${GROWTH_LIMIT_PCT} % and more than ${RSS_SLACK_MB} MB / ${FD_SLACK} fds above that of the first third)`, '');
+  lines.push(`### Flat after the warm-up? (warm-up: the first ${minutes(warmup)} min of each process; "grows" = the median of the last third of its samples is more than ${GROWTH_LIMIT_PCT} % and more than ${RSS_SLACK_MB} MB of RSS / ${HEAP_SLACK_MB} MB of live heap / ${FD_SLACK} fds above that of the first third)`, '');
   lines.push('| node | daemon pid | lived min | samples | daemon RSS MB first → last (slope/h) | daemon live heap MB first → last (slope/h) | daemon heap committed MB first → last | guard RSS MB first → last | fds first → last | event-loop p99 ms median / max | verdict |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [key, mine] of groupBy(samples, (s) => `${s.node} ${s.daemonPid}`)) {

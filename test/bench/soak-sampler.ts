@@ -1,7 +1,7 @@
 // The soak's resource sampler: every few seconds, for each daemon of the chaos world, its RSS, open
 // file descriptors, CPU time, and from its /metrics its event-loop delay and JS heap (live after the
-// last full collection, and committed), and its guard's RSS. Samples
-// carry the pids, so a daemon restarted by a fault starts a new series instead of looking like a drop.
+// last full collection, and committed), and its guard's RSS. Samples carry the pids, so a daemon
+// restarted by a fault starts a new series instead of looking like a drop.
 import type { ChaosWorld } from '../chaos/cluster.js';
 import { scrapeDaemon } from './daemon-metrics.js';
 import { MB, cpuSeconds, guardPidOf, openFds, rssBytes } from './proc-usage.js';
