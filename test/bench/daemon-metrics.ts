@@ -3,6 +3,7 @@
 // measured by monitorEventLoopDelay and reset at every scrape, so each scrape covers the time since
 // the previous one. Heap: the live JS heap after the last full collection (kuutamod_heap_after_full_gc_bytes,
 // what a JS leak moves) and the heap V8 has committed (nodejs_heap_size_total_bytes, part of the RSS).
+import { MB } from './proc-usage.js';
 
 export interface EventLoopDelay {
   p99Ms: number;
@@ -31,8 +32,6 @@ export interface DaemonSelfReport {
   heapAfterFullGcMb: number | null;
   heapCommittedMb: number | null;
 }
-
-const MB = 1024 * 1024;
 
 export function selfReportFrom(text: string): DaemonSelfReport {
   const live = metricValue(text, 'kuutamod_heap_after_full_gc_bytes');

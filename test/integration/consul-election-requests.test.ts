@@ -16,7 +16,8 @@ import type { ElectionEvent } from '../../machines/failover-events.js';
 import { consulLeaderKey, createConsulClient } from '../../services/consul-client.js';
 import { ConsulElection } from '../../services/consul-election.js';
 import { actorTimings, holderRenewIntervalMs } from '../../services/service-timings.js';
-import { countedConsulForThisFile, until } from '../support/counted-consul.js';
+import { countedConsulForThisFile } from '../support/counted-consul.js';
+import { until } from '../support/until.js';
 
 const ACCOUNT = 'election-requests.test';
 const KEY = consulLeaderKey(ACCOUNT);

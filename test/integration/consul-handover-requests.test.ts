@@ -15,7 +15,8 @@ import { createConsulClient } from '../../services/consul-client.js';
 import { HandoverWatch } from '../../services/consul-handover.js';
 import { createHandover, handoverKeyOf, type HandoverRecord } from '../../services/handover-record.js';
 import { actorTimings } from '../../services/service-timings.js';
-import { countedConsulForThisFile, until } from '../support/counted-consul.js';
+import { countedConsulForThisFile } from '../support/counted-consul.js';
+import { until } from '../support/until.js';
 
 const ACCOUNT = 'handover-requests.test';
 const KEY = handoverKeyOf(ACCOUNT);

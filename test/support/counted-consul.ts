@@ -1,6 +1,6 @@
 /**
  * A real Consul server with the chaos harness's counting proxy in front of it, for tests that check what
- * a daemon part asks of Consul (test/integration/consul-*-requests.test.ts), and the polling wait they use.
+ * a daemon part asks of Consul (test/integration/consul-*-requests.test.ts).
  */
 import { after, before } from 'node:test';
 import { startCountingProxy, type CountingProxy } from '../chaos/counting-proxy.js';
@@ -48,13 +48,4 @@ export function countedConsulForThisFile(): Omit<CountedConsul, 'stop'> {
       return started().proxy;
     },
   };
-}
-
-/** Poll `condition` every 20 ms until it holds; throws naming `what` after `timeoutMs`. */
-export async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

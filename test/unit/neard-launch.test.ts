@@ -8,27 +8,19 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { GUARD_GONE_EXIT, neardLaunch } from '../../services/neard-guard/neard-launch.js';
 import { commOf, isRunning } from '../support/process-state.js';
+import { until } from '../support/until.js';
 
 const LAUNCH_MODULE = fileURLToPath(new URL('../../services/neard-guard/neard-launch.js', import.meta.url));
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 test('while the guard lives, neard is exec-ed in the pid the guard spawned, with its arguments', async () => {
   const launch = neardLaunch('sleep', ['600']);
   assert.equal(launch.diesWithGuard, true, 'setpriv and sh are installed here');
   const child = spawn(launch.file, launch.argv, { stdio: 'ignore' });
   try {
-    await waitUntil(() => commOf(child.pid!) === 'sleep', 'sleep to be exec-ed in the spawned pid');
+    await until('sleep to be exec-ed in the spawned pid', () => commOf(child.pid!) === 'sleep', 10_000);
   } finally {
     child.kill('SIGKILL');
   }
@@ -81,7 +73,7 @@ async function guardDiesBeforeSetpriv(dir: string, checked: boolean): Promise<bo
   assert.ok(orphan > 0, `the stand-in guard printed its child's pid (${printed})`);
   // The guard is gone; only now may its orphan go on to setpriv.
   writeFileSync(join(dir, `go-${checked}`), '');
-  await waitUntil(() => !isRunning(orphan), 'the orphan to finish');
+  await until('the orphan to finish', () => !isRunning(orphan), 10_000);
   return existsSync(marker);
 }
 
