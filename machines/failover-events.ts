@@ -41,7 +41,7 @@ export type ElectionEvent =
   | { type: 'CONSUL_ERROR'; operation: string; error: string };
 
 /**
- * A planned switchover as recorded in Consul (`kuutamod-handover/<account>`, services/handover-record.ts).
+ * A planned switchover as recorded in Consul (`kuutamod-handover/<account>`, services/pool/handover-record.ts).
  * phase: requested -> releasing -> released -> done, or failed / cancelled; the last three are terminal.
  */
 export type HandoverPhase = 'requested' | 'releasing' | 'released' | 'done' | 'failed' | 'cancelled';
@@ -71,7 +71,7 @@ export type HandoverEvent = { type: 'HANDOVER_UPDATED'; record: HandoverRecord |
 
 /**
  * Facts reported by the pool member reader (src/membership.ts) after each read of the pool's member
- * records, while this node is in Voting: whether it is eligible by the rule (services/member-eligibility.ts),
+ * records, while this node is in Voting: whether it is eligible by the rule (services/pool/member-eligibility.ts),
  * how many other live standbys are, and the highest-priority one of those that outranks it, if any.
  */
 export type MembershipEvent = {

@@ -6,7 +6,7 @@
  * session's Name (the node id) is used rather than the key's {NodeId} value because a plain PUT can
  * rewrite a held key's value, while a session's Name is fixed when the holder creates it.
  */
-import { consulLeaderKey, type ConsulClient, type ConsulSessionInfo } from '../services/consul-client.js';
+import { consulLeaderKey, type ConsulClient, type ConsulSessionInfo } from '../services/consul/client.js';
 
 export type ActiveValidatorAnswer = { kind: 'none' } | { kind: 'expired' } | { kind: 'found'; session: ConsulSessionInfo };
 

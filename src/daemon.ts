@@ -5,15 +5,15 @@
  */
 import { createActor } from 'xstate';
 import { failoverMachine } from '../machines/failover.js';
-import { createConsulClient } from '../services/consul-client.js';
-import { consulElectionActor } from '../services/consul-election.js';
-import { consulHandoverActor } from '../services/consul-handover.js';
-import { ConsulTokenFeed } from '../services/consul-token-feed.js';
+import { createConsulClient } from '../services/consul/client.js';
+import { consulElectionActor } from '../services/consul/election.js';
+import { consulHandoverActor } from '../services/pool/handover-actor.js';
+import { ConsulTokenFeed } from '../services/consul/token-feed.js';
 import { errorMessage } from '../services/error-message.js';
 import { monotonicNow } from '../services/monotonic-clock.js';
-import { neardProcessActor } from '../services/neard-process.js';
+import { neardProcessActor } from '../services/neard/process.js';
 import { actorTimings } from '../services/service-timings.js';
-import { statusPollerActor } from '../services/status-poller.js';
+import { statusPollerActor } from '../services/neard/status-poller.js';
 import { reloadConsulToken } from './consul-token-reload.js';
 import { OperatorError } from './errors.js';
 import { FailoverObserver, type FailoverSnapshot } from './failover-observer.js';

@@ -105,7 +105,7 @@ export class FailoverObserver {
         metrics.recordRenewal('lost');
         return;
       case 'CONSUL_ERROR':
-        // services/consul-election.ts names a failed renewal so.
+        // services/consul/election.ts names a failed renewal so.
         if (event.operation === 'session renew') metrics.recordRenewal('error');
         return;
       case 'NEARD_FENCED':

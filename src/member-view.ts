@@ -1,11 +1,11 @@
 /**
- * This node's pool member record (services/member-record.ts), built from the failover observer's latest
+ * This node's pool member record (services/pool/member-record.ts), built from the failover observer's latest
  * snapshot: what the membership publisher writes to Consul. Lives in src/ because it reads the observer
  * and the package version; the publisher in services/ only calls it.
  */
 import { stateNamesOf } from '../machines/failover.js';
-import { eligibilityOf, type EligibilityRule } from '../services/member-eligibility.js';
-import type { MemberRecord } from '../services/member-record.js';
+import { eligibilityOf, type EligibilityRule } from '../services/pool/member-eligibility.js';
+import type { MemberRecord } from '../services/pool/member-record.js';
 import type { FailoverObserver } from './failover-observer.js';
 import { PACKAGE_VERSION } from './package-version.js';
 

@@ -1,16 +1,16 @@
 /**
- * Wiring of pool membership into the daemon: the publisher (services/member-publisher.ts) writes the
+ * Wiring of pool membership into the daemon: the publisher (services/pool/member-publisher.ts) writes the
  * record buildMemberRecord makes from the observer, at once on a change of state or lock, and stops
  * (record deleted, member session destroyed) as soon as the chart enters Shutdown. The pool's records it
  * reads back while this node is in Voting give the best head that the eligibility rule measures this node's
  * lag against, and the ELIGIBILITY fact the chart decides on (stand aside, yield, contend).
  */
 import type { Logger } from 'pino';
-import type { ConsulClient } from '../services/consul-client.js';
+import type { ConsulClient } from '../services/consul/client.js';
 import type { MembershipEvent } from '../machines/failover-events.js';
-import { bestHeadOf, judgePool } from '../services/member-eligibility.js';
-import { MEMBER_WRITE_DEBOUNCE_MS, MemberPublisher } from '../services/member-publisher.js';
-import type { MemberList, MemberRecord } from '../services/member-record.js';
+import { bestHeadOf, judgePool } from '../services/pool/member-eligibility.js';
+import { MEMBER_WRITE_DEBOUNCE_MS, MemberPublisher } from '../services/pool/member-publisher.js';
+import type { MemberList, MemberRecord } from '../services/pool/member-record.js';
 import { monotonicNow } from '../services/monotonic-clock.js';
 import type { FailoverObserver } from './failover-observer.js';
 import { buildMemberRecord } from './member-view.js';

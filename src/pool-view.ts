@@ -4,9 +4,9 @@
  * each member's lag behind the best head and the ages of its last renewal and publish. `kuutamoctl list`
  * (--json prints this object) and the /ui table both read it.
  */
-import type { ConsulClient } from '../services/consul-client.js';
-import { bestHeadOf, lagOf, projectedHeight } from '../services/member-eligibility.js';
-import { readMembers, type MemberRecord } from '../services/member-record.js';
+import type { ConsulClient } from '../services/consul/client.js';
+import { bestHeadOf, lagOf, projectedHeight } from '../services/pool/member-eligibility.js';
+import { readMembers, type MemberRecord } from '../services/pool/member-record.js';
 import { findActiveValidator } from './active-validator.js';
 
 export interface PoolMember extends MemberRecord {

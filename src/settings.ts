@@ -8,8 +8,8 @@
  */
 import { Command, Option } from 'commander';
 import { DEFAULT_TIMINGS, type FailoverTimings } from '../machines/failover-timings.js';
-import type { ConsulEndpoint } from '../services/consul-client.js';
-import type { NeardKeys } from '../services/neard-home.js';
+import type { ConsulEndpoint } from '../services/consul/client.js';
+import type { NeardKeys } from '../services/neard/home.js';
 import { DEFAULT_SERVICE_TIMINGS } from '../services/service-timings.js';
 import { checkClientCertificate } from './consul-tls-files.js';
 import { controlSocketPath } from './control-socket-path.js';

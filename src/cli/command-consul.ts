@@ -3,7 +3,7 @@
  * list): kuutamod's own Consul options (src/settings.ts), so the unit's KUUTAMO_* variables mean the same.
  */
 import type { Command } from 'commander';
-import { createConsulClient, type ConsulClient } from '../../services/consul-client.js';
+import { createConsulClient, type ConsulClient } from '../../services/consul/client.js';
 import { ACCOUNT_ID_OPTION, consulEndpointOf, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
 
 /**

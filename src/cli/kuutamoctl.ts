@@ -4,7 +4,7 @@
  * KUUTAMO_CONSUL_URL, token file, CA file and client certificate mean the same to both.
  */
 import { Command } from 'commander';
-import { describeConsulError } from '../../services/consul-client.js';
+import { describeConsulError } from '../../services/consul/client.js';
 import { findActiveValidator } from '../active-validator.js';
 import { OperatorError } from '../errors.js';
 import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions } from '../settings.js';

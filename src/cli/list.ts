@@ -4,7 +4,7 @@
  * members, 1 with none ("No members found for account X").
  */
 import type { Command } from 'commander';
-import { describeConsulError } from '../../services/consul-client.js';
+import { describeConsulError } from '../../services/consul/client.js';
 import { OperatorError } from '../errors.js';
 import { formatPoolTable, poolTableOf } from '../pool-table-rows.js';
 import { readPoolView, type PoolView } from '../pool-view.js';

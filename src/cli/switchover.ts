@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import type { HandoverRecord } from '../../services/handover-record.js';
+import type { HandoverRecord } from '../../services/pool/handover-record.js';
 import type { SwitchoverAnswer, SwitchoverRequest } from '../control/switchover-routes.js';
 import { OperatorError } from '../errors.js';
 import { controlRequest, controlSocketPath } from './control-client.js';

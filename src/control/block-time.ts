@@ -4,7 +4,7 @@
  * not count; null when the head did not move twice in the time given (a stalled or syncing neard).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fetchNeardStatus } from '../../services/status-poller.js';
+import { fetchNeardStatus } from '../../services/neard/status-poller.js';
 
 const POLL_MS = 100;
 

@@ -7,7 +7,7 @@
  * cannot be promised on the leader: the window decides, so it is refused with what to do instead.
  */
 import type { FailoverContext } from '../../machines/failover.js';
-import type { HandoverRecord } from '../../services/handover-record.js';
+import type { HandoverRecord } from '../../services/pool/handover-record.js';
 import { ControlError } from './control-error.js';
 import type { ControlDependencies } from './routes.js';
 import type { ShutdownRequest } from './shutdown-height.js';

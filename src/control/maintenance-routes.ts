@@ -6,13 +6,13 @@
  *   GET    /v1/maintenance[?estimate=true]                what is scheduled, head, blocks and time left
  * neard exits at the height by itself; the chart sees NEARD_EXITED and starts it again as after any exit,
  * and the home preparation puts config.json back first. Nothing here changes the chart or goes around the
- * guard: the only signal sent is a config reload that cannot hand neard the key (services/planned-shutdown.ts).
+ * guard: the only signal sent is a config reload that cannot hand neard the key (services/neard/planned-shutdown.ts).
  */
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { errorMessage } from '../../services/error-message.js';
-import { NeardMetricsError, readNeardShutdownMetrics } from '../../services/neard-metrics.js';
-import { cancelPlannedShutdown, PlannedShutdownError, schedulePlannedShutdown, type RunningNeard } from '../../services/planned-shutdown.js';
-import { PlannedShutdownFileError, readPlannedShutdown } from '../../services/planned-shutdown-file.js';
+import { NeardMetricsError, readNeardShutdownMetrics } from '../../services/neard/metrics.js';
+import { cancelPlannedShutdown, PlannedShutdownError, schedulePlannedShutdown, type RunningNeard } from '../../services/neard/planned-shutdown.js';
+import { PlannedShutdownFileError, readPlannedShutdown } from '../../services/neard/planned-shutdown-file.js';
 import { ControlError, type ControlErrorBody } from './control-error.js';
 import { isLeader, restartLeader, type LeaderRestartAnswer } from './leader-restart.js';
 import { readMaintenanceStatus } from './maintenance-status.js';

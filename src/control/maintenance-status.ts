@@ -4,8 +4,8 @@
  * estimate of the time left.
  */
 import { errorMessage } from '../../services/error-message.js';
-import { readNeardShutdownMetrics } from '../../services/neard-metrics.js';
-import { configuredShutdown, readPlannedShutdown, type PlannedShutdownRecord } from '../../services/planned-shutdown-file.js';
+import { readNeardShutdownMetrics } from '../../services/neard/metrics.js';
+import { configuredShutdown, readPlannedShutdown, type PlannedShutdownRecord } from '../../services/neard/planned-shutdown-file.js';
 import type { FailoverObserver } from '../failover-observer.js';
 import { measureBlockTimeMs } from './block-time.js';
 

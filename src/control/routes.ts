@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ActorRefFrom } from 'xstate';
 import type { failoverMachine } from '../../machines/failover.js';
-import type { ConsulClient } from '../../services/consul-client.js';
+import type { ConsulClient } from '../../services/consul/client.js';
 import type { FailoverObserver } from '../failover-observer.js';
 import type { Settings } from '../settings.js';
 import { buildStateView } from '../state-view.js';

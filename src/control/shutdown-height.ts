@@ -4,7 +4,7 @@
  * MINIMUM_LENGTH blocks, else the longest), with the reason in words. A windows RPC that is missing,
  * failing or answering garbage is a refusal naming the neard URL: the caller writes nothing then.
  */
-import { fetchMaintenanceWindows, MaintenanceWindowsError, pickWindow, type MaintenanceWindow } from '../../services/maintenance-windows.js';
+import { fetchMaintenanceWindows, MaintenanceWindowsError, pickWindow, type MaintenanceWindow } from '../../services/neard/maintenance-windows.js';
 import { ControlError } from './control-error.js';
 
 /**

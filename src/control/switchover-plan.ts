@@ -3,9 +3,9 @@
  * take the role (candidateProblem, pickCandidate) and which maintenance window it goes in (planWindow).
  * The routes (switchover-routes.ts) fetch the facts; these decide, so every refusal can be tested alone.
  */
-import type { MaintenanceWindow } from '../../services/maintenance-windows.js';
-import { bestHeadOf, projectedHeight } from '../../services/member-eligibility.js';
-import type { MemberRecord } from '../../services/member-record.js';
+import type { MaintenanceWindow } from '../../services/neard/maintenance-windows.js';
+import { bestHeadOf, projectedHeight } from '../../services/pool/member-eligibility.js';
+import type { MemberRecord } from '../../services/pool/member-record.js';
 
 /** Blocks between the head and the earliest window start we accept: the record must reach the leader first. */
 export const WINDOW_START_MARGIN_BLOCKS = 2;

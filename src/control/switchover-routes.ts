@@ -2,16 +2,16 @@
  * The control socket's switchover routes (kuutamoctl switchover): POST /v1/switchover asks for a planned
  * handover of the validator role, GET /v1/switchover shows the pool's record, POST /v1/switchover/cancel
  * cancels one not yet under way. Any node's daemon answers (a standby too): the request is checked here
- * (leader, candidate, window), then written to Consul by check-and-set (services/handover-record.ts).
+ * (leader, candidate, window), then written to Consul by check-and-set (services/pool/handover-record.ts).
  * The leader's and the candidate's charts carry it out; this route never touches the lock or neard.
  * Refusals are HTTP 409 with a message for the operator; a Consul or neard that cannot be asked is 503.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { consulLeaderKey, describeConsulError } from '../../services/consul-client.js';
-import { createHandover, isTerminalPhase, moveHandover, readHandover, type HandoverRecord } from '../../services/handover-record.js';
-import { fetchMaintenanceWindows, MaintenanceWindowsError } from '../../services/maintenance-windows.js';
-import { readMembers } from '../../services/member-record.js';
+import { consulLeaderKey, describeConsulError } from '../../services/consul/client.js';
+import { createHandover, isTerminalPhase, moveHandover, readHandover, type HandoverRecord } from '../../services/pool/handover-record.js';
+import { fetchMaintenanceWindows, MaintenanceWindowsError } from '../../services/neard/maintenance-windows.js';
+import { readMembers } from '../../services/pool/member-record.js';
 import { findActiveValidator } from '../active-validator.js';
 import type { ControlDependencies } from './routes.js';
 import { bestHead, pickCandidate, planWindow } from './switchover-plan.js';

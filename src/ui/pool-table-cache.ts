@@ -3,7 +3,7 @@
  * poll, with one read in flight shared by every request that waits for it. A failed read is shown as a
  * note in the table (the page stays up; the next request tries again), never as a daemon error.
  */
-import { describeConsulError } from '../../services/consul-client.js';
+import { describeConsulError } from '../../services/consul/client.js';
 import { POOL_COLUMNS, type PoolTable } from './pool-table.js';
 
 export function cachedPoolTable(read: () => Promise<PoolTable>, accountId: string, maxAgeMs = 1_000): () => Promise<PoolTable> {

@@ -1,5 +1,5 @@
 // Does the neard guard stay far from its heap limits with the V8 flags the daemon forks it with
-// (GUARD_NODE_FLAGS in services/neard-guard/client.ts)? Forks the compiled guard exactly so, plus
+// (GUARD_NODE_FLAGS in services/neard/guard/client.ts)? Forks the compiled guard exactly so, plus
 // --trace-gc, has it run a validating `sleep` (standing in for neard) and feeds it leases far more often
 // than a daemon does (default every 100 ms against one per 10 s renewal), then reports the V8 heap after
 // each GC (from --trace-gc) and the process's private memory over the run. `--node-flags ""` runs the
@@ -11,14 +11,14 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
-import { GUARD_NODE_FLAGS } from '../../services/neard-guard/client.js';
-import { isFromGuard } from '../../services/neard-guard/protocol-checks.js';
-import type { ToGuard } from '../../services/neard-guard/protocol.js';
+import { GUARD_NODE_FLAGS } from '../../services/neard/guard/client.js';
+import { isFromGuard } from '../../services/neard/guard/protocol-checks.js';
+import type { ToGuard } from '../../services/neard/guard/protocol.js';
 import { monotonicNow } from '../../services/monotonic-clock.js';
 import { actorTimings } from '../../services/service-timings.js';
 import { memoryOf } from './proc-usage.js';
 
-const GUARD_MAIN = fileURLToPath(new URL('../../services/neard-guard/main.js', import.meta.url));
+const GUARD_MAIN = fileURLToPath(new URL('../../services/neard/guard/main.js', import.meta.url));
 /** A --trace-gc line: `... Scavenge 3.9 (5.2) -> 3.1 (5.2) MB, ...`: heap used (committed) before -> after. */
 const GC_LINE = /(Scavenge|Mark-Compact|Mark-sweep)[^\d]*([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB/;
 

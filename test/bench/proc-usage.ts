@@ -1,6 +1,6 @@
 // What a process costs, read from /proc: resident memory (VmRSS, and the private/shared split of
 // smaps_rollup), CPU time (utime + stime), open file descriptors, and the daemon's neard guard (the
-// descendant running neard-guard/main.js). The benchmarks read these from outside so they measure the
+// descendant running neard/guard/main.js). The benchmarks read these from outside so they measure the
 // real processes without changing the daemon.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -96,9 +96,9 @@ function commandLine(pid: number): string {
   }
 }
 
-/** The neard guard the daemon forked (services/neard-guard/client.ts), or null while it has none. */
+/** The neard guard the daemon forked (services/neard/guard/client.ts), or null while it has none. */
 export function guardPidOf(daemonPid: number): number | null {
-  return descendants(daemonPid).find((pid) => commandLine(pid).includes('neard-guard/main.js')) ?? null;
+  return descendants(daemonPid).find((pid) => commandLine(pid).includes('neard/guard/main.js')) ?? null;
 }
 
 export const MB = 1024 * 1024;

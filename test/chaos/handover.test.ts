@@ -1,7 +1,7 @@
 // Which ended handover records tell the operator the truth about who validates (docs/chaos.md, finding 5).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { HandoverRecord } from '../../services/handover-record.js';
+import type { HandoverRecord } from '../../services/pool/handover-record.js';
 import { recordAgrees } from './handover.js';
 
 const record = (phase: HandoverRecord['phase'], message: string | null): HandoverRecord => ({

@@ -4,8 +4,8 @@
 // handover record in Consul until the phase the fault wants. The record is read on a server's HTTP API,
 // not through an agent, so a cut agent does not blind the harness.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createConsulClient } from '../../services/consul-client.js';
-import { isTerminalPhase, phaseRank, readHandover, type HandoverPhase, type HandoverRecord } from '../../services/handover-record.js';
+import { createConsulClient } from '../../services/consul/client.js';
+import { isTerminalPhase, phaseRank, readHandover, type HandoverPhase, type HandoverRecord } from '../../services/pool/handover-record.js';
 import { ACCOUNT_ID } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';
 import type { ChaosNode, ChaosWorld } from './cluster.js';

@@ -1,6 +1,6 @@
 // The harness's own view of the leader key: Consul blocking queries on the servers' HTTP APIs (the
 // next server on any error, e.g. the one just killed), recording each change with its time.
-import { nextBlockingIndex } from '../../services/consul-index.js';
+import { nextBlockingIndex } from '../../services/consul/blocking-index.js';
 import { nowMs } from './proc.js';
 
 export interface LockChange {

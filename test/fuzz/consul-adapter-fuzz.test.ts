@@ -1,5 +1,5 @@
 /**
- * The typed Consul adapter (services/consul-client.ts) and the lock watch against a hostile HTTP
+ * The typed Consul adapter (services/consul/client.ts) and the lock watch against a hostile HTTP
  * server on 127.0.0.1:0: 429/500/503, bodies that are not JSON or cut short, JSON of the wrong shape,
  * slow answers, X-Consul-Index headers that go backwards or are not numbers. Every call either
  * returns a value of its declared type or fails with a ConsulCallError naming the endpoint.
@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { ConsulCallError, createConsulClient, type ConsulClient, type ConsulKvEntry } from '../../services/consul-client.js';
-import { watchLock } from '../../services/consul-lock-watch.js';
+import { ConsulCallError, createConsulClient, type ConsulClient, type ConsulKvEntry } from '../../services/consul/client.js';
+import { watchLock } from '../../services/consul/lock-watch.js';
 import { anyJson, hostileAnswer } from '../support/hostile-answers.js';
 import { startHostileServer, type HostileServer } from '../support/hostile-http.js';
 import { fuzzRuns } from '../support/fuzz-runs.js';

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { createActor, setup, type AnyEventObject } from 'xstate';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
-import { fetchNeardStatus, statusPollerActor } from '../../services/status-poller.js';
+import { fetchNeardStatus, statusPollerActor } from '../../services/neard/status-poller.js';
 import { hostileAnswer } from '../support/hostile-answers.js';
 import { startHostileServer, type HostileServer } from '../support/hostile-http.js';
 import { fuzzRuns } from '../support/fuzz-runs.js';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createConsulClient } from '../../services/consul-client.js';
+import { createConsulClient } from '../../services/consul/client.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
 import { ACCOUNT_ID, waitForLeaderAndStandby } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';

@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createConsulClient, type ConsulClient } from '../../services/consul-client.js';
-import { memberSessionTtlMs } from '../../services/member-publisher.js';
-import { readMembers, type MemberRecord } from '../../services/member-record.js';
+import { createConsulClient, type ConsulClient } from '../../services/consul/client.js';
+import { memberSessionTtlMs } from '../../services/pool/member-publisher.js';
+import { readMembers, type MemberRecord } from '../../services/pool/member-record.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
 import { waitForMembers as waitForPoolMembers } from '../support/pool-members.js';
 import { ACCOUNT_ID, startKuutamod, type Kuutamod } from '../support/kuutamod.js';

@@ -17,7 +17,7 @@ import pino from 'pino';
 import type { NeardCommand } from '../../machines/failover-events.js';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
 import { monotonicNow } from '../../services/monotonic-clock.js';
-import { NeardModeConverger, type NeardActorEvent } from '../../services/neard-process.js';
+import { NeardModeConverger, type NeardActorEvent } from '../../services/neard/process.js';
 import { actorTimings } from '../../services/service-timings.js';
 import { configAddr } from '../support/neard-config-file.js';
 import { ACCOUNT_ID, FAST_NEARD_ENV, NEARD_STANDIN, createNodeHome, createPoolKeys, isAlive } from '../support/kuutamod.js';

@@ -50,9 +50,9 @@ test('the tarball carries the compiled code, the deploy files and docs, and no t
   for (const needed of [
     'package/dist/src/cli/kuutamod.js',
     'package/dist/src/cli/kuutamoctl.js',
-    'package/dist/services/neard-guard/main.js',
+    'package/dist/services/neard/guard/main.js',
     'package/dist/browser/ui/browser/main.js',
-    'package/dist/services/consul-election.js',
+    'package/dist/services/consul/election.js',
     'package/dist/machines/failover.js',
     'package/deploy/kuutamod.service',
     'package/deploy/consul/kuutamod-policy.hcl',

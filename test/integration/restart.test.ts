@@ -12,7 +12,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { objectField, parseJsonObject, patchJsonObjectFile, readJsonObjectFile, stringField } from '../../services/json-object.js';
-import { PLANNED_SHUTDOWN_FILE } from '../../services/planned-shutdown-file.js';
+import { PLANNED_SHUTDOWN_FILE } from '../../services/neard/planned-shutdown-file.js';
 import { LEADER_SCHEDULE_AT_REFUSAL } from '../../src/control/leader-restart.js';
 import type { MaintenanceStatus } from '../../src/control/maintenance-status.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';

@@ -1,5 +1,5 @@
 /** A pool member record for unit tests: a synced, eligible standby at `height`, published at `at`; override any field. */
-import type { MemberRecord } from '../../services/member-record.js';
+import type { MemberRecord } from '../../services/pool/member-record.js';
 
 export function memberRecord(nodeId: string, at: { height: number; now: number }, fields: Partial<MemberRecord> = {}): MemberRecord {
   return {

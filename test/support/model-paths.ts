@@ -78,7 +78,7 @@ const FACTS: ModelEvent[] = [
 ];
 
 /**
- * Facts the actors can never report in some states, by their contracts (services/neard-process.ts):
+ * Facts the actors can never report in some states, by their contracts (services/neard/process.ts):
  * in Validating the chart wants neard as validator, and the neard actor reports the key released, or
  * neard stopped, only when the validator mode is not wanted.
  */

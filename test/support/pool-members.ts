@@ -1,6 +1,6 @@
-/** Waiting on the pool's member records in Consul (services/member-record.ts), for integration tests. */
-import type { ConsulClient } from '../../services/consul-client.js';
-import { readMembers, type MemberRecord } from '../../services/member-record.js';
+/** Waiting on the pool's member records in Consul (services/pool/member-record.ts), for integration tests. */
+import type { ConsulClient } from '../../services/consul/client.js';
+import { readMembers, type MemberRecord } from '../../services/pool/member-record.js';
 import { ACCOUNT_ID } from './kuutamod.js';
 
 /** Poll Consul until the test pool's records satisfy `predicate`; returns them. */

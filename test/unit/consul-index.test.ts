@@ -1,10 +1,10 @@
 /**
- * The X-Consul-Index rule (services/consul-index.ts) case by case, as Consul's "Blocking Queries"
+ * The X-Consul-Index rule (services/consul/blocking-index.ts) case by case, as Consul's "Blocking Queries"
  * page states it: backwards resets to 0, not a number resets to 0, zero or less waits on 1.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { nextBlockingIndex } from '../../services/consul-index.js';
+import { nextBlockingIndex } from '../../services/consul/blocking-index.js';
 
 describe('X-Consul-Index rule', () => {
   test('an index that moves forward is waited on', () => {

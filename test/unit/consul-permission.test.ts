@@ -1,11 +1,11 @@
 /**
- * services/consul-permission.ts: each refused request kuutamod or kuutamoctl makes maps to the
+ * services/consul/permission.ts: each refused request kuutamod or kuutamoctl makes maps to the
  * permission it needed (the integration tests see the same sentences from a real Consul), and
  * the sentence never carries anything but the key and the permission.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { explainConsulPermission, explainConsulTls, type RefusedRequest } from '../../services/consul-permission.js';
+import { explainConsulPermission, explainConsulTls, type RefusedRequest } from '../../services/consul/permission.js';
 
 const denied = (method: string, path: string, tokenSent = true): RefusedRequest => ({ status: 403, message: 'Permission denied', method, path, tokenSent });
 

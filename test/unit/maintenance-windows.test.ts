@@ -1,7 +1,7 @@
 /** Parsing neard's maintenance windows (both serializations) and picking the window to use. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MaintenanceWindowsError, parseMaintenanceWindows, pickWindow } from '../../services/maintenance-windows.js';
+import { MaintenanceWindowsError, parseMaintenanceWindows, pickWindow } from '../../services/neard/maintenance-windows.js';
 
 describe('maintenance windows', () => {
   test('accepts [[s, e]] and [{start, end}] alike, sorted', () => {

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bestHeadOf, eligibilityOf, judgePool, projectedHeight } from '../../services/member-eligibility.js';
-import type { MemberRecord } from '../../services/member-record.js';
+import { bestHeadOf, eligibilityOf, judgePool, projectedHeight } from '../../services/pool/member-eligibility.js';
+import type { MemberRecord } from '../../services/pool/member-record.js';
 import { HeadRate } from '../../src/head-rate.js';
 import { formatAge, formatPoolTable, poolTableOf } from '../../src/pool-table-rows.js';
 import type { PoolView } from '../../src/pool-view.js';

@@ -9,11 +9,11 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
-import { isFromGuard } from '../../services/neard-guard/protocol-checks.js';
-import type { FromGuard, ToGuard } from '../../services/neard-guard/protocol.js';
+import { isFromGuard } from '../../services/neard/guard/protocol-checks.js';
+import type { FromGuard, ToGuard } from '../../services/neard/guard/protocol.js';
 import { actorTimings } from '../../services/service-timings.js';
 
-const GUARD_MAIN = fileURLToPath(new URL('../../services/neard-guard/main.js', import.meta.url));
+const GUARD_MAIN = fileURLToPath(new URL('../../services/neard/guard/main.js', import.meta.url));
 
 test('the forked guard ignores a malformed message, obeys a well-formed one, and stops neard when the daemon goes', async () => {
   const guard = fork(GUARD_MAIN, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
-import { isFromGuard, isToGuard } from '../../services/neard-guard/protocol-checks.js';
-import type { FromGuard, ToGuard } from '../../services/neard-guard/protocol.js';
+import { isFromGuard, isToGuard } from '../../services/neard/guard/protocol-checks.js';
+import type { FromGuard, ToGuard } from '../../services/neard/guard/protocol.js';
 import { actorTimings } from '../../services/service-timings.js';
 
 const timings = actorTimings(DEFAULT_TIMINGS);

@@ -10,8 +10,8 @@ import { createServer, type Server } from 'node:http';
 import { test } from 'node:test';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
 import { monotonicNow } from '../../services/monotonic-clock.js';
-import { NeardGuard } from '../../services/neard-guard/guard.js';
-import type { FromGuard, ToGuard } from '../../services/neard-guard/protocol.js';
+import { NeardGuard } from '../../services/neard/guard/guard.js';
+import type { FromGuard, ToGuard } from '../../services/neard/guard/protocol.js';
 import { actorTimings } from '../../services/service-timings.js';
 
 function guardWithInbox() {

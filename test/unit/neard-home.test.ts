@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { readJsonObjectFile } from '../../services/json-object.js';
-import { prepareNeardHome, replaceSymlink, type NeardHomeLayout } from '../../services/neard-home.js';
+import { prepareNeardHome, replaceSymlink, type NeardHomeLayout } from '../../services/neard/home.js';
 
 function makeHome(): NeardHomeLayout {
   const home = mkdtempSync(join(tmpdir(), 'neard-home-'));

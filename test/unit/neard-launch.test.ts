@@ -1,4 +1,4 @@
-// The guard's neard command line (services/neard-guard/neard-launch.ts) with the real setpriv and sh:
+// The guard's neard command line (services/neard/guard/neard-launch.ts) with the real setpriv and sh:
 // neard starts, in the pid the guard spawned, while the guard lives; and a guard that dies between its
 // fork and setpriv's death-signal request, the window setpriv alone leaves open, never gets neard started.
 import { test } from 'node:test';
@@ -9,11 +9,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GUARD_GONE_EXIT, neardLaunch } from '../../services/neard-guard/neard-launch.js';
+import { GUARD_GONE_EXIT, neardLaunch } from '../../services/neard/guard/neard-launch.js';
 import { commOf, isRunning } from '../support/process-state.js';
 import { until } from '../support/until.js';
 
-const LAUNCH_MODULE = fileURLToPath(new URL('../../services/neard-guard/neard-launch.js', import.meta.url));
+const LAUNCH_MODULE = fileURLToPath(new URL('../../services/neard/guard/neard-launch.js', import.meta.url));
 
 test('while the guard lives, neard is exec-ed in the pid the guard spawned, with its arguments', async () => {
   const launch = neardLaunch('sleep', ['600']);

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import { prepareNeardHome } from '../../services/neard-home.js';
+import { prepareNeardHome } from '../../services/neard/home.js';
 import {
   configuredShutdown,
   PLANNED_SHUTDOWN_FILE,
@@ -17,7 +17,7 @@ import {
   readPlannedShutdown,
   restorePlannedShutdown,
   writePlannedShutdown,
-} from '../../services/planned-shutdown-file.js';
+} from '../../services/neard/planned-shutdown-file.js';
 
 const homes: string[] = [];
 afterEach(() => {

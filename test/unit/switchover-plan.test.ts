@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { MemberRecord } from '../../services/member-record.js';
+import type { MemberRecord } from '../../services/pool/member-record.js';
 import { memberRecord } from '../support/member-fixture.js';
 import { candidateProblem, pickCandidate, planWindow, WINDOW_START_MARGIN_BLOCKS } from '../../src/control/switchover-plan.js';
 

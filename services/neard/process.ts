@@ -10,14 +10,14 @@
  */
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import type { ElectionEvent, NeardCommand, NeardEvent, NeardMode } from '../machines/failover-events.js';
-import type { ConsulEndpoint } from './consul-client.js';
-import type { ConsulTokenFeed } from './consul-token-feed.js';
-import { errorMessage } from './error-message.js';
-import { NeardGuardClient, type GuardExit } from './neard-guard/client.js';
-import { linkValidatorKey, prepareNeardHome, removeValidatorKey, type NeardHomeLayout } from './neard-home.js';
+import type { ElectionEvent, NeardCommand, NeardEvent, NeardMode } from '../../machines/failover-events.js';
+import type { ConsulEndpoint } from '../consul/client.js';
+import type { ConsulTokenFeed } from '../consul/token-feed.js';
+import { errorMessage } from '../error-message.js';
+import { NeardGuardClient, type GuardExit } from './guard/client.js';
+import { linkValidatorKey, prepareNeardHome, removeValidatorKey, type NeardHomeLayout } from './home.js';
 import type { RestoreOutcome } from './planned-shutdown-file.js';
-import type { ActorTimings } from './service-timings.js';
+import type { ActorTimings } from '../service-timings.js';
 
 export interface NeardProcessOptions extends NeardHomeLayout {
   /** Path or name (looked up in PATH) of the neard binary. */

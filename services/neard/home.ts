@@ -7,8 +7,8 @@
  */
 import { readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NeardMode } from '../machines/failover-events.js';
-import { replaceFile } from './atomic-file.js';
+import type { NeardMode } from '../../machines/failover-events.js';
+import { replaceFile } from '../atomic-file.js';
 import { restorePlannedShutdown, type RestoreOutcome } from './planned-shutdown-file.js';
 
 export interface NeardKeys {

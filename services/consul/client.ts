@@ -12,8 +12,8 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { hostname } from 'node:os';
-import { explainConsulPermission, explainConsulTls, refusedRequestOf } from './consul-permission.js';
-import { errorMessage } from './error-message.js';
+import { explainConsulPermission, explainConsulTls, refusedRequestOf } from './permission.js';
+import { errorMessage } from '../error-message.js';
 
 /** Where Consul is and how to authenticate: the static settings, the same for every request. */
 export interface ConsulEndpoint {

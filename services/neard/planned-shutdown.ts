@@ -11,9 +11,9 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NeardMode } from '../machines/failover-events.js';
-import { errorMessage } from './error-message.js';
-import { readNeardShutdownMetrics, type NeardShutdownMetrics } from './neard-metrics.js';
+import type { NeardMode } from '../../machines/failover-events.js';
+import { errorMessage } from '../error-message.js';
+import { readNeardShutdownMetrics, type NeardShutdownMetrics } from './metrics.js';
 import { PlannedShutdownFileError, restorePlannedShutdown, writePlannedShutdown, type PlannedShutdownRecord } from './planned-shutdown-file.js';
 
 /** The neard this node runs now, as the chart knows it. */

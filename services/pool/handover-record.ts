@@ -7,11 +7,11 @@
  *   forward (a record that ended, or moved past the phase asked for, is left alone).
  * The record's type and phases are the chart's (machines/failover-events.ts).
  */
-import { TERMINAL_HANDOVER_PHASES, type HandoverPhase, type HandoverRecord } from '../machines/failover-events.js';
-import type { ConsulClient } from './consul-client.js';
-import { isJsonObject, parseCheckedRecord } from './json-object.js';
+import { TERMINAL_HANDOVER_PHASES, type HandoverPhase, type HandoverRecord } from '../../machines/failover-events.js';
+import type { ConsulClient } from '../consul/client.js';
+import { isJsonObject, parseCheckedRecord } from '../json-object.js';
 
-export type { HandoverPhase, HandoverRecord } from '../machines/failover-events.js';
+export type { HandoverPhase, HandoverRecord } from '../../machines/failover-events.js';
 
 export const HANDOVER_PREFIX = 'kuutamod-handover';
 export const handoverKeyOf = (accountId: string): string => `${HANDOVER_PREFIX}/${accountId}`;

@@ -4,8 +4,8 @@
  * held by a session of its own so the record vanishes with a dead node (docs/operations.md).
  * This file is the record's one definition: its key, its shape and the check of what Consul returns.
  */
-import type { ConsulClient } from './consul-client.js';
-import { parseCheckedRecord } from './json-object.js';
+import type { ConsulClient } from '../consul/client.js';
+import { parseCheckedRecord } from '../json-object.js';
 
 export const MEMBERS_PREFIX = 'kuutamod-members';
 

@@ -11,12 +11,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import type { ElectionCommand, ElectionEvent } from '../machines/failover-events.js';
-import { consulLeaderKey, consulStatusCode, describeConsulError, leaderKeyValue, type ConsulClient } from './consul-client.js';
-import { watchLock, type LockWatch } from './consul-lock-watch.js';
-import { destroySessionWithBackoff } from './consul-session-destroy.js';
-import { monotonicNow } from './monotonic-clock.js';
-import { holderRenewIntervalMs, type ActorTimings } from './service-timings.js';
+import type { ElectionCommand, ElectionEvent } from '../../machines/failover-events.js';
+import { consulLeaderKey, consulStatusCode, describeConsulError, leaderKeyValue, type ConsulClient } from './client.js';
+import { watchLock, type LockWatch } from './lock-watch.js';
+import { destroySessionWithBackoff } from './session-destroy.js';
+import { monotonicNow } from '../monotonic-clock.js';
+import { holderRenewIntervalMs, type ActorTimings } from '../service-timings.js';
 
 export interface ElectionOptions {
   consul: ConsulClient;

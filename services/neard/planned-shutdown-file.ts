@@ -11,9 +11,9 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { replaceFile } from './atomic-file.js';
-import { errorMessage } from './error-message.js';
-import { isJsonObject, type JsonObject } from './json-object.js';
+import { replaceFile } from '../atomic-file.js';
+import { errorMessage } from '../error-message.js';
+import { isJsonObject, type JsonObject } from '../json-object.js';
 
 /** The record's name in the neard home. */
 export const PLANNED_SHUTDOWN_FILE = 'kuutamod-planned-shutdown.json';

@@ -2,8 +2,8 @@
  * Runtime checks of the guard's IPC messages, one per message kind, so that neither side acts on a
  * message it only assumes to be well formed (a version mismatch, a bug, a stray `process.send`).
  */
-import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
-import { DEFAULT_SERVICE_TIMINGS, type ActorTimings } from '../service-timings.js';
+import { DEFAULT_TIMINGS } from '../../../machines/failover-timings.js';
+import { DEFAULT_SERVICE_TIMINGS, type ActorTimings } from '../../service-timings.js';
 import type { FromGuard, ToGuard } from './protocol.js';
 
 type Fields = Record<string, unknown>;

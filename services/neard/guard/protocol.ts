@@ -4,9 +4,9 @@
  * Both sides check every message they receive at runtime (protocol-checks.ts): a JSON channel
  * carries no types.
  */
-import type { NeardMode } from '../../machines/failover-events.js';
-import type { ConsulEndpoint } from '../consul-client.js';
-import type { ActorTimings } from '../service-timings.js';
+import type { NeardMode } from '../../../machines/failover-events.js';
+import type { ConsulEndpoint } from '../../consul/client.js';
+import type { ActorTimings } from '../../service-timings.js';
 
 export type ToGuard =
   /**

@@ -1,15 +1,15 @@
 /**
  * One Consul key watched with blocking queries, the loop both watches of the daemon share: the leader
- * lock (services/consul-lock-watch.ts, on the takeover path) and the handover record
- * (services/consul-handover.ts). It follows Consul's index rule (services/consul-index.ts: reset to 0 when
+ * lock (services/consul/lock-watch.ts, on the takeover path) and the handover record
+ * (services/pool/handover-actor.ts). It follows Consul's index rule (services/consul/blocking-index.ts: reset to 0 when
  * the index goes backwards or is not a number), pauses consulRetryIntervalMs after a failure or a reset
  * so a misbehaving server is not asked in a busy loop, and ends quietly when its signal aborts.
  * Each answer is handed on the moment it arrives: no delay is added before the caller sees it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeConsulError, type ConsulClient, type ConsulKvWatchAnswer } from './consul-client.js';
-import { nextBlockingIndex } from './consul-index.js';
-import type { ActorTimings } from './service-timings.js';
+import { describeConsulError, type ConsulClient, type ConsulKvWatchAnswer } from './client.js';
+import { nextBlockingIndex } from './blocking-index.js';
+import type { ActorTimings } from '../service-timings.js';
 
 export interface KeyWatchOptions {
   consul: ConsulClient;

@@ -4,7 +4,7 @@
  * Reading them from neard rather than trusting config.json is the point: they say what the running
  * process will do.
  */
-import { errorMessage } from './error-message.js';
+import { errorMessage } from '../error-message.js';
 
 export interface NeardShutdownMetrics {
   /** near_block_height_head */

@@ -3,9 +3,9 @@
  * It reports every answer and every failure; counting failures and deciding is the chart's job.
  */
 import { fromCallback } from 'xstate';
-import type { StatusEvent } from '../machines/failover-events.js';
-import type { FailoverTimings } from '../machines/failover-timings.js';
-import { errorMessage } from './error-message.js';
+import type { StatusEvent } from '../../machines/failover-events.js';
+import type { FailoverTimings } from '../../machines/failover-timings.js';
+import { errorMessage } from '../error-message.js';
 
 export interface StatusPollerOptions {
   /** e.g. http://127.0.0.1:3030 */

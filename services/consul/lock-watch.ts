@@ -2,11 +2,11 @@
  * Watches the leader key with Consul blocking queries and calls back the moment it is free
  * (deleted, without a session, or still held by our own session). This replaces kuutamod's once-a-second
  * polling: a standby learns that the lock was released within one round trip, and an idle standby costs
- * one request per `wait`. The query loop itself (index rule, pause on errors) is services/consul-key-watch.ts.
+ * one request per `wait`. The query loop itself (index rule, pause on errors) is services/consul/key-watch.ts.
  */
-import type { ConsulClient } from './consul-client.js';
-import { watchConsulKey } from './consul-key-watch.js';
-import type { ActorTimings } from './service-timings.js';
+import type { ConsulClient } from './client.js';
+import { watchConsulKey } from './key-watch.js';
+import type { ActorTimings } from '../service-timings.js';
 
 export interface LockWatchOptions {
   consul: ConsulClient;

@@ -15,11 +15,11 @@
  *   once, in the `hello` that opens the conversation; the session id and a rotated token follow every change.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { NeardMode } from '../../machines/failover-events.js';
-import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
-import { createConsulClient } from '../consul-client.js';
-import { destroySessionWithBackoff } from '../consul-session-destroy.js';
-import { monotonicNow } from '../monotonic-clock.js';
+import type { NeardMode } from '../../../machines/failover-events.js';
+import { DEFAULT_TIMINGS } from '../../../machines/failover-timings.js';
+import { createConsulClient } from '../../consul/client.js';
+import { destroySessionWithBackoff } from '../../consul/session-destroy.js';
+import { monotonicNow } from '../../monotonic-clock.js';
 import { neardLaunch } from './neard-launch.js';
 import type { FromGuard, GuardHello, ToGuard } from './protocol.js';
 

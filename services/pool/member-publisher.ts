@@ -13,7 +13,7 @@
  * Consul trouble here never touches failover: it is logged once per outage and retried next interval.
  */
 import type { Logger } from 'pino';
-import { consulStatusCode, describeConsulError, type ConsulClient } from './consul-client.js';
+import { consulStatusCode, describeConsulError, type ConsulClient } from '../consul/client.js';
 import { memberKeyOf, readMembers, type MemberList, type MemberRecord } from './member-record.js';
 
 /** Consul refuses session TTLs under 10 s. */

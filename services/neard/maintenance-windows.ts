@@ -8,7 +8,7 @@
  * different versions: both are accepted. Any other answer is a MaintenanceWindowsError saying why, so
  * callers can tell an operator to use --now / --schedule-at instead.
  */
-import { errorMessage } from './error-message.js';
+import { errorMessage } from '../error-message.js';
 
 /** A half-open range of block heights [start, end): `end - start` blocks. */
 export interface MaintenanceWindow {

@@ -1,16 +1,16 @@
 /**
- * The handover actor: watches the pool's planned-switchover record (services/handover-record.ts) with a
+ * The handover actor: watches the pool's planned-switchover record (services/pool/handover-record.ts) with a
  * Consul blocking query on every node and reports each change to the chart as HANDOVER_UPDATED; writes
  * the phases the chart asks for (HANDOVER.WRITE) by check-and-set. It decides nothing: the chart knows
  * whether this node is the leader, the candidate or a bystander.
  */
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import type { FailoverEvent, HandoverCommand, HandoverRecord } from '../machines/failover-events.js';
-import { describeConsulError, type ConsulClient } from './consul-client.js';
-import { pause, watchConsulKey } from './consul-key-watch.js';
+import type { FailoverEvent, HandoverCommand, HandoverRecord } from '../../machines/failover-events.js';
+import { describeConsulError, type ConsulClient } from '../consul/client.js';
+import { pause, watchConsulKey } from '../consul/key-watch.js';
 import { ensureHandoverKey, handoverKeyOf, moveHandover, readHandoverState } from './handover-record.js';
-import type { ActorTimings } from './service-timings.js';
+import type { ActorTimings } from '../service-timings.js';
 
 export interface HandoverOptions {
   consul: ConsulClient;

@@ -4,8 +4,8 @@
  * through a short Consul outage; after `sessionDestroyRetryMs` the TTL ends the session anyway.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeConsulError, type ConsulClient } from './consul-client.js';
-import type { ActorTimings } from './service-timings.js';
+import { describeConsulError, type ConsulClient } from './client.js';
+import type { ActorTimings } from '../service-timings.js';
 
 export type DestroyTimings = Pick<ActorTimings, 'sessionDestroyRetryMs' | 'destroyBackoffFirstMs' | 'destroyBackoffMaxMs'>;
 
