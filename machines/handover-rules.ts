@@ -6,12 +6,7 @@
  * node is a bystander. Phases: requested (nothing moves yet; a failover may still happen) -> releasing (the
  * old leader stops its neard and frees the lock) -> released -> done | failed | cancelled (terminal).
  */
-import { TERMINAL_HANDOVER_PHASES, type FailoverEvent, type HandoverRecord } from './failover-events.js';
-
-/** The record a fact is about: the one it reports, else the one last recorded. */
-export function recordIn(context: { handover: HandoverRecord | null }, event: FailoverEvent): HandoverRecord | null {
-  return event.type === 'HANDOVER_UPDATED' ? event.record : context.handover;
-}
+import { TERMINAL_HANDOVER_PHASES, type HandoverRecord } from './failover-events.js';
 
 export const isTerminal = (record: HandoverRecord): boolean => TERMINAL_HANDOVER_PHASES.includes(record.phase);
 
@@ -32,16 +27,12 @@ export function handoverWindowMissed(record: HandoverRecord | null, nodeId: stri
 }
 
 /**
- * This node is the candidate of a handover under way and now validates: its neard reported started as
- * validator (restart or hot swap), or it had already when the record arrived.
+ * This node is the candidate of a handover under way and now validates: its neard was reported started as
+ * validator (restart or hot swap) and no other start is awaited.
  */
-export function handoverTakenOver(
-  context: { handover: HandoverRecord | null; nodeId: string; neardMode: string | null; neardStartAwaited: string | null },
-  event: FailoverEvent,
-): boolean {
-  const record = recordIn(context, event);
+export function handoverTakenOver(context: { handover: HandoverRecord | null; nodeId: string; neardMode: string | null; neardStartAwaited: string | null }): boolean {
+  const record = context.handover;
   if (record === null || record.to !== context.nodeId || !releasing(record)) return false;
-  if (event.type === 'NEARD_STARTED') return event.mode === 'validator';
   return context.neardMode === 'validator' && context.neardStartAwaited === null;
 }
 

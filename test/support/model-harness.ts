@@ -7,6 +7,7 @@
 import { pino } from 'pino';
 import { createActor, fromCallback, SimulatedClock, type AnyEventObject, type EventObject, type InspectionEvent } from 'xstate';
 import type { ElectionCommand, FailoverEvent, HandoverCommand, NeardCommand } from '../../machines/failover-events.js';
+import type { ChartEvent } from '../../machines/failover-context.js';
 import { failoverMachine, stateNamesOf, type FailoverContext, type FailoverInput, type FailoverStateName } from '../../machines/failover.js';
 import { FailoverObserver, type FailoverSnapshot } from '../../src/failover-observer.js';
 import { createMetrics, type DaemonMetrics } from '../../src/metrics.js';
@@ -31,7 +32,7 @@ export interface World {
 }
 
 /** A model step: a real event, or a delayed transition named as XState names it. */
-export type ModelEvent = FailoverEvent | { type: `xstate.after.${string}` };
+export type ModelEvent = ChartEvent | { type: `xstate.after.${string}` };
 
 export interface ModelRun {
   world: World;

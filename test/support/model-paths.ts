@@ -7,6 +7,7 @@
  * getSimplePaths / getAdjacencyMap on the machine directly; delayed transitions appear there as events
  * named `xstate.after.<delay>.<state id>`, which the harness turns into clock advances.
  */
+import { getMicrosteps } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type AdjacencyValue, type StatePath } from 'xstate/graph';
 import type { HandoverRecord } from '../../machines/failover-events.js';
 import { failoverMachine, stateNamesOf, type FailoverInput } from '../../machines/failover.js';
@@ -133,12 +134,29 @@ const traversal = traversalFor(MODEL_INPUT);
 const transitionsFor = (snapshot: Snapshot, event: ModelEvent) => failoverMachine.getTransitionData(snapshot, event as never);
 
 /** "<leaf> :: <transition id>" for each transition XState would take for `event` in `snapshot`. */
-function edgesTaken(snapshot: Snapshot, event: ModelEvent): string[] {
+function edgesOf(snapshot: Snapshot, event: ModelEvent): string[] {
   const leaf = activeIds(snapshot.value).at(-1)!;
   return transitionsFor(snapshot, event).map((t) => {
     const candidates = t.source.transitions.get(t.eventType) ?? [];
     return `${leaf} :: ${t.source.id}|${t.eventType}|${candidates.indexOf(t)}`;
   });
+}
+
+/** The chart's actions that raise HANDOVER_CHECK once a fact is recorded (machines/handover-setup.ts). */
+const RAISES_CHECK = ['recordHandover', 'checkHandover'];
+const actionName = (action: unknown): string | undefined =>
+  typeof action === 'string' ? action : typeof action === 'object' && action !== null && 'type' in action ? String(action.type) : undefined;
+
+/**
+ * The edges of `event`, and of the HANDOVER_CHECK the chart raises after recording it: that one is taken
+ * in the snapshot of the first microstep, where the fact is already in the context.
+ */
+function edgesTaken(snapshot: Snapshot, event: ModelEvent): string[] {
+  const edges = edgesOf(snapshot, event);
+  const raises = transitionsFor(snapshot, event).some((t) => t.actions.some((action) => RAISES_CHECK.includes(actionName(action) ?? '')));
+  if (!raises) return edges;
+  const [recorded] = getMicrosteps(failoverMachine, snapshot, event as never)[0] ?? [];
+  return recorded === undefined ? edges : [...edges, ...edgesOf(recorded, { type: 'HANDOVER_CHECK' })];
 }
 
 // A generated path's first step is XState's own start event: the harness starts the actor instead.

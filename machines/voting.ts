@@ -1,0 +1,86 @@
+/**
+ * Voting: a registered node (it holds a Consul session) that could take the lock. Which substate it is in
+ * says what it does about the lock: Contending tries for it; Standing and Yielding are eligibility (issue 8);
+ * HandingOver and AwaitingHandover are a planned switchover (handover-rules.ts); Resigning gives the session
+ * up after a step-down. Handover decisions are taken on HANDOVER_CHECK, once the record is in the context.
+ */
+import { failoverSetup } from './handover-setup.js';
+
+const VALIDATING = '#failover.NeardUp.InSession.Validating';
+
+export const votingState = failoverSetup.createStateConfig({
+  tags: ['standby', 'inElection'],
+  initial: 'Contending',
+  states: {
+    Contending: {
+      tags: ['contending'],
+      entry: 'startAcquiring',
+      exit: 'stopAcquiring',
+      on: {
+        LOCK_ACQUIRED: { target: VALIDATING, actions: 'recordLock' },
+        HANDOVER_CHECK: { guard: 'yieldsToHandover', target: 'AwaitingHandover' },
+        ELIGIBILITY: [
+          { guard: 'mustStandAside', target: 'Standing' },
+          { guard: 'outranked', target: 'Yielding' },
+        ],
+      },
+    },
+    // Registered (the session is kept and renewed) but not contending: --no-failover, or not eligible while
+    // another eligible standby is alive. The pool member reader reports ELIGIBILITY every interval.
+    Standing: {
+      on: {
+        ELIGIBILITY: [{ guard: 'mustStandAside' }, { guard: 'outranked', target: 'Yielding' }, { target: 'Contending' }],
+      },
+    },
+    // Contending with a head start for a live eligible standby of higher priority (priorityYield).
+    Yielding: {
+      tags: ['contending'],
+      entry: 'startAcquiringAfterYield',
+      exit: 'stopAcquiring',
+      on: {
+        LOCK_ACQUIRED: { target: VALIDATING, actions: 'recordLock' },
+        ELIGIBILITY: [{ guard: 'mustStandAside', target: 'Standing' }, { guard: 'outranked' }, { target: 'Contending' }],
+        // The candidate of a handover takes the freed lock without the head start: it was chosen.
+        HANDOVER_CHECK: [
+          { guard: 'yieldsToHandover', target: 'AwaitingHandover' },
+          { guard: 'candidateOfHandover', target: 'Contending' },
+        ],
+      },
+    },
+    // A planned switchover: the old leader left Validating (neard restarts as voter, the key stays accounted
+    // for) and frees the LOCK, not the session, once the key is confirmed released, so the candidate can take
+    // it while this node stays a registered standby. It does not contend: back to Contending when the record
+    // ends, or at the deadline, when it takes the role back.
+    HandingOver: {
+      entry: ['rememberHandingOver', 'writeReleasing', 'releaseLockWhenSafe'],
+      exit: 'cancelLockRelease',
+      // The deadline writes nothing: whoever takes the lock next settles the record (the candidate: done;
+      // this node: failed, it took the role back; a bystander: failed, leader changed). A 'failed' written
+      // here could land after a late candidate's takeover (a Consul cut healing with our release still
+      // queued) and tell the operator the opposite of what happened (chaos finding 5).
+      after: { handoverDeadline: 'Contending' },
+      on: {
+        HANDOVER_CHECK: { guard: 'handoverEnded', target: 'Contending' },
+        LOCK_RELEASED: { actions: 'recordLockReleased' },
+      },
+    },
+    // A handover frees the lock for another node's candidate: do not take it meanwhile (a bystander, or the
+    // old leader when it registered anew mid-handover).
+    AwaitingHandover: {
+      after: { yieldDeadline: 'Contending' },
+      on: {
+        HANDOVER_CHECK: { guard: 'handoverEnded', target: 'Contending' },
+      },
+    },
+    // After a step-down our session may still hold the lock while it cannot be renewed. Keeping it would
+    // starve a healthy standby until the TTL ends it, so it is destroyed once the key is released, and the
+    // node registers anew. Never Validating from here: a late release must not hit a new leadership.
+    Resigning: {
+      entry: 'releaseSessionWhenSafe',
+    },
+  },
+  on: {
+    // Voting needs a session: whether lost or closed on request, register anew.
+    SESSION_CLOSED: { target: '#failover.NeardUp.Registering', actions: 'forgetSession' },
+  },
+});
