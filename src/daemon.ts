@@ -5,6 +5,7 @@
  */
 import { createActor } from 'xstate';
 import { failoverMachine } from '../machines/failover.js';
+import { roleOf } from '../machines/roles.js';
 import { createConsulClient } from '../services/consul/client.js';
 import { consulElectionActor } from '../services/consul/election.js';
 import { consulHandoverActor } from '../services/pool/handover-actor.js';
@@ -95,9 +96,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
   const hook = settings.onRoleChange
     ? new RoleChangeHook({ command: settings.onRoleChange, timeoutMs: settings.onRoleChangeTimeoutMs, nodeId, accountId, logger })
     : undefined;
-  const stopHookFeed = observer.onChange((_snapshot, transition) => {
-    if (transition) hook?.stateChanged(transition.to);
-  });
+  const stopHookFeed = observer.onChange((snapshot) => hook?.roleIs(roleOf(snapshot)));
 
   const control = await startControlServer({
     path: settings.controlSocket,

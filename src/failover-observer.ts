@@ -7,7 +7,8 @@
 import type { Logger } from 'pino';
 import type { AnyEventObject, InspectionEvent, SnapshotFrom } from 'xstate';
 import type { FailoverEvent } from '../machines/failover-events.js';
-import { stateNamesOf, type FailoverMachine, type FailoverStateName } from '../machines/failover.js';
+import type { FailoverMachine, FailoverStateName } from '../machines/failover.js';
+import { roleOf, stateNamesOf } from '../machines/roles.js';
 import { HeadRate } from './head-rate.js';
 import type { DaemonMetrics } from './metrics.js';
 
@@ -69,7 +70,7 @@ export class FailoverObserver {
       if (typeof fact.neardVersion === 'string') this.neardVersion = fact.neardVersion;
       this.headRate.record(fact.height);
     }
-    this.logFact(event as FailoverEvent);
+    this.logFact(event as FailoverEvent, snapshot);
     const to = stateNamesOf(snapshot.value).state;
     let transition: TransitionRecord | null = null;
     if (to !== this.state) {
@@ -84,6 +85,7 @@ export class FailoverObserver {
     }
     this.countFact(event as FailoverEvent);
     const { context } = snapshot;
+    this.metrics.setRole(roleOf(snapshot));
     this.metrics.setNeardRestarts(context.neardRestarts);
     this.metrics.setLockHeld(context.holdsLock);
     this.metrics.setNeardStatus({ syncing: context.syncing, height: context.blockHeight });
@@ -117,30 +119,34 @@ export class FailoverObserver {
   }
 
   /**
-   * What this node does about the lock, said once per change (the reader reports every interval): standing
-   * aside and why, contending although lagging (an outage is worse), yielding to a higher priority.
+   * What this node does about the lock, said once per change (the reader reports every interval). The
+   * decision is the chart's: the Voting substate it is in after the fact (Standing, Yielding, Contending);
+   * the fact only adds the words (why not eligible, who outranks it, how many others are alive).
    */
-  private logEligibility(event: Extract<FailoverEvent, { type: 'ELIGIBILITY' }>): void {
-    const noFailover = this.latest?.context.noFailover ?? false;
+  private logEligibility(event: Extract<FailoverEvent, { type: 'ELIGIBILITY' }>, snapshot: FailoverSnapshot): void {
     const others = `${event.eligibleOthers} other eligible standby(s) alive`;
+    const decided = stateNamesOf(snapshot.value).detail;
     // The decision, not its numbers (a lag grows by the block), is what is logged once per change.
-    const [level, decision, message]: ['info' | 'warn', string, string] = noFailover
+    const [level, decision, message]: ['info' | 'warn', string, string] | [null, string, string] = snapshot.context.noFailover
       ? event.eligibleOthers === 0
         ? ['warn', 'no-failover, alone', '--no-failover: this node never takes the validator lock, although no other eligible standby is left to take over']
         : ['info', 'no-failover', `--no-failover: this node never takes the validator lock (${others})`]
-      : !event.eligible && event.eligibleOthers > 0
+      : decided === 'Voting.Standing'
         ? ['info', 'standing aside', `not contending for the validator lock: ${event.reason}; ${others}`]
-        : !event.eligible
-          ? ['warn', 'lagging, alone', `contending for the validator lock although ${event.reason}: no eligible standby is left, and an outage is worse than a lagging validator`]
-          : event.outrankedBy !== null
-            ? ['info', `yielding to ${event.outrankedBy}`, `contending for the validator lock after a head start for ${event.outrankedBy} (higher --failover-priority)`]
-            : ['info', 'eligible', 'eligible: contending for the validator lock'];
-    if (decision === this.lastEligibility) return;
+        : decided === 'Voting.Yielding'
+          ? ['info', `yielding to ${event.outrankedBy}`, `contending for the validator lock after a head start for ${event.outrankedBy} (higher --failover-priority)`]
+          : decided !== 'Voting.Contending'
+            ? [null, decided, '']
+            : !event.eligible
+              ? ['warn', 'lagging, alone', `contending for the validator lock although ${event.reason}: no eligible standby is left, and an outage is worse than a lagging validator`]
+              : ['info', 'eligible', 'eligible: contending for the validator lock'];
+    // Elsewhere (a handover, resigning) the fact changed nothing: nothing to say.
+    if (level === null || decision === this.lastEligibility) return;
     this.lastEligibility = decision;
     this.logger[level]({ target: TARGET, eligible: event.eligible, eligibleOthers: event.eligibleOthers }, message);
   }
 
-  private logFact(event: FailoverEvent): void {
+  private logFact(event: FailoverEvent, snapshot: FailoverSnapshot): void {
     const log = this.logger;
     switch (event.type) {
       case 'STATUS_FAILED':
@@ -167,7 +173,7 @@ export class FailoverObserver {
         log.info({ target: 'kuutamod::exit_signal_handler' }, `${event.reason} received`);
         return;
       case 'ELIGIBILITY':
-        this.logEligibility(event);
+        this.logEligibility(event, snapshot);
         return;
       default:
         return;

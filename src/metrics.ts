@@ -8,7 +8,8 @@
  * scrape config adds (deploy/prometheus/prometheus.yml), so one query joins daemon and neard series.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { FAILOVER_STATES, type FailoverStateName } from '../machines/failover.js';
+import { FAILOVER_STATES, type FailoverStateName } from '../machines/failover-context.js';
+import { ROLES, type Role } from '../machines/roles.js';
 import { watchHeapAfterFullGc } from './heap-after-gc.js';
 import { PACKAGE_VERSION } from './package-version.js';
 
@@ -25,6 +26,8 @@ export interface NeardStatusMetrics {
 export interface DaemonMetrics {
   registry: Registry;
   setState(state: FailoverStateName): void;
+  /** The node's role for the pool (machines/roles.ts roleOf). */
+  setRole(role: Role): void;
   /** Bring the restart counter up to the chart's count (counters only go up). */
   setNeardRestarts(total: number): void;
   recordTransition(from: FailoverStateName, to: FailoverStateName): void;
@@ -46,6 +49,12 @@ export function createMetrics(startedAt = Date.now(), version = PACKAGE_VERSION)
     name: 'kuutamod_state',
     help: 'In what state our supervisor statemachine is',
     labelNames: ['type'],
+    registers: [registry],
+  });
+  const role = new Gauge({
+    name: 'kuutamod_role',
+    help: '1 for the role the node plays for the pool (validator, standby, syncing, stopped), 0 for the others',
+    labelNames: ['role'],
     registers: [registry],
   });
   const restarts = new Counter({ name: 'kuutamod_neard_restarts', help: 'How often neard has been restarted', registers: [registry] });
@@ -116,6 +125,9 @@ export function createMetrics(startedAt = Date.now(), version = PACKAGE_VERSION)
     registry,
     setState(current) {
       for (const name of FAILOVER_STATES) state.set({ type: name }, name === current ? 1 : 0);
+    },
+    setRole(current) {
+      for (const name of ROLES) role.set({ role: name }, name === current ? 1 : 0);
     },
     setNeardRestarts(total) {
       if (total > counted) restarts.inc(total - counted);

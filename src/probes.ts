@@ -6,7 +6,8 @@
  * Definitions and reasons: docs/probes.md.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { stateNamesOf, type FailoverStateName } from '../machines/failover.js';
+import type { FailoverStateName } from '../machines/failover-context.js';
+import { contends, isReady, stateNamesOf, validates } from '../machines/roles.js';
 import type { FailoverObserver, FailoverSnapshot } from './failover-observer.js';
 
 /** What this node is now: the lock holder with a validating neard, a contender for the lock, or neither. */
@@ -21,25 +22,6 @@ export interface ProbeAnswer {
   detail: string | null;
 }
 
-/** The states in which a synced node takes part in the election (readiness). */
-const ELECTION_STATES: readonly FailoverStateName[] = ['Registering', 'Voting', 'Validating'];
-
-/** Validating, holding the lock, and neard was reported started with the validator key. */
-export function isLeader(snapshot: FailoverSnapshot | null): boolean {
-  if (snapshot === null) return false;
-  const { context } = snapshot;
-  return stateNamesOf(snapshot.value).state === 'Validating' && context.holdsLock && context.neardMode === 'validator';
-}
-
-/**
- * Contending for the lock: eligible to take over (synced, near the best head, not --no-failover: a node
- * that is not stands aside in Voting.Standing). Voting.Resigning is not standby: it gives its session up.
- */
-export function isStandby(snapshot: FailoverSnapshot | null): boolean {
-  // Voting.Yielding contends too (after a head start for a higher priority); Voting.Standing does not.
-  return snapshot !== null && ['Voting.Contending', 'Voting.Yielding'].includes(stateNamesOf(snapshot.value).detail);
-}
-
 /**
  * The chart still runs. Before its first snapshot the daemon is starting (the server listens just before
  * the chart starts): alive. In Shutdown.Done (a final child only: the actor itself stays 'active'), or
@@ -51,15 +33,9 @@ export function isAlive(snapshot: FailoverSnapshot | null): boolean {
   return snapshot.status === 'active' && stateNamesOf(snapshot.value).detail !== 'Shutdown.Done';
 }
 
-/** neard's last /status said synced, and the node is in Registering, Voting or Validating. */
-export function isReady(snapshot: FailoverSnapshot | null): boolean {
-  if (snapshot === null) return false;
-  return snapshot.context.syncing === false && ELECTION_STATES.includes(stateNamesOf(snapshot.value).state);
-}
-
 export function probeAnswer(snapshot: FailoverSnapshot | null): ProbeAnswer {
   const names = snapshot === null ? null : stateNamesOf(snapshot.value);
-  const role: ProbeRole = isLeader(snapshot) ? 'leader' : isStandby(snapshot) ? 'standby' : 'none';
+  const role: ProbeRole = snapshot === null ? 'none' : validates(snapshot) ? 'leader' : contends(snapshot) ? 'standby' : 'none';
   return { role, state: names?.state ?? null, detail: names?.detail ?? null };
 }
 
@@ -74,11 +50,15 @@ const answerSchema = {
   additionalProperties: false,
 } as const;
 
+/** Before the chart's first snapshot a node is neither leader, standby nor ready (it is alive). */
+const once = (predicate: (snapshot: FailoverSnapshot) => boolean) => (snapshot: FailoverSnapshot | null) => snapshot !== null && predicate(snapshot);
+
+// The role predicates are the chart's own (machines/roles.ts, read from its state tags): the probes only serve them.
 const PROBES: ReadonlyArray<{ path: string; passes: (snapshot: FailoverSnapshot | null) => boolean }> = [
-  { path: '/leader', passes: isLeader },
-  { path: '/standby', passes: isStandby },
+  { path: '/leader', passes: once(validates) },
+  { path: '/standby', passes: once(contends) },
   { path: '/liveness', passes: isAlive },
-  { path: '/readiness', passes: isReady },
+  { path: '/readiness', passes: once(isReady) },
 ];
 
 export interface ProbesPluginOptions {

@@ -2,10 +2,10 @@
  * The role-change hook (--on-role-change, after Patroni's on_role_change callback): a command run
  * whenever this node's role changes, e.g. to move a DNS name, page someone or update a dashboard.
  *
- * Roles group kuutamod's six states by what the node does for the pool: "validator" (Validating),
- * "standby" (Voting: holds a session, ready to take the lock), "syncing" (Startup, Syncing,
- * Registering) and "stopped" (Shutdown; also the old role of the first change after start). A change
- * between two states of one role (Syncing -> Registering) is not a role change.
+ * Roles are the chart's (machines/roles.ts, roleOf): "validator" (Validating), "standby" (Voting: holds a
+ * session, ready to take the lock), "syncing" (Startup, Syncing, Registering) and "stopped" (Shutdown;
+ * also the old role of the first change after start). A change between two states of one role
+ * (Syncing -> Registering) is not a role change.
  *
  * The hook never delays a safety action or a takeover: it is started from the observer's side after
  * the transition (setImmediate, so the chart's own actions go first), never awaited by the chart, and
@@ -20,19 +20,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { FailoverStateName } from '../machines/failover.js';
+import type { Role } from '../machines/roles.js';
 import { formatDuration } from './duration.js';
-
-export type Role = 'validator' | 'standby' | 'syncing' | 'stopped';
-
-export const ROLE_OF_STATE: Readonly<Record<FailoverStateName, Role>> = {
-  Startup: 'syncing',
-  Syncing: 'syncing',
-  Registering: 'syncing',
-  Voting: 'standby',
-  Validating: 'validator',
-  Shutdown: 'stopped',
-};
 
 export interface RoleChange {
   old: Role;
@@ -58,9 +47,8 @@ export class RoleChangeHook {
 
   constructor(private readonly options: RoleChangeHookOptions) {}
 
-  /** Feed every top-level state change; only a change of role runs the hook. */
-  stateChanged(to: FailoverStateName): void {
-    const role = ROLE_OF_STATE[to];
+  /** Feed the role of every snapshot (roleOf); only a change of role runs the hook. */
+  roleIs(role: Role): void {
     if (role === this.role) return;
     this.enqueue({ old: this.role, new: role });
     this.role = role;

@@ -26,7 +26,8 @@ const WAIT_POLL_MS = 500;
 /** --wait prints the head at most this often while it counts down. */
 const PROGRESS_EVERY_MS = 5_000;
 /** Where --wait ends: the node is back in service. */
-const READY_STATES: readonly string[] = ['Voting', 'Validating'];
+/** Back in the election after the restart: a standby again, or the validator. */
+const READY_ROLES: readonly (string | null)[] = ['standby', 'validator'];
 /** A neard this far past its height without stopping did not take the plan: --wait gives up and says so. */
 const OVERSHOOT_BLOCKS = 20;
 
@@ -96,7 +97,7 @@ async function waitForRestart(socketPath: string, answer: RestartAnswer): Promis
     if (restoredSaid && status.state !== lastState) {
       lastState = status.state;
       say(`node ${status.nodeId} is ${status.state ?? 'unknown'}`);
-      if (status.state !== null && READY_STATES.includes(status.state)) return;
+      if (READY_ROLES.includes(status.role)) return;
     }
   }
 }

@@ -6,7 +6,6 @@
  * which is the restart asked for (a new neard binary is picked up then). A pinned height (--schedule-at)
  * cannot be promised on the leader: the window decides, so it is refused with what to do instead.
  */
-import type { FailoverContext } from '../../machines/failover.js';
 import type { HandoverRecord } from '../../services/pool/handover-record.js';
 import { ControlError } from './control-error.js';
 import type { ControlDependencies } from './routes.js';
@@ -22,11 +21,6 @@ export const LEADER_SCHEDULE_AT_REFUSAL =
 /** What the leader's restart answers: the switchover that will restart it. */
 export interface LeaderRestartAnswer {
   handover: HandoverRecord;
-}
-
-/** This node validates, or is about to: it holds the lock, or its neard runs (or is being started) with the key. */
-export function isLeader(context: Pick<FailoverContext, 'holdsLock' | 'neardMode' | 'neardStartAwaited'>): boolean {
-  return context.holdsLock || context.neardMode === 'validator' || context.neardStartAwaited === 'validator';
 }
 
 /** The leader's restart: a planned switchover in a window to the best ready standby (refusals as switchover's). */

@@ -9,12 +9,13 @@
  * guard: the only signal sent is a config reload that cannot hand neard the key (services/neard/planned-shutdown.ts).
  */
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import { holdsValidatorRole } from '../../machines/roles.js';
 import { errorMessage } from '../../services/error-message.js';
 import { NeardMetricsError, readNeardShutdownMetrics } from '../../services/neard/metrics.js';
 import { cancelPlannedShutdown, PlannedShutdownError, schedulePlannedShutdown, type RunningNeard } from '../../services/neard/planned-shutdown.js';
 import { PlannedShutdownFileError, readPlannedShutdown } from '../../services/neard/planned-shutdown-file.js';
 import { ControlError, type ControlErrorBody } from './control-error.js';
-import { isLeader, restartLeader, type LeaderRestartAnswer } from './leader-restart.js';
+import { restartLeader, type LeaderRestartAnswer } from './leader-restart.js';
 import { readMaintenanceStatus } from './maintenance-status.js';
 import type { ControlDependencies } from './routes.js';
 import { chooseShutdownHeight, type ShutdownPlan, type ShutdownRequest } from './shutdown-height.js';
@@ -90,8 +91,9 @@ export const maintenanceRoutes =
 
     app.post<{ Body: ShutdownRequest | undefined }>('/restart', { schema: { body: restartBodySchema } }, async (request): Promise<RestartAnswer | LeaderRestartAnswer> =>
       exclusive(async () => {
-        const context = observer.snapshot?.context;
-        if (context !== undefined && isLeader(context)) return restartLeader(dependencies, request.body ?? {});
+        const snapshot = observer.snapshot;
+        const context = snapshot?.context;
+        if (snapshot !== null && holdsValidatorRole(snapshot)) return restartLeader(dependencies, request.body ?? {});
         const neard = runningNeard();
         if (neard === null || context === undefined) {
           throw new ControlError(409, `neard is not running on this node (state ${observer.currentState ?? 'unknown'}): there is nothing to restart. Nothing was scheduled.`);
@@ -105,8 +107,9 @@ export const maintenanceRoutes =
         const plan = await chooseShutdownHeight(request.body ?? {}, { rpcUrl: neard.rpcUrl, accountId: settings.accountId, head, requestTimeoutMs });
         // The chart may have moved while neard was asked: look again, right before the write and the SIGHUP
         // (no wait in between), so a neard being restarted or promoted meanwhile is never scheduled.
-        const now = observer.snapshot?.context;
-        if (now !== undefined && isLeader(now)) return restartLeader(dependencies, request.body ?? {});
+        const latest = observer.snapshot;
+        if (latest !== null && holdsValidatorRole(latest)) return restartLeader(dependencies, request.body ?? {});
+        const now = latest?.context;
         if (now?.neardPid !== neard.pid || now.neardStartAwaited !== null) {
           throw new ControlError(409, `neard (pid ${neard.pid}) was restarted meanwhile (state ${observer.currentState ?? 'unknown'}). Nothing was scheduled; try again.`);
         }

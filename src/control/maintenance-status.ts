@@ -3,6 +3,7 @@
  * planned stop as config.json has it and as neard holds it (its /metrics), the head, blocks left and an
  * estimate of the time left.
  */
+import { roleOf, type Role } from '../../machines/roles.js';
 import { errorMessage } from '../../services/error-message.js';
 import { readNeardShutdownMetrics } from '../../services/neard/metrics.js';
 import { configuredShutdown, readPlannedShutdown, type PlannedShutdownRecord } from '../../services/neard/planned-shutdown-file.js';
@@ -12,6 +13,8 @@ import { measureBlockTimeMs } from './block-time.js';
 export interface MaintenanceStatus {
   nodeId: string;
   state: string | null;
+  /** The node's role for the pool (machines/roles.ts); null before the chart's first snapshot. */
+  role: Role | null;
   neardPid: number | null;
   /** Counts every restart of neard (kuutamod_neard_restarts): --wait sees the planned one here. */
   neardRestarts: number;
@@ -42,7 +45,8 @@ export interface StatusSources {
 const BLOCK_TIME_SAMPLE_MS = 3_000;
 
 export async function readMaintenanceStatus(sources: StatusSources, estimate: boolean): Promise<MaintenanceStatus> {
-  const context = sources.observer.snapshot?.context;
+  const snapshot = sources.observer.snapshot ?? undefined;
+  const context = snapshot?.context;
   const neardPid = context?.neardPid ?? null;
   let neard: { head: number; expectedShutdown: number | null } | null = null;
   let neardError: string | null = neardPid === null ? 'neard is not running' : null;
@@ -65,6 +69,7 @@ export async function readMaintenanceStatus(sources: StatusSources, estimate: bo
   return {
     nodeId: sources.nodeId,
     state: sources.observer.currentState,
+    role: snapshot === undefined ? null : roleOf(snapshot),
     neardPid,
     neardRestarts: context?.neardRestarts ?? 0,
     planned: readPlannedShutdown(sources.home),

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pino } from 'pino';
-import type { FailoverStateName } from '../../machines/failover.js';
+import type { Role } from '../../machines/roles.js';
 import { RoleChangeHook } from '../../src/role-change-hook.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'role-change-hook-unit-'));
@@ -29,17 +29,17 @@ function hookWith(command: string, timeoutMs = 10_000): { hook: RoleChangeHook; 
   return { hook: new RoleChangeHook({ command, timeoutMs, nodeId: 'n1', accountId: 'pool.near', logger }), logged };
 }
 
-const feed = (hook: RoleChangeHook, states: FailoverStateName[]) => states.forEach((state) => hook.stateChanged(state));
+const feed = (hook: RoleChangeHook, roles: Role[]) => roles.forEach((role) => hook.roleIs(role));
 
 test('roles, order and folding: a burst of changes while a hook runs becomes one waiting change', async () => {
   const record = join(dir, 'fold');
   const { hook } = hookWith(`echo "$KUUTAMO_ROLE_OLD>$KUUTAMO_ROLE_NEW $KUUTAMO_NODE_ID $KUUTAMO_ACCOUNT_ID" >> ${record}; sleep 0.3; true`);
-  feed(hook, ['Startup', 'Syncing', 'Registering', 'Voting', 'Validating', 'Voting']);
+  feed(hook, ['syncing', 'syncing', 'syncing', 'standby', 'validator', 'standby']);
   await hook.idle();
   // stopped>syncing ran; syncing>standby, standby>validator, validator>standby folded into syncing>standby.
   assert.deepEqual(readFileSync(record, 'utf8').trim().split('\n'), ['stopped>syncing n1 pool.near', 'syncing>standby n1 pool.near']);
 
-  feed(hook, ['Validating', 'Voting', 'Validating']);
+  feed(hook, ['validator', 'standby', 'validator']);
   await hook.idle();
   // standby>validator ran; validator>standby then standby>validator folds back to where it started: dropped.
   assert.deepEqual(readFileSync(record, 'utf8').trim().split('\n').slice(2), ['standby>validator n1 pool.near']);
@@ -47,8 +47,8 @@ test('roles, order and folding: a burst of changes while a hook runs becomes one
 
 test('output lines and a failing exit are logged with the pid; positional arguments as Patroni passes them', async () => {
   const { hook, logged } = hookWith('printf "%s\\n" "$@"; echo oops >&2; exit 3');
-  feed(hook, ['Shutdown']);
-  hook.stateChanged('Startup');
+  feed(hook, ['stopped']);
+  hook.roleIs('syncing');
   await hook.idle();
   const started = logged.find((line) => line.msg === 'role change hook started: stopped -> syncing');
   assert.ok(started?.hook_pid);
@@ -58,7 +58,7 @@ test('output lines and a failing exit are logged with the pid; positional argume
 
 test('a command that is not there: the shell says so, and the failure is logged', async () => {
   const { hook, logged } = hookWith(join(dir, 'no-such-hook'));
-  hook.stateChanged('Voting');
+  hook.roleIs('standby');
   await hook.idle();
   assert.ok(logged.some((line) => line.stream === 'stderr' && /no-such-hook/.test(line.msg)));
   assert.ok(logged.some((line) => line.msg === 'role change hook failed: exit code 127'));
@@ -68,7 +68,7 @@ test('a hook past its timeout is killed with its process group', async () => {
   // The positional arguments go to the last command of the line (`:`), not to sleep.
   const { hook, logged } = hookWith('sleep 30; :', 200);
   const startedAt = Date.now();
-  hook.stateChanged('Validating');
+  hook.roleIs('validator');
   await hook.idle();
   assert.ok(Date.now() - startedAt < 5_000, 'SIGTERM ended it well before the sleep');
   assert.ok(logged.some((line) => line.msg === 'role change hook still running after 200ms (--on-role-change-timeout): SIGTERM to its process group'));
