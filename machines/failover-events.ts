@@ -106,6 +106,11 @@ export type NeardCommand =
   /** Our current session, to be destroyed by the neard guard if the daemon dies (null: none). */
   | { type: 'NEARD.SESSION'; sessionId: string | null };
 
+/** Commands the chart sends to the member publisher actor. */
+export type MembershipCommand =
+  /** Shutdown: delete this node's member record and its member session now, and publish no more. */
+  { type: 'MEMBERS.WITHDRAW' };
+
 /** Commands the chart sends to the Consul election actor. */
 export type ElectionCommand =
   /** Create a session (if there is none) and keep renewing it. */

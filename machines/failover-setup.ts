@@ -8,7 +8,7 @@
  */
 import { assertEvent, assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
 import type { ChartEvent, FailoverContext, FailoverInput } from './failover-context.js';
-import type { ElectionCommand, HandoverCommand, NeardCommand, NeardMode } from './failover-events.js';
+import type { ElectionCommand, HandoverCommand, MembershipCommand, NeardCommand, NeardMode } from './failover-events.js';
 import type { FailoverTag } from './roles.js';
 
 /** Placeholders: the daemon and the tests provide the real actors with `machine.provide({ actors })`. */
@@ -24,6 +24,8 @@ export const coreSetup = setup({
     election: idleActor<ElectionCommand>(),
     statusPoller: idleActor<EventObject>(),
     handover: idleActor<HandoverCommand>(),
+    memberPublisher: idleActor<MembershipCommand>(),
+    poolReader: idleActor<EventObject>(),
   },
   delays: {
     startupTimeout: ({ context }) => context.timings.startupTimeoutMs,
@@ -46,6 +48,8 @@ export const coreSetup = setup({
     runNeardAsValidator: sendTo('neard', { type: 'NEARD.RUN', mode: 'validator' } satisfies NeardCommand),
     restartNeard: sendTo('neard', { type: 'NEARD.RESTART' } satisfies NeardCommand),
     stopNeard: sendTo('neard', { type: 'NEARD.STOP' } satisfies NeardCommand),
+    /** Shutdown: the member record goes at once, so the pool's tables stop listing this node. */
+    withdrawMembership: sendTo('memberPublisher', { type: 'MEMBERS.WITHDRAW' } satisfies MembershipCommand),
     startAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_START' } satisfies ElectionCommand),
     stopAcquiring: sendTo('election', { type: 'ELECTION.ACQUIRE_STOP' } satisfies ElectionCommand),
     /** A release still deferred from an earlier state is cancelled: the session is wanted again. */

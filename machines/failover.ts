@@ -16,9 +16,11 @@
  * session lost -> Registering). A child's own transition wins where it must differ. Grouping states are not
  * kuutamod states: `stateNamesOf` (roles.ts) leaves them out of every name operators see.
  *
- * Four long-lived actors are invoked at the root and only report facts: `neard` (the process, through its
- * guard), `statusPoller` (neard's /status), `election` (the Consul session and lock) and `handover` (the
- * pool's planned-switchover record). The chart alone decides, and answers with commands (failover-events.ts).
+ * Five long-lived actors are invoked at the root: `neard` (the process, through its guard), `statusPoller`
+ * (neard's /status), `election` (the Consul session and lock), `handover` (the pool's planned-switchover
+ * record) and `memberPublisher` (this node's member record, withdrawn on Shutdown). Voting invokes
+ * `poolReader` (the pool's records, and this node's ELIGIBILITY). Actors report facts; the chart alone
+ * decides, and answers with commands (failover-events.ts).
  * Facts are recorded in the context (failover-context.ts) and guards read it; the vocabulary of guards and
  * actions is in failover-setup.ts (kuutamod's algorithm) and handover-setup.ts (switchover, eligibility).
  * No I/O and no timers of its own: delays are named and read from `context.timings`. States carry tags
@@ -52,6 +54,7 @@ export const failoverMachine = failoverSetup.createMachine({
     { id: 'statusPoller', src: 'statusPoller' },
     { id: 'election', src: 'election' },
     { id: 'handover', src: 'handover' },
+    { id: 'memberPublisher', src: 'memberPublisher' },
   ],
   // Bookkeeping that holds in every state; states below add their own transitions.
   on: {
@@ -146,7 +149,7 @@ export const failoverMachine = failoverSetup.createMachine({
     Shutdown: {
       tags: ['stopped'],
       // Graceful handoff: neard is stopped first, then the session goes, so a standby can start at once.
-      entry: 'stopNeard',
+      entry: ['stopNeard', 'withdrawMembership'],
       initial: 'StoppingNeard',
       states: {
         StoppingNeard: {

@@ -10,6 +10,8 @@ const VALIDATING = '#failover.NeardUp.InSession.Validating';
 
 export const votingState = failoverSetup.createStateConfig({
   tags: ['standby', 'inElection'],
+  // Only a standby's eligibility needs the pool's records: read while in Voting, and only then.
+  invoke: { id: 'poolReader', src: 'poolReader' },
   initial: 'Contending',
   states: {
     Contending: {

@@ -1,5 +1,5 @@
 /**
- * Wiring of the daemon: settings in, actors built for this machine, the failover chart started,
+ * Wiring of the daemon: settings in, actors built for this machine (membership's too), the failover chart started,
  * the HTTP server up, signals turned into SHUTDOWN (and SIGUSR1 into a token reload), the role-change
  * hook fed from the observer. Returns the exit code once Shutdown is done.
  */
@@ -25,7 +25,7 @@ import { RoleChangeHook } from './role-change-hook.js';
 import { buildServer } from './server.js';
 import { startControlServer } from './control-server.js';
 import { controlRoutes } from './control/routes.js';
-import { startMembership } from './membership.js';
+import { membershipActors } from './membership.js';
 import { poolTableOf } from './pool-table-rows.js';
 import { readPoolView } from './pool-view.js';
 import { cachedPoolTable } from './ui/pool-table-cache.js';
@@ -55,6 +55,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
   const consulToken = new ConsulTokenFeed(settings.consulToken);
   consulToken.subscribe((token) => consul.setToken(token));
   const servicesTimings = actorTimings(timings);
+  const membership = membershipActors({ settings, observer, consul, logger: logger.child({ target: 'kuutamod::members' }) });
   const machine = failoverMachine.provide({
     actors: {
       neard: neardProcessActor({
@@ -80,6 +81,8 @@ export async function runDaemon(settings: Settings): Promise<number> {
         now: monotonicNow,
       }),
       handover: consulHandoverActor({ consul, accountId, timings: servicesTimings, logger: logger.child({ target: 'kuutamod::handover' }) }),
+      memberPublisher: membership.memberPublisher,
+      poolReader: membership.poolReader,
     },
   });
   const inspector = await startInspector(settings.inspect, logger.child({ target: 'kuutamod::inspect' }));
@@ -108,8 +111,6 @@ export async function runDaemon(settings: Settings): Promise<number> {
     throw error;
   });
 
-  const membership = startMembership({ settings, observer, consul, logger: logger.child({ target: 'kuutamod::members' }), report: (event) => actor.send(event) });
-
   const onSignal = (signal: string) => actor.send({ type: 'SHUTDOWN', reason: signal });
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
   const onReload = () => reloadConsulToken(settings.consulTokenFile, (token) => consulToken.set(token), logger.child({ target: 'kuutamod::consul' }));
@@ -123,7 +124,8 @@ export async function runDaemon(settings: Settings): Promise<number> {
   for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
   process.off('SIGUSR1', onReload);
   stopHookFeed();
-  await membership.stop();
+  // Shutdown asked the publisher to withdraw the record; it is gone (or given up on) before Consul's client is.
+  await membership.withdrawn();
   await server.close();
   await control.close();
   consul.destroy();

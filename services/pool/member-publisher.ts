@@ -7,14 +7,14 @@
  * fencing argument (docs/safety.md) says. The member session has TTL = 3 x the publish interval, Behavior
  * delete, LockDelay 0 and no checks, so a dead node's record is deleted by Consul within 2 x TTL; a clean
  * stop deletes it and destroys the session at once.
- * Every interval the record is rewritten (and, when asked, the pool's records read back for the eligibility
- * rule), every other interval the session renewed; a change of state or lock is written at once, at most
- * once a second. At the default 15 s that is 6 Consul requests a minute, 10 on a standby (the pool read).
+ * Every interval the record is rewritten, every other interval the session renewed; a change of state or
+ * lock is written at once, at most once a second. At the default 15 s that is 6 Consul requests a minute,
+ * 10 on a standby (the pool read, membership-actors.ts).
  * Consul trouble here never touches failover: it is logged once per outage and retried next interval.
  */
 import type { Logger } from 'pino';
 import { consulStatusCode, describeConsulError, type ConsulClient } from '../consul/client.js';
-import { memberKeyOf, readMembers, type MemberList, type MemberRecord } from './member-record.js';
+import { memberKeyOf, type MemberRecord } from './member-record.js';
 
 /** Consul refuses session TTLs under 10 s. */
 export const MIN_MEMBER_SESSION_TTL_MS = 10_000;
@@ -32,12 +32,6 @@ export interface MemberPublisherOptions {
   intervalMs: number;
   /** This node's record as of now (the daemon builds it from the failover observer's snapshot). */
   record: () => MemberRecord;
-  /**
-   * Called with the pool's members after each interval's write, when given and `wantsMembers()` says so
-   * (a standby's eligibility needs them; a leader or a syncing node saves the request).
-   */
-  onMembers?: (list: MemberList) => void;
-  wantsMembers?: () => boolean;
   logger: Logger;
 }
 
@@ -51,6 +45,8 @@ export class MemberPublisher {
   /** When the member session was last created or renewed (a change written in between needs no renewal). */
   private lastRenewAt = 0;
   private stopped = false;
+  /** The one withdrawal (stop() is called by the chart's command and again when the actor stops). */
+  private stopping: Promise<void> | null = null;
   /** Consul is failing for us: the first failure was logged, the rest are not until it works again. */
   private outage = false;
   private readonly key: string;
@@ -74,8 +70,12 @@ export class MemberPublisher {
   }
 
   /** Clean stop: no more writes; the record is deleted and the member session destroyed, best effort. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
+  stop(): Promise<void> {
+    this.stopping ??= this.withdraw();
+    return this.stopping;
+  }
+
+  private async withdraw(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
@@ -118,7 +118,6 @@ export class MemberPublisher {
       if (!(await write()) && !((await this.dropPreviousRun(sessionId)) && (await write()))) {
         throw new Error(`Consul refused to let session ${sessionId} hold ${this.key}: another session holds it (its TTL ends it)`);
       }
-      await this.readPool();
       if (this.outage) this.options.logger.info({ key: this.key }, 'member record published again');
       this.outage = false;
     } catch (error) {
@@ -170,11 +169,5 @@ export class MemberPublisher {
       checks: [],
     });
     return this.sessionId;
-  }
-
-  private async readPool(): Promise<void> {
-    const { onMembers, wantsMembers, consul, accountId } = this.options;
-    if (onMembers === undefined || !(wantsMembers?.() ?? true)) return;
-    onMembers(await readMembers(consul, accountId));
   }
 }
