@@ -3,7 +3,7 @@
  * operator sees. Facts are recorded here once, by the actions in failover-setup.ts and handover-setup.ts;
  * guards and delays read them from here, never re-derive them from the event at hand.
  */
-import type { FailoverEvent, HandoverRecord, NeardMode } from './failover-events.js';
+import type { CancelOutcome, FailoverEvent, HandoverRecord, NeardMode, ScheduleOutcome } from './failover-events.js';
 import { DEFAULT_TIMINGS, type FailoverTimings } from './failover-timings.js';
 
 /** The six states of kuutamod, in the order an operator sees them on a healthy start. */
@@ -19,6 +19,28 @@ export type HandoverCheck = { type: 'HANDOVER_CHECK' };
 
 /** Every event the chart handles: the actors' facts, and its own HANDOVER_CHECK. */
 export type ChartEvent = FailoverEvent | HandoverCheck;
+
+/**
+ * The chart's answer to the control socket's latest accepted restart request (restart-setup.ts). Final
+ * phases: switchover (this node leads: the route requests a planned switchover, which the chart then
+ * carries out), scheduled and cancelled (with the neard actor's outcome). While scheduling or cancelling,
+ * the neard actor works on it and another request is refused (RestartRefusal, which leaves this one be).
+ */
+export type PlannedRestart = { requestId: string } & (
+  | { phase: 'switchover' }
+  /** A standby whose neard runs steadily: the route may choose a height. */
+  | { phase: 'approved'; neardPid: number }
+  | { phase: 'scheduling'; neardPid: number; height: number }
+  | { phase: 'scheduled'; neardPid: number; outcome: ScheduleOutcome }
+  | { phase: 'cancelling' }
+  | { phase: 'cancelled'; outcome: CancelOutcome }
+);
+
+/** A restart request the chart refused, and why, in words for the operator. */
+export interface RestartRefusal {
+  requestId: string;
+  message: string;
+}
 
 export interface FailoverInput {
   timings?: Partial<FailoverTimings>;
@@ -75,6 +97,10 @@ export interface FailoverContext {
   handingOverId: string | null;
   /** --no-failover: this node never contends for the lock. */
   noFailover: boolean;
+  /** The answer to the latest restart request from the control socket (null: none yet). */
+  restart: PlannedRestart | null;
+  /** The latest refused restart request (null: none yet). */
+  restartRefusal: RestartRefusal | null;
 }
 
 export function initialContext(input: FailoverInput): FailoverContext {
@@ -105,5 +131,7 @@ export function initialContext(input: FailoverInput): FailoverContext {
     lastError: null,
     fatalError: null,
     noFailover: input.noFailover ?? false,
+    restart: null,
+    restartRefusal: null,
   };
 }

@@ -20,7 +20,37 @@ export type NeardEvent =
   /** No process holds the validator key any more (after it was requested, the key is confirmed out of use). */
   | { type: 'NEARD_KEY_RELEASED' }
   /** neard could not be spawned at all: a setup error, not a crash. */
-  | { type: 'NEARD_SPAWN_FAILED'; error: string };
+  | { type: 'NEARD_SPAWN_FAILED'; error: string }
+  /** The answer to NEARD.SCHEDULE_STOP: neard confirmed its planned stop, or nothing is scheduled and why. */
+  | { type: 'NEARD_STOP_SCHEDULED'; requestId: string; outcome: ScheduleOutcome }
+  /** The answer to NEARD.CANCEL_STOP. */
+  | { type: 'NEARD_STOP_CANCELLED'; requestId: string; outcome: CancelOutcome };
+
+/** How scheduling a planned stop ended (kuutamoctl restart on a standby). */
+export type ScheduleOutcome =
+  /** neard confirmed expected_shutdown; `previous` is the operator's own value, put back after the restart. */
+  | { ok: true; height: number; previous: number | null }
+  /**
+   * Nothing is scheduled (anything written was undone): busy (the key is being handed to neard), gone (neard
+   * is not running), unconfirmed (neard did not show the value), file (config.json), or error.
+   */
+  | { ok: false; failure: 'busy' | 'gone' | 'unconfirmed' | 'file' | 'error'; message: string };
+
+/** How cancelling kuutamod's planned stop ended. */
+export type CancelOutcome =
+  | {
+      ok: true;
+      /** The height that was scheduled. */
+      height: number;
+      /** expected_shutdown in config.json now; null: none. */
+      expectedShutdown: number | null;
+      keptOperatorValue: boolean;
+      confirmed: boolean;
+      /** In words, for the operator: what neard now holds. */
+      neard: string;
+    }
+  /** none: kuutamod had nothing scheduled; file or error: could not be undone. */
+  | { ok: false; failure: 'none' | 'file' | 'error'; message: string };
 
 /** Facts reported by the status poller. */
 export type StatusEvent =
@@ -88,7 +118,19 @@ export type MembershipEvent = {
 /** Asked by the operator or the OS. */
 export type ShutdownEvent = { type: 'SHUTDOWN'; reason: string };
 
-export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | HandoverEvent | ShutdownEvent | MembershipEvent;
+/**
+ * Requests from the control socket (kuutamoctl restart): the route forwards them, the chart decides and
+ * records its answer in the context (`restart`), which the route reports.
+ */
+export type RestartRequestEvent =
+  /** Restart this node's neard: as a standby (schedule a stop), or, if it leads, by a planned switchover. */
+  | { type: 'RESTART_REQUESTED'; requestId: string }
+  /** The approved request's stop height, chosen by the route from neard's maintenance windows. */
+  | { type: 'RESTART_SCHEDULE'; requestId: string; height: number }
+  /** Undo kuutamod's planned stop. */
+  | { type: 'RESTART_CANCEL_REQUESTED'; requestId: string };
+
+export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | HandoverEvent | ShutdownEvent | MembershipEvent | RestartRequestEvent;
 
 /** Commands the chart sends to the neard process actor. */
 export type NeardCommand =
@@ -104,7 +146,14 @@ export type NeardCommand =
    */
   | { type: 'NEARD.LEASE'; killAt: number; sessionId: string | null }
   /** Our current session, to be destroyed by the neard guard if the daemon dies (null: none). */
-  | { type: 'NEARD.SESSION'; sessionId: string | null };
+  | { type: 'NEARD.SESSION'; sessionId: string | null }
+  /**
+   * Make the running neard (pid) stop by itself at `height` (expected_shutdown, reloaded by SIGHUP through the
+   * guard); answered by NEARD_STOP_SCHEDULED.
+   */
+  | { type: 'NEARD.SCHEDULE_STOP'; requestId: string; pid: number; height: number }
+  /** Undo kuutamod's planned stop; answered by NEARD_STOP_CANCELLED. */
+  | { type: 'NEARD.CANCEL_STOP'; requestId: string };
 
 /** Commands the chart sends to the member publisher actor. */
 export type MembershipCommand =

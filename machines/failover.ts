@@ -22,7 +22,8 @@
  * `poolReader` (the pool's records, and this node's ELIGIBILITY). Actors report facts; the chart alone
  * decides, and answers with commands (failover-events.ts).
  * Facts are recorded in the context (failover-context.ts) and guards read it; the vocabulary of guards and
- * actions is in failover-setup.ts (kuutamod's algorithm) and handover-setup.ts (switchover, eligibility).
+ * actions is in failover-setup.ts (kuutamod's algorithm), restart-setup.ts (kuutamoctl restart) and
+ * handover-setup.ts (switchover, eligibility).
  * No I/O and no timers of its own: delays are named and read from `context.timings`. States carry tags
  * (roles.ts): what a state means for the pool is said there once.
  *
@@ -33,6 +34,7 @@
  */
 import { initialContext } from './failover-context.js';
 import { failoverSetup } from './handover-setup.js';
+import { restartTransitions, restartTransitionsInShutdown } from './restart-setup.js';
 import { validatingState } from './validating.js';
 import { votingState } from './voting.js';
 
@@ -71,6 +73,8 @@ export const failoverMachine = failoverSetup.createMachine({
     // Recorded here only, in every state; the states that care decide on the HANDOVER_CHECK it raises.
     HANDOVER_UPDATED: { actions: 'recordHandover' },
     SHUTDOWN: { target: '.Shutdown' },
+    // kuutamoctl restart (restart-setup.ts): decided here, in every state.
+    ...restartTransitions,
   },
   initial: 'Startup',
   states: {
@@ -165,6 +169,7 @@ export const failoverMachine = failoverSetup.createMachine({
         SHUTDOWN: {},
         NEARD_SPAWN_FAILED: {},
         NEARD_EXITED: { actions: 'recordNeardGone' },
+        ...restartTransitionsInShutdown,
       },
     },
   },

@@ -6,10 +6,10 @@
  */
 import { assign, enqueueActions, raise, sendTo } from 'xstate';
 import type { ElectionCommand, HandoverCommand } from './failover-events.js';
-import { coreSetup } from './failover-setup.js';
+import { restartSetup } from './restart-setup.js';
 import { candidateOfHandover, handoverDue, handoverEnded, handoverTakenOver, handoverWindowMissed, isTerminal, promotionEndsHandover, yieldsToHandover } from './handover-rules.js';
 
-export const failoverSetup = coreSetup.extend({
+export const failoverSetup = restartSetup.extend({
   delays: {
     /** The old leader waits this long for the candidate to validate, then takes the role back. */
     handoverDeadline: ({ context }) => context.timings.handoverDeadlineMs,

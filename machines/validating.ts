@@ -5,6 +5,7 @@
  * on HANDOVER_CHECK once the fact it depends on (a record, a head, a neard start) is in the context.
  */
 import { failoverSetup } from './handover-setup.js';
+import { validatingRestartTransitions } from './restart-setup.js';
 
 const HANDING_OVER = '#failover.NeardUp.InSession.Voting.HandingOver';
 
@@ -30,5 +31,7 @@ export const validatingState = failoverSetup.createStateConfig({
       { guard: 'handoverDue', target: HANDING_OVER },
       { guard: 'handoverTakenOver', actions: 'completeHandover' },
     ],
+    // kuutamoctl restart on the leader: a planned switchover (restart-setup.ts).
+    ...validatingRestartTransitions,
   },
 });

@@ -60,6 +60,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
     actors: {
       neard: neardProcessActor({
         neardBin: settings.neardBin,
+        rpcUrl: settings.rpcUrl,
         home: settings.neardHome,
         keys: settings.keys,
         validatorNetworkAddr: settings.validatorNetworkAddr,

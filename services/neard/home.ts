@@ -49,14 +49,17 @@ export function setNetworkAddr(home: string, addr: string): void {
  * Hot swap: hand the running voter neard the validator key, keeping its node key and address. A planned
  * shutdown is taken back first, so the promotion's own SIGHUP reloads config.json without it.
  */
+/** Where neard reads the validator key: present only while this node validates (or is being promoted). */
+export const validatorKeyPathOf = (home: string): string => join(home, 'validator_key.json');
+
 export function linkValidatorKey(layout: NeardHomeLayout): RestoreOutcome | null {
   const restored = restorePlannedShutdown(layout.home);
-  replaceSymlink(layout.keys.validatorKey, join(layout.home, 'validator_key.json'));
+  replaceSymlink(layout.keys.validatorKey, validatorKeyPathOf(layout.home));
   return restored;
 }
 
 export function removeValidatorKey(layout: NeardHomeLayout): void {
-  rmSync(join(layout.home, 'validator_key.json'), { force: true });
+  rmSync(validatorKeyPathOf(layout.home), { force: true });
 }
 
 /** Lay out the home for `mode`; returns the planned shutdown it took back, if any, for the log. */

@@ -1,28 +1,27 @@
 /**
- * Schedule and cancel neard's planned stop on a running neard: write expected_shutdown (planned-shutdown-file.ts),
- * SIGHUP neard, and believe it only when neard's own /metrics say so (the reload counter went up and
- * near_block_expected_shutdown shows the height). Anything that fails after the write is undone (config.json
- * restored, SIGHUP again), so nothing is ever left half-scheduled.
+ * Schedule and cancel neard's planned stop on a running neard, for the neard actor (process.ts): write
+ * expected_shutdown (planned-shutdown-file.ts), have the guard SIGHUP neard, and believe it only when neard's
+ * own /metrics say so (the reload counter went up and near_block_expected_shutdown shows the height).
+ * Anything that fails after the write is undone (config.json restored, reloaded again), so nothing is ever
+ * left half-scheduled. The answers are outcomes for the chart (NEARD_STOP_SCHEDULED, NEARD_STOP_CANCELLED).
  *
  * SIGHUP also makes neard >= 2.x re-read validator_key.json (hot swap). The guard alone may hand a neard
- * the key, after checking the lease: so a SIGHUP is sent only when it cannot add a key, i.e. when no key
- * file is in the home, or the neard already runs as validator with it.
+ * the key, after checking the lease: it refuses the reload while a voter's home holds the key file.
  */
-import { lstatSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NeardMode } from '../../machines/failover-events.js';
+import type { CancelOutcome, ScheduleOutcome } from '../../machines/failover-events.js';
 import { errorMessage } from '../error-message.js';
 import { readNeardShutdownMetrics, type NeardShutdownMetrics } from './metrics.js';
 import { PlannedShutdownFileError, restorePlannedShutdown, writePlannedShutdown, type PlannedShutdownRecord } from './planned-shutdown-file.js';
 
-/** The neard this node runs now, as the chart knows it. */
+/** The neard this node runs now, and the one way to make it reload its config. */
 export interface RunningNeard {
   home: string;
   /** Where its /metrics are (from config.json rpc.addr). */
   rpcUrl: string;
   pid: number;
-  mode: NeardMode;
+  /** SIGHUP through the neard guard; throws a PlannedShutdownError (busy, gone) when the guard refuses. */
+  reload(): Promise<void>;
 }
 
 export interface ConfirmTimings {
@@ -33,6 +32,9 @@ export interface ConfirmTimings {
 }
 
 const POLL_MS = 100;
+
+/** neard has this long to show a new expected_shutdown in /metrics after the reload. */
+export const CONFIRM_TIMEOUT_MS = 10_000;
 
 export type PlannedShutdownFailure = 'busy' | 'gone' | 'unconfirmed';
 
@@ -47,18 +49,6 @@ export class PlannedShutdownError extends Error {
   }
 }
 
-/** SIGHUP neard, unless that could hand it the validator key behind the guard's back (see the file comment). */
-function reloadNeardConfig(neard: RunningNeard): void {
-  const keyFile = join(neard.home, 'validator_key.json');
-  if (neard.mode !== 'validator' && lstatSync(keyFile, { throwIfNoEntry: false }) !== undefined) {
-    throw new PlannedShutdownError('busy', `${keyFile} is being handed to neard (a promotion is under way): try again in a moment`);
-  }
-  try {
-    process.kill(neard.pid, 'SIGHUP');
-  } catch (error) {
-    throw new PlannedShutdownError('gone', `cannot signal neard (pid ${neard.pid}): ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
-  }
-}
 
 /** Wait until neard's metrics show a reload after `before` and `expected` as its expected_shutdown; the last reading otherwise. */
 async function confirmReload(neard: RunningNeard, before: NeardShutdownMetrics, expected: number | null, timings: ConfirmTimings): Promise<{ confirmed: boolean; last: string }> {
@@ -93,7 +83,7 @@ async function undo(neard: RunningNeard, timings: ConfirmTimings): Promise<strin
   try {
     const before = await readNeardShutdownMetrics(neard.rpcUrl, timings.requestTimeoutMs);
     if (before.expectedShutdown === value) return `config.json restored (expected_shutdown ${describeValue(value)}), neard holds the same`;
-    reloadNeardConfig(neard);
+    await neard.reload();
     const { confirmed, last } = await confirmReload(neard, before, value, timings);
     return confirmed
       ? `config.json restored (expected_shutdown ${describeValue(value)}) and reloaded by neard`
@@ -106,14 +96,13 @@ async function undo(neard: RunningNeard, timings: ConfirmTimings): Promise<strin
 /**
  * Make the running neard stop once its head reaches `height`. Resolves once neard confirmed it; otherwise
  * everything is undone and a PlannedShutdownError says what happened. `before` is a reading of neard's
- * metrics taken earlier; the write and the SIGHUP happen before this function first waits, so a caller
- * that checked the chart's view of neard just before calling acts on that view.
+ * metrics taken just before.
  */
 export async function schedulePlannedShutdown(neard: RunningNeard, height: number, before: NeardShutdownMetrics, timings: ConfirmTimings): Promise<PlannedShutdownRecord> {
   let record: PlannedShutdownRecord;
   try {
     record = writePlannedShutdown(neard.home, height);
-    reloadNeardConfig(neard);
+    await neard.reload();
   } catch (error) {
     const undone = await undo(neard, timings);
     const message = undone === null ? errorMessage(error) : `${errorMessage(error)}; ${undone}`;
@@ -130,7 +119,7 @@ export async function schedulePlannedShutdown(neard: RunningNeard, height: numbe
   );
 }
 
-export interface CancelOutcome {
+export interface CancelResult {
   record: PlannedShutdownRecord;
   /** expected_shutdown in config.json and (if confirmed) in neard now. */
   expectedShutdown: number | null;
@@ -145,7 +134,7 @@ export interface CancelOutcome {
  * Undo kuutamod's schedule: config.json back as before, SIGHUP, confirmed through /metrics. null when
  * nothing was scheduled by kuutamod. `neard` null: no neard runs, the files alone are put back.
  */
-export async function cancelPlannedShutdown(home: string, neard: RunningNeard | null, timings: ConfirmTimings): Promise<CancelOutcome | null> {
+export async function cancelPlannedShutdown(home: string, neard: RunningNeard | null, timings: ConfirmTimings): Promise<CancelResult | null> {
   const before = neard === null ? null : await readNeardShutdownMetrics(neard.rpcUrl, timings.requestTimeoutMs).catch(() => null);
   const restored = restorePlannedShutdown(home);
   if (restored === null) return null;
@@ -153,7 +142,7 @@ export async function cancelPlannedShutdown(home: string, neard: RunningNeard | 
   const outcome = { record, expectedShutdown, keptOperatorValue };
   if (neard === null) return { ...outcome, confirmed: true, neard: 'neard is not running; it starts with the restored config.json' };
   if (before === null) return { ...outcome, confirmed: false, neard: `neard ${neard.rpcUrl}/metrics did not answer; config.json is restored, so its next start is clean` };
-  reloadNeardConfig(neard);
+  await neard.reload();
   const { confirmed, last } = await confirmReload(neard, before, expectedShutdown, timings);
   return {
     ...outcome,
@@ -162,4 +151,28 @@ export async function cancelPlannedShutdown(home: string, neard: RunningNeard | 
       ? `neard reloaded its config: near_block_expected_shutdown ${expectedShutdown ?? 0}`
       : `neard did not confirm within ${timings.confirmTimeoutMs / 1000}s (${last}); config.json is restored, so its next start is clean`,
   };
+}
+
+/** schedulePlannedShutdown as the chart's outcome: it never throws. */
+export async function scheduleStopOutcome(neard: RunningNeard, height: number, timings: ConfirmTimings): Promise<ScheduleOutcome> {
+  try {
+    const before = await readNeardShutdownMetrics(neard.rpcUrl, timings.requestTimeoutMs);
+    const record = await schedulePlannedShutdown(neard, height, before, timings);
+    return { ok: true, height, previous: record.previous };
+  } catch (error) {
+    const failure = error instanceof PlannedShutdownError ? error.failure : error instanceof PlannedShutdownFileError ? 'file' : 'error';
+    return { ok: false, failure, message: errorMessage(error) };
+  }
+}
+
+/** cancelPlannedShutdown as the chart's outcome: it never throws. */
+export async function cancelStopOutcome(home: string, neard: RunningNeard | null, timings: ConfirmTimings): Promise<CancelOutcome> {
+  try {
+    const result = await cancelPlannedShutdown(home, neard, timings);
+    if (result === null) return { ok: false, failure: 'none', message: 'no restart is scheduled by kuutamod on this node: nothing to cancel (see kuutamoctl maintenance-status).' };
+    const { record, expectedShutdown, keptOperatorValue, confirmed, neard: said } = result;
+    return { ok: true, height: record.height, expectedShutdown, keptOperatorValue, confirmed, neard: said };
+  } catch (error) {
+    return { ok: false, failure: error instanceof PlannedShutdownFileError ? 'file' : 'error', message: errorMessage(error) };
+  }
 }

@@ -4,7 +4,9 @@
  * The chart says which mode it wants (voter, validator, stopped); this actor converges on it one step at
  * a time: stop the neard that runs in the wrong mode (SIGTERM, then SIGKILL after the timeout), lay out
  * the home for the new mode, start neard again. It passes the chart's lease and session on to the guard,
- * which enforces them even if this daemon freezes or dies. It reports facts only: started, exited on its
+ * which enforces them even if this daemon freezes or dies. On the chart's command it schedules or cancels a
+ * planned stop (kuutamoctl restart: expected_shutdown, reloaded by a SIGHUP the guard sends only when it
+ * cannot hand a voter the key; planned-shutdown.ts) and answers with the outcome. It reports facts only: started, exited on its
  * own, fenced by the guard, stopped on request, key released, could not be spawned, and SESSION_LOST when
  * the guard destroyed our session after fencing neard on a lapsed lease (the chart knows what that means).
  */
@@ -15,13 +17,16 @@ import type { ConsulEndpoint } from '../consul/client.js';
 import type { ConsulTokenFeed } from '../consul/token-feed.js';
 import { errorMessage } from '../error-message.js';
 import { NeardGuardClient, type GuardExit } from './guard/client.js';
-import { linkValidatorKey, prepareNeardHome, removeValidatorKey, type NeardHomeLayout } from './home.js';
+import { linkValidatorKey, prepareNeardHome, removeValidatorKey, validatorKeyPathOf, type NeardHomeLayout } from './home.js';
+import { cancelStopOutcome, CONFIRM_TIMEOUT_MS, PlannedShutdownError, scheduleStopOutcome, type RunningNeard as PlannedNeard } from './planned-shutdown.js';
 import type { RestoreOutcome } from './planned-shutdown-file.js';
 import type { ActorTimings } from '../service-timings.js';
 
 export interface NeardProcessOptions extends NeardHomeLayout {
   /** Path or name (looked up in PATH) of the neard binary. */
   neardBin: string;
+  /** neard's RPC address (config.json rpc.addr): its /metrics confirm a planned stop. */
+  rpcUrl: string;
   /** `--boot-nodes` passed to `neard run`, if any. */
   bootNodes?: string;
   /** neardStopTimeoutMs bounds every stop; the guard gets them all for its own stops and session destroy. */
@@ -104,6 +109,12 @@ export class NeardModeConverger {
       case 'NEARD.SESSION':
         this.sessionId = command.sessionId;
         this.guard.setSession(command.sessionId);
+        return;
+      case 'NEARD.SCHEDULE_STOP':
+        void this.scheduleStop(command);
+        return;
+      case 'NEARD.CANCEL_STOP':
+        void this.cancelStop(command.requestId);
         return;
     }
     void this.converge();
@@ -236,6 +247,39 @@ export class NeardModeConverger {
     this.sessionId = null;
     // The observer logs SESSION_LOST.
     this.report({ type: 'SESSION_LOST' });
+  }
+
+  /** neard `pid` for a planned stop: its config reloads go through the guard, which checks the key rule. */
+  private plannedNeard(pid: number): PlannedNeard {
+    const { home, rpcUrl } = this.options;
+    return {
+      home,
+      rpcUrl,
+      pid,
+      reload: async () => {
+        const answer = await this.guard.reload(pid, validatorKeyPathOf(home));
+        if (answer.type === 'reload-refused') throw new PlannedShutdownError(answer.failure, answer.reason);
+      },
+    };
+  }
+
+  private get confirmTimings() {
+    return { confirmTimeoutMs: CONFIRM_TIMEOUT_MS, requestTimeoutMs: this.options.timings.requestTimeoutMs };
+  }
+
+  /** kuutamoctl restart on a standby: neard stops by itself at `height` (the chart approved it for this pid). */
+  private async scheduleStop({ requestId, pid, height }: Extract<NeardCommand, { type: 'NEARD.SCHEDULE_STOP' }>): Promise<void> {
+    const outcome =
+      this.current?.pid === pid
+        ? await scheduleStopOutcome(this.plannedNeard(pid), height, this.confirmTimings)
+        : { ok: false as const, failure: 'gone' as const, message: `neard (pid ${pid}) is not running any more. Nothing was scheduled; try again.` };
+    this.report({ type: 'NEARD_STOP_SCHEDULED', requestId, outcome });
+  }
+
+  private async cancelStop(requestId: string): Promise<void> {
+    const running = this.current;
+    const outcome = await cancelStopOutcome(this.options.home, running ? this.plannedNeard(running.pid) : null, this.confirmTimings);
+    this.report({ type: 'NEARD_STOP_CANCELLED', requestId, outcome });
   }
 
   /** config.json's expected_shutdown put back after a planned shutdown (kuutamoctl restart). */

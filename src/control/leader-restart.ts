@@ -8,7 +8,7 @@
  */
 import type { HandoverRecord } from '../../services/pool/handover-record.js';
 import { ControlError } from './control-error.js';
-import type { ControlDependencies } from './routes.js';
+import type { ControlDependencies } from './control-dependencies.js';
 import type { ShutdownRequest } from './shutdown-height.js';
 import { createSwitchover, switchoverRefusalOf } from './switchover-routes.js';
 

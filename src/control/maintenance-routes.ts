@@ -4,24 +4,24 @@
  *   POST   /v1/restart      {minimumLength?, scheduleAt?}  schedule neard's stop at a height, confirmed by neard
  *   DELETE /v1/restart                                    cancel kuutamod's schedule
  *   GET    /v1/maintenance[?estimate=true]                what is scheduled, head, blocks and time left
- * neard exits at the height by itself; the chart sees NEARD_EXITED and starts it again as after any exit,
- * and the home preparation puts config.json back first. Nothing here changes the chart or goes around the
- * guard: the only signal sent is a config reload that cannot hand neard the key (services/neard/planned-shutdown.ts).
+ * The chart decides (machines/restart-setup.ts): the routes forward the request as events, read the
+ * facts a height is chosen from (neard's head, its maintenance windows), and report the chart's answer. On
+ * a standby the neard actor schedules the stop through the guard; neard exits at the height by itself, the
+ * chart sees NEARD_EXITED and starts it again as after any exit, and the home preparation puts config.json
+ * back first. On the leader the restart is a planned switchover (leader-restart.ts).
  */
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
-import { holdsValidatorRole } from '../../machines/roles.js';
 import { errorMessage } from '../../services/error-message.js';
 import { NeardMetricsError, readNeardShutdownMetrics } from '../../services/neard/metrics.js';
-import { cancelPlannedShutdown, PlannedShutdownError, schedulePlannedShutdown, type RunningNeard } from '../../services/neard/planned-shutdown.js';
+import { randomUUID } from 'node:crypto';
+import type { CancelOutcome, ScheduleOutcome } from '../../machines/failover-events.js';
 import { PlannedShutdownFileError, readPlannedShutdown } from '../../services/neard/planned-shutdown-file.js';
 import { ControlError, type ControlErrorBody } from './control-error.js';
 import { restartLeader, type LeaderRestartAnswer } from './leader-restart.js';
 import { readMaintenanceStatus } from './maintenance-status.js';
-import type { ControlDependencies } from './routes.js';
+import type { ControlDependencies } from './control-dependencies.js';
+import { askChart } from './restart-request.js';
 import { chooseShutdownHeight, type ShutdownPlan, type ShutdownRequest } from './shutdown-height.js';
-
-/** neard has this long to show a new expected_shutdown in /metrics after SIGHUP. */
-const CONFIRM_TIMEOUT_MS = 10_000;
 
 export interface RestartAnswer extends ShutdownPlan {
   head: number;
@@ -51,7 +51,6 @@ const restartBodySchema = {
 /** Errors of the layers below, as answers: the operator reads the message, the status says whose fault. */
 function asControlError(error: unknown): ControlError {
   if (error instanceof ControlError) return error;
-  if (error instanceof PlannedShutdownError) return new ControlError(error.failure === 'busy' ? 409 : 504, error.message);
   if (error instanceof PlannedShutdownFileError) return new ControlError(500, error.message);
   if (error instanceof NeardMetricsError) return new ControlError(502, `${error.message}. Nothing was scheduled.`);
   const validation = (error as Partial<FastifyError>).validation;
@@ -59,29 +58,22 @@ function asControlError(error: unknown): ControlError {
   return new ControlError(500, errorMessage(error));
 }
 
+/** A failed schedule as an answer: busy is the operator's to retry, gone and unconfirmed are neard's, the rest ours. */
+function scheduleFailure(outcome: Extract<ScheduleOutcome, { ok: false }>): ControlError {
+  const status = outcome.failure === 'busy' ? 409 : outcome.failure === 'gone' || outcome.failure === 'unconfirmed' ? 504 : 500;
+  return new ControlError(status, outcome.message);
+}
+
+function cancelFailure(outcome: Extract<CancelOutcome, { ok: false }>): ControlError {
+  return new ControlError(outcome.failure === 'none' ? 409 : 500, outcome.message);
+}
+
 export const maintenanceRoutes =
   (dependencies: ControlDependencies): FastifyPluginAsync =>
   async (app) => {
-    const { settings, observer, logger } = dependencies;
+    const { settings, observer, actor, logger } = dependencies;
     const home = settings.neardHome;
     const requestTimeoutMs = settings.timings.requestTimeoutMs;
-    const timings = { confirmTimeoutMs: CONFIRM_TIMEOUT_MS, requestTimeoutMs };
-    // One restart or cancel at a time on this node: two would race on config.json and on neard's reloads.
-    let busy = false;
-    const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
-      if (busy) throw new ControlError(409, 'another restart or cancel is running on this node: wait for it, then look at `kuutamoctl maintenance-status`');
-      busy = true;
-      try {
-        return await work();
-      } finally {
-        busy = false;
-      }
-    };
-    const runningNeard = (): RunningNeard | null => {
-      const context = observer.snapshot?.context;
-      if (context?.neardPid == null || context.neardMode === null) return null;
-      return { home, rpcUrl: settings.rpcUrl, pid: context.neardPid, mode: context.neardMode };
-    };
 
     app.setErrorHandler(async (error, _request, reply) => {
       const answer = asControlError(error);
@@ -89,50 +81,39 @@ export const maintenanceRoutes =
       return reply.code(answer.statusCode).send({ message: answer.message } satisfies ControlErrorBody);
     });
 
-    app.post<{ Body: ShutdownRequest | undefined }>('/restart', { schema: { body: restartBodySchema } }, async (request): Promise<RestartAnswer | LeaderRestartAnswer> =>
-      exclusive(async () => {
-        const snapshot = observer.snapshot;
-        const context = snapshot?.context;
-        if (snapshot !== null && holdsValidatorRole(snapshot)) return restartLeader(dependencies, request.body ?? {});
-        const neard = runningNeard();
-        if (neard === null || context === undefined) {
-          throw new ControlError(409, `neard is not running on this node (state ${observer.currentState ?? 'unknown'}): there is nothing to restart. Nothing was scheduled.`);
-        }
-        const planned = readPlannedShutdown(home);
-        if (planned !== null) {
-          throw new ControlError(409, `a restart is already scheduled at height ${planned.height}: cancel it first (kuutamoctl restart --cancel).`);
-        }
-        const metrics = await readNeardShutdownMetrics(neard.rpcUrl, requestTimeoutMs);
-        const { head } = metrics;
-        const plan = await chooseShutdownHeight(request.body ?? {}, { rpcUrl: neard.rpcUrl, accountId: settings.accountId, head, requestTimeoutMs });
-        // The chart may have moved while neard was asked: look again, right before the write and the SIGHUP
-        // (no wait in between), so a neard being restarted or promoted meanwhile is never scheduled.
-        const latest = observer.snapshot;
-        if (latest !== null && holdsValidatorRole(latest)) return restartLeader(dependencies, request.body ?? {});
-        const now = latest?.context;
-        if (now?.neardPid !== neard.pid || now.neardStartAwaited !== null) {
-          throw new ControlError(409, `neard (pid ${neard.pid}) was restarted meanwhile (state ${observer.currentState ?? 'unknown'}). Nothing was scheduled; try again.`);
-        }
-        const record = await schedulePlannedShutdown(neard, plan.height, metrics, timings);
-        logger.info({ height: plan.height, head, window: plan.window, neard_pid: neard.pid }, `neard will stop at height ${plan.height} (${plan.reason}) and be started again`);
-        return { ...plan, head, previous: record.previous, neardPid: neard.pid, neardRestarts: context.neardRestarts };
-      }),
-    );
+    app.post<{ Body: ShutdownRequest | undefined }>('/restart', { schema: { body: restartBodySchema } }, async (request): Promise<RestartAnswer | LeaderRestartAnswer> => {
+      const body = request.body ?? {};
+      const requestId = randomUUID();
+      const asked = await askChart(actor, { type: 'RESTART_REQUESTED', requestId }, ['switchover', 'refused', 'approved']);
+      if (asked.phase === 'switchover') return restartLeader(dependencies, body);
+      if (asked.phase === 'refused') throw new ControlError(409, asked.message);
+      if (asked.phase !== 'approved') throw new ControlError(500, `unexpected answer of the chart: ${asked.phase}`);
+      const planned = readPlannedShutdown(home);
+      if (planned !== null) {
+        throw new ControlError(409, `a restart is already scheduled at height ${planned.height}: cancel it first (kuutamoctl restart --cancel).`);
+      }
+      const { head } = await readNeardShutdownMetrics(settings.rpcUrl, requestTimeoutMs);
+      const plan = await chooseShutdownHeight(body, { rpcUrl: settings.rpcUrl, accountId: settings.accountId, head, requestTimeoutMs });
+      // The chart checks again that nothing moved while the height was chosen (a restart, a promotion).
+      const done = await askChart(actor, { type: 'RESTART_SCHEDULE', requestId, height: plan.height }, ['switchover', 'refused', 'scheduled']);
+      if (done.phase === 'switchover') return restartLeader(dependencies, body);
+      if (done.phase === 'refused') throw new ControlError(409, done.message);
+      if (done.phase !== 'scheduled') throw new ControlError(500, `unexpected answer of the chart: ${done.phase}`);
+      if (!done.outcome.ok) throw scheduleFailure(done.outcome);
+      logger.info({ height: plan.height, head, window: plan.window, neard_pid: done.neardPid }, `neard will stop at height ${plan.height} (${plan.reason}) and be started again`);
+      const neardRestarts = observer.snapshot?.context.neardRestarts ?? 0;
+      return { ...plan, head, previous: done.outcome.previous, neardPid: done.neardPid, neardRestarts };
+    });
 
-    app.delete('/restart', async (): Promise<CancelAnswer> =>
-      exclusive(async () => {
-        const outcome = await cancelPlannedShutdown(home, runningNeard(), timings);
-        if (outcome === null) throw new ControlError(409, 'no restart is scheduled by kuutamod on this node: nothing to cancel (see kuutamoctl maintenance-status).');
-        logger.info({ height: outcome.record.height, expected_shutdown: outcome.expectedShutdown, confirmed: outcome.confirmed }, `planned restart at ${outcome.record.height} cancelled: ${outcome.neard}`);
-        return {
-          height: outcome.record.height,
-          expectedShutdown: outcome.expectedShutdown,
-          keptOperatorValue: outcome.keptOperatorValue,
-          confirmed: outcome.confirmed,
-          neard: outcome.neard,
-        };
-      }),
-    );
+    app.delete('/restart', async (): Promise<CancelAnswer> => {
+      const answer = await askChart(actor, { type: 'RESTART_CANCEL_REQUESTED', requestId: randomUUID() }, ['refused', 'cancelled']);
+      if (answer.phase === 'refused') throw new ControlError(409, answer.message);
+      if (answer.phase !== 'cancelled') throw new ControlError(500, `unexpected answer of the chart: ${answer.phase}`);
+      const { outcome } = answer;
+      if (!outcome.ok) throw cancelFailure(outcome);
+      logger.info({ height: outcome.height, expected_shutdown: outcome.expectedShutdown, confirmed: outcome.confirmed }, `planned restart at ${outcome.height} cancelled: ${outcome.neard}`);
+      return { height: outcome.height, expectedShutdown: outcome.expectedShutdown, keptOperatorValue: outcome.keptOperatorValue, confirmed: outcome.confirmed, neard: outcome.neard };
+    });
 
     app.get<{ Querystring: { estimate?: boolean } }>(
       '/maintenance',

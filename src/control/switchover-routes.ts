@@ -13,7 +13,7 @@ import { createHandover, isTerminalPhase, moveHandover, readHandover, type Hando
 import { fetchMaintenanceWindows, MaintenanceWindowsError } from '../../services/neard/maintenance-windows.js';
 import { readMembers } from '../../services/pool/member-record.js';
 import { findActiveValidator } from '../active-validator.js';
-import type { ControlDependencies } from './routes.js';
+import type { ControlDependencies } from './control-dependencies.js';
 import { bestHead, pickCandidate, planWindow } from './switchover-plan.js';
 
 export interface SwitchoverRequest {

@@ -83,6 +83,7 @@ async function createRig(): Promise<Rig> {
     {
       neardBin: NEARD_STANDIN,
       home: node.home,
+      rpcUrl: `http://${configAddr(node.home, 'rpc')}`,
       keys: { validatorKey: pool.validatorKey, validatorNodeKey: pool.validatorNodeKey, voterNodeKey: node.voterNodeKey },
       validatorNetworkAddr: `127.0.0.1:${validatorPort}`,
       voterNetworkAddr: `127.0.0.1:${voterPort}`,

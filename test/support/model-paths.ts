@@ -7,7 +7,7 @@
  * getSimplePaths / getAdjacencyMap on the machine directly; delayed transitions appear there as events
  * named `xstate.after.<delay>.<state id>`, which the harness turns into clock advances.
  */
-import { getMicrosteps } from 'xstate';
+import { getMicrosteps, getNextSnapshot } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type AdjacencyMap, type AdjacencyValue, type StatePath } from 'xstate/graph';
 import type { HandoverRecord } from '../../machines/failover-events.js';
 import { failoverMachine, stateNamesOf, type FailoverInput } from '../../machines/failover.js';
@@ -71,6 +71,12 @@ const FACTS: ModelEvent[] = [
   { type: 'HANDOVER_UPDATED', record: handover('bystander', { from: 'peer', to: 'other', phase: 'releasing' }) },
   { type: 'HANDOVER_UPDATED', record: handover('ended', { phase: 'done' }) },
   { type: 'SHUTDOWN', reason: 'SIGTERM' },
+  // kuutamoctl restart through the control socket, and the neard actor's answers to the chart's commands.
+  { type: 'RESTART_REQUESTED', requestId: 'restart' },
+  { type: 'RESTART_SCHEDULE', requestId: 'restart', height: 20 },
+  { type: 'RESTART_CANCEL_REQUESTED', requestId: 'cancel' },
+  { type: 'NEARD_STOP_SCHEDULED', requestId: 'restart', outcome: { ok: true, height: 20, previous: null } },
+  { type: 'NEARD_STOP_CANCELLED', requestId: 'cancel', outcome: { ok: false, failure: 'none', message: 'nothing scheduled' } },
   // The pool reader: eligible with nobody else (or lagging with nobody else: the same to the chart), lagging
   // while another eligible standby lives, eligible but outranked by a higher --failover-priority.
   { type: 'ELIGIBILITY', eligible: true, reason: null, eligibleOthers: 0, outrankedBy: null },
@@ -94,6 +100,9 @@ function canHappen(snapshot: Snapshot, event: ModelEvent): boolean {
   // once the key is out of use.
   if (event.type === 'LOCK_RELEASED' && (snapshot.context.keyInUse || !active.includes('failover.NeardUp.InSession.Voting.HandingOver'))) return false;
   if (IMPOSSIBLE_BY_CONTRACT.some((rule) => rule.event === event.type && active.includes(rule.state))) return false;
+  // The neard actor answers only the chart's NEARD.SCHEDULE_STOP and NEARD.CANCEL_STOP.
+  if (event.type === 'NEARD_STOP_SCHEDULED' && snapshot.context.restart?.phase !== 'scheduling') return false;
+  if (event.type === 'NEARD_STOP_CANCELLED' && snapshot.context.restart?.phase !== 'cancelling') return false;
   // NEARD_STOPPED follows NEARD_KEY_RELEASED: the neard actor reports the release first.
   if (event.type === 'NEARD_STOPPED' && snapshot.context.keyInUse) return false;
   return true;
@@ -126,8 +135,15 @@ export function serialize(snapshot: Snapshot): string {
   ]);
 }
 
+/**
+ * Restart requests (kuutamoctl restart) are the same root transitions in every state: walked as part of the
+ * whole graph they would multiply its states (one in flight or not, everywhere). They are left out of the
+ * traversal and covered by short probes appended to it instead (restartProbes).
+ */
+const traversed = (snapshot: Snapshot, event: ModelEvent) => !RESTART_FACTS.has(event.type) && canHappen(snapshot, event);
+
 // xstate/graph types events as the machine's own; the model's delayed-transition events are a superset.
-const traversalFor = (input: FailoverInput) => ({ input, events: eventsFor as never, filterEvents: canHappen as never, serializeState: serialize });
+const traversalFor = (input: FailoverInput) => ({ input, events: eventsFor as never, filterEvents: traversed as never, serializeState: serialize });
 const traversal = traversalFor(MODEL_INPUT);
 
 /** The transitions XState would take for `event` in `snapshot` (a model event may be a delayed one). */
@@ -197,7 +213,100 @@ function generateCoveringPaths(input: FailoverInput): ModelPath[] {
       }
     }
   }
-  return dedupe([...toState.values(), ...byEdge.values()], input);
+  const covered = new Set(byEdge.keys());
+  const probes = restartProbes(shortest, covered);
+  return dedupe([...toState.values(), ...byEdge.values(), ...probes], input);
+}
+
+/** The facts of a restart request and of the neard actor's answers to it (FACTS has one of each). */
+const RESTART_FACTS = new Set(['RESTART_REQUESTED', 'RESTART_SCHEDULE', 'RESTART_CANCEL_REQUESTED', 'NEARD_STOP_SCHEDULED', 'NEARD_STOP_CANCELLED']);
+const fact = (type: string): ModelEvent => FACTS.find((f) => f.type === type)!;
+
+/** What an operator can do with restart and cancel, step by step (the neard actor answering where it must). */
+const PROBES: readonly string[][] = [
+  ['RESTART_REQUESTED', 'RESTART_SCHEDULE', 'NEARD_STOP_SCHEDULED'],
+  ['RESTART_REQUESTED', 'RESTART_SCHEDULE', 'RESTART_REQUESTED'],
+  ['RESTART_REQUESTED', 'RESTART_SCHEDULE', 'RESTART_CANCEL_REQUESTED'],
+  ['RESTART_SCHEDULE'],
+  ['RESTART_CANCEL_REQUESTED', 'NEARD_STOP_CANCELLED'],
+  ['RESTART_CANCEL_REQUESTED', 'RESTART_REQUESTED'],
+];
+
+/**
+ * Paths that cover the restart transitions: from each state the traversal reached, each probe, kept only
+ * where it takes an edge no path took yet (so a few hundred paths, not one per state and probe).
+ */
+function restartProbes(shortest: readonly StatePath<Snapshot, ModelEvent>[], covered: Set<string>): ModelStep[][] {
+  const paths: ModelStep[][] = [];
+  for (const path of shortest) {
+    for (const probe of PROBES) {
+      let snapshot = path.state;
+      const steps: ModelStep[] = [];
+      let fresh = false;
+      for (const type of probe) {
+        const event = fact(type);
+        if (!canHappen(snapshot, event)) break;
+        for (const edge of edgesTaken(snapshot, event)) {
+          if (covered.has(edge)) continue;
+          covered.add(edge);
+          fresh = true;
+        }
+        snapshot = getNextSnapshot(failoverMachine, snapshot, event as never);
+        steps.push({ event, expect: serialize(snapshot) });
+      }
+      if (fresh) paths.push([...stepsOf(path), ...steps]);
+    }
+  }
+  return [...paths, ...inFlightProbes(shortest, covered)];
+}
+
+/** Starting a request the neard actor works on, and what can meet it while it is in flight. */
+const IN_FLIGHT: ReadonlyArray<{ start: string[]; phase: string; meets: string[] }> = [
+  { start: ['RESTART_REQUESTED', 'RESTART_SCHEDULE'], phase: 'scheduling', meets: ['NEARD_STOP_SCHEDULED', 'RESTART_REQUESTED', 'RESTART_CANCEL_REQUESTED'] },
+  { start: ['RESTART_CANCEL_REQUESTED'], phase: 'cancelling', meets: ['NEARD_STOP_CANCELLED', 'RESTART_REQUESTED', 'RESTART_CANCEL_REQUESTED'] },
+];
+
+/**
+ * A request still in flight when the chart moves on (a promotion, a neard exit, Shutdown): from the states
+ * where one starts, a breadth-first walk over the facts to every leaf state it can reach with the request
+ * still in flight, each leaf once, and there what can meet it. Kept only where a new edge is taken.
+ */
+function inFlightProbes(shortest: readonly StatePath<Snapshot, ModelEvent>[], covered: Set<string>): ModelStep[][] {
+  const paths: ModelStep[][] = [];
+  const leafOf = (snapshot: Snapshot) => activeIds(snapshot.value).at(-1)!;
+  for (const flight of IN_FLIGHT) {
+    const visited = new Set<string>();
+    for (const path of shortest) {
+      let snapshot = path.state;
+      const steps = stepsOf(path);
+      for (const type of flight.start) {
+        snapshot = getNextSnapshot(failoverMachine, snapshot, fact(type) as never);
+        steps.push({ event: fact(type), expect: serialize(snapshot) });
+      }
+      if (snapshot.context.restart?.phase !== flight.phase || visited.has(leafOf(snapshot))) continue;
+      const queue = [{ snapshot, steps }];
+      visited.add(leafOf(snapshot));
+      while (queue.length > 0) {
+        const here = queue.shift()!;
+        for (const type of flight.meets) {
+          const event = fact(type);
+          if (!canHappen(here.snapshot, event)) continue;
+          const edges = edgesTaken(here.snapshot, event).filter((edge) => !covered.has(edge));
+          if (edges.length === 0) continue;
+          edges.forEach((edge) => covered.add(edge));
+          paths.push([...here.steps, { event, expect: serialize(getNextSnapshot(failoverMachine, here.snapshot, event as never)) }]);
+        }
+        for (const move of FACTS) {
+          if (RESTART_FACTS.has(move.type) || !canHappen(here.snapshot, move)) continue;
+          const next = getNextSnapshot(failoverMachine, here.snapshot, move as never);
+          if (visited.has(leafOf(next)) || next.context.restart?.phase !== flight.phase) continue;
+          visited.add(leafOf(next));
+          queue.push({ snapshot: next, steps: [...here.steps, { event: move, expect: serialize(next) }] });
+        }
+      }
+    }
+  }
+  return paths;
 }
 
 /**

@@ -18,3 +18,10 @@ export function isRunning(pid: number): boolean {
     return false;
   }
 }
+
+/** The process has a handler for `signal` (its bit in /proc/<pid>/status SigCgt): e.g. a shell's trap is set. */
+export function catchesSignal(pid: number, signal: number): boolean {
+  const status = readFileSync(`/proc/${pid}/status`, { encoding: 'utf8', flag: 'r' });
+  const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+  return caught !== undefined && (BigInt(`0x${caught}`) & (1n << BigInt(signal - 1))) !== 0n;
+}

@@ -3,16 +3,22 @@
  * no validator without a lease, SIGKILL at the lease deadline, hot-swap promotion under the same
  * rules, and after the daemon's death: stop neard first, then destroy the session. After a fence on a
  * lapsed lease: neard dead first, then its session destroyed and reported, and no lease of it counts again.
+ * A config reload (SIGHUP) never while a voter's home holds the validator key.
  * Consul is a plain HTTP server recording the requests (the real Consul is in the integration tests).
  */
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
 import { monotonicNow } from '../../services/monotonic-clock.js';
 import { NeardGuard } from '../../services/neard/guard/guard.js';
 import type { FromGuard, ToGuard } from '../../services/neard/guard/protocol.js';
 import { actorTimings } from '../../services/service-timings.js';
+import { catchesSignal } from '../support/process-state.js';
+import { until } from '../support/until.js';
 
 function guardWithInbox() {
   const inbox: FromGuard[] = [];
@@ -104,6 +110,35 @@ test('a voter neard is not fenced by the lease; promotion arms the fence and nee
   const exit = await next('exited');
   assert.equal(exit.fenced, true);
   assert.equal(exit.mode, 'validator');
+});
+
+test('a config reload (planned stop) is a SIGHUP only when it cannot hand a voter the validator key', async () => {
+  const { guard, next } = guardWithInbox();
+  const dir = mkdtempSync(join(tmpdir(), 'guard-reload-'));
+  const keyFile = join(dir, 'validator_key.json');
+  const hups = join(dir, 'hups');
+  // The stand-in notes every SIGHUP it gets in a file.
+  guard.handle({ type: 'start', mode: 'voter', bin: 'sh', args: ['-c', `trap 'echo hup >> ${hups}' HUP; while :; do sleep 0.05; done`] });
+  const { pid } = await next('started');
+  await until('the stand-in set its SIGHUP trap', () => catchesSignal(pid, 1));
+  try {
+    guard.handle({ type: 'reload', pid: pid + 100_000, keyFile });
+    assert.equal((await next('reload-refused')).failure, 'gone', 'not the neard the guard runs');
+    writeFileSync(keyFile, '{}');
+    guard.handle({ type: 'reload', pid, keyFile });
+    const busy = await next('reload-refused');
+    assert.equal(busy.failure, 'busy', 'a voter whose home holds the key would load it');
+    assert.match(busy.reason, /being handed to neard/);
+    rmSync(keyFile);
+    guard.handle({ type: 'reload', pid, keyFile });
+    assert.deepEqual(await next('reloaded'), { type: 'reloaded', pid });
+    await until('neard got the SIGHUP', () => existsSync(hups));
+    assert.equal(readFileSync(hups, 'utf8'), 'hup\n', 'exactly one: the refused reloads sent none');
+  } finally {
+    guard.handle({ type: 'stop', timeoutMs: 1_000 });
+    await next('exited');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** A voter neard stuck in a long flush: a sleep that ignores SIGTERM (inherited through exec). */

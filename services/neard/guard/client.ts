@@ -21,6 +21,7 @@ const GUARD_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 export const GUARD_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1'];
 
 type StartAnswer = Extract<FromGuard, { type: 'started' | 'refused' | 'spawn-failed' }>;
+export type ReloadAnswer = Extract<FromGuard, { type: 'reloaded' | 'reload-refused' }>;
 export type GuardExit = Extract<FromGuard, { type: 'exited' }>;
 
 export class NeardGuardClient {
@@ -28,6 +29,7 @@ export class NeardGuardClient {
   private ready: Promise<void> | null = null;
   private pendingStart: ((answer: StartAnswer) => void) | null = null;
   private pendingStop: (() => void) | null = null;
+  private pendingReload: ((answer: ReloadAnswer) => void) | null = null;
   /** Last lease and session, replayed to a new guard. */
   private lease: Extract<ToGuard, { type: 'lease' }> | null = null;
   private session: Extract<ToGuard, { type: 'session' }> | null = null;
@@ -70,6 +72,15 @@ export class NeardGuardClient {
   }
 
   /** Ask for a stop; resolves when neard is gone (exited or nothing ran). */
+  /** SIGHUP neard `pid` through the guard (refused while a voter's home holds `keyFile`); one at a time. */
+  reload(pid: number, keyFile: string): Promise<ReloadAnswer> {
+    if (!this.guard?.connected) return Promise.resolve({ type: 'reload-refused', pid, failure: 'gone', reason: 'the neard guard is not running' });
+    return new Promise<ReloadAnswer>((resolve) => {
+      this.pendingReload = resolve;
+      this.post({ type: 'reload', pid, keyFile });
+    });
+  }
+
   stop(timeoutMs: number): Promise<void> {
     if (!this.guard) return Promise.resolve();
     return new Promise<void>((resolve) => {
@@ -137,6 +148,8 @@ export class NeardGuardClient {
       this.running = null;
       this.pendingStop?.();
       this.pendingStop = null;
+      this.pendingReload?.({ type: 'reload-refused', pid: 0, failure: 'gone', reason: `neard guard exited (code ${code}, signal ${signal})` });
+      this.pendingReload = null;
     });
     return this.ready;
   }
@@ -163,6 +176,11 @@ export class NeardGuardClient {
       case 'stopped':
         this.pendingStop?.();
         this.pendingStop = null;
+        return;
+      case 'reloaded':
+      case 'reload-refused':
+        this.pendingReload?.(message);
+        this.pendingReload = null;
         return;
       case 'session-destroyed':
         // A new guard must not be told of it again.

@@ -13,8 +13,10 @@
  *   lease deadline at the latest), and only once neard is confirmed dead destroys the daemon's session,
  *   so a standby can take over without waiting for the TTL. Consul's endpoint and the timings arrive
  *   once, in the `hello` that opens the conversation; the session id and a rotated token follow every change.
+ * - It alone signals neard: a config reload (SIGHUP, for a planned stop) only when it cannot hand a voter the key.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { lstatSync } from 'node:fs';
 import type { NeardMode } from '../../../machines/failover-events.js';
 import { DEFAULT_TIMINGS } from '../../../machines/failover-timings.js';
 import { createConsulClient } from '../../consul/client.js';
@@ -75,6 +77,8 @@ export class NeardGuard {
       case 'consul-token':
         if (this.hello) this.hello = { ...this.hello, consul: { ...this.hello.consul, token: message.token ?? undefined } };
         return;
+      case 'reload':
+        return this.reload(message.pid, message.keyFile);
     }
   }
 
@@ -171,6 +175,24 @@ export class NeardGuard {
     this.armFence();
     neard.child.kill('SIGHUP');
     this.send({ type: 'started', pid: neard.pid, mode: 'validator' });
+  }
+
+  /**
+   * SIGHUP for a config reload, never a way to the key: a voter whose home holds the validator key file
+   * would load it (hot swap) without the lease check of `promote`, so that is refused.
+   */
+  private reload(pid: number, keyFile: string): void {
+    const neard = this.neard;
+    if (!neard || neard.pid !== pid || neard.stopRequested) {
+      this.send({ type: 'reload-refused', pid, failure: 'gone', reason: `neard (pid ${pid}) is not running any more` });
+      return;
+    }
+    if (neard.mode === 'voter' && lstatSync(keyFile, { throwIfNoEntry: false }) !== undefined) {
+      this.send({ type: 'reload-refused', pid, failure: 'busy', reason: `${keyFile} is being handed to neard (a promotion is under way): try again in a moment` });
+      return;
+    }
+    neard.child.kill('SIGHUP');
+    this.send({ type: 'reloaded', pid });
   }
 
   private stop(timeoutMs: number): void {

@@ -35,6 +35,7 @@ const TO_GUARD: Checks<ToGuard> = {
   lease: (m) => isNumber(m.killAt) && isNullable(m.sessionId, isString),
   session: (m) => isNullable(m.sessionId, isString),
   'consul-token': (m) => isNullable(m.token, isString),
+  reload: (m) => isNumber(m.pid) && isString(m.keyFile),
 };
 
 const FROM_GUARD: Checks<FromGuard> = {
@@ -50,6 +51,8 @@ const FROM_GUARD: Checks<FromGuard> = {
     isBoolean(m.requested) &&
     isBoolean(m.fenced),
   stopped: () => true,
+  reloaded: (m) => isNumber(m.pid),
+  'reload-refused': (m) => isNumber(m.pid) && (m.failure === 'busy' || m.failure === 'gone') && isString(m.reason),
   'session-destroyed': (m) => isString(m.sessionId),
 };
 

@@ -32,7 +32,13 @@ export type ToGuard =
   /** The session to destroy once neard is confirmed dead, if the daemon itself dies (null: none). */
   | { type: 'session'; sessionId: string | null }
   /** The ACL token was rotated (SIGUSR1): destroy the session with this one (null: send none). */
-  | { type: 'consul-token'; token: string | null };
+  | { type: 'consul-token'; token: string | null }
+  /**
+   * SIGHUP neard `pid` so it re-reads its config (a planned stop's expected_shutdown). neard >= 2.x also
+   * re-reads validator_key.json on SIGHUP, so the guard refuses while a voter's home holds `keyFile`: that
+   * could hand it the key without the lease check a promotion gets. Answered by `reloaded` or `reload-refused`.
+   */
+  | { type: 'reload'; pid: number; keyFile: string };
 
 export type FromGuard =
   | { type: 'ready' }
@@ -43,6 +49,9 @@ export type FromGuard =
   | { type: 'exited'; pid: number; mode: NeardMode; code: number | null; signal: string | null; requested: boolean; fenced: boolean }
   /** A stop was asked while nothing ran. */
   | { type: 'stopped' }
+  | { type: 'reloaded'; pid: number }
+  /** busy: a voter's home holds the validator key (a promotion is under way); gone: not the running neard. */
+  | { type: 'reload-refused'; pid: number; failure: 'busy' | 'gone'; reason: string }
   /**
    * The lease of this session lapsed while neard validated: the guard killed neard, saw it dead, and
    * destroyed the session so a standby can take over now. The daemon must treat the session as lost.
