@@ -1,14 +1,10 @@
 /**
- * What a switchover request must satisfy before it is written to Consul, as pure functions: who may
- * take the role (candidateProblem, pickCandidate) and which maintenance window it goes in (planWindow).
- * The routes (switchover-routes.ts) fetch the facts; these decide, so every refusal can be tested alone.
+ * Who may take the role in a switchover (candidateProblem, pickCandidate), as pure functions; the window
+ * is machines/window-rules.ts. The routes (switchover-routes.ts) fetch the facts; these decide, so every
+ * refusal can be tested alone.
  */
-import type { MaintenanceWindow } from '../../services/neard/maintenance-windows.js';
 import { bestHeadOf, projectedHeight } from '../../services/pool/member-eligibility.js';
 import type { MemberRecord } from '../../services/pool/member-record.js';
-
-/** Blocks between the head and the earliest window start we accept: the record must reach the leader first. */
-export const WINDOW_START_MARGIN_BLOCKS = 2;
 
 /** The best head height among the members, each projected to `now` as eligibility does (null when none reported one). */
 export function bestHead(members: readonly MemberRecord[], now = Date.now()): number | null {
@@ -54,28 +50,4 @@ export function pickCandidate(members: readonly MemberRecord[], leaderId: string
     .map((m) => `${m.nodeId} ${candidateProblem(m, leaderId, head, maxLagBlocks)}`)
     .join('; ');
   return { refusal: `no standby can take the role now (${reasons || 'no standby is published in Consul'}).` };
-}
-
-export type WindowChoice = { window: MaintenanceWindow } | { refusal: string };
-
-/** How many windows a refusal names. */
-const SHOWN_WINDOWS = 3;
-
-/**
- * The first window of at least `minimumLength` blocks that starts after the head plus a margin. Unlike a
- * restart, a handover never settles for a shorter window: the account would miss blocks meanwhile.
- */
-export function planWindow(windows: readonly MaintenanceWindow[], head: number, minimumLength: number): WindowChoice {
-  const from = head + WINDOW_START_MARGIN_BLOCKS;
-  const window = windows.find((w) => Math.max(w.start, from) + minimumLength <= w.end);
-  if (window !== undefined) return { window: { start: Math.max(window.start, from), end: window.end } };
-  // A mainnet epoch can hold thousands of short windows: name the longest few, not all of them.
-  const longest = [...windows].sort((a, b) => b.end - b.start - (a.end - a.start)).slice(0, SHOWN_WINDOWS);
-  const shown = longest.map((w) => `[${w.start}, ${w.end}) ${w.end - w.start} blocks`).join(', ');
-  const seen = windows.length === 0 ? 'none' : windows.length <= SHOWN_WINDOWS ? shown : `${windows.length}, the longest: ${shown}`;
-  return {
-    refusal:
-      `no maintenance window of at least ${minimumLength} blocks starts after height ${from} before the epoch ends ` +
-      `(windows from head ${head}: ${seen}). Give a smaller --minimum-length, try again in the next epoch, or use --now.`,
-  };
 }
