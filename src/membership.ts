@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { ConsulClient } from '../services/consul/client.js';
 import type { MembershipEvent } from '../machines/failover-events.js';
-import { bestHeadOf, judgePool } from '../services/pool/member-eligibility.js';
+import { bestHead, judgePool } from '../machines/pool-rules.js';
 import { MEMBER_WRITE_DEBOUNCE_MS, MemberPublisher } from '../services/pool/member-publisher.js';
 import type { MemberList, MemberRecord } from '../services/pool/member-record.js';
 import { monotonicNow } from '../services/monotonic-clock.js';
@@ -42,7 +42,7 @@ export function startMembership({ settings, observer, consul, logger, report }: 
     nodeId,
     intervalMs: settings.memberPublishIntervalMs,
     record: () =>
-      buildMemberRecord(observer, { nodeId, accountId, noFailover, failoverPriority }, { maxLagBlocks }, bestHeadOf(others.filter(isLive), Date.now()), { monotonicNow, wallNow: Date.now }),
+      buildMemberRecord(observer, { nodeId, accountId, noFailover, failoverPriority }, { maxLagBlocks }, bestHead(others.filter(isLive), Date.now()), { monotonicNow, wallNow: Date.now }),
     onMembers: (list: MemberList) => {
       others = list.members.filter((member) => member.nodeId !== nodeId);
       // A read that finishes after Voting was left (a takeover, Shutdown) has nothing to tell the chart.

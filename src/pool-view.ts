@@ -4,8 +4,8 @@
  * each member's lag behind the best head and the ages of its last renewal and publish. `kuutamoctl list`
  * (--json prints this object) and the /ui table both read it.
  */
+import { bestHead, lagOf } from '../machines/pool-rules.js';
 import type { ConsulClient } from '../services/consul/client.js';
-import { bestHeadOf, lagOf, projectedHeight } from '../services/pool/member-eligibility.js';
 import { readMembers, type MemberRecord } from '../services/pool/member-record.js';
 import { findActiveValidator } from './active-validator.js';
 
@@ -39,14 +39,14 @@ async function lockHolderOf(consul: ConsulClient, accountId: string): Promise<st
 export async function readPoolView(consul: ConsulClient, accountId: string, now: () => number = Date.now): Promise<PoolView> {
   const [{ members, unreadable }, lockHolder] = await Promise.all([readMembers(consul, accountId), lockHolderOf(consul, accountId)]);
   const readAt = now();
-  const bestHead = bestHeadOf(members, readAt);
+  const best = bestHead(members, readAt);
   return {
     accountId,
-    bestHead,
+    bestHead: best,
     lockHolder,
     members: members.map((member) => {
       const holds = member.nodeId === lockHolder;
-      return { ...member, lag: lagOf({ height: projectedHeight(member, readAt) }, bestHead), lockHolder: holds, staleLock: holds !== member.holdsLock };
+      return { ...member, lag: lagOf(member, best, readAt), lockHolder: holds, staleLock: holds !== member.holdsLock };
     }),
     unreadable,
     readAt,
