@@ -101,8 +101,8 @@ export type HandoverEvent = { type: 'HANDOVER_UPDATED'; record: HandoverRecord |
 
 /**
  * Facts reported by the pool member reader (src/membership.ts) after each read of the pool's member
- * records, while this node is in Voting: whether it is eligible by the rule (services/pool/member-eligibility.ts),
- * how many other live standbys are, and the highest-priority one of those that outranks it, if any.
+ * records, while this node is in Voting: whether it is eligible by the rule, how many other live standbys
+ * are, and the highest-priority one of those that outranks it, if any (judgePool in pool-rules.ts).
  */
 export type MembershipEvent = {
   type: 'ELIGIBILITY';

@@ -4,7 +4,7 @@
  * and the package version; the publisher in services/ only calls it.
  */
 import { stateNamesOf } from '../machines/failover.js';
-import { eligibilityOf, type EligibilityRule } from '../services/pool/member-eligibility.js';
+import { selfEligibility, type EligibilityRule } from '../machines/pool-rules.js';
 import type { MemberRecord } from '../services/pool/member-record.js';
 import type { FailoverObserver } from './failover-observer.js';
 import { PACKAGE_VERSION } from './package-version.js';
@@ -24,14 +24,14 @@ export interface MemberClocks {
 }
 
 /**
- * The record as of now. `bestHead` is the best head among the pool's members as last read (null: not
- * read yet; this node's own head then stands for it).
+ * The record as of now. `othersBest` is the best head among the other live members as last read, projected
+ * to now (null: not read yet; this node's own head then stands for it).
  */
 export function buildMemberRecord(
   observer: FailoverObserver,
   identity: MemberIdentity,
   rule: EligibilityRule,
-  bestHead: number | null,
+  othersBest: number | null,
   clocks: MemberClocks,
 ): MemberRecord {
   const snapshot = observer.snapshot;
@@ -41,8 +41,7 @@ export function buildMemberRecord(
   const renewedAt = context?.lastRenewalSentAt ?? null;
   const height = context?.blockHeight ?? null;
   const own = { state: names.state, syncing: context?.syncing ?? null, height, noFailover: identity.noFailover };
-  const best = bestHead === null || (height !== null && height > bestHead) ? height : bestHead;
-  const { eligible, reason } = eligibilityOf(own, best, rule);
+  const { eligible, reason } = selfEligibility(own, othersBest, rule, wallNow);
   return {
     nodeId: identity.nodeId,
     accountId: identity.accountId,

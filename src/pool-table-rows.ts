@@ -31,7 +31,8 @@ function rowOf(member: PoolMember, now: number): PoolTableRow {
       node: member.nodeId + (member.failoverPriority === 1 ? '' : ` (priority ${member.failoverPriority})`),
       state: member.detail === member.state ? member.state : `${member.state} (${member.detail})`,
       lock,
-      head: member.height === null ? NONE : String(member.height),
+      // Projected to the read, like the lag: the best head shown has lag 0, and head + lag is that best head.
+      head: member.head === null ? NONE : String(member.head),
       lag: member.lag === null ? NONE : String(member.lag),
       renewed: ago(member.lastRenewalAt, now),
       kuutamod: member.version,

@@ -1,16 +1,19 @@
 /**
  * The pool at a glance, read from Consul: every published member record of an account, the node the lock
  * key names as holder (the truth for "holds lock": a record can be stale by up to one publish interval),
- * each member's lag behind the best head and the ages of its last renewal and publish. `kuutamoctl list`
- * (--json prints this object) and the /ui table both read it.
+ * each member's head and its lag behind the best head, all projected to the moment of the read
+ * (machines/pool-rules.ts) so the two columns agree, and the ages of its last renewal and publish.
+ * `kuutamoctl list` (--json prints this object) and the /ui table both read it.
  */
+import { bestHead, lagOf, projectedHeight } from '../machines/pool-rules.js';
 import type { ConsulClient } from '../services/consul/client.js';
-import { bestHeadOf, lagOf, projectedHeight } from '../services/pool/member-eligibility.js';
-import { readMembers, type MemberRecord } from '../services/pool/member-record.js';
+import { readMembers, type MemberList, type MemberRecord } from '../services/pool/member-record.js';
 import { findActiveValidator } from './active-validator.js';
 
 export interface PoolMember extends MemberRecord {
-  /** Blocks behind the best head among the members, both projected to the read (see projectedHeight; null: unknown). */
+  /** The record's `height` projected to the read at its `headRate` (null: unknown): what the table shows. */
+  head: number | null;
+  /** Blocks `head` is behind the view's `bestHead` (null: unknown). */
   lag: number | null;
   /** This node's election session holds the lock key now. */
   lockHolder: boolean;
@@ -20,6 +23,7 @@ export interface PoolMember extends MemberRecord {
 
 export interface PoolView {
   accountId: string;
+  /** The highest of the members' heads, projected to the read. */
   bestHead: number | null;
   /** Node id (the session's Name) of the lock holder, null when the lock is free. */
   lockHolder: string | null;
@@ -37,16 +41,20 @@ async function lockHolderOf(consul: ConsulClient, accountId: string): Promise<st
 }
 
 export async function readPoolView(consul: ConsulClient, accountId: string, now: () => number = Date.now): Promise<PoolView> {
-  const [{ members, unreadable }, lockHolder] = await Promise.all([readMembers(consul, accountId), lockHolderOf(consul, accountId)]);
-  const readAt = now();
-  const bestHead = bestHeadOf(members, readAt);
+  const [list, lockHolder] = await Promise.all([readMembers(consul, accountId), lockHolderOf(consul, accountId)]);
+  return poolViewOf(accountId, list, lockHolder, now());
+}
+
+/** The view of what was read at `readAt`: every head and lag projected to that moment. */
+export function poolViewOf(accountId: string, { members, unreadable }: MemberList, lockHolder: string | null, readAt: number): PoolView {
+  const best = bestHead(members, readAt);
   return {
     accountId,
-    bestHead,
+    bestHead: best,
     lockHolder,
     members: members.map((member) => {
       const holds = member.nodeId === lockHolder;
-      return { ...member, lag: lagOf({ height: projectedHeight(member, readAt) }, bestHead), lockHolder: holds, staleLock: holds !== member.holdsLock };
+      return { ...member, head: projectedHeight(member, readAt), lag: lagOf(member, best, readAt), lockHolder: holds, staleLock: holds !== member.holdsLock };
     }),
     unreadable,
     readAt,

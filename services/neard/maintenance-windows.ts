@@ -6,15 +6,11 @@
  * JSON-RPC `maintenance_windows` (neard 2.x), else `EXPERIMENTAL_maintenance_windows` (older neard).
  * Ranges are half-open [start, end), serialized as [[s, e], ...] or [{"start": s, "end": e}, ...] by
  * different versions: both are accepted. Any other answer is a MaintenanceWindowsError saying why, so
- * callers can tell an operator to use --now / --schedule-at instead.
+ * callers can tell an operator to use --now / --schedule-at instead. This file fetches and checks them
+ * only; which one a stop goes in is machines/window-rules.ts.
  */
+import type { MaintenanceWindow } from '../../machines/window-rules.js';
 import { errorMessage } from '../error-message.js';
-
-/** A half-open range of block heights [start, end): `end - start` blocks. */
-export interface MaintenanceWindow {
-  start: number;
-  end: number;
-}
 
 export type WindowsFailure = 'absent' | 'error' | 'garbage' | 'unreachable';
 
@@ -111,19 +107,4 @@ export async function fetchMaintenanceWindows(rpcUrl: string, accountId: string,
     'absent',
     `neard ${rpcUrl} knows neither ${WINDOWS_RPC_METHODS.join(' nor ')} (an older neard): give a height (--schedule-at) or use --now`,
   );
-}
-
-/**
- * The window to use from `fromHeight` on: the first of at least `minimumLength` blocks, else the longest
- * (kneard's rule). Windows are clipped to start at `fromHeight` (the part already behind the head is
- * useless). undefined when no window is left.
- */
-export function pickWindow(windows: readonly MaintenanceWindow[], minimumLength: number, fromHeight: number): MaintenanceWindow | undefined {
-  const usable = windows
-    .map((w) => ({ start: Math.max(w.start, fromHeight), end: w.end }))
-    .filter((w) => w.end > w.start)
-    .sort((a, b) => a.start - b.start);
-  const long = usable.find((w) => w.end - w.start >= minimumLength);
-  if (long !== undefined) return long;
-  return usable.reduce<MaintenanceWindow | undefined>((best, w) => (best === undefined || w.end - w.start > best.end - best.start ? w : best), undefined);
 }

@@ -1,9 +1,11 @@
 /**
  * Pool membership in Consul: every daemon of an account publishes what `kuutamoctl list`, the /ui table,
- * the eligibility rule and switchover need to know of it under `kuutamod-members/<account>/<node id>`,
- * held by a session of its own so the record vanishes with a dead node (docs/operations.md).
- * This file is the record's one definition: its key, its shape and the check of what Consul returns.
+ * the pool's rules (machines/pool-rules.ts) and switchover need to know of it under
+ * `kuutamod-members/<account>/<node id>`, held by a session of its own so the record vanishes with a dead
+ * node (docs/operations.md). This file is the record's one definition: its key, its shape and the check of
+ * what Consul returns.
  */
+import type { MemberFacts } from '../../machines/pool-rules.js';
 import type { ConsulClient } from '../consul/client.js';
 import { parseCheckedRecord } from '../json-object.js';
 
@@ -12,7 +14,8 @@ export const MEMBERS_PREFIX = 'kuutamod-members';
 export const membersPrefixOf = (accountId: string): string => `${MEMBERS_PREFIX}/${accountId}/`;
 export const memberKeyOf = (accountId: string, nodeId: string): string => `${membersPrefixOf(accountId)}${nodeId}`;
 
-export interface MemberRecord {
+/** Extends MemberFacts so a record is what the pool's rules read, checked by the compiler. */
+export interface MemberRecord extends MemberFacts {
   nodeId: string;
   accountId: string;
   /** One of kuutamod's six states, and the path to the active leaf (stateNamesOf). */
@@ -29,7 +32,7 @@ export interface MemberRecord {
   /** kuutamod's package version, and neard's `version.version` if known. */
   version: string;
   neardVersion: string | null;
-  /** Would contend for the lock now (see the eligibility rule); `ineligibleReason` says why not. */
+  /** Would contend for the lock now (eligibilityOf in machines/pool-rules.ts); `ineligibleReason` says why not. */
   eligible: boolean;
   ineligibleReason: string | null;
   noFailover: boolean;

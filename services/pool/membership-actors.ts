@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { fromCallback, type EventObject } from 'xstate';
 import type { MembershipCommand, MembershipEvent } from '../../machines/failover-events.js';
 import { describeConsulError, type ConsulClient } from '../consul/client.js';
-import { bestHeadOf, judgePool, type EligibilityRule, type PoolSelf } from './member-eligibility.js';
+import { bestHead, judgePool, type EligibilityRule, type SelfFacts } from '../../machines/pool-rules.js';
 import type { MemberLiveness } from './member-liveness.js';
 import { MemberPublisher } from './member-publisher.js';
 import { readMembers, type MemberRecord } from './member-record.js';
@@ -30,7 +30,7 @@ export class PoolMembers {
 
   /** The best head among the live others, projected to now (null: none known). */
   bestHeadOfOthers(): number | null {
-    return bestHeadOf(this.others.filter((member) => this.liveness.isLive(member)), this.wallNow());
+    return bestHead(this.others.filter((member) => this.liveness.isLive(member)), this.wallNow());
   }
 }
 
@@ -81,7 +81,7 @@ export function memberPublisherActor(options: PublisherOptions): { actor: Return
 
 export interface PoolReaderOptions extends MembershipActorOptions {
   /** This node as of now (its state, head and sync flag from the chart's latest snapshot). */
-  self: () => PoolSelf;
+  self: () => SelfFacts;
   rule: EligibilityRule;
   wallNow: () => number;
 }

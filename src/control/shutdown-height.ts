@@ -1,17 +1,12 @@
 /**
  * The height at which neard is to stop for `kuutamoctl restart`: the operator's --schedule-at, else the
- * start of a maintenance window of the pool's account (kneard's rule: the first window of at least
- * MINIMUM_LENGTH blocks, else the longest), with the reason in words. A windows RPC that is missing,
- * failing or answering garbage is a refusal naming the neard URL: the caller writes nothing then.
+ * start of a maintenance window of the pool's account (machines/window-rules.ts, settling for the longest
+ * window when none is MINIMUM_LENGTH long: kneard's rule), with the reason in words. A windows RPC that is
+ * missing, failing or answering garbage is a refusal naming the neard URL: the caller writes nothing then.
  */
-import { fetchMaintenanceWindows, MaintenanceWindowsError, pickWindow, type MaintenanceWindow } from '../../services/neard/maintenance-windows.js';
+import { chooseWindow, WINDOW_MARGIN_BLOCKS, type MaintenanceWindow } from '../../machines/window-rules.js';
+import { fetchMaintenanceWindows, MaintenanceWindowsError } from '../../services/neard/maintenance-windows.js';
 import { ControlError } from './control-error.js';
-
-/**
- * The stop is scheduled at least this many blocks above the head: the SIGHUP and its confirmation take a
- * moment, and a neard whose head is already past the height when it reloads stops at once, off the plan.
- */
-export const LEAD_BLOCKS = 3;
 
 export interface ShutdownRequest {
   /** --schedule-at */
@@ -22,7 +17,7 @@ export interface ShutdownRequest {
 
 export interface ShutdownPlan {
   height: number;
-  /** The window the height lies in (clipped to the lead), or null for --schedule-at. */
+  /** The window the height lies in (clipped to the margin above the head), or null for --schedule-at. */
   window: MaintenanceWindow | null;
   /** Why this height, in words. */
   reason: string;
@@ -61,8 +56,8 @@ export async function chooseShutdownHeight(request: ShutdownRequest, neard: Near
     throw error;
   }
   const minimum = request.minimumLength ?? 0;
-  const window = pickWindow(windows, minimum, head + LEAD_BLOCKS);
-  if (window === undefined) {
+  const window = chooseWindow(windows, head, minimum, 'longest');
+  if (window === null) {
     throw new ControlError(
       409,
       `no maintenance window is left in this epoch for ${neard.accountId} (neard ${neard.rpcUrl}, head ${head}). Try again once the next epoch has begun, or give --schedule-at. Nothing was scheduled.`,
@@ -71,7 +66,7 @@ export async function chooseShutdownHeight(request: ShutdownRequest, neard: Near
   const length = window.end - window.start;
   const reason =
     minimum <= 0
-      ? `the first maintenance window from head ${head} + ${LEAD_BLOCKS}`
+      ? `the first maintenance window from head ${head} + ${WINDOW_MARGIN_BLOCKS}`
       : length >= minimum
         ? `the first maintenance window of at least ${minimum} blocks`
         : `no window of ${minimum} blocks is left in this epoch: the longest one (${length} blocks)`;

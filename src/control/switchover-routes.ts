@@ -2,19 +2,21 @@
  * The control socket's switchover routes (kuutamoctl switchover): POST /v1/switchover asks for a planned
  * handover of the validator role, GET /v1/switchover shows the pool's record, POST /v1/switchover/cancel
  * cancels one not yet under way. Any node's daemon answers (a standby too): the request is checked here
- * (leader, candidate, window), then written to Consul by check-and-set (services/pool/handover-record.ts).
+ * (leader; candidate and window by the pool's rules, machines/pool-rules.ts and window-rules.ts), then
+ * written to Consul by check-and-set (services/pool/handover-record.ts).
  * The leader's and the candidate's charts carry it out; this route never touches the lock or neard.
  * Refusals are HTTP 409 with a message for the operator; a Consul or neard that cannot be asked is 503.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { bestHead, pickCandidate } from '../../machines/pool-rules.js';
+import { chooseWindow, switchoverWindowRefusal } from '../../machines/window-rules.js';
 import { consulLeaderKey, describeConsulError } from '../../services/consul/client.js';
 import { createHandover, isTerminalPhase, moveHandover, readHandover, type HandoverRecord } from '../../services/pool/handover-record.js';
 import { fetchMaintenanceWindows, MaintenanceWindowsError } from '../../services/neard/maintenance-windows.js';
 import { readMembers } from '../../services/pool/member-record.js';
 import { findActiveValidator } from '../active-validator.js';
 import type { ControlDependencies } from './control-dependencies.js';
-import { bestHead, pickCandidate, planWindow } from './switchover-plan.js';
 
 export interface SwitchoverRequest {
   to?: string;
@@ -76,16 +78,16 @@ async function plan(dependencies: ControlDependencies, request: SwitchoverReques
     throw new Refusal(409, `a handover is already under way: ${describeRecord(existing.record)}. Wait for it, or cancel it (kuutamoctl switchover --cancel).`, existing.record);
   }
   const { members } = await readMembers(consul, settings.accountId);
-  const choice = pickCandidate(members, from, settings.maxLagBlocks, request.to);
+  const now = Date.now();
+  const choice = pickCandidate(members, { leaderId: from, to: request.to }, { maxLagBlocks: settings.maxLagBlocks }, now);
   if ('refusal' in choice) throw new Refusal(409, choice.refusal);
   let window: HandoverRecord['window'] = null;
   if (request.mode === 'window') {
-    const head = bestHead(members) ?? observer.snapshot?.context.blockHeight ?? null;
+    const head = bestHead(members, now) ?? observer.snapshot?.context.blockHeight ?? null;
     if (head === null) throw new Refusal(409, 'no head height is known yet (neither the members nor this node reported one): try again shortly, or use --now.');
     const windows = await fetchMaintenanceWindows(settings.rpcUrl, settings.accountId, settings.timings.requestTimeoutMs);
-    const picked = planWindow(windows, head, request.minimumLength);
-    if ('refusal' in picked) throw new Refusal(409, picked.refusal);
-    window = picked.window;
+    window = chooseWindow(windows, head, request.minimumLength, 'refuse');
+    if (window === null) throw new Refusal(409, switchoverWindowRefusal(windows, head, request.minimumLength));
   }
   return {
     id: randomUUID(),

@@ -186,7 +186,7 @@ describe('kuutamoctl switchover', () => {
     assert.match(unknown.stderr, /--to nosuch: no member of this pool has that node id \(members: .*node1, node2\)/);
     const self = await ctl(node2, ['--now', '--to', 'node1']);
     assert.equal(self.code, 1);
-    assert.match(self.stderr, /--to node1: node1 is the leader/);
+    assert.match(self.stderr, /--to node1: node1 cannot take the role now: it is the leader\./);
     const badLength = await ctl(node2, ['--minimum-length', '0']);
     assert.equal(badLength.code, 1);
     assert.match(badLength.stderr, /--minimum-length 0: give a whole number of blocks, at least 1/);

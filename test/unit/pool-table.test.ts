@@ -1,0 +1,72 @@
+/**
+ * The pool table of `kuutamoctl list` and /ui (src/pool-view.ts, src/pool-table-rows.ts): heads and lags
+ * shown at one moment so the two columns agree, the lock column per the lock key with stale records
+ * marked, ages as an operator reads them.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import type { MemberRecord } from '../../services/pool/member-record.js';
+import { formatAge, formatPoolTable, poolTableOf } from '../../src/pool-table-rows.js';
+import { poolViewOf } from '../../src/pool-view.js';
+import type { PoolTable } from '../../src/ui/pool-table.js';
+import { fuzzRuns } from '../support/fuzz-runs.js';
+import { arbitraryPool, NOW } from '../support/member-arbitrary.js';
+import { memberRecord } from '../support/member-fixture.js';
+
+const member = (nodeId: string, fields: Partial<MemberRecord> = {}): MemberRecord => memberRecord(nodeId, { height: 1_000, now: NOW }, fields);
+const tableOf = (members: MemberRecord[], lockHolder: string | null = null): PoolTable => poolTableOf(poolViewOf('pool.test', { members, unreadable: [] }, lockHolder, NOW));
+
+/** The head and lag cells of each row, as numbers (null: '-'). */
+const headsAndLags = (table: PoolTable) => table.rows.map((r) => ({ node: r.nodeId, head: r.cells.head === '-' ? null : Number(r.cells.head), lag: r.cells.lag === '-' ? null : Number(r.cells.lag) }));
+
+describe('pool table', () => {
+  test('ages as an operator reads them', () => {
+    assert.deepEqual([formatAge(800), formatAge(12_400), formatAge(185_000), formatAge(7_800_000)], ['800ms', '12s', '3m05s', '2h10m']);
+  });
+
+  test('heads are shown projected to the read, like the lag: the highest head shown has lag 0', () => {
+    // The leader published 100 twelve seconds ago at 1 block/s: 112 by the read. The standby published 106
+    // just now. Shown as published, the standby had the highest head (106 against 100) and read "lag 6".
+    const leader = member('leader', { state: 'Validating', height: 100, headRate: 1, publishedAt: NOW - 12_000 });
+    const standby = member('standby', { height: 106, headRate: 1, publishedAt: NOW });
+    assert.deepEqual(headsAndLags(tableOf([leader, standby], 'leader')), [
+      { node: 'leader', head: 112, lag: 0 },
+      { node: 'standby', head: 106, lag: 6 },
+    ]);
+  });
+
+  test('for any pool: the highest head shown has lag 0, and head + lag is that head on every row with both', () => {
+    fc.assert(
+      fc.property(arbitraryPool(), (pool) => {
+        const rows = headsAndLags(tableOf(pool));
+        const heads = rows.map((r) => r.head).filter((h): h is number => h !== null);
+        if (heads.length === 0) return rows.every((r) => r.lag === null);
+        const best = Math.max(...heads);
+        return rows.every((r) => (r.head === null ? r.lag === null : r.lag !== null && r.head + r.lag === best && (r.head !== best || r.lag === 0)));
+      }),
+      fuzzRuns(300),
+    );
+  });
+
+  test('the lock column follows the lock key; a record that disagrees is marked stale with a note', () => {
+    const old = member('node0', { holdsLock: true, state: 'Validating', detail: 'Validating.Leased', height: 1_003 });
+    const fresh = member('node1', { holdsLock: false, failoverPriority: 2 });
+    const table = tableOf([old, fresh], 'node1');
+    assert.equal(table.rows[0]?.cells.lock, 'no*');
+    assert.equal(table.rows[1]?.cells.lock, 'yes*');
+    assert.equal(table.rows[1]?.cells.node, 'node1 (priority 2)');
+    assert.equal(table.rows[1]?.cells.lag, '3');
+    assert.match(table.notes[0] ?? '', /^\* the record of node0, node1 disagrees with the lock key/);
+    const text = formatPoolTable(table).split('\n');
+    assert.match(text[0]!, /^NODE\s+STATE\s+LOCK\s+HEAD\s+LAG\s+RENEWED\s+KUUTAMOD\s+NEARD\s+ELIGIBLE\s+PUBLISHED$/);
+    assert.match(text[1]!, /^node0\s+Validating \(Validating\.Leased\)\s+no\*\s+1003\s+0\s+2s ago\s+0\.1\.0\s+2\.6\.5\s+yes\s+500ms ago$/);
+  });
+
+  test('no members: the note alone; a lock held by a node without a record is said; an ineligible member says why', () => {
+    assert.equal(formatPoolTable(tableOf([])), 'No members found for account pool.test\n');
+    assert.match(formatPoolTable(tableOf([], 'rust-node')), /the lock is held by rust-node, which publishes no member record/);
+    const ineligible = member('spare', { eligible: false, ineligibleReason: 'started with --no-failover' });
+    assert.equal(tableOf([ineligible]).rows[0]?.cells.eligible, 'no: started with --no-failover');
+  });
+});
