@@ -4,10 +4,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** A folder may not import from the folders listed for it (relative imports only: packages are fine). */
+const ABOVE_SERVICES = ['src', 'localnet', 'scripts', 'test'];
+
+/**
+ * A folder may not import from the folders listed for it (relative imports only: packages are fine). In
+ * services/, the three outside systems: consul/ is the door the other two go through and imports neither;
+ * neard/ (the process and its guard) and pool/ (the pool's records) do not import each other. A sub-folder's
+ * entry is the whole list, since a later entry replaces an earlier one for the files both match.
+ */
 const FORBIDDEN_IMPORTS = {
   machines: ['services', 'src', 'localnet', 'scripts', 'test'],
-  services: ['src', 'localnet', 'scripts', 'test'],
+  services: ABOVE_SERVICES,
+  'services/consul': [...ABOVE_SERVICES, 'neard', 'pool'],
+  'services/neard': [...ABOVE_SERVICES, 'pool'],
+  'services/pool': [...ABOVE_SERVICES, 'neard'],
   src: ['localnet', 'scripts', 'test'],
   localnet: ['scripts', 'test'],
 };
