@@ -21,6 +21,7 @@ import { restartLeader, type LeaderRestartAnswer } from './leader-restart.js';
 import { readMaintenanceStatus } from './maintenance-status.js';
 import type { ControlDependencies } from './control-dependencies.js';
 import { askChart } from './restart-request.js';
+import { agree, cancelAnswerSchema, errorResponses, leaderRestartAnswerSchema, maintenanceStatusSchema, restartAnswerSchema } from './answer-schemas.js';
 import { chooseShutdownHeight, type ShutdownPlan, type ShutdownRequest } from './shutdown-height.js';
 
 export interface RestartAnswer extends ShutdownPlan {
@@ -47,6 +48,13 @@ const restartBodySchema = {
   additionalProperties: false,
   properties: { scheduleAt: heightSchema, minimumLength: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } },
 } as const;
+
+agree<RestartAnswer>()(restartAnswerSchema, true);
+agree<LeaderRestartAnswer>()(leaderRestartAnswerSchema, true);
+agree<CancelAnswer>()(cancelAnswerSchema, true);
+
+/** A standby's restart answers with its plan, the leader's with the switchover that restarts it. */
+const restartResponses = { 200: { anyOf: [restartAnswerSchema, leaderRestartAnswerSchema] }, ...errorResponses } as const;
 
 /** Errors of the layers below, as answers: the operator reads the message, the status says whose fault. */
 function asControlError(error: unknown): ControlError {
@@ -81,7 +89,7 @@ export const maintenanceRoutes =
       return reply.code(answer.statusCode).send({ message: answer.message } satisfies ControlErrorBody);
     });
 
-    app.post<{ Body: ShutdownRequest | undefined }>('/restart', { schema: { body: restartBodySchema } }, async (request): Promise<RestartAnswer | LeaderRestartAnswer> => {
+    app.post<{ Body: ShutdownRequest | undefined }>('/restart', { schema: { body: restartBodySchema, response: restartResponses } }, async (request): Promise<RestartAnswer | LeaderRestartAnswer> => {
       const body = request.body ?? {};
       const requestId = randomUUID();
       const asked = await askChart(actor, { type: 'RESTART_REQUESTED', requestId }, ['switchover', 'refused', 'approved']);
@@ -105,7 +113,7 @@ export const maintenanceRoutes =
       return { ...plan, head, previous: done.outcome.previous, neardPid: done.neardPid, neardRestarts };
     });
 
-    app.delete('/restart', async (): Promise<CancelAnswer> => {
+    app.delete('/restart', { schema: { response: { 200: cancelAnswerSchema, ...errorResponses } } }, async (): Promise<CancelAnswer> => {
       const answer = await askChart(actor, { type: 'RESTART_CANCEL_REQUESTED', requestId: randomUUID() }, ['refused', 'cancelled']);
       if (answer.phase === 'refused') throw new ControlError(409, answer.message);
       if (answer.phase !== 'cancelled') throw new ControlError(500, `unexpected answer of the chart: ${answer.phase}`);
@@ -117,7 +125,7 @@ export const maintenanceRoutes =
 
     app.get<{ Querystring: { estimate?: boolean } }>(
       '/maintenance',
-      { schema: { querystring: { type: 'object', properties: { estimate: { type: 'boolean' } } } } },
+      { schema: { querystring: { type: 'object', properties: { estimate: { type: 'boolean' } } }, response: { 200: maintenanceStatusSchema, ...errorResponses } } },
       async (request) => readMaintenanceStatus({ nodeId: settings.nodeId, home, rpcUrl: settings.rpcUrl, observer, requestTimeoutMs }, request.query.estimate === true),
     );
   };

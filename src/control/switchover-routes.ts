@@ -16,6 +16,7 @@ import { createHandover, isTerminalPhase, moveHandover, readHandover, type Hando
 import { fetchMaintenanceWindows, MaintenanceWindowsError } from '../../services/neard/maintenance-windows.js';
 import { readMembers } from '../../services/pool/member-record.js';
 import { findActiveValidator } from '../active-validator.js';
+import { agree, switchoverAnswerSchema } from './answer-schemas.js';
 import type { ControlDependencies } from './control-dependencies.js';
 
 export interface SwitchoverRequest {
@@ -135,6 +136,11 @@ function refusalOf(error: unknown, rpcUrl: string): Refusal {
   return new Refusal(503, `Consul could not be asked: ${describeConsulError(error)}`);
 }
 
+agree<SwitchoverAnswer>()(switchoverAnswerSchema, true);
+
+/** Every answer of these routes, accepted, refused or failed, is a SwitchoverAnswer (a bad body keeps Fastify's 400). */
+const answerResponses = { 200: switchoverAnswerSchema, 202: switchoverAnswerSchema, 409: switchoverAnswerSchema, 503: switchoverAnswerSchema } as const;
+
 export const switchoverRoutes =
   (dependencies: ControlDependencies): FastifyPluginAsync =>
   async (app) => {
@@ -145,7 +151,7 @@ export const switchoverRoutes =
       return reply.code(refusal.status).send({ record: refusal.record, error: refusal.message });
     };
 
-    app.post<{ Body: SwitchoverRequest }>('/switchover', { schema: { body: requestSchema } }, async (request, reply) => {
+    app.post<{ Body: SwitchoverRequest }>('/switchover', { schema: { body: requestSchema, response: answerResponses } }, async (request, reply) => {
       try {
         const record = await createSwitchover(dependencies, request.body);
         return reply.code(202).send({ record } satisfies SwitchoverAnswer);
@@ -154,7 +160,7 @@ export const switchoverRoutes =
       }
     });
 
-    app.get('/switchover', async (_request, reply) => {
+    app.get('/switchover', { schema: { response: answerResponses } }, async (_request, reply) => {
       try {
         const stored = await readHandover(consul, settings.accountId);
         return reply.send({ record: stored?.record ?? null } satisfies SwitchoverAnswer);
@@ -163,7 +169,7 @@ export const switchoverRoutes =
       }
     });
 
-    app.post('/switchover/cancel', async (_request, reply) => {
+    app.post('/switchover/cancel', { schema: { response: answerResponses } }, async (_request, reply) => {
       try {
         const stored = await readHandover(consul, settings.accountId);
         const record = stored?.record;
