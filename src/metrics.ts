@@ -43,21 +43,14 @@ export function createMetrics(startedAt = Date.now(), version = PACKAGE_VERSION)
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  // Every metric of the daemon is registered in this registry only (no global default registry).
+  const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers });
+  const counter = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers });
 
   // Rust kuutamod's three, byte for byte (hence no _total and milliseconds; see docs/metrics.md).
-  const state = new Gauge({
-    name: 'kuutamod_state',
-    help: 'In what state our supervisor statemachine is',
-    labelNames: ['type'],
-    registers: [registry],
-  });
-  const role = new Gauge({
-    name: 'kuutamod_role',
-    help: '1 for the role the node plays for the pool (validator, standby, syncing, stopped), 0 for the others',
-    labelNames: ['role'],
-    registers: [registry],
-  });
-  const restarts = new Counter({ name: 'kuutamod_neard_restarts', help: 'How often neard has been restarted', registers: [registry] });
+  const state = gauge('kuutamod_state', 'In what state our supervisor statemachine is', ['type']);
+  const role = gauge('kuutamod_role', '1 for the role the node plays for the pool (validator, standby, syncing, stopped), 0 for the others', ['role']);
+  const restarts = counter('kuutamod_neard_restarts', 'How often neard has been restarted');
   new Gauge({
     name: 'kuutamod_uptime',
     help: 'Time in milliseconds how long daemon is running',
@@ -67,57 +60,18 @@ export function createMetrics(startedAt = Date.now(), version = PACKAGE_VERSION)
     },
   });
 
-  new Gauge({
-    name: 'kuutamod_build_info',
-    help: 'Always 1; the version label is the kuutamod-ts package version of this daemon',
-    labelNames: ['version'],
-    registers,
-  }).set({ version }, 1);
-  const lockHeld = new Gauge({
-    name: 'kuutamod_lock_held',
-    help: '1 while this node holds its account\'s Consul lock (kuutamod-leader/<account-id>), else 0',
-    registers,
-  });
-  const renewals = new Counter({
-    name: 'kuutamod_session_renewals_total',
-    help: 'Consul session renewals by result: success, error (Consul not reached or failed), lost (404: session gone)',
-    labelNames: ['result'],
-    registers,
-  });
+  gauge('kuutamod_build_info', 'Always 1; the version label is the kuutamod-ts package version of this daemon', ['version']).set({ version }, 1);
+  const lockHeld = gauge('kuutamod_lock_held', '1 while this node holds its account\'s Consul lock (kuutamod-leader/<account-id>), else 0');
+  const renewals = counter('kuutamod_session_renewals_total', 'Consul session renewals by result: success, error (Consul not reached or failed), lost (404: session gone)', ['result']);
   // Every result exists from the start, so increase() sees the first failure.
   for (const result of RENEWAL_RESULTS) renewals.inc({ result }, 0);
-  const lastConfirmed = new Gauge({
-    name: 'kuutamod_session_renewal_last_success_timestamp_seconds',
-    help: 'Unix time Consul last confirmed this node\'s session (created or renewed); 0 before the first; age = time() - value',
-    registers,
-  });
-  const transitions = new Counter({
-    name: 'kuutamod_transitions_total',
-    help: 'State changes of the supervisor by from and to state (the kuutamod_state types)',
-    labelNames: ['from', 'to'],
-    registers,
-  });
-  const fenceKills = new Counter({
-    name: 'kuutamod_neard_fence_kills_total',
-    help: 'How often the neard guard SIGKILLed a validating neard at the lease deadline (session renewals stopped)',
-    registers,
-  });
-  const headHeight = new Gauge({
-    name: 'kuutamod_neard_head_height',
-    help: 'Latest block height neard reported on /status (sync_info.latest_block_height); 0 before its first answer',
-    registers,
-  });
-  const syncing = new Gauge({
-    name: 'kuutamod_neard_syncing',
-    help: '1 unless neard\'s last /status said it is synced (sync_info.syncing false); 1 before its first answer',
-    registers,
-  });
+  const lastConfirmed = gauge('kuutamod_session_renewal_last_success_timestamp_seconds', 'Unix time Consul last confirmed this node\'s session (created or renewed); 0 before the first; age = time() - value');
+  const transitions = counter('kuutamod_transitions_total', 'State changes of the supervisor by from and to state (the kuutamod_state types)', ['from', 'to']);
+  const fenceKills = counter('kuutamod_neard_fence_kills_total', 'How often the neard guard SIGKILLed a validating neard at the lease deadline (session renewals stopped)');
+  const headHeight = gauge('kuutamod_neard_head_height', 'Latest block height neard reported on /status (sync_info.latest_block_height); 0 before its first answer');
+  const syncing = gauge('kuutamod_neard_syncing', '1 unless neard\'s last /status said it is synced (sync_info.syncing false); 1 before its first answer');
   syncing.set(1);
-  const heapAfterFullGc = new Gauge({
-    name: 'kuutamod_heap_after_full_gc_bytes',
-    help: 'V8 heap in use right after the last full (mark-compact) garbage collection: the live JS heap, which rises only with a leak; 0 before the first',
-    registers,
-  });
+  const heapAfterFullGc = gauge('kuutamod_heap_after_full_gc_bytes', 'V8 heap in use right after the last full (mark-compact) garbage collection: the live JS heap, which rises only with a leak; 0 before the first');
   watchHeapAfterFullGc((bytes) => heapAfterFullGc.set(bytes));
 
   let counted = 0;
