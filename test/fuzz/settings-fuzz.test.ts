@@ -4,28 +4,21 @@
  * that names the flag: never a raw TypeError, never a silently absurd value.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { MAX_DURATION_MS, parseDuration } from '../../src/duration.js';
 import { OperatorError } from '../../src/errors.js';
-import { ALL_OPTIONS, buildCommand, givenFlags, longFlag, resolveSettings, type Settings } from '../../src/settings.js';
+import { ALL_OPTIONS, longFlag, type Settings } from '../../src/settings.js';
 import { fuzzRuns } from '../support/fuzz-runs.js';
-import { createNodeHome, createPoolKeys, type NodeHome, type PoolKeys } from '../support/kuutamod.js';
+import { assertOperatorError, createSettingsFixture, resolveKuutamod, type SettingsFixture } from '../support/settings-fixture.js';
 
-let dir: string;
-let pool: PoolKeys;
-let node: NodeHome;
+let fixture: SettingsFixture;
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'settings-fuzz-'));
-  pool = createPoolKeys(dir);
-  node = await createNodeHome(dir, 'node', pool);
+before(() => {
+  fixture = createSettingsFixture('settings-fuzz-');
 });
 
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => fixture.cleanup());
 
 const UNITS = ['', 'ms', 's', 'm', 'h', 'd', 'S', ' s'];
 
@@ -46,19 +39,12 @@ const givenOptions = fc.uniqueArray(fc.tuple(fc.constantFrom(...ALL_OPTIONS), op
 
 function resolve(given: [(typeof ALL_OPTIONS)[number], string, boolean][]): Settings {
   const args: string[] = [];
-  const environment: NodeJS.ProcessEnv = {
-    KUUTAMO_NEARD_HOME: node.home,
-    KUUTAMO_VALIDATOR_KEY: pool.validatorKey,
-    KUUTAMO_VALIDATOR_NODE_KEY: pool.validatorNodeKey,
-    KUUTAMO_VOTER_NODE_KEY: node.voterNodeKey,
-  };
+  const environment: NodeJS.ProcessEnv = { ...fixture.keyEnvironment };
   for (const [spec, value, asFlag] of given) {
     if (asFlag) args.push(`${longFlag(spec)}=${value}`);
     else environment[spec.env] = value;
   }
-  const command = buildCommand('kuutamod', '').exitOverride().configureOutput({ writeErr: () => undefined });
-  command.parse(args, { from: 'user' });
-  return resolveSettings(givenFlags(command), environment);
+  return resolveKuutamod(args, environment);
 }
 
 /** Every timing is a whole number of milliseconds that setTimeout honours as written. */
@@ -109,20 +95,18 @@ describe('settings and durations, fuzzed', () => {
   test('a duration beyond what setTimeout can wait is refused, not turned into a 1 ms timer', () => {
     assert.throws(() => parseDuration('2147484'), /'2147484' is longer than 2147483647ms \(about 24 days\)/);
     assert.equal(parseDuration('2147483647ms'), MAX_DURATION_MS);
-    assert.throws(() => resolve([[ALL_OPTIONS.find((spec) => spec.env === 'KUUTAMO_NEARD_STOP_TIMEOUT')!, '2147484', false]]), (error: unknown) => {
-      assert.ok(error instanceof OperatorError);
-      assert.match(error.message, /^--neard-stop-timeout, set by KUUTAMO_NEARD_STOP_TIMEOUT: '2147484' is longer than/);
-      return true;
-    });
+    assertOperatorError(
+      () => resolve([[ALL_OPTIONS.find((spec) => spec.env === 'KUUTAMO_NEARD_STOP_TIMEOUT')!, '2147484', false]]),
+      /^--neard-stop-timeout, set by KUUTAMO_NEARD_STOP_TIMEOUT: '2147484' is longer than/,
+    );
   });
 
   test('a --neard-home too long for the filesystem is named, not thrown as ENAMETOOLONG', () => {
     const home = `1${'0'.repeat(255)}m`;
-    assert.throws(() => resolve([[ALL_OPTIONS.find((spec) => spec.env === 'KUUTAMO_NEARD_HOME')!, home, false]]), (error: unknown) => {
-      assert.ok(error instanceof OperatorError, `an OperatorError, not ${String(error)}`);
-      assert.match(error.message, /^--neard-home .*: cannot look up .*config\.json \(ENAMETOOLONG\)\. Check --neard-home\.$/);
-      return true;
-    });
+    assertOperatorError(
+      () => resolve([[ALL_OPTIONS.find((spec) => spec.env === 'KUUTAMO_NEARD_HOME')!, home, false]]),
+      /^--neard-home .*: cannot look up .*config\.json \(ENAMETOOLONG\)\. Check --neard-home\.$/,
+    );
   });
 
   test('a number too big to be finite is refused', () => {

@@ -1,20 +1,20 @@
 /**
- * Real kuutamod daemons for integration tests: neard homes made by the neard stand-in's own `init`,
- * free ports everywhere, the compiled daemon started as a child process with fast timings, and
- * helpers to read its /state and wait for a state.
+ * Real kuutamod daemons for integration tests: neard homes made by the neard stand-in's own `init`
+ * (test/support/neard-homes.ts), free ports everywhere, the compiled daemon started as a child process
+ * with fast timings, and helpers to read its /state and log and wait for a state or a log line.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateView } from '../../src/state-view.js';
-import { objectField, patchJsonObjectFile } from '../../services/json-object.js';
+import { ACCOUNT_ID, createNodeHomeFiles, createPoolKeys, type NodeHome, type PoolKeys } from './neard-homes.js';
 import { freePorts } from './ports.js';
 import { REPO_ROOT } from './paths.js';
 
 export const NEARD_STANDIN = join(REPO_ROOT, 'localnet', 'bin', 'neard');
 export const KUUTAMOD_BIN = join(REPO_ROOT, 'bin', 'kuutamod.js');
 export const KUUTAMOCTL_BIN = join(REPO_ROOT, 'bin', 'kuutamoctl.js');
-export const ACCOUNT_ID = 'pool.test';
+export { ACCOUNT_ID, createPoolKeys, type NodeHome, type PoolKeys };
 
 /** Timings that keep kuutamod's proportions but let a test finish in seconds. */
 export const FAST_TIMINGS = [
@@ -34,42 +34,10 @@ export const FAST_NEARD_ENV = {
   NEARD_STANDIN_BLOCK_MS: '200',
 };
 
-export interface PoolKeys {
-  validatorKey: string;
-  validatorNodeKey: string;
-}
-
-export interface NodeHome {
-  home: string;
-  voterNodeKey: string;
-}
-
-function neard(home: string, ...args: string[]): void {
-  const result = spawnSync(NEARD_STANDIN, ['--home', home, ...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`neard ${args.join(' ')} failed: ${result.stderr}`);
-}
-
-/** The pool's keys, as `neard init --account-id` writes them. */
-export function createPoolKeys(dir: string): PoolKeys {
-  const home = join(dir, 'pool');
-  neard(home, 'init', '--chain-id', 'localnet', '--account-id', ACCOUNT_ID);
-  return { validatorKey: join(home, 'validator_key.json'), validatorNodeKey: join(home, 'node_key.json') };
-}
-
-/** A home for one kuutamod: its own node key kept as voter_node_key.json, RPC on a free loopback port. */
+/** A home for one kuutamod (see createNodeHomeFiles) with its neard's RPC on a free loopback port. */
 export async function createNodeHome(dir: string, name: string, pool: PoolKeys): Promise<NodeHome> {
-  const home = join(dir, name);
-  neard(home, 'init', '--chain-id', 'localnet');
-  rmSync(join(home, 'validator_key.json'), { force: true });
-  const voterNodeKey = join(home, 'voter_node_key.json');
-  renameSync(join(home, 'node_key.json'), voterNodeKey);
-  copyFileSync(join(pool.validatorKey, '..', 'genesis.json'), join(home, 'genesis.json'));
   const [rpcPort] = await freePorts(1);
-  const configFile = join(home, 'config.json');
-  patchJsonObjectFile(configFile, (config) => {
-    config['rpc'] = { ...objectField(config, 'rpc', configFile), addr: `127.0.0.1:${rpcPort}` };
-  });
-  return { home, voterNodeKey };
+  return createNodeHomeFiles(dir, name, pool, `127.0.0.1:${rpcPort}`);
 }
 
 export interface KuutamodOptions {
