@@ -2,6 +2,7 @@
 // repository by default, or an installed one (the npm-pack test).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { CONSUL_OPTIONS } from '../../src/settings.js';
 import { ACCOUNT_ID, KUUTAMOCTL_BIN } from './kuutamod.js';
 
 const run = promisify(execFile);
@@ -12,15 +13,17 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Every variable that could point kuutamoctl at a Consul: its options' own and the ones Consul's CLI reads. */
+const CONSUL_VARIABLES = [...Object.values(CONSUL_OPTIONS).map((spec) => spec.env), 'CONSUL_HTTP_TOKEN', 'CONSUL_CACERT', 'CONSUL_CLIENT_CERT', 'CONSUL_CLIENT_KEY'];
+
 /**
- * `kuutamoctl <args>` for the test pool's account, without the caller's Consul token or CA
- * variables unless `env` sets them. `command` replaces `node <repo>/bin/kuutamoctl.js`.
+ * `kuutamoctl <args>` for the test pool's account, without any of the caller's Consul variables
+ * unless `env` sets them. `command` replaces `node <repo>/bin/kuutamoctl.js`.
  */
 export async function kuutamoctl(args: string[], env: Record<string, string> = {}, command: string[] = [process.execPath, KUUTAMOCTL_BIN]): Promise<CliResult> {
   const [file, ...prefix] = command;
   const base = { ...process.env };
-  delete base['CONSUL_HTTP_TOKEN'];
-  delete base['CONSUL_CACERT'];
+  for (const name of CONSUL_VARIABLES) delete base[name];
   try {
     const { stdout, stderr } = await run(file!, [...prefix, ...args], { env: { ...base, KUUTAMO_ACCOUNT_ID: ACCOUNT_ID, ...env }, timeout: 30_000 });
     return { code: 0, stdout, stderr };
