@@ -42,7 +42,7 @@ async function activeValidator(program: Command): Promise<number> {
 /** The command line: every command and option, and the exit code the command that ran chose. */
 export interface KuutamoctlProgram {
   program: Command;
-  exitCode(): number;
+  exitCode: () => number;
 }
 
 /** kuutamoctl's commander program, built without running it (docs/configuration.md reads its help in-process). */

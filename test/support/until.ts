@@ -2,6 +2,7 @@
 // entry, a daemon's /state or log, a browser page): checks a condition every 20 ms (or `intervalMs`),
 // never sleeps a fixed time, and names what it waited for, and what it saw last, on timeout.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage } from '../../services/error-message.js';
 
 export interface WaitOptions {
   /** Give up after this long; default 15 s. */
@@ -36,7 +37,7 @@ export async function untilValue<T>(what: string, probe: () => T | NotYet | Prom
     const pastDeadline = Date.now() > deadline;
     try {
       const value = await probe();
-      if (value !== undefined && value !== null && value !== false) return value as T;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       if (!retryErrors) throw error;
       lastError = error;
@@ -44,7 +45,7 @@ export async function untilValue<T>(what: string, probe: () => T | NotYet | Prom
     const reason = failFast?.();
     if (pastDeadline || reason !== undefined) {
       const why = reason !== undefined ? `gave up waiting for ${what}: ${reason}` : `timed out after ${timeoutMs} ms waiting for ${what}`;
-      const lastErrorText = lastError === undefined ? '' : `; last error: ${lastError instanceof Error ? lastError.message : String(lastError)}`;
+      const lastErrorText = lastError === undefined ? '' : `; last error: ${errorMessage(lastError)}`;
       throw new Error(`${why}${lastErrorText}${detail ? `\n${detail()}` : ''}`);
     }
     await sleep(intervalMs);
