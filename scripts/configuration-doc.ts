@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildKuutamoctl } from '../src/cli/kuutamoctl-program.js';
+import { SWITCH_WORDS_TEXT } from '../src/option-parsers.js';
 import { EXTRA_OPTIONS, KUUTAMOD_OPTIONS, type OptionSpec } from '../src/settings.js';
 import { REPO_ROOT } from '../src/repo-root.js';
 
@@ -130,6 +131,8 @@ export function renderConfigurationDoc(ctl = collectKuutamoctl()): string {
     'Every option is a command-line flag and an environment variable; the flag wins over the variable,',
     'and a variable set to an empty value counts as unset.',
     'Durations take a unit: `500ms`, `10s`, `2m`, `1h`.',
+    'A switch (a flag without a value) is off unless given; its variable takes',
+    `${SWITCH_WORDS_TEXT.split(', ').map((pair) => `\`${pair}\``).join(', ')} in any case, and anything else is an error naming the variable.`,
     '',
     '## kuutamod',
     '',

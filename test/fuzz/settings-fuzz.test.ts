@@ -1,7 +1,8 @@
 /**
  * Fuzzed flags, KUUTAMO_* variables and durations: whatever an operator (or a broken unit file) puts
  * there, settings resolution either yields timings every timer can honour, or throws an OperatorError
- * that names the flag: never a raw TypeError, never a silently absurd value.
+ * that names the flag: never a raw TypeError, never a silently absurd value. An on/off variable reads
+ * as an independent oracle says, or is refused naming the variable.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +11,7 @@ import { MAX_DURATION_MS, parseDuration } from '../../src/duration.js';
 import { OperatorError } from '../../src/errors.js';
 import { ALL_OPTIONS, longFlag, type Settings } from '../../src/settings.js';
 import { fuzzRuns } from '../support/fuzz-runs.js';
-import { assertOperatorError, createSettingsFixture, resolveKuutamod, type SettingsFixture } from '../support/settings-fixture.js';
+import { assertOperatorError, createSettingsFixture, resolveKuutamod, switchOptions, type SettingsFixture } from '../support/settings-fixture.js';
 
 let fixture: SettingsFixture;
 
@@ -46,6 +47,31 @@ function resolve(given: [(typeof ALL_OPTIONS)[number], string, boolean][]): Sett
   }
   return resolveKuutamod(args, environment);
 }
+
+/**
+ * The oracle for an on/off variable, written apart from src/option-parsers.ts (regular expressions, not
+ * word lists): the usual words for on and off in any case with blanks around them, a blank value is
+ * unset, and anything else is refused.
+ */
+function switchOracle(text: string): boolean | 'unset' | 'refused' {
+  if (/^\s*$/.test(text)) return 'unset';
+  if (/^\s*(?:true|1|yes|on)\s*$/i.test(text)) return true;
+  if (/^\s*(?:false|0|no|off)\s*$/i.test(text)) return false;
+  return 'refused';
+}
+
+/** What an operator (or a config tool) might put in an on/off variable: the words in any case and padding, near misses, and any text. */
+const switchText = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom('', ' ', '\t', '\n', '\u00a0', '  '),
+      fc.mixedCase(fc.constantFrom('true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'y', 'n', 't', 'f', '2', '-1', '01', 'enabled', 'none', 'truee', 'o n')),
+      fc.constantFrom('', ' ', '\r\n', '\ufeff', '.'),
+    )
+    .map(([before, word, after]) => `${before}${word}${after}`),
+  fc.string({ maxLength: 8 }),
+  fc.string({ unit: 'binary', maxLength: 6 }),
+);
 
 /** Every timing is a whole number of milliseconds that setTimeout honours as written. */
 function assertTimerSafe(settings: Settings): void {
@@ -88,6 +114,26 @@ describe('settings and durations, fuzzed', () => {
         assertTimerSafe(settings);
       }),
       fuzzRuns(300, 0.2),
+    );
+  });
+
+  test('an on/off variable: on, off or unset exactly as an independent reading says, or an OperatorError naming it', () => {
+    const switches = switchOptions();
+    fc.assert(
+      fc.property(fc.constantFrom(...switches), switchText, ({ spec, field }, text) => {
+        const expected = switchOracle(text);
+        let settings: Settings;
+        try {
+          settings = resolve([[spec, text, false]]);
+        } catch (error) {
+          assert.ok(error instanceof OperatorError, `an OperatorError, not ${String(error)}`);
+          assert.ok(error.message.includes(spec.env), `names ${spec.env}: ${error.message}`);
+          assert.equal(expected, 'refused', `${spec.env}=${JSON.stringify(text)} was refused, but reads as ${String(expected)}: ${error.message}`);
+          return;
+        }
+        assert.equal(settings[field], expected === 'unset' ? false : expected, `${spec.env}=${JSON.stringify(text)}`);
+      }),
+      fuzzRuns(2000, 0.5),
     );
   });
 

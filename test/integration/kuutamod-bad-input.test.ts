@@ -88,6 +88,15 @@ describe('bad input', () => {
     assert.equal(result.stderr, "kuutamod: error: --fence-margin, set by KUUTAMO_FENCE_MARGIN: 'a bit' is not a duration (examples: 30s, 500ms, 2m).\n");
   });
 
+  test('an on/off variable with another word names the flag, the variable and the words it takes', async () => {
+    const result = await runKuutamod(keyArgs(), { KUUTAMO_VALIDATOR_KEY_HOT_SWAP: 'maybe' });
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      "kuutamod: error: --validator-key-hot-swap, set by KUUTAMO_VALIDATOR_KEY_HOT_SWAP: 'maybe' is not on or off: give true/false, 1/0, yes/no, on/off (any case), or leave it empty for off.\n",
+    );
+  });
+
   test('keys are found in CREDENTIALS_DIRECTORY when no flag is given (systemd LoadCredential)', async () => {
     const credentials = join(dir, 'credentials-without-voter-key');
     mkdirSync(credentials);

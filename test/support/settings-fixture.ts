@@ -1,15 +1,16 @@
 /**
  * What the settings tests share: a temp dir with the pool's keys, one node home and a systemd credentials
  * directory holding copies of the three keys (all made in-process, test/support/neard-homes.ts), kuutamod's
- * resolution of a command line and an environment as the daemon does it, and the check that a refusal is
- * an OperatorError saying the expected thing.
+ * resolution of a command line and an environment as the daemon does it, the check that a refusal is an
+ * OperatorError saying the expected thing, and which setting each on/off option fills.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OperatorError } from '../../src/errors.js';
-import { buildCommand, givenFlags, resolveSettings, type Settings } from '../../src/settings.js';
+import { switchOn } from '../../src/option-parsers.js';
+import { ALL_OPTIONS, buildCommand, givenFlags, longFlag, resolveSettings, type OptionSpec, type Settings } from '../../src/settings.js';
 import { createNodeHomeFiles, createPoolKeys, type NodeHome, type PoolKeys } from './neard-homes.js';
 
 export interface SettingsFixture {
@@ -71,4 +72,23 @@ export function assertOperatorError(resolve: () => unknown, message: RegExp): Op
     return true;
   });
   return thrown as OperatorError;
+}
+
+/** The Settings field each on/off option (parser switchOn) fills, by variable. */
+const SWITCH_FIELDS = { KUUTAMO_VALIDATOR_KEY_HOT_SWAP: 'hotSwap', KUUTAMO_NO_FAILOVER: 'noFailover' } as const satisfies Record<string, keyof Settings>;
+
+export interface SwitchOption {
+  spec: OptionSpec;
+  flag: string;
+  /** The field of Settings it fills. */
+  field: (typeof SWITCH_FIELDS)[keyof typeof SWITCH_FIELDS];
+}
+
+/** Every on/off option of the table; throws if one is missing from SWITCH_FIELDS, so a new switch is tested too. */
+export function switchOptions(): SwitchOption[] {
+  return ALL_OPTIONS.filter((spec) => spec.parser === switchOn).map((spec) => {
+    const field = (SWITCH_FIELDS as Record<string, SwitchOption['field']>)[spec.env];
+    if (field === undefined) throw new Error(`test/support/settings-fixture.ts: add ${spec.env} to SWITCH_FIELDS`);
+    return { spec, flag: longFlag(spec), field };
+  });
 }

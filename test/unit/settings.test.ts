@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
 import { formatDuration } from '../../src/duration.js';
 import { ALL_OPTIONS, type Settings } from '../../src/settings.js';
-import { assertOperatorError, createSettingsFixture, resolveKuutamod, type SettingsFixture } from '../support/settings-fixture.js';
+import { assertOperatorError, createSettingsFixture, resolveKuutamod, switchOptions, type SettingsFixture } from '../support/settings-fixture.js';
 
 let fixture: SettingsFixture;
 let dir: string;
@@ -78,6 +78,29 @@ describe('settings resolution', () => {
     assert.equal(settings([], { KUUTAMO_VALIDATOR_KEY_HOT_SWAP: '1' }).hotSwap, true);
     assert.equal(settings(['--inspect']).inspect, true);
     assert.equal(settings([], { KUUTAMO_INSPECT: 'ws://127.0.0.1:9' }).inspect, 'ws://127.0.0.1:9');
+  });
+
+  test('a switch variable takes true/false, 1/0, yes/no, on/off in any case; anything else names the flag and the variable', () => {
+    const switches = switchOptions();
+    assert.deepEqual(switches.map((s) => s.spec.env).sort(), ['KUUTAMO_NO_FAILOVER', 'KUUTAMO_VALIDATOR_KEY_HOT_SWAP']);
+    for (const { spec, flag, field } of switches) {
+      for (const on of ['true', 'TRUE', 'True', '1', 'yes', 'Yes', 'on', 'ON', ' on ', '\tyes\n']) {
+        assert.equal(settings([], { [spec.env]: on })[field], true, `${spec.env}=${JSON.stringify(on)}`);
+      }
+      for (const off of ['false', 'FALSE', '0', 'no', 'No', 'off', 'Off', ' false ', '', '  ']) {
+        assert.equal(settings([], { [spec.env]: off })[field], false, `${spec.env}=${JSON.stringify(off)}`);
+      }
+      assert.equal(settings([])[field], false, `${spec.env} unset`);
+      for (const bad of ['maybe', '2', 'y', 'n', 'enabled', 'true!', 'o n', '-1']) {
+        rejects(
+          [],
+          { [spec.env]: bad },
+          new RegExp(`^${flag}, set by ${spec.env}: '${bad.replace(/[.*+?^${}()|[\]\\!]/g, '\\$&')}' is not on or off: give true/false, 1/0, yes/no, on/off \\(any case\\), or leave it empty for off\\.$`),
+        );
+      }
+      // The flag wins over the variable, as for every option.
+      assert.equal(settings([flag], { [spec.env]: 'false' })[field], true, `${flag} with ${spec.env}=false`);
+    }
   });
 
   test('a variable set to an empty value counts as unset', () => {
