@@ -14,6 +14,7 @@ import { failoverMachine } from '../../machines/failover.js';
 import { combineInspect, startInspector } from '../../src/inspector.js';
 import { freePorts } from '../support/ports.js';
 import { rawText } from '../support/ws-text.js';
+import { until } from '../support/until.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -34,10 +35,10 @@ test('--inspect streams the failover actor to a relay', async () => {
     // What the inspector page does: connect to the relay and read the events (buffered ones first).
     receiver = new WebSocket(url);
     receiver.on('message', (data) => received.push(JSON.parse(rawText(data)) as StatelyInspectionEvent));
-    const deadline = Date.now() + 10_000;
-    const seen = () => received.some((e) => e.type === '@xstate.snapshot' && JSON.stringify(e).includes('Syncing'));
-    while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.ok(seen(), `the relay should deliver the Syncing snapshot; got ${received.map((e) => e.type).join(', ')}`);
+    await until('the relay to deliver the Syncing snapshot', () => received.some((e) => e.type === '@xstate.snapshot' && JSON.stringify(e).includes('Syncing')), {
+      timeoutMs: 10_000,
+      detail: () => `got ${received.map((e) => e.type).join(', ')}`,
+    });
     assert.ok(received.some((e) => e.type === '@xstate.actor'), 'actor registration events are streamed too');
     assert.ok(observed > 0, 'the other inspect callbacks still run');
   } finally {

@@ -24,6 +24,7 @@ import {
   type Kuutamod,
   type PoolKeys,
 } from '../support/kuutamod.js';
+import { untilValue } from '../support/until.js';
 
 const run = promisify(execFile);
 
@@ -90,18 +91,16 @@ async function probe(daemon: Kuutamod, path: string): Promise<{ status: number; 
 
 /** neard's own /status, once it reports a validator account (the restarted neard is up). */
 async function waitForValidatorStatus(rpcAddr: string): Promise<{ validator_account_id: string | null }> {
-  const deadline = Date.now() + 20_000;
   let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
+  return untilValue(
+    `neard at ${rpcAddr} to report a validator account`,
+    async () => {
       last = await (await fetch(`http://${rpcAddr}/status`)).json();
-      if ((last as { validator_account_id: string | null }).validator_account_id) return last as { validator_account_id: string };
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`neard at ${rpcAddr} never reported a validator account: ${JSON.stringify(last)}`);
+      const status = last as { validator_account_id: string | null };
+      return status.validator_account_id ? status : undefined;
+    },
+    { timeoutMs: 20_000, intervalMs: 100, retryErrors: true, detail: () => `last /status: ${JSON.stringify(last)}` },
+  );
 }
 
 describe('kuutamod with a real Consul and the neard stand-in', () => {

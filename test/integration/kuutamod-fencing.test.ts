@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
 import { createNodeHome, createPoolKeys, isAlive, startKuutamod, waitForLeaderAndStandby, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
+import { untilValue } from '../support/until.js';
 
 interface Fixture {
   dir: string;
@@ -45,13 +46,8 @@ async function startPair(): Promise<[Kuutamod, Kuutamod]> {
 }
 
 /** Poll (every 5 ms) until the pid is gone; returns an upper bound of its death time (wall clock ms). */
-async function deathOf(pid: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) throw new Error(`pid ${pid} still alive after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return Date.now();
+function deathOf(pid: number, timeoutMs: number): Promise<number> {
+  return untilValue(`pid ${pid} to die`, () => (isAlive(pid) ? undefined : Date.now()), { timeoutMs, intervalMs: 5 });
 }
 
 interface ValidatorRecord {
@@ -126,12 +122,6 @@ describe('fencing: neard never outlives the lock', () => {
 });
 
 /** The standby's validator_start record (the first one not by the old neard). */
-async function waitForStart(oldPid: number): Promise<number> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const [start] = validatorStarts(oldPid);
-    if (start) return start.t_ms;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('no validator_start record from the standby');
+function waitForStart(oldPid: number): Promise<number> {
+  return untilValue("the standby's validator_start record", () => validatorStarts(oldPid)[0]?.t_ms, 20_000);
 }

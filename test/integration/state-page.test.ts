@@ -17,6 +17,7 @@ import { chartGraph, type ChartGraph } from '../../src/chart/chart-graph.js';
 import type { StateView } from '../../src/state-view.js';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
 import { createNodeHome, createPoolKeys, startKuutamod, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
+import { untilValue } from '../support/until.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -145,18 +146,19 @@ function assertHighlightMatches(s: Shown): void {
  * neard has a new pid) between reading /state and the page catching up.
  */
 async function pageAgreesWithDaemon(predicate: (view: StateView) => boolean, timeoutMs: number): Promise<StateView> {
-  const deadline = Date.now() + timeoutMs;
   let last = '';
-  while (Date.now() < deadline) {
-    const facts = await page.evaluate<Record<string, string>>(FACTS);
-    const view = await daemon.state();
-    last = `page ${JSON.stringify(facts)}, daemon ${JSON.stringify({ state: view.state, pid: view.neardPid, mode: view.neardMode, session: view.sessionId })}`;
-    const agree =
-      facts.state === view.state && facts.pid === String(view.neardPid) && facts.mode === view.neardMode && facts.session === view.sessionId;
-    if (predicate(view) && agree) return view;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the page did not catch up with the daemon within ${timeoutMs} ms: ${last}`);
+  return untilValue(
+    'the page to catch up with the daemon',
+    async () => {
+      const facts = await page.evaluate<Record<string, string>>(FACTS);
+      const view = await daemon.state();
+      last = `page ${JSON.stringify(facts)}, daemon ${JSON.stringify({ state: view.state, pid: view.neardPid, mode: view.neardMode, session: view.sessionId })}`;
+      const agree =
+        facts.state === view.state && facts.pid === String(view.neardPid) && facts.mode === view.neardMode && facts.session === view.sessionId;
+      return predicate(view) && agree ? view : undefined;
+    },
+    { timeoutMs, intervalMs: 100, detail: () => last },
+  );
 }
 
 async function assertReadable(): Promise<void> {

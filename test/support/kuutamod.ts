@@ -10,6 +10,7 @@ import type { StateView } from '../../src/state-view.js';
 import { ACCOUNT_ID, createNodeHomeFiles, createPoolKeys, type NodeHome, type PoolKeys } from './neard-homes.js';
 import { freePorts } from './ports.js';
 import { REPO_ROOT } from './paths.js';
+import { untilValue } from './until.js';
 
 export const NEARD_STANDIN = join(REPO_ROOT, 'localnet', 'bin', 'neard');
 export const KUUTAMOD_BIN = join(REPO_ROOT, 'bin', 'kuutamod.js');
@@ -62,7 +63,10 @@ export interface Kuutamod {
   /** Poll /state until `predicate` holds; returns the matching view. */
   waitFor(predicate: (view: StateView) => boolean, what: string, timeoutMs?: number): Promise<StateView>;
   waitForState(state: string, timeoutMs?: number): Promise<StateView>;
+  /** Everything the daemon logged so far. */
   log(): string;
+  /** Wait until a line of the log matches `pattern`; returns that line. */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM, then SIGKILL after a while; also kills a neard it may have left. */
   stop(): Promise<void>;
 }
@@ -113,22 +117,24 @@ export async function startKuutamod(options: KuutamodOptions): Promise<Kuutamod>
     const response = await fetch(`${url}/state`, { signal: AbortSignal.timeout(2_000) });
     return (await response.json()) as StateView;
   };
+  const exitedText = () => (child.exitCode ?? child.signalCode) === null ? undefined : `${options.nodeId} exited (${child.exitCode ?? child.signalCode})`;
   const waitFor = async (predicate: (view: StateView) => boolean, what: string, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let last: StateView | string = 'no answer yet';
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) break;
-      try {
-        const view = await state();
-        if (predicate(view)) return view;
-        last = view;
-      } catch (error) {
-        last = String(error);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`${options.nodeId}: timed out waiting for ${what}; last /state: ${JSON.stringify(last)}\n--- log ---\n${log().slice(-4000)}`);
+    let last: StateView | undefined;
+    return untilValue(
+      `${options.nodeId}: ${what}`,
+      async () => {
+        last = await state();
+        return predicate(last) ? last : undefined;
+      },
+      { timeoutMs, intervalMs: 50, retryErrors: true, failFast: exitedText, detail: () => `last /state: ${JSON.stringify(last ?? 'no answer yet')}\n--- log ---\n${log().slice(-4000)}` },
+    );
   };
+  const waitForLog = async (pattern: RegExp, timeoutMs = 30_000) =>
+    untilValue(`${options.nodeId}: a log line matching ${String(pattern)}`, () => log().split('\n').find((line) => pattern.test(line)), {
+      timeoutMs,
+      intervalMs: 50,
+      detail: () => `--- log ---\n${log().slice(-3000)}`,
+    });
   const handle: Kuutamod = {
     nodeId: options.nodeId,
     process: child,
@@ -141,6 +147,7 @@ export async function startKuutamod(options: KuutamodOptions): Promise<Kuutamod>
     waitFor,
     waitForState: (name, timeoutMs) => waitFor((view) => view.state === name, `state ${name}`, timeoutMs),
     log,
+    waitForLog,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -169,12 +176,14 @@ export function isAlive(pid: number): boolean {
  * its voter neard is being stopped.
  */
 export async function waitForLeaderAndStandby(a: Kuutamod, b: Kuutamod, timeoutMs = 40_000): Promise<[Kuutamod, Kuutamod]> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const [sa, sb] = await Promise.all([a.state(), b.state()]).catch(() => [null, null]);
-    if (sa?.state === 'Validating' && sa.neardMode === 'validator' && sb?.state === 'Voting' && sb.neardPid) return [a, b];
-    if (sb?.state === 'Validating' && sb.neardMode === 'validator' && sa?.state === 'Voting' && sa.neardPid) return [b, a];
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no Validating/Voting pair:\n${a.log().slice(-2000)}\n${b.log().slice(-2000)}`);
+  return untilValue(
+    'a Validating/Voting pair',
+    async (): Promise<[Kuutamod, Kuutamod] | undefined> => {
+      const [sa, sb] = await Promise.all([a.state(), b.state()]);
+      if (sa.state === 'Validating' && sa.neardMode === 'validator' && sb.state === 'Voting' && sb.neardPid) return [a, b];
+      if (sb.state === 'Validating' && sb.neardMode === 'validator' && sa.state === 'Voting' && sa.neardPid) return [b, a];
+      return undefined;
+    },
+    { timeoutMs, intervalMs: 100, retryErrors: true, detail: () => `${a.log().slice(-2000)}\n${b.log().slice(-2000)}` },
+  );
 }

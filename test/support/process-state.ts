@@ -1,6 +1,8 @@
-// What /proc says of a process the test does not own (an orphan, a grandchild): its command name, and
-// whether it still runs. A killed orphan stays a zombie until init reaps it; a zombie counts as dead.
+// What /proc says of a process the test does not own (an orphan, a grandchild): its command name,
+// whether it still runs, and whether it ignores a signal. A killed orphan stays a zombie until init
+// reaps it; a zombie counts as dead.
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 
 /** The process's command name, or null once it is gone. */
 export function commOf(pid: number): string | null {
@@ -14,6 +16,16 @@ export function commOf(pid: number): string | null {
 export function isRunning(pid: number): boolean {
   try {
     return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Does the process ignore `signal` (SigIgn in /proc/<pid>/status, e.g. after a shell's `trap '' TERM`)? False once it is gone. */
+export function ignoresSignal(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    const mask = /^SigIgn:\s+([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return mask !== undefined && ((BigInt(`0x${mask}`) >> BigInt(constants.signals[signal] - 1)) & 1n) === 1n;
   } catch {
     return false;
   }

@@ -17,6 +17,11 @@ export interface WaitOptions {
   detail?: () => string;
 }
 
+/** What a wait throws when it times out or gives up (a probe's own error is thrown as it is). */
+export class WaitTimeoutError extends Error {
+  override readonly name = 'WaitTimeoutError';
+}
+
 /** "Not yet": what a probe returns until the value it waits for is there. */
 type NotYet = undefined | null | false;
 
@@ -46,7 +51,7 @@ export async function untilValue<T>(what: string, probe: () => T | NotYet | Prom
     if (pastDeadline || reason !== undefined) {
       const why = reason !== undefined ? `gave up waiting for ${what}: ${reason}` : `timed out after ${timeoutMs} ms waiting for ${what}`;
       const lastErrorText = lastError === undefined ? '' : `; last error: ${errorMessage(lastError)}`;
-      throw new Error(`${why}${lastErrorText}${detail ? `\n${detail()}` : ''}`);
+      throw new WaitTimeoutError(`${why}${lastErrorText}${detail ? `\n${detail()}` : ''}`);
     }
     await sleep(intervalMs);
   }
