@@ -1,5 +1,7 @@
 // Run a kuutamoctl binary to its exit and keep what it printed: the compiled one from this
-// repository by default, or an installed one (the npm-pack test).
+// repository by default, or an installed one (the npm-pack test); and the check of its answer to
+// `active-validator`.
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CONSUL_OPTIONS } from '../../src/settings.js';
@@ -31,4 +33,11 @@ export async function kuutamoctl(args: string[], env: Record<string, string> = {
     const failure = error as { code: number; stdout: string; stderr: string };
     return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
   }
+}
+
+/** `kuutamoctl <args> active-validator` answers that `nodeId` validates (exit 0, `Name: <node id>`). */
+export async function expectActiveValidator(nodeId: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  const answer = await kuutamoctl([...args, 'active-validator'], env);
+  assert.equal(answer.stdout, `Name: ${nodeId}\n`, answer.stderr);
+  assert.equal(answer.code, 0, answer.stderr);
 }
