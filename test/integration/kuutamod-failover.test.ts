@@ -3,61 +3,27 @@
  * Each test builds its own Consul, homes and ports, and tears them down.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readlinkSync, existsSync, rmSync } from 'node:fs';
+import { readlinkSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { parseJsonObject } from '../../services/json-object.js';
-import { startConsulServer, type ConsulServer } from '../support/consul.js';
+import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
 import { configAddr } from '../support/neard-config-file.js';
-import {
-  ACCOUNT_ID,
-  KUUTAMOCTL_BIN,
-  createNodeHome,
-  createPoolKeys,
-  isAlive,
-  startKuutamod,
-  waitForLeaderAndStandby,
-  type Kuutamod,
-  type PoolKeys,
-} from '../support/kuutamod.js';
+import { ACCOUNT_ID, isAlive, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
+import { kuutamoctl } from '../support/kuutamoctl.js';
 import { untilValue } from '../support/until.js';
 
-const run = promisify(execFile);
-
-interface Fixture {
-  dir: string;
-  consul: ConsulServer;
-  pool: PoolKeys;
-  daemons: Kuutamod[];
-}
-
-let fixture: Fixture;
+let fixture: DaemonCluster;
 
 beforeEach(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kuutamod-it-'));
-  fixture = { dir, consul: await startConsulServer(), pool: createPoolKeys(dir), daemons: [] };
+  fixture = await startDaemonCluster('kuutamod-it-');
 });
 
-afterEach(async () => {
-  await Promise.all(fixture.daemons.map((daemon) => daemon.stop()));
-  await fixture.consul.stop();
-  rmSync(fixture.dir, { recursive: true, force: true });
-});
+afterEach(() => fixture.stop());
 
-async function startNode(nodeId: string): Promise<Kuutamod> {
-  const node = await createNodeHome(fixture.dir, nodeId, fixture.pool);
-  const daemon = await startKuutamod({ consulUrl: fixture.consul.url, nodeId, pool: fixture.pool, node });
-  fixture.daemons.push(daemon);
-  return daemon;
-}
-
-function homeOf(daemon: Kuutamod): string {
-  return join(fixture.dir, daemon.nodeId);
-}
+const startNode = (nodeId: string): Promise<Kuutamod> => fixture.startNode(nodeId);
+const homeOf = (daemon: Kuutamod): string => fixture.homeOf(daemon);
 
 function canConnect(addr: string): Promise<boolean> {
   const [host, port] = addr.split(':');
@@ -69,18 +35,6 @@ function canConnect(addr: string): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-async function kuutamoctl(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [KUUTAMOCTL_BIN, ...args], {
-      env: { ...process.env, KUUTAMO_ACCOUNT_ID: ACCOUNT_ID, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
 }
 
 /** A probe of the daemon's exporter address: its status code and JSON body. */
