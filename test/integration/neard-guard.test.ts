@@ -50,6 +50,19 @@ async function recordingConsul(events: string[]): Promise<{ url: string; close: 
   return { url: `http://127.0.0.1:${port}`, close: () => consul.close() };
 }
 
+/**
+ * A guard and a recording Consul that share one event list: Consul's requests, and 'neard exited' for
+ * neard's first exit, recorded when the guard reports it (not when the test gets round to reading it).
+ */
+async function guardBesideConsul() {
+  const events: string[] = [];
+  const consul = await recordingConsul(events);
+  const { guard, next } = guardWithInbox((message) => {
+    if (message.type === 'exited' && !events.includes('neard exited')) events.push('neard exited');
+  });
+  return { events, consul, guard, next };
+}
+
 const helloFor = (url: string): Extract<ToGuard, { type: 'hello' }> => ({
   type: 'hello',
   consul: { url },
@@ -151,12 +164,7 @@ test('an exit code and a neard that cannot be executed are reported as such', as
 });
 
 test('when the daemon is gone: neard is stopped first, then the session is destroyed', async () => {
-  const events: string[] = [];
-  const consul = await recordingConsul(events);
-  // The first exit, recorded when the guard reports it, not when the test gets round to reading it.
-  const { guard, next } = guardWithInbox((message) => {
-    if (message.type === 'exited' && !events.includes('neard exited')) events.push('neard exited');
-  });
+  const { events, consul, guard, next } = await guardBesideConsul();
   try {
     guard.handle({ type: 'lease', killAt: monotonicNow() + 10_000, sessionId: 'abc' });
     guard.handle(helloFor(consul.url));
@@ -174,12 +182,7 @@ test('when the daemon is gone: neard is stopped first, then the session is destr
 });
 
 test('a validating neard fenced on a lapsed lease: dead first, then its session destroyed and reported; its leases never count again', async () => {
-  const events: string[] = [];
-  const consul = await recordingConsul(events);
-  // The first exit, recorded when the guard reports it, not when the test gets round to reading it.
-  const { guard, next } = guardWithInbox((message) => {
-    if (message.type === 'exited' && !events.includes('neard exited')) events.push('neard exited');
-  });
+  const { events, consul, guard, next } = await guardBesideConsul();
   try {
     startOnSession(guard, consul.url, 'validator', 300);
     await next('started');
