@@ -39,6 +39,31 @@ const layerRules = Object.entries(FORBIDDEN_IMPORTS).map(([folder, forbidden]) =
   },
 }));
 
+/**
+ * Unit tests are pure: no child process, no port, no sleep, no Consul (docs/architecture.md, "Test tiers").
+ * These are the doors to those; test/support/unit-tier-guard.ts catches what comes in through another import.
+ */
+const UNIT_TIER_MESSAGE = 'unit tests are pure (no process, port, sleep or Consul): put this test in test/integration/ (docs/architecture.md, "Test tiers").';
+const IMPURE_MODULES = [
+  'child_process', 'cluster', 'net', 'http', 'https', 'http2', 'dgram', 'timers/promises',
+].flatMap((name) => [name, `node:${name}`]).concat(['ws', 'playwright-core', '@statelyai/inspect/server']);
+/** test/support/ (and other test folders) modules that start Consul, daemons, CLIs, servers, or wait on real time. */
+const IMPURE_SUPPORT =
+  '^\\.\\./(support/(consul|consul-acl|consul-tls|counted-consul|daemon-cluster|hostile-http|kuutamoctl|kuutamod|pool-members|ports|process-state|promtool|stable-leader|until)\\.js$|chaos/|bench/|\\.\\./localnet/neard/harness\\.js$)';
+const unitTierRules = {
+  files: ['test/unit/**/*.ts', 'test/model/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: IMPURE_MODULES.map((name) => ({ name, message: UNIT_TIER_MESSAGE })),
+        patterns: [{ regex: IMPURE_SUPPORT, message: UNIT_TIER_MESSAGE }],
+      },
+    ],
+    'no-restricted-globals': ['error', ...['setTimeout', 'setInterval', 'fetch'].map((name) => ({ name, message: UNIT_TIER_MESSAGE }))],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'eslint.config.js'] },
   js.configs.recommended,
@@ -77,4 +102,5 @@ export default tseslint.config(
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly' } },
   },
   ...layerRules,
+  unitTierRules,
 );

@@ -2,10 +2,13 @@
  * docs/configuration.md, rendered from the code: kuutamod's options from the option table in
  * src/settings.ts, kuutamoctl's from its own `--help` (its global options are the table's Consul
  * options; its commands and --json live in the CLI), so the doc cannot drift without
- * test/unit/configuration-doc.test.ts failing.
+ * test/unit/configuration-doc.test.ts failing. The help is read from kuutamoctl's commander program
+ * in this process, at the width `kuutamoctl --help` prints into a pipe.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import type { Command } from 'commander';
+import { buildKuutamoctl } from '../src/cli/kuutamoctl-program.js';
+import { SWITCH_WORDS_TEXT } from '../src/option-parsers.js';
 import { EXTRA_OPTIONS, KUUTAMOD_OPTIONS, type OptionSpec } from '../src/settings.js';
 import { REPO_ROOT } from '../src/repo-root.js';
 
@@ -64,10 +67,16 @@ export function parseHelpOption(term: string, description: string): DocOption {
   return fromHelp({ flags: term, env: '', description });
 }
 
-function kuutamoctlHelp(...args: string[]): string {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kuutamoctl.js'), ...args, '--help'], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`kuutamoctl ${args.join(' ')} --help failed: ${result.stderr}`);
-  return result.stdout;
+/** commander wraps help to the terminal's width, and to 80 columns when stdout is not a terminal. */
+const HELP_WIDTH = 80;
+
+/** `kuutamoctl [command] --help` as it prints into a pipe. */
+function kuutamoctlHelp(command?: string): string {
+  const { program } = buildKuutamoctl();
+  const target: Command | undefined = command === undefined ? program : program.commands.find((c) => c.name() === command);
+  if (target === undefined) throw new Error(`kuutamoctl has no command ${command}`);
+  target.configureHelp({ ...target.configureHelp(), helpWidth: HELP_WIDTH });
+  return target.helpInformation();
 }
 
 export interface CommandDoc {
@@ -122,6 +131,8 @@ export function renderConfigurationDoc(ctl = collectKuutamoctl()): string {
     'Every option is a command-line flag and an environment variable; the flag wins over the variable,',
     'and a variable set to an empty value counts as unset.',
     'Durations take a unit: `500ms`, `10s`, `2m`, `1h`.',
+    'A switch (a flag without a value) is off unless given; its variable takes',
+    `${SWITCH_WORDS_TEXT.split(', ').map((pair) => `\`${pair}\``).join(', ')} in any case, and anything else is an error naming the variable.`,
     '',
     '## kuutamod',
     '',

@@ -1,6 +1,6 @@
 /**
  * How the text of one option becomes a checked value: string, URL, duration, address, key file,
- * Consul token and PEM files, enum, switch. The option table in src/settings.ts names a parser per
+ * Consul token and PEM files, enum, switch (on/off words from a variable). The option table in src/settings.ts names a parser per
  * option; every parser names the flag (and the variable, when the value came from one) in its errors,
  * so an operator knows which line of a unit file or command to fix.
  */
@@ -86,8 +86,27 @@ export const address: OptionParser<string> = {
 
 export const hostPort: OptionParser<{ host: string; port: number }> = { parse: (input) => named(input, () => splitHostPort(required(input))) };
 
-/** A switch: on when the flag is given or its variable is set. */
-export const switchOn: OptionParser<boolean> = { parse: (input) => input.value !== undefined };
+/** What a switch's variable may say, in any case and with blanks around it; an empty value counts as unset (off). */
+export const SWITCH_WORDS = { on: ['true', '1', 'yes', 'on'], off: ['false', '0', 'no', 'off'] } as const;
+
+/** The accepted words as the docs and errors say them: `true/false, 1/0, yes/no, on/off`. */
+export const SWITCH_WORDS_TEXT = SWITCH_WORDS.on.map((word, i) => `${word}/${SWITCH_WORDS.off[i]}`).join(', ');
+
+/**
+ * A switch: on when the flag is given, else as its variable says (SWITCH_WORDS), else off. Anything else
+ * in the variable is refused: `KUUTAMO_VALIDATOR_KEY_HOT_SWAP=false` must not turn hot swap on.
+ */
+export const switchOn: OptionParser<boolean> = {
+  parse(input) {
+    const { value } = input;
+    if (typeof value !== 'string') return value === true;
+    const word = value.trim().toLowerCase();
+    if (word === '') return false;
+    if ((SWITCH_WORDS.on as readonly string[]).includes(word)) return true;
+    if ((SWITCH_WORDS.off as readonly string[]).includes(word)) return false;
+    throw new OperatorError(`${input.where}: '${value}' is not on or off: give ${SWITCH_WORDS_TEXT} (any case), or leave it empty for off.`);
+  },
+};
 
 export function oneOf<const Choices extends readonly string[]>(choices: Choices): OptionParser<Choices[number]> {
   return {

@@ -1,13 +1,14 @@
 /**
  * The HTTP server on the exporter address. Same endpoints as Rust kuutamod (/metrics, /health,
- * /neard-pid; anything else 404) plus /state, the node's state as JSON, /ui, the live state page, and
- * the role and health probes /leader, /standby, /liveness, /readiness (src/probes.ts, docs/probes.md).
+ * /neard-pid; anything else 404) plus /state, the node's state as JSON (serialised by its response
+ * schema, src/state-view.ts), /ui, the live state page, and the role and health probes /leader,
+ * /standby, /liveness, /readiness (src/probes.ts, docs/probes.md).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DaemonMetrics } from './metrics.js';
 import type { FailoverObserver } from './failover-observer.js';
 import { failoverMachine } from '../machines/failover.js';
-import { buildStateView } from './state-view.js';
+import { buildStateView, STATE_VIEW_SCHEMA } from './state-view.js';
 import { uiPlugin } from './ui/ui-plugin.js';
 import { probesPlugin } from './probes.js';
 import type { PoolTable } from './ui/pool-table.js';
@@ -31,7 +32,7 @@ export function buildServer({ metrics, observer, identity, pool }: ServerDepende
     const pid = observer.snapshot?.context.neardPid;
     return reply.type('text/plain').send(pid ? String(pid) : '');
   });
-  app.get('/state', async () => buildStateView(observer, identity));
+  app.get('/state', { schema: { response: { 200: STATE_VIEW_SCHEMA } } }, async () => buildStateView(observer, identity));
   void app.register(probesPlugin, { observer });
   void app.register(uiPlugin, { observer, identity, machine: failoverMachine, pool });
   return app;

@@ -1,5 +1,5 @@
 /** The JSON shape of GET /state: what an operator needs to know about this node at a glance. */
-import { stateNamesOf } from '../machines/failover.js';
+import { FAILOVER_STATES, stateNamesOf } from '../machines/failover.js';
 import type { FailoverObserver, TransitionRecord } from './failover-observer.js';
 import type { PageView } from './ui/page-view.js';
 
@@ -10,6 +10,54 @@ import type { PageView } from './ui/page-view.js';
 export interface StateView extends PageView {
   transitions: TransitionRecord[];
 }
+
+/** A JSON schema of one field; only the keywords used below. */
+interface FieldSchema {
+  type: string | readonly string[];
+  enum?: readonly (string | null)[];
+  format?: string;
+  minimum?: number;
+  items?: object;
+}
+
+const text = { type: 'string' } as const;
+const textOrNull = { type: ['string', 'null'] } as const;
+const stateName = { type: 'string', enum: FAILOVER_STATES } as const;
+const stateNameOrNull = { type: ['string', 'null'], enum: [...FAILOVER_STATES, null] } as const;
+
+/** The `properties` of an object schema, with every field of T and nothing else (an excess key does not compile). */
+function objectSchema<T>(properties: Record<keyof T, FieldSchema>) {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties } as const;
+}
+
+/** One entry of `transitions`. */
+export const TRANSITION_SCHEMA = objectSchema<TransitionRecord>({
+  from: stateNameOrNull,
+  to: stateName,
+  at: { type: 'string', format: 'date-time' },
+  cause: text,
+});
+
+/**
+ * The response schema of GET /state (and /ui/state.json): Fastify serialises the answer with it, and a
+ * field it does not list would be dropped from the wire, so it lists every field of StateView (the
+ * compiler checks that) and test/unit/state-route.test.ts checks a real answer against it.
+ */
+export const STATE_VIEW_SCHEMA = objectSchema<StateView>({
+  state: stateNameOrNull,
+  detail: textOrNull,
+  nodeId: text,
+  accountId: text,
+  holdsLock: { type: 'boolean' },
+  sessionId: textOrNull,
+  neardPid: { type: ['integer', 'null'] },
+  neardMode: textOrNull,
+  neardRestarts: { type: 'integer', minimum: 0 },
+  syncing: { type: ['boolean', 'null'] },
+  blockHeight: { type: ['integer', 'null'] },
+  lastError: textOrNull,
+  transitions: { type: 'array', items: TRANSITION_SCHEMA },
+});
 
 export function buildStateView(observer: FailoverObserver, identity: { nodeId: string; accountId: string }): StateView {
   const snapshot = observer.snapshot;

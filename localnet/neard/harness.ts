@@ -89,21 +89,6 @@ export async function freePort(): Promise<number> {
   return addr.port;
 }
 
-/** Polls until fn returns something other than undefined/false (exceptions count as "not yet"). */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Parsed unchecked as T: a test's assertions on the fields it reads are the check. */
 export const readJson = <T = Json>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 export const writeJson = (path: string, v: unknown): void => writeFileSync(path, JSON.stringify(v, null, 2));

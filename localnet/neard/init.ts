@@ -19,32 +19,35 @@ export interface InitOptions {
   fast: boolean;
   genesis?: string;
   download: boolean;
+  /** Where the INFO lines go: neard's stderr log by default; tests that init homes in-process pass a no-op. */
+  log?: typeof log;
 }
 
 const PUBLIC_CHAINS = ['mainnet', 'testnet'];
 
 /** nearcore's generate_or_load_key: reuse an existing file, else create one if an account is known. */
-function generateOrLoadKey(path: string, accountId: string | undefined, seed: string | undefined): KeyFile | null {
+function generateOrLoadKey(path: string, accountId: string | undefined, seed: string | undefined, report: typeof log): KeyFile | null {
   if (existsSync(path)) {
     const key = readKeyFile(path);
     if (accountId !== undefined && key.account_id !== accountId) {
       throw new Error(`‘${path}’ contains key for ${key.account_id} but expecting key for ${accountId}`);
     }
-    log('INFO', 'near', `Reusing key ${key.public_key} for ${key.account_id}`);
+    report('INFO', 'near', `Reusing key ${key.public_key} for ${key.account_id}`);
     return key;
   }
   if (accountId === undefined) return null;
   const key = seed !== undefined ? keyFromSeed(accountId, seed) : randomKey(accountId);
-  log('INFO', 'near', `Using key ${key.public_key} for ${key.account_id}`);
+  report('INFO', 'near', `Using key ${key.public_key} for ${key.account_id}`);
   writeKeyFile(path, key);
   return key;
 }
 
 function generateOrLoadKeys(home: string, chainId: string, o: InitOptions): KeyFile | null {
-  generateOrLoadKey(join(home, 'node_key.json'), 'node', undefined);
+  const report = o.log ?? log;
+  generateOrLoadKey(join(home, 'node_key.json'), 'node', undefined, report);
   const isPublic = PUBLIC_CHAINS.includes(chainId);
   const account = isPublic ? o.accountId : (o.accountId ?? 'test.near');
-  return generateOrLoadKey(join(home, 'validator_key.json'), account, isPublic ? undefined : o.testSeed);
+  return generateOrLoadKey(join(home, 'validator_key.json'), account, isPublic ? undefined : o.testSeed, report);
 }
 
 export function initHome(o: InitOptions): void {
@@ -79,7 +82,7 @@ export function initHome(o: InitOptions): void {
 
   if (o.genesis !== undefined) {
     copyFileSync(o.genesis, join(o.home, 'genesis.json'));
-    log('INFO', 'near', `Generated for ${chainId} network node key and genesis file in ${o.home}`);
+    (o.log ?? log)('INFO', 'near', `Generated for ${chainId} network node key and genesis file in ${o.home}`);
     return;
   }
   const genesis = genesisJson({
@@ -90,5 +93,5 @@ export function initHome(o: InitOptions): void {
     epochLength: epochLengthFromEnv(o.fast ? 60 : 43200),
   });
   writeFileSync(join(o.home, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');
-  log('INFO', 'near', `Generated node key, validator key, genesis file in ${o.home}`);
+  (o.log ?? log)('INFO', 'near', `Generated node key, validator key, genesis file in ${o.home}`);
 }

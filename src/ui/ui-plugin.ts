@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AnyStateMachine } from 'xstate';
 import { chartGraph, type ChartGraph } from '../chart/chart-graph.js';
 import type { FailoverObserver } from '../failover-observer.js';
-import { buildStateView } from '../state-view.js';
+import { buildStateView, STATE_VIEW_SCHEMA } from '../state-view.js';
 import { PAGE_HTML } from './assets/page-html.js';
 import { STYLE_CSS } from './assets/style-css.js';
 import { loadBrowserAssets, type BrowserAssets } from './browser-assets.js';
@@ -70,7 +70,7 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: Fastify
   );
   app.get('/ui/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(STYLE_CSS));
   app.get('/ui/chart.json', async () => graph);
-  app.get('/ui/state.json', async () => view());
+  app.get('/ui/state.json', { schema: { response: { 200: STATE_VIEW_SCHEMA } } }, async () => view());
   // The page polls it each second: Consul is read at most that often, however many tabs are open.
   app.get('/ui/members.json', async (_request, reply) => (pool === undefined ? reply.code(404).send({ error: 'no pool source' }) : pool()));
   app.get('/ui/events', (request, reply) => {

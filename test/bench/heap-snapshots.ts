@@ -5,9 +5,9 @@
 // a while, so the soak takes the early one of a single node only and the late ones after the faults.
 import { readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosNode } from '../chaos/cluster.js';
 import { guardPidOf } from './proc-usage.js';
+import { untilValue } from '../support/until.js';
 
 export const SNAPSHOT_SIGNAL = 'SIGUSR2';
 
@@ -23,23 +23,24 @@ async function snapshotProcess(dir: string, pid: number, name: string): Promise<
   const mine = () => readdirSync(dir).filter((file) => file.startsWith('Heap.') && file.includes(`.${pid}.`) && file.endsWith('.heapsnapshot'));
   const before = new Set(mine());
   process.kill(pid, SNAPSHOT_SIGNAL);
-  const deadline = Date.now() + WRITE_TIMEOUT_MS;
   let lastSize = -1;
-  while (Date.now() < deadline) {
-    await sleep(500);
-    const file = mine().find((f) => !before.has(f));
-    if (file === undefined) continue;
-    const path = join(dir, file);
-    const size = statSync(path).size;
-    // Done when the file stopped growing and ends the JSON document (the process writes it in one go).
-    if (size === lastSize && size > 0 && readFileSync(path, 'utf8').trimEnd().endsWith('}')) {
-      const target = join(dir, `${name}.heapsnapshot`);
-      renameSync(path, target);
-      return target;
-    }
-    lastSize = size;
-  }
-  throw new Error(`pid ${pid} wrote no complete heap snapshot to ${dir} within ${WRITE_TIMEOUT_MS / 1000} s`);
+  // Done when the file stopped growing between two looks and ends the JSON document (the process writes it in one go).
+  const path = await untilValue(
+    `a complete heap snapshot of pid ${pid} in ${dir}`,
+    () => {
+      const file = mine().find((f) => !before.has(f));
+      if (file === undefined) return undefined;
+      const found = join(dir, file);
+      const size = statSync(found).size;
+      const done = size === lastSize && size > 0 && readFileSync(found, 'utf8').trimEnd().endsWith('}');
+      lastSize = size;
+      return done ? found : undefined;
+    },
+    { timeoutMs: WRITE_TIMEOUT_MS, intervalMs: 500 },
+  );
+  const target = join(dir, `${name}.heapsnapshot`);
+  renameSync(path, target);
+  return target;
 }
 
 /** Snapshots of each node's daemon and guard, one process at a time; names start with `label`. */

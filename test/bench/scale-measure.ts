@@ -11,6 +11,7 @@ import { nowMs } from '../chaos/proc.js';
 import { residentUnionMb } from './page-union.js';
 import { cpuSeconds, guardPidOf, memoryOf, nodeTotalMb, type ProcessMemory } from './proc-usage.js';
 import { poolRoles, waitAllPoolsHealthy, type Pool, type ScaleWorld } from './scale-world.js';
+import { untilValue, WaitTimeoutError } from '../support/until.js';
 
 export interface RoleCost {
   role: 'leader' | 'standby';
@@ -159,15 +160,14 @@ export async function measureKills(world: ScaleWorld, kills: number, log: (line:
       const { leader, view } = await waitPoolHealthy(pool, lock, HEALTHY_TIMEOUT_MS);
       const t0 = nowMs();
       process.kill(view.neardPid!, 'SIGKILL');
-      let handover: number | null = null;
-      while (nowMs() < t0 + HANDOVER_TIMEOUT_MS) {
+      // Looked for every 5 ms; none seen within the timeout counts as a failed handover.
+      const handover = await untilValue('a lock handover', () => {
         const change = lock.handoverAfter(t0, view.sessionId);
-        if (change) {
-          handover = change.t - t0;
-          break;
-        }
-        await sleep(5);
-      }
+        return change && change.t - t0 <= HANDOVER_TIMEOUT_MS ? change.t - t0 : undefined;
+      }, { timeoutMs: HANDOVER_TIMEOUT_MS, intervalMs: 5 }).catch((error: unknown) => {
+        if (error instanceof WaitTimeoutError) return null;
+        throw error;
+      });
       if (handover === null) failed++;
       else handovers.push(handover);
       log(`kill ${k + 1}/${kills}: ${leader.name}'s neard ${view.neardPid}: lock handover ${handover === null ? 'none within 30 s' : `${Math.round(handover)} ms`}`);
@@ -180,11 +180,12 @@ export async function measureKills(world: ScaleWorld, kills: number, log: (line:
 
 /** Healthy roles in the pool and the harness's own view of the key agrees on the leader's session. */
 async function waitPoolHealthy(pool: Pool, lock: LockWatcher, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const roles = await poolRoles(pool);
-    if (roles && lock.current() === roles.leaderView.sessionId) return { leader: roles.leader, view: roles.leaderView };
-    await sleep(100);
-  }
-  throw new Error(`${pool.account}: no leader and standby after ${timeoutMs} ms`);
+  return untilValue(
+    `${pool.account}: a leader and a standby`,
+    async () => {
+      const roles = await poolRoles(pool);
+      return roles && lock.current() === roles.leaderView.sessionId ? { leader: roles.leader, view: roles.leaderView } : undefined;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }

@@ -11,6 +11,7 @@ import { createNodeHome, createPoolKeys, startKuutamod, type Kuutamod } from '..
 import type { StateView } from '../../src/state-view.js';
 import { startCountingProxy, type CountingProxy } from '../chaos/counting-proxy.js';
 import { timingFlags, type ChaosTimings } from '../chaos/timings.js';
+import { untilValue } from '../support/until.js';
 
 export interface PoolNode {
   name: string;
@@ -130,13 +131,14 @@ export async function poolRoles(pool: Pool): Promise<PoolRoles | null> {
 
 /** Wait until every pool has its leader and standby; returns their roles in pool order. */
 export async function waitAllPoolsHealthy(pools: Pool[], timeoutMs: number): Promise<PoolRoles[]> {
-  const deadline = Date.now() + timeoutMs;
   let missing = pools.map((p) => p.account);
-  while (Date.now() < deadline) {
-    const roles = await Promise.all(pools.map(poolRoles));
-    missing = pools.filter((_, i) => roles[i] === null).map((p) => p.account);
-    if (missing.length === 0) return roles as PoolRoles[];
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`pools without a leader and a standby after ${timeoutMs} ms: ${missing.join(', ')}`);
+  return untilValue(
+    'every pool with a leader and a standby',
+    async () => {
+      const roles = await Promise.all(pools.map(poolRoles));
+      missing = pools.filter((_, i) => roles[i] === null).map((p) => p.account);
+      return missing.length === 0 ? (roles as PoolRoles[]) : undefined;
+    },
+    { timeoutMs, intervalMs: 500, detail: () => `pools without: ${missing.join(', ')}` },
+  );
 }

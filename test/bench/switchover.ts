@@ -16,6 +16,7 @@ import { waitForMembers } from '../support/pool-members.js';
 import { ACCOUNT_ID, KUUTAMOCTL_BIN, createNodeHome, createPoolKeys, startKuutamod, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { poolLedger, switchoverCost, type SwitchoverCost } from './switchover-measure.js';
+import { until, WaitTimeoutError } from '../support/until.js';
 
 interface Variant {
   name: string;
@@ -124,16 +125,23 @@ async function runVariant(variant: Variant): Promise<VariantResult> {
       await waitForMembers(consulClient, poolReady(standby.nodeId), `${standby.nodeId} ready in Consul`, 60_000);
       let startMs = Date.now();
       const modeFlag = variant.mode === 'now' ? '--now' : '--in-window';
-      let answer = await kuutamoctl(homes.get(leader)!, ['switchover', '--to', standby.nodeId, modeFlag, '--wait']);
+      let answer: Awaited<ReturnType<typeof kuutamoctl>> | undefined;
       // Late in an epoch no window is long enough before it ends: the operator's answer is to ask again in the
-      // next epoch, so the bench does that (counted, not a failure); the time it waited is not the switchover's.
-      const firstAskMs = startMs;
-      while (answer.code !== 0 && /no maintenance window of at least/.test(answer.output) && Date.now() - firstAskMs < opts.epochLength * opts.blockMs * 2) {
-        result.epochEndRetries++;
-        await new Promise((resolve) => setTimeout(resolve, opts.blockMs));
-        startMs = Date.now();
-        answer = await kuutamoctl(homes.get(leader)!, ['switchover', '--to', standby.nodeId, modeFlag, '--wait']);
-      }
+      // next epoch, so the bench does that every block for two epochs (counted, not a failure); the time it
+      // waited is not the switchover's. Still refused after that: a failure, below.
+      await until(
+        'a switchover not refused for want of a window',
+        async () => {
+          if (answer !== undefined) result.epochEndRetries++;
+          startMs = Date.now();
+          answer = await kuutamoctl(homes.get(leader)!, ['switchover', '--to', standby.nodeId, modeFlag, '--wait']);
+          return !(answer.code !== 0 && /no maintenance window of at least/.test(answer.output));
+        },
+        { timeoutMs: opts.epochLength * opts.blockMs * 2, intervalMs: opts.blockMs },
+      ).catch((error: unknown) => {
+        if (!(error instanceof WaitTimeoutError)) throw error;
+      });
+      if (answer === undefined) throw new Error('kuutamoctl switchover was never asked');
       const endMs = Date.now();
       if (answer.code !== 0) {
         result.failures.push(`#${i}: exit ${answer.code}: ${answer.output.trim().split('\n').slice(-3).join(' / ')}`);

@@ -2,12 +2,12 @@
 // Each is injected into a healthy world with a known leader and says when it is healed: right away (in
 // parallel with recovery), after a hold time, or once a new validator is up (a killed daemon is
 // restarted then, as a fresh process on the same home).
-import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs } from './proc.js';
 import type { ClusterServer } from '../support/consul.js';
 import type { ChaosNode, ChaosWorld } from './cluster.js';
 import { handoverSettled, requestSwitchover, standbyOf, waitForLockLeaving, waitForPhase, type HandoverOutcome } from './handover.js';
 import { recoveryBoundMs, type ChaosTimings } from './timings.js';
+import { until } from '../support/until.js';
 
 export type FaultId =
   | 'neard-kill'
@@ -158,8 +158,7 @@ export const FAULTS: Fault[] = [
       server.kill('SIGKILL');
       const heal = async () => {
         // Restart once the other two elected a new leader, so the cluster is back to 3 servers.
-        const deadline = Date.now() + 30_000;
-        while (Date.now() < deadline && server.alive()) await sleep(20);
+        await until(`consul server ${server.name} dead`, () => !server.alive(), 30_000);
         await ctx.world.consul.leaderUrl();
         await server.restart();
       };

@@ -3,12 +3,12 @@
 // control socket from the neard home, as an operator's shell would), then the harness follows the pool's
 // handover record in Consul until the phase the fault wants. The record is read on a server's HTTP API,
 // not through an agent, so a cut agent does not blind the harness.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createConsulClient } from '../../services/consul/client.js';
 import { isTerminalPhase, phaseRank, readHandover, type HandoverPhase, type HandoverRecord } from '../../services/pool/handover-record.js';
 import { ACCOUNT_ID } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';
 import type { ChaosNode, ChaosWorld } from './cluster.js';
+import { until, untilValue, WaitTimeoutError } from '../support/until.js';
 
 /** A refused request is retried this long: a restarted standby's member record may still say Syncing. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -41,16 +41,18 @@ export function standbyOf(world: ChaosWorld, leader: ChaosNode): ChaosNode {
 /** Ask the leader's daemon for `switchover --now --to <candidate>`; returns the new record's id. */
 export async function requestSwitchover(world: ChaosWorld, leader: ChaosNode, candidate: ChaosNode): Promise<string> {
   const previous = (await currentHandover(world))?.id;
-  const deadline = Date.now() + REQUEST_TIMEOUT_MS;
   let last = '';
-  while (Date.now() < deadline) {
-    const result = await kuutamoctl(['switchover', '--now', '--to', candidate.name], { KUUTAMO_NEARD_HOME: leader.home.home });
-    const record = await currentHandover(world);
-    if (result.code === 0 && record !== undefined && record.id !== previous) return record.id;
-    last = `exit ${result.code}: ${result.stdout}${result.stderr}`.trim();
-    await sleep(REQUEST_RETRY_MS);
-  }
-  throw new Error(`kuutamoctl switchover --now --to ${candidate.name} on ${leader.name} was not accepted within ${REQUEST_TIMEOUT_MS} ms; last: ${last}`);
+  return untilValue(
+    `kuutamoctl switchover --now --to ${candidate.name} on ${leader.name} to be accepted`,
+    async () => {
+      const result = await kuutamoctl(['switchover', '--now', '--to', candidate.name], { KUUTAMO_NEARD_HOME: leader.home.home });
+      const record = await currentHandover(world);
+      if (result.code === 0 && record !== undefined && record.id !== previous) return record.id;
+      last = `exit ${result.code}: ${result.stdout}${result.stderr}`.trim();
+      return undefined;
+    },
+    { timeoutMs: REQUEST_TIMEOUT_MS, intervalMs: REQUEST_RETRY_MS, detail: () => `last: ${last}` },
+  );
 }
 
 /**
@@ -58,23 +60,21 @@ export async function requestSwitchover(world: ChaosWorld, leader: ChaosNode, ca
  * handover ran faster than the harness looked: the fault's detail says so).
  */
 export async function waitForPhase(world: ChaosWorld, id: string, phase: HandoverPhase, timeoutMs = 20_000): Promise<HandoverPhase> {
-  const deadline = Date.now() + timeoutMs;
   let seen: HandoverRecord | undefined;
-  while (Date.now() < deadline) {
-    seen = await currentHandover(world);
-    if (seen?.id === id && phaseRank(seen.phase) >= phaseRank(phase)) return seen.phase;
-    await sleep(RECORD_POLL_MS);
-  }
-  throw new Error(`switchover ${id} did not reach phase ${phase} within ${timeoutMs} ms; record: ${JSON.stringify(seen)}`);
+  return untilValue(
+    `switchover ${id} to reach phase ${phase}`,
+    async () => {
+      seen = await currentHandover(world);
+      return seen?.id === id && phaseRank(seen.phase) >= phaseRank(phase) ? seen.phase : undefined;
+    },
+    { timeoutMs, intervalMs: RECORD_POLL_MS, detail: () => `record: ${JSON.stringify(seen)}` },
+  );
 }
 
 /** Wait until the leader key no longer names `session` (freed, or taken by the candidate). */
 export async function waitForLockLeaving(world: ChaosWorld, session: string | null, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (world.lock.current() === session) {
-    if (Date.now() > deadline) throw new Error(`the lock still names session ${session} ${timeoutMs} ms into the handover`);
-    await sleep(2);
-  }
+  // Every 2 ms: the harness times the handover from this moment.
+  await until(`the lock to stop naming session ${session}`, () => world.lock.current() !== session, { timeoutMs, intervalMs: 2 });
 }
 
 /** How long a record may take to end once the pool is healthy again (a write retried after a Consul cut). */
@@ -93,18 +93,23 @@ export interface HandoverOutcome {
  * warning, not a failed trial: docs/chaos.md, finding 5).
  */
 export async function handoverSettled(world: ChaosWorld, id: string, validator: ChaosNode): Promise<HandoverOutcome> {
-  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   let seen: HandoverRecord | undefined;
-  while (Date.now() < deadline) {
-    seen = await currentHandover(world);
-    if (seen?.id !== id) return { outcome: 'record replaced', problem: `switchover ${id}: the record was replaced by ${seen?.id ?? 'nothing'}` };
-    if (isTerminalPhase(seen.phase)) {
-      const misleading = recordAgrees(seen, validator.name) ? '' : ` MISLEADING: ${validator.name} validates`;
-      return { outcome: `record ${seen.phase}${seen.message === null ? '' : `: ${seen.message}`}${misleading}`, problem: null };
-    }
-    await sleep(100);
+  try {
+    return await untilValue(
+      `switchover ${id} to end`,
+      async (): Promise<HandoverOutcome | undefined> => {
+        seen = await currentHandover(world);
+        if (seen?.id !== id) return { outcome: 'record replaced', problem: `switchover ${id}: the record was replaced by ${seen?.id ?? 'nothing'}` };
+        if (!isTerminalPhase(seen.phase)) return undefined;
+        const misleading = recordAgrees(seen, validator.name) ? '' : ` MISLEADING: ${validator.name} validates`;
+        return { outcome: `record ${seen.phase}${seen.message === null ? '' : `: ${seen.message}`}${misleading}`, problem: null };
+      },
+      { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 100 },
+    );
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    return { outcome: `record stuck at ${seen?.phase}`, problem: `switchover ${id}: record still ${seen?.phase} ${SETTLE_TIMEOUT_MS} ms after the pool was healthy again` };
   }
-  return { outcome: `record stuck at ${seen?.phase}`, problem: `switchover ${id}: record still ${seen?.phase} ${SETTLE_TIMEOUT_MS} ms after the pool was healthy again` };
 }
 
 /**

@@ -3,6 +3,7 @@
 // that the recorder sees validating, all others Voting with a voter neard.
 import type { StateView } from '../../src/state-view.js';
 import type { ChaosNode, ChaosWorld } from './cluster.js';
+import { untilValue } from '../support/until.js';
 
 export interface Healthy {
   leader: ChaosNode;
@@ -37,40 +38,47 @@ async function raftSettled(world: ChaosWorld): Promise<boolean> {
 }
 
 export async function waitHealthy(world: ChaosWorld, timeoutMs: number): Promise<Healthy> {
-  const deadline = Date.now() + timeoutMs;
   let last = 'nothing checked yet';
-  while (Date.now() < deadline) {
-    const views = await Promise.all(world.nodes.map(viewOf));
-    const leaders = world.nodes.filter((_, i) => {
-      const v = views[i];
-      return v?.state === 'Validating' && v.neardMode === 'validator' && v.holdsLock;
-    });
-    const voters = views.filter((v) => v?.state === 'Voting' && v.neardMode === 'voter');
-    const validating = world.recorder.openIntervals();
-    const leader = leaders[0];
-    const leaderView = leader ? views[world.nodes.indexOf(leader)] : null;
-    const serversUp = world.consul.servers.every((s) => s.alive()) && (await raftSettled(world));
-    if (
-      serversUp &&
-      leader &&
-      leaderView &&
-      leaders.length === 1 &&
-      voters.length === world.nodes.length - 1 &&
-      validating.length === 1 &&
-      validating[0]?.pid === leaderView.neardPid &&
-      world.lock.current() === leaderView.sessionId
-    ) {
-      return { leader, view: leaderView };
-    }
-    last = JSON.stringify({
+  return untilValue('a healthy pool', () => healthyNow(world, (seen) => (last = seen)), {
+    timeoutMs,
+    intervalMs: 100,
+    detail: () => `${last}${downDaemons(world)}`,
+  });
+}
+
+/** One look at the pool: the leader and its view when healthy, else undefined after telling `saw` what it saw. */
+async function healthyNow(world: ChaosWorld, saw: (seen: string) => void): Promise<Healthy | undefined> {
+  const views = await Promise.all(world.nodes.map(viewOf));
+  const leaders = world.nodes.filter((_, i) => {
+    const v = views[i];
+    return v?.state === 'Validating' && v.neardMode === 'validator' && v.holdsLock;
+  });
+  const voters = views.filter((v) => v?.state === 'Voting' && v.neardMode === 'voter');
+  const validating = world.recorder.openIntervals();
+  const leader = leaders[0];
+  const leaderView = leader ? views[world.nodes.indexOf(leader)] : null;
+  const serversUp = world.consul.servers.every((s) => s.alive()) && (await raftSettled(world));
+  if (
+    serversUp &&
+    leader &&
+    leaderView &&
+    leaders.length === 1 &&
+    voters.length === world.nodes.length - 1 &&
+    validating.length === 1 &&
+    validating[0]?.pid === leaderView.neardPid &&
+    world.lock.current() === leaderView.sessionId
+  ) {
+    return { leader, view: leaderView };
+  }
+  saw(
+    JSON.stringify({
       serversUp,
       states: views.map((v, i) => `${world.nodes[i]?.name}:${v ? `${v.state}/${v.neardMode}/lock=${v.holdsLock}` : 'down'}`),
       validatingPids: validating.map((i) => i.pid),
       lockSession: world.lock.current(),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`not healthy after ${timeoutMs} ms: ${last}${downDaemons(world)}`);
+    }),
+  );
+  return undefined;
 }
 
 /** For a post-mortem: each daemon whose process ended, with its exit and the last lines of its log. */

@@ -1,7 +1,6 @@
 // A whole chaos run: start the world, measure idle request rates, run every fault N times, check the
 // validator record for overlaps, tear everything down. Shared by the CLI (run.ts) and the CI test.
 import { rmSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startWorld, type ChaosWorld } from './cluster.js';
 import { FAULTS, faultBoundMs, type Fault, type FaultId } from './faults.js';
 import { waitHealthy } from './health.js';
@@ -11,6 +10,7 @@ import { nowMs } from './proc.js';
 import { allOverlaps, type RunSummary } from './report.js';
 import { CHAOS_TIMINGS, DEFAULT_DAEMON_TIMINGS, describeTimings, recoveryBoundMs, type ChaosTimings } from './timings.js';
 import { runTrial, type TrialResult } from './trial.js';
+import { until } from '../support/until.js';
 
 export interface ChaosOptions {
   command: string;
@@ -111,12 +111,11 @@ async function replaceValidatorNeard(world: ChaosWorld): Promise<void> {
   const { view } = await waitHealthy(world, 120_000);
   const old = view.neardPid;
   if (old !== null) process.kill(old, 'SIGKILL');
-  for (;;) {
-    const healthy = await waitHealthy(world, Math.max(1, deadline - Date.now()));
-    if (healthy.view.neardPid !== old) return;
-    if (Date.now() > deadline) throw new Error(`validator neard ${old} still validating 120 s after its SIGKILL`);
-    await sleep(100);
-  }
+  await until(
+    `a healthy pool with another neard than ${old} validating`,
+    async () => (await waitHealthy(world, Math.max(1, deadline - Date.now()))).view.neardPid !== old,
+    { timeoutMs: 120_000, intervalMs: 100 },
+  );
 }
 
 export const ALL_FAULTS: FaultId[] = FAULTS.map((f) => f.id);

@@ -6,6 +6,7 @@ import { faultBoundMs, type Fault } from './faults.js';
 import { FLAP_LIMIT, validatingEntries } from './flaps.js';
 import { waitHealthy } from './health.js';
 import { nowMs } from './proc.js';
+import { untilValue, WaitTimeoutError } from '../support/until.js';
 
 export interface TrialResult {
   fault: Fault['id'];
@@ -59,22 +60,23 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
         });
 
   const problems: string[] = [];
-  let newValidatorMs: number | null = null;
-  while (nowMs() < t0 + bound) {
-    // From the injection's start: a candidate may start validating while the harness is still catching the phase.
-    const next = world.recorder.firstStartAfter(injectStart, oldPid, injected.notRecoveryHome);
-    if (next) {
-      newValidatorMs = next.start - t0;
-      break;
-    }
-    // A fault that does not move the lock (e.g. a Consul server restart) recovers with no outage.
-    const old = world.recorder.intervals.findLast((i) => i.pid === oldPid && i.end === null);
-    if (fault.mayKeepValidator && healed && old && world.lock.current() === oldSession) {
-      newValidatorMs = 0;
-      break;
-    }
-    await sleep(10);
-  }
+  // Looked for every 10 ms until the bound: a recovery first seen past it is none.
+  const newValidatorMs = await untilValue(
+    `a validator within the bound of ${bound} ms`,
+    () => {
+      if (nowMs() >= t0 + bound) return undefined;
+      // From the injection's start: a candidate may start validating while the harness is still catching the phase.
+      const next = world.recorder.firstStartAfter(injectStart, oldPid, injected.notRecoveryHome);
+      if (next) return next.start - t0;
+      // A fault that does not move the lock (e.g. a Consul server restart) recovers with no outage.
+      const old = world.recorder.intervals.findLast((i) => i.pid === oldPid && i.end === null);
+      return fault.mayKeepValidator && healed && old && world.lock.current() === oldSession ? 0 : undefined;
+    },
+    { timeoutMs: Math.max(0, t0 + bound - nowMs()), intervalMs: 10 },
+  ).catch((error: unknown) => {
+    if (error instanceof WaitTimeoutError) return null;
+    throw error;
+  });
   if (newValidatorMs === null) problems.push(`no validator within the bound of ${bound} ms`);
   if (injected.healAt === 'recovery') await injected.heal();
   await healing;

@@ -12,6 +12,7 @@ import { watchLock } from '../../services/consul/lock-watch.js';
 import { anyJson, hostileAnswer } from '../support/hostile-answers.js';
 import { startHostileServer, type HostileServer } from '../support/hostile-http.js';
 import { fuzzRuns } from '../support/fuzz-runs.js';
+import { until } from '../support/until.js';
 
 const KEY = 'kuutamod-leader/pool.test';
 const SESSION = '4ca8e74b-6350-7587-addf-a18084928f3c';
@@ -108,10 +109,11 @@ describe('Consul adapter, fuzzed against a hostile server', () => {
           onFree: () => free++,
           onError: (error) => errors.push(error),
         });
-        const deadline = Date.now() + 2_000;
-        while (free + errors.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-        watch.stop();
-        assert.ok(free + errors.length > 0, 'the watch reported something');
+        try {
+          await until('the watch to report something', () => free + errors.length > 0, { timeoutMs: 2_000, intervalMs: 5 });
+        } finally {
+          watch.stop();
+        }
         if (free > 0) assert.ok(answer.status === 404 || !held, `free on ${JSON.stringify(answer)}`);
         for (const error of errors) assert.match(error, /Consul GET \/v1\/kv\//);
       }),
@@ -125,12 +127,17 @@ describe('Consul adapter, fuzzed against a hostile server', () => {
     server.answerWith(() => ({ status: 404, headers: { 'x-consul-index': indexes[Math.min(answered++, indexes.length - 1)]! }, body: '' }));
     server.requests.length = 0;
     const watch = watchLock({ consul, key: KEY, timings: { lockWatchWaitMs: 1_000, consulRetryIntervalMs: 100 }, ownSession: () => null, onFree: () => undefined, onError: () => undefined });
-    const deadline = Date.now() + 5_000;
-    while (server.requests.length < 6 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-    const started = Date.now();
-    const seen = server.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    watch.stop();
+    let started: number;
+    let seen: number;
+    try {
+      await until('six queries', () => server.requests.length >= 6, { timeoutMs: 5_000, intervalMs: 5 });
+      started = Date.now();
+      seen = server.requests.length;
+      // Three more queries on garbage: a busy loop sends them at once, a watch that waits its retry interval in 200 ms or more.
+      await until('three more queries', () => server.requests.length >= seen + 3, { timeoutMs: 5_000, intervalMs: 5 });
+    } finally {
+      watch.stop();
+    }
     const sent = server.requests.slice(0, 6).map((request) => new URL(request.split(' ')[1]!, server.url).searchParams.get('index'));
     // 10 is waited on; 3 went backwards: 0; 0 is waited on as 1; 'abc' is no index: 0, then 0 again.
     assert.deepEqual(sent, ['0', '10', '0', '1', '0', '0']);

@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import type { HostileHandler } from '../support/hostile-http.js';
 import { startHostileServer } from '../support/hostile-http.js';
 import { createNodeHome, createPoolKeys, startKuutamod, type PoolKeys } from '../support/kuutamod.js';
+import { until } from '../support/until.js';
 
 let dir: string;
 let pool: PoolKeys;
@@ -83,15 +84,22 @@ async function runAgainst(name: string, handler: HostileHandler, enough: Enough)
   const states = new Set<string>();
   let lastError = '';
   try {
-    const deadline = Date.now() + 25_000;
-    while (Date.now() < deadline && daemon.process.exitCode === null && !enough(consul.requests, lastError)) {
-      const view = await daemon.state().catch(() => undefined);
-      if (view?.state) states.add(view.state);
-      lastError = view?.lastError ?? lastError;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await until(
+      `${name}: the hostile Consul asked enough`,
+      async () => {
+        const view = await daemon.state().catch(() => undefined);
+        if (view?.state) states.add(view.state);
+        lastError = view?.lastError ?? lastError;
+        return enough(consul.requests, lastError);
+      },
+      {
+        timeoutMs: 25_000,
+        intervalMs: 100,
+        failFast: () => (daemon.process.exitCode === null ? undefined : `the daemon exited (${daemon.process.exitCode}); it must keep running`),
+        detail: () => `${consul.requests.length} requests\n${daemon.log().slice(-3000)}`,
+      },
+    );
     assert.equal(daemon.process.exitCode, null, `${name}: the daemon is still running\n${daemon.log().slice(-3000)}`);
-    assert.ok(enough(consul.requests, lastError), `${name}: the hostile Consul was asked enough: ${consul.requests.length} requests`);
     assert.ok(!states.has('Validating'), `${name}: never Validating, saw ${[...states].join(', ')}`);
     assert.ok(!existsSync(validatorLog) || readFileSync(validatorLog, 'utf8') === '', `${name}: neard never ran as validator`);
   } finally {

@@ -14,7 +14,7 @@ import { OperatorError } from '../../src/errors.js';
 import { readNearKeyFile } from '../../src/key-file.js';
 import { anyJson } from '../support/hostile-answers.js';
 import { fuzzRuns } from '../support/fuzz-runs.js';
-import { createPoolKeys } from '../support/kuutamod.js';
+import { createPoolKeys } from '../support/neard-homes.js';
 
 const FLAG = '--validator-key';
 let dir: string;

@@ -13,15 +13,15 @@ import { OperatorError } from '../../src/errors.js';
 import { readNeardHome, type NeardHomeInfo } from '../../src/neard-config.js';
 import { anyJson } from '../support/hostile-answers.js';
 import { fuzzRuns } from '../support/fuzz-runs.js';
-import { createNodeHome, createPoolKeys } from '../support/kuutamod.js';
+import { createNodeHomeFiles, createPoolKeys } from '../support/neard-homes.js';
 
 let dir: string;
 let goodConfig: string;
 let count = 0;
 
-before(async () => {
+before(() => {
   dir = mkdtempSync(join(tmpdir(), 'neard-config-fuzz-'));
-  const node = await createNodeHome(dir, 'node', createPoolKeys(dir));
+  const node = createNodeHomeFiles(dir, 'node', createPoolKeys(dir));
   goodConfig = readFileSync(join(node.home, 'config.json'), 'utf8');
 });
 

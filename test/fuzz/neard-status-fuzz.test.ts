@@ -13,6 +13,7 @@ import { fetchNeardStatus, statusPollerActor } from '../../services/neard/status
 import { hostileAnswer } from '../support/hostile-answers.js';
 import { startHostileServer, type HostileServer } from '../support/hostile-http.js';
 import { fuzzRuns } from '../support/fuzz-runs.js';
+import { until } from '../support/until.js';
 
 const TIMEOUT_MS = 150;
 let server: HostileServer;
@@ -65,10 +66,11 @@ describe('neard /status, fuzzed against a hostile server', () => {
       on: { '*': { actions: ({ event }) => events.push(event) } },
     });
     const actor = createActor(parent).start();
-    const deadline = Date.now() + 5_000;
-    while (events.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    actor.stop();
-    assert.ok(events.length >= 3, `three reports, got ${JSON.stringify(events)}`);
+    try {
+      await until('three reports', () => events.length >= 3, { timeoutMs: 5_000, intervalMs: 10, detail: () => `got ${JSON.stringify(events)}` });
+    } finally {
+      actor.stop();
+    }
     for (const event of events) {
       assert.equal(event.type, 'STATUS_FAILED');
       assert.match(String(event.error), new RegExp(`^Failed to get status: neard ${server.url}/status: answered a body that is not JSON`));

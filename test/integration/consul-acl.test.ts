@@ -6,36 +6,28 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startConsulServer, type ConsulServer } from '../support/consul.js';
+import type { ConsulServer } from '../support/consul.js';
 import { KUUTAMOCTL_READ_POLICY_FILE, KUUTAMOD_POLICY_FILE, createPolicy, createToken } from '../support/consul-acl.js';
-import {
-  ACCOUNT_ID,
-  createNodeHome,
-  createPoolKeys,
-  startKuutamod,
-  type Kuutamod,
-  type PoolKeys,
-} from '../support/kuutamod.js';
-import { kuutamoctl } from '../support/kuutamoctl.js';
+import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
+import { ACCOUNT_ID, type Kuutamod } from '../support/kuutamod.js';
+import { expectActiveValidator, kuutamoctl } from '../support/kuutamoctl.js';
 import { failOverBySigterm, waitForStableLeader } from '../support/stable-leader.js';
+import { untilValue } from '../support/until.js';
 
 const MASTER_TOKEN = randomUUID();
 const LEADER_KEY = `kuutamod-leader/${ACCOUNT_ID}`;
 
+let cluster: DaemonCluster;
 let dir: string;
 let consul: ConsulServer;
-let pool: PoolKeys;
-const daemons: Kuutamod[] = [];
 const tokens: Record<'daemon' | 'read' | 'sessionOnly' | 'leaderOnly', string> = { daemon: '', read: '', sessionOnly: '', leaderOnly: '' };
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'consul-acl-'));
-  consul = await startConsulServer({ acl: { masterToken: MASTER_TOKEN } });
-  pool = createPoolKeys(dir);
+  cluster = await startDaemonCluster('consul-acl-', () => ({ acl: { masterToken: MASTER_TOKEN } }));
+  ({ dir, consul } = cluster);
   await createPolicy(consul.url, MASTER_TOKEN, 'kuutamod', KUUTAMOD_POLICY_FILE);
   await createPolicy(consul.url, MASTER_TOKEN, 'kuutamoctl-read', KUUTAMOCTL_READ_POLICY_FILE);
   // Too weak in the second step: it may hold a session but not take the lock.
@@ -53,9 +45,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(daemons.map((daemon) => daemon.stop()));
-  await consul?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
 });
 
 /** A token file as systemd's LoadCredential would provide it: mode 0600, the secret and a newline. */
@@ -65,35 +55,24 @@ function tokenFile(name: string, secret: string): string {
   return file;
 }
 
-async function startNode(nodeId: string, token: string | undefined): Promise<Kuutamod> {
-  const node = await createNodeHome(dir, nodeId, pool);
+function startNode(nodeId: string, token: string | undefined): Promise<Kuutamod> {
   const extraArgs = token === undefined ? [] : ['--consul-token-file', tokenFile(nodeId, token)];
   // CONSUL_HTTP_TOKEN from the caller's environment must not stand in for a missing token file.
-  const daemon = await startKuutamod({ consulUrl: consul.url, nodeId, pool, node, extraArgs, env: { CONSUL_HTTP_TOKEN: '' } });
-  daemons.push(daemon);
-  return daemon;
-}
-
-async function waitForLog(daemon: Kuutamod, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const line = daemon.log().split('\n').find((l) => pattern.test(l));
-    if (line) return line;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${daemon.nodeId}: no log line matching ${pattern}\n${daemon.log().slice(-3000)}`);
+  return cluster.startNode(nodeId, { extraArgs, env: { CONSUL_HTTP_TOKEN: '' } });
 }
 
 /** `kuutamoctl list` with this token file until its table satisfies `done` (records follow a state change within a second). */
 async function waitForList(tokenFilePath: string, done: (table: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
   let last = { code: 0, stdout: '', stderr: '' };
-  while (Date.now() < deadline) {
-    last = await kuutamoctl(['--consul-url', consul.url, '--consul-token-file', tokenFilePath, 'list']);
-    if (last.code === 0 && done(last.stdout)) return last.stdout;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`kuutamoctl list never showed the pool: exit ${last.code}\n${last.stdout}${last.stderr}`);
+  return untilValue(
+    'kuutamoctl list to show the pool',
+    async () => {
+      last = await kuutamoctl(['--consul-url', consul.url, '--consul-token-file', tokenFilePath, 'list']);
+      return last.code === 0 && done(last.stdout) ? last.stdout : undefined;
+    },
+    // Each check runs the CLI: a few a second is plenty.
+    { timeoutMs, intervalMs: 200, detail: () => `last: exit ${last.code}\n${last.stdout}${last.stderr}` },
+  );
 }
 
 /** The session holding the leader lock, if any (read with the master token). */
@@ -107,14 +86,11 @@ async function lockHolder(): Promise<string | undefined> {
 describe('Consul with ACLs on, default deny', () => {
   test('with the shipped policy: one validates, the standby takes over, kuutamoctl reads with the read-only token', async () => {
     const [a, b] = [await startNode('acl-a', tokens.daemon), await startNode('acl-b', tokens.daemon)];
-    const [leader, standby] = await waitForStableLeader(a, b, (daemon) => join(dir, daemon.nodeId));
+    const [leader, standby] = await waitForStableLeader(a, b, cluster.homeOf);
 
     const readTokenFile = tokenFile('kuutamoctl-read', tokens.read);
-    const named = await kuutamoctl(['--consul-url', consul.url, '--consul-token-file', readTokenFile, 'active-validator']);
-    assert.equal(named.code, 0, named.stderr);
-    assert.equal(named.stdout, `Name: ${leader.nodeId}\n`);
-    const viaEnv = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_HTTP_TOKEN: tokens.read });
-    assert.equal(viaEnv.stdout, `Name: ${leader.nodeId}\n`, viaEnv.stderr);
+    await expectActiveValidator(leader.nodeId, ['--consul-url', consul.url, '--consul-token-file', readTokenFile]);
+    await expectActiveValidator(leader.nodeId, ['--consul-url', consul.url], { CONSUL_HTTP_TOKEN: tokens.read });
 
     // The shipped policies cover the pool's member records: the daemons publish them, the read-only token lists them.
     // A record follows its node's change within a second: wait for both rows to show the pair.
@@ -130,22 +106,20 @@ describe('Consul with ACLs on, default deny', () => {
     assert.match(anonymous.stderr, /HTTP 403: .*Permission denied: Consul enforces ACLs and no token was sent: give one with --consul-token-file/);
 
     // The shipped policy covers the handover record: a planned switchover runs to its end under ACLs.
-    const switchover = await kuutamoctl(['switchover', '--now', '--to', standby.nodeId, '--wait'], { KUUTAMO_NEARD_HOME: join(dir, leader.nodeId) });
+    const switchover = await kuutamoctl(['switchover', '--now', '--to', standby.nodeId, '--wait'], { KUUTAMO_NEARD_HOME: cluster.homeOf(leader) });
     assert.equal(switchover.code, 0, `${switchover.stdout}${switchover.stderr}`);
     assert.match(switchover.stdout, /phase done/);
-    const afterSwitchover = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_HTTP_TOKEN: tokens.read });
-    assert.equal(afterSwitchover.stdout, `Name: ${standby.nodeId}\n`, afterSwitchover.stderr);
+    await expectActiveValidator(standby.nodeId, ['--consul-url', consul.url], { CONSUL_HTTP_TOKEN: tokens.read });
 
-    await failOverBySigterm(standby, leader, join(dir, leader.nodeId));
-    const after = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_HTTP_TOKEN: tokens.read });
-    assert.equal(after.stdout, `Name: ${leader.nodeId}\n`, after.stderr);
+    await failOverBySigterm(standby, leader, cluster.homeOf(leader));
+    await expectActiveValidator(leader.nodeId, ['--consul-url', consul.url], { CONSUL_HTTP_TOKEN: tokens.read });
     await leader.stop();
   });
 
   test('a policy from before pool membership and handovers: failover still works, and each daemon says once that it cannot publish its record or watch the handover record', async () => {
     const [a, b] = [await startNode('old-a', tokens.leaderOnly), await startNode('old-b', tokens.leaderOnly)];
-    const [leader, standby] = await waitForStableLeader(a, b, (daemon) => join(dir, daemon.nodeId));
-    await failOverBySigterm(leader, standby, join(dir, standby.nodeId));
+    const [leader, standby] = await waitForStableLeader(a, b, cluster.homeOf);
+    await failOverBySigterm(leader, standby, cluster.homeOf(standby));
     const refusals = standby.log().split('\n').filter((line) => line.includes('cannot publish the member record'));
     assert.equal(refusals.length, 1, `one line per outage:\n${refusals.join('\n')}`);
     // Nor kuutamod-handover/: the handover watch fails every second, and says so once.
@@ -165,7 +139,7 @@ describe('Consul with ACLs on, default deny', () => {
       { daemon: await startNode('read-token', tokens.read), secret: tokens.read, says: /session create failed: HTTP 403: Consul \S+ \S+: Permission denied: the ACL token lacks session:write on the Consul agent node at --consul-url; see deploy\/consul\/kuutamod-policy\.hcl/ },
       { daemon: await startNode('session-token', tokens.sessionOnly), secret: tokens.sessionOnly, says: new RegExp(`lock acquire failed: HTTP 403: Consul \\S+ \\S+: Permission denied: the ACL token lacks key:write on ${LEADER_KEY}; see deploy/consul/kuutamod-policy\\.hcl`) },
     ];
-    for (const { daemon, says } of cases) await waitForLog(daemon, says);
+    for (const { daemon, says } of cases) await daemon.waitForLog(says);
     const holder = await lockHolder();
     for (const { daemon, secret } of cases) {
       const view = await daemon.state();

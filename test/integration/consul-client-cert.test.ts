@@ -10,30 +10,21 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ClientCertificate, ConsulServer, ConsulTlsFiles } from '../support/consul.js';
-import { createConsulClientCertificate, createConsulTlsFiles, createExpiredClientCertificate } from '../support/consul-tls.js';
-import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
+import { expectTurnedAway, startClientCertCluster, type ClientCertificates, type TlsCluster } from '../support/consul-tls.js';
 import type { Kuutamod } from '../support/kuutamod.js';
-import { kuutamoctl } from '../support/kuutamoctl.js';
+import { expectActiveValidator, kuutamoctl } from '../support/kuutamoctl.js';
 import { waitForStableLeader } from '../support/stable-leader.js';
 
-let cluster: DaemonCluster;
+let cluster: TlsCluster & ClientCertificates;
 let dir: string;
 let tls: ConsulTlsFiles;
 let client: ClientCertificate;
 let expired: ClientCertificate;
 let consul: ConsulServer;
-/** No client certificate from the caller's environment may stand in for a missing flag. */
-const CLEAN_ENV = { CONSUL_CACERT: '', CONSUL_CLIENT_CERT: '', CONSUL_CLIENT_KEY: '' };
 
 before(async () => {
-  cluster = await startDaemonCluster('consul-client-cert-', (tempDir) => {
-    const tlsDir = join(tempDir, 'tls');
-    tls = createConsulTlsFiles(tlsDir);
-    client = createConsulClientCertificate(tlsDir);
-    expired = createExpiredClientCertificate(tlsDir);
-    return { tls, requireClientCert: client };
-  });
-  ({ dir, consul } = cluster);
+  cluster = await startClientCertCluster('consul-client-cert-');
+  ({ dir, consul, tls, client, expired } = cluster);
 });
 
 after(async () => {
@@ -41,18 +32,18 @@ after(async () => {
 });
 
 const startNode = (nodeId: string, args: string[], env: Record<string, string> = {}): Promise<Kuutamod> =>
-  cluster.startNode(nodeId, { extraArgs: ['--consul-ca-file', tls.caFile, ...args], env: { ...CLEAN_ENV, ...env } });
+  cluster.startTlsNode(nodeId, ['--consul-ca-file', tls.caFile, ...args], env);
 
-const ctl = (args: string[], env: Record<string, string> = {}) =>
-  kuutamoctl(['--consul-url', consul.url, '--consul-ca-file', tls.caFile, ...args, 'active-validator'], { ...CLEAN_ENV, ...env });
+/** kuutamoctl's arguments for this Consul (its CA given); the caller's CONSUL_* variables never reach it. */
+const ctlArgs = (args: string[]): string[] => ['--consul-url', consul.url, '--consul-ca-file', tls.caFile, ...args];
+const ctl = (args: string[], env: Record<string, string> = {}) => kuutamoctl([...ctlArgs(args), 'active-validator'], env);
 
 describe('https Consul that requires client certificates', () => {
   test('a client certificate by flag or by CONSUL_CLIENT_CERT/KEY: one validates, kuutamoctl answers', async () => {
     const a = await startNode('cert-a', ['--consul-client-cert', client.certFile, '--consul-client-key', client.keyFile]);
     const b = await startNode('cert-b', [], { CONSUL_CLIENT_CERT: client.certFile, CONSUL_CLIENT_KEY: client.keyFile });
-    const [leader, standby] = await waitForStableLeader(a, b, (daemon) => join(dir, daemon.nodeId));
-    const answer = await ctl([], { CONSUL_CLIENT_CERT: client.certFile, CONSUL_CLIENT_KEY: client.keyFile });
-    assert.equal(answer.stdout, `Name: ${leader.nodeId}\n`, answer.stderr);
+    const [leader, standby] = await waitForStableLeader(a, b, cluster.homeOf);
+    await expectActiveValidator(leader.nodeId, ctlArgs([]), { CONSUL_CLIENT_CERT: client.certFile, CONSUL_CLIENT_KEY: client.keyFile });
     await Promise.all([leader.stop(), standby.stop()]);
   });
 
@@ -62,14 +53,7 @@ describe('https Consul that requires client certificates', () => {
     assert.match(answer.stderr, /Consul requires a client certificate \(verify_incoming_https\) and none was given .*--consul-client-cert and --consul-client-key/);
 
     const daemon = await startNode('cert-none', []);
-    const says = /consul session create failed: .*Consul requires a client certificate \(verify_incoming_https\) and none was given .*--consul-client-cert and --consul-client-key/;
-    const deadline = Date.now() + 30_000;
-    while (!says.test(daemon.log()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.match(daemon.log(), says);
-    const view = await daemon.state();
-    assert.equal(view.holdsLock, false);
-    assert.notEqual(view.state, 'Validating');
-    await daemon.stop();
+    await expectTurnedAway(daemon, /consul session create failed: .*Consul requires a client certificate \(verify_incoming_https\) and none was given .*--consul-client-cert and --consul-client-key/);
   });
 
   test('an expired certificate or an unreadable key: an error naming the flag and the file, before anything starts', async () => {

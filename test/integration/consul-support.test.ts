@@ -11,6 +11,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { consulBinary, startConsulServer, startConsulCluster, type ConsulServer } from '../support/consul.js';
 import { freePorts } from '../support/ports.js';
+import { startCountingProxy } from '../chaos/counting-proxy.js';
+import { until } from '../support/until.js';
 
 interface SessionInfo {
   ID: string;
@@ -107,17 +109,25 @@ test('a blocking query returns promptly when the key changes', async () => {
   const index = first.headers.get('X-Consul-Index');
   assert.ok(index);
 
-  const started = Date.now();
-  const blocked = fetch(`${consul.url}${key}?index=${index}&wait=5s`);
-  await new Promise((r) => setTimeout(r, 300));
-  await put(key, 'v2');
-  const res = await blocked;
-  const elapsed = Date.now() - started;
+  // Through a counting proxy, so the change is written only once the query is on its way to Consul
+  // (written before, the query would return at once and prove nothing about blocking).
+  const { hostname, port } = new URL(consul.url);
+  const proxy = await startCountingProxy({ host: hostname, port: Number(port) });
+  try {
+    const started = Date.now();
+    const blocked = fetch(`${proxy.url}${key}?index=${index}&wait=5s`);
+    await until('the blocking query forwarded to Consul', () => proxy.requests.some((r) => r.kind === 'GET /v1/kv (blocking)'));
+    await put(key, 'v2');
+    const res = await blocked;
+    const elapsed = Date.now() - started;
 
-  const [entry] = (await res.json()) as Array<{ Value: string }>;
-  assert.equal(Buffer.from(entry!.Value, 'base64').toString(), 'v2');
-  assert.ok(elapsed < 2_000, `blocking query took ${elapsed} ms`);
-  assert.ok(Number(res.headers.get('X-Consul-Index')) > Number(index));
+    const [entry] = (await res.json()) as Array<{ Value: string }>;
+    assert.equal(Buffer.from(entry!.Value, 'base64').toString(), 'v2');
+    assert.ok(elapsed < 2_000, `blocking query took ${elapsed} ms`);
+    assert.ok(Number(res.headers.get('X-Consul-Index')) > Number(index));
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('a 3-server cluster elects a leader and survives losing it', async () => {

@@ -9,34 +9,26 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ConsulServer, ConsulTlsFiles } from '../support/consul.js';
-import { createConsulTlsFiles } from '../support/consul-tls.js';
-import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
-import type { Kuutamod } from '../support/kuutamod.js';
-import { kuutamoctl } from '../support/kuutamoctl.js';
+import { createConsulTlsFiles, expectTurnedAway, startTlsCluster, type TlsCluster } from '../support/consul-tls.js';
+import { expectActiveValidator, kuutamoctl } from '../support/kuutamoctl.js';
 import { failOverBySigterm, waitForStableLeader } from '../support/stable-leader.js';
 
-let cluster: DaemonCluster;
+let cluster: TlsCluster;
 let dir: string;
 let tls: ConsulTlsFiles;
 let otherCa: string;
 let consul: ConsulServer;
 
 before(async () => {
-  cluster = await startDaemonCluster('consul-tls-', (tempDir) => {
-    tls = createConsulTlsFiles(join(tempDir, 'tls'));
-    // A CA of another cluster: valid PEM, but it did not sign this Consul's certificate.
-    otherCa = createConsulTlsFiles(join(tempDir, 'other-tls')).caFile;
-    return { tls };
-  });
-  ({ dir, consul } = cluster);
+  cluster = await startTlsCluster('consul-tls-');
+  ({ dir, consul, tls } = cluster);
+  // A CA of another cluster: valid PEM, but it did not sign this Consul's certificate.
+  otherCa = createConsulTlsFiles(join(dir, 'other-tls')).caFile;
 });
 
 after(async () => {
   await cluster?.stop();
 });
-
-const startNode = (nodeId: string, caArgs: string[], env: Record<string, string> = {}): Promise<Kuutamod> =>
-  cluster.startNode(nodeId, { extraArgs: caArgs, env: { CONSUL_CACERT: '', ...env } });
 
 describe('https-only Consul with a CA from consul tls ca create', () => {
   test('the plain http port is closed: the agent answers https only', async () => {
@@ -46,18 +38,15 @@ describe('https-only Consul with a CA from consul tls ca create', () => {
   });
 
   test('--consul-ca-file and CONSUL_CACERT: one validates, the standby takes over, kuutamoctl answers', async () => {
-    const a = await startNode('tls-a', ['--consul-ca-file', tls.caFile]);
-    const b = await startNode('tls-b', [], { CONSUL_CACERT: tls.caFile });
-    const [leader, standby] = await waitForStableLeader(a, b, (daemon) => join(dir, daemon.nodeId));
+    const a = await cluster.startTlsNode('tls-a', ['--consul-ca-file', tls.caFile]);
+    const b = await cluster.startTlsNode('tls-b', [], { CONSUL_CACERT: tls.caFile });
+    const [leader, standby] = await waitForStableLeader(a, b, cluster.homeOf);
 
-    const byFlag = await kuutamoctl(['--consul-url', consul.url, '--consul-ca-file', tls.caFile, 'active-validator']);
-    assert.equal(byFlag.stdout, `Name: ${leader.nodeId}\n`, byFlag.stderr);
-    const byEnv = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_CACERT: tls.caFile });
-    assert.equal(byEnv.stdout, `Name: ${leader.nodeId}\n`, byEnv.stderr);
+    await expectActiveValidator(leader.nodeId, ['--consul-url', consul.url, '--consul-ca-file', tls.caFile]);
+    await expectActiveValidator(leader.nodeId, ['--consul-url', consul.url], { CONSUL_CACERT: tls.caFile });
 
-    await failOverBySigterm(leader, standby, join(dir, standby.nodeId));
-    const after = await kuutamoctl(['--consul-url', consul.url, 'active-validator'], { CONSUL_CACERT: tls.caFile });
-    assert.equal(after.stdout, `Name: ${standby.nodeId}\n`, after.stderr);
+    await failOverBySigterm(leader, standby, cluster.homeOf(standby));
+    await expectActiveValidator(standby.nodeId, ['--consul-url', consul.url], { CONSUL_CACERT: tls.caFile });
     await standby.stop();
   });
 
@@ -66,15 +55,11 @@ describe('https-only Consul with a CA from consul tls ca create', () => {
     assert.equal(ctl.code, 1);
     assert.ok(ctl.stderr.includes(`Consul's certificate is not signed by the CA in ${otherCa} (given by --consul-ca-file or $CONSUL_CACERT)`), ctl.stderr);
 
-    const daemon = await startNode('tls-wrong-ca', ['--consul-ca-file', otherCa]);
-    const deadline = Date.now() + 30_000;
-    const says = new RegExp(`consul session create failed: .*Consul's certificate is not signed by the CA in ${otherCa.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(given by --consul-ca-file`);
-    while (!says.test(daemon.log()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.match(daemon.log(), says);
-    const view = await daemon.state();
-    assert.equal(view.holdsLock, false);
-    assert.notEqual(view.state, 'Validating');
-    await daemon.stop();
+    const daemon = await cluster.startTlsNode('tls-wrong-ca', ['--consul-ca-file', otherCa]);
+    await expectTurnedAway(
+      daemon,
+      new RegExp(`consul session create failed: .*Consul's certificate is not signed by the CA in ${otherCa.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(given by --consul-ca-file`),
+    );
   });
 
   test('an unreadable CA file: both name the flag and the file and stop', async () => {
@@ -85,7 +70,7 @@ describe('https-only Consul with a CA from consul tls ca create', () => {
     assert.equal(ctl.stderr, `kuutamoctl: error: --consul-ca-file: cannot read ${notAFile} (EISDIR).\n`);
 
     const missing = join(dir, 'no-such-ca.pem');
-    const daemon = await startNode('tls-missing-ca', ['--consul-ca-file', missing]);
+    const daemon = await cluster.startTlsNode('tls-missing-ca', ['--consul-ca-file', missing]);
     const exit = await daemon.exited;
     assert.equal(exit.code, 1);
     assert.match(daemon.log(), new RegExp(`--consul-ca-file: cannot read ${missing} \\(ENOENT\\)`));

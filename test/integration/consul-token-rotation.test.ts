@@ -15,6 +15,7 @@ import { startConsulServer, type ConsulServer } from '../support/consul.js';
 import { KUUTAMOD_POLICY_FILE, createPolicy, createToken } from '../support/consul-acl.js';
 import { FAST_TIMINGS, createNodeHome, createPoolKeys, startKuutamod, type Kuutamod } from '../support/kuutamod.js';
 import { waitForStableValidator } from '../support/stable-leader.js';
+import { until, untilValue } from '../support/until.js';
 
 const MASTER_TOKEN = randomUUID();
 
@@ -40,12 +41,6 @@ async function consulApi(path: string, token: string, method = 'GET'): Promise<{
   return { status: response.status, body: response.ok && text ? (JSON.parse(text) as unknown) : text };
 }
 
-async function waitForLog(node: Kuutamod, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(node.log()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.match(node.log(), pattern);
-}
-
 const stepDownAfterMs = Number(FAST_TIMINGS[FAST_TIMINGS.indexOf('--step-down-after') + 1]!.replace('s', '')) * 1_000;
 const sessionTtlMs = Number(FAST_TIMINGS[FAST_TIMINGS.indexOf('--session-ttl') + 1]!.replace('s', '')) * 1_000;
 
@@ -56,19 +51,20 @@ test('SIGUSR1 rotates the token: the old one deleted in Consul, the validator ke
   writeFileSync(tokenFile, `${oldToken}\n`, { mode: 0o600 });
   const pool = createPoolKeys(dir);
   const node = await createNodeHome(dir, 'rotating', pool);
-  daemon = await startKuutamod({ consulUrl: consul.url, nodeId: 'rotating', pool, node, extraArgs: ['--consul-token-file', tokenFile], env: { CONSUL_HTTP_TOKEN: '' } });
-  await waitForStableValidator(daemon, node.home);
+  const rotating = await startKuutamod({ consulUrl: consul.url, nodeId: 'rotating', pool, node, extraArgs: ['--consul-token-file', tokenFile], env: { CONSUL_HTTP_TOKEN: '' } });
+  daemon = rotating;
+  await waitForStableValidator(rotating, node.home);
   const { sessionId } = await daemon.state();
   assert.ok(sessionId);
 
   // A file that cannot be read keeps the old token.
   rmSync(tokenFile);
   daemon.process.kill('SIGUSR1');
-  await waitForLog(daemon, /consul token not reloaded, keeping the old one: --consul-token-file: cannot read consul token file .*consul_token \(ENOENT\)/);
+  await daemon.waitForLog(/consul token not reloaded, keeping the old one: --consul-token-file: cannot read consul token file .*consul_token \(ENOENT\)/);
 
   writeFileSync(tokenFile, `${newToken}\n`, { mode: 0o600 });
   daemon.process.kill('SIGUSR1');
-  await waitForLog(daemon, /consul token reloaded/);
+  await daemon.waitForLog(/consul token reloaded/);
 
   const self = await consulApi('/v1/acl/token/self', oldToken);
   const accessor = (self.body as { AccessorID: string }).AccessorID;
@@ -76,26 +72,36 @@ test('SIGUSR1 rotates the token: the old one deleted in Consul, the validator ke
   assert.equal((await consulApi('/v1/session/list', oldToken)).status, 403, 'Consul no longer knows the old token');
   const deletedAt = Date.now();
 
-  // Without renewals the validator would step down after --step-down-after; it must stay, same session.
-  while (Date.now() < deletedAt + stepDownAfterMs + 2_000) {
-    const view = await daemon.state();
-    assert.equal(view.state, 'Validating', `still validating ${Date.now() - deletedAt} ms after the old token was deleted`);
-    assert.equal(view.sessionId, sessionId);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  // Without renewals the validator would step down after --step-down-after; it must stay, same session:
+  // checked on every answer until that time and 2 s more have passed.
+  const steadyUntil = deletedAt + stepDownAfterMs + 2_000;
+  await until(
+    'step-down-after and 2 s more to pass',
+    async () => {
+      const view = await rotating.state();
+      assert.equal(view.state, 'Validating', `still validating ${Date.now() - deletedAt} ms after the old token was deleted`);
+      assert.equal(view.sessionId, sessionId);
+      return Date.now() >= steadyUntil;
+    },
+    { timeoutMs: stepDownAfterMs + 10_000, intervalMs: 200 },
+  );
   assert.doesNotMatch(daemon.log(), /session renew failed/);
 
   // The guard got the new token: with the daemon killed it destroys the session long before the TTL could end it.
   const killedAt = Date.now();
   daemon.process.kill('SIGKILL');
-  let gone = false;
-  while (!gone && Date.now() < killedAt + sessionTtlMs / 2) {
-    const info = await consulApi(`/v1/session/info/${sessionId}`, MASTER_TOKEN);
-    gone = Array.isArray(info.body) && info.body.length === 0;
-    if (!gone) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.ok(gone, `session destroyed within ${sessionTtlMs / 2} ms of the daemon's death\n${daemon.log().slice(-2000)}`);
-  await waitForLog(daemon, /neard is dead; destroyed session/);
+  // When the check that first saw the session gone was sent: it must be within TTL/2 of the kill.
+  const goneBy = await untilValue(
+    `the session destroyed within ${sessionTtlMs / 2} ms of the daemon's death`,
+    async () => {
+      const askedAt = Date.now();
+      const info = await consulApi(`/v1/session/info/${sessionId}`, MASTER_TOKEN);
+      return Array.isArray(info.body) && info.body.length === 0 ? askedAt : undefined;
+    },
+    { timeoutMs: sessionTtlMs / 2, intervalMs: 100, detail: () => rotating.log().slice(-2000) },
+  );
+  assert.ok(goneBy - killedAt <= sessionTtlMs / 2, `session destroyed within ${sessionTtlMs / 2} ms of the daemon's death (seen gone at ${goneBy - killedAt} ms)\n${daemon.log().slice(-2000)}`);
+  await daemon.waitForLog(/neard is dead; destroyed session/);
 
   for (const secret of [oldToken, newToken]) assert.ok(!daemon.log().includes(secret), 'no token in the log');
 });

@@ -4,32 +4,25 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../support/ports.js';
-import {
-  KUUTAMOD_BIN,
-  NEARD_STANDIN,
-  createNodeHome,
-  createPoolKeys,
-  startKuutamod,
-  type NodeHome,
-  type PoolKeys,
-} from '../support/kuutamod.js';
+import { KUUTAMOD_BIN, NEARD_STANDIN, startKuutamod } from '../support/kuutamod.js';
+import { createSettingsFixture, type SettingsFixture } from '../support/settings-fixture.js';
 
+let fixture: SettingsFixture;
 let dir: string;
-let pool: PoolKeys;
-let node: NodeHome;
+let pool: SettingsFixture['pool'];
+let node: SettingsFixture['node'];
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kuutamod-bad-'));
-  pool = createPoolKeys(dir);
-  node = await createNodeHome(dir, 'node', pool);
+  // One daemon below starts neard on this home: its RPC port must be free.
+  fixture = createSettingsFixture('kuutamod-bad-', `127.0.0.1:${await freePort()}`);
+  ({ dir, pool, node } = fixture);
 });
 
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => fixture.cleanup());
 
 /** Run kuutamod to its exit (at most 15 s) with these flags and environment. */
 async function runKuutamod(args: string[], env: Record<string, string | undefined> = {}) {
@@ -47,12 +40,7 @@ async function runKuutamod(args: string[], env: Record<string, string | undefine
   return { code, stdout, stderr };
 }
 
-const keyArgs = () => [
-  '--neard-home', node.home,
-  '--validator-key', pool.validatorKey,
-  '--validator-node-key', pool.validatorNodeKey,
-  '--voter-node-key', node.voterNodeKey,
-];
+const keyArgs = (): string[] => fixture.keyArgs;
 
 describe('bad input', () => {
   test('a missing key option names the flag and its variable', async () => {
@@ -100,9 +88,18 @@ describe('bad input', () => {
     assert.equal(result.stderr, "kuutamod: error: --fence-margin, set by KUUTAMO_FENCE_MARGIN: 'a bit' is not a duration (examples: 30s, 500ms, 2m).\n");
   });
 
+  test('an on/off variable with another word names the flag, the variable and the words it takes', async () => {
+    const result = await runKuutamod(keyArgs(), { KUUTAMO_VALIDATOR_KEY_HOT_SWAP: 'maybe' });
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      "kuutamod: error: --validator-key-hot-swap, set by KUUTAMO_VALIDATOR_KEY_HOT_SWAP: 'maybe' is not on or off: give true/false, 1/0, yes/no, on/off (any case), or leave it empty for off.\n",
+    );
+  });
+
   test('keys are found in CREDENTIALS_DIRECTORY when no flag is given (systemd LoadCredential)', async () => {
-    const credentials = join(dir, 'credentials');
-    mkdirSync(credentials, { recursive: true });
+    const credentials = join(dir, 'credentials-without-voter-key');
+    mkdirSync(credentials);
     copyFileSync(pool.validatorKey, join(credentials, 'validator_key.json'));
     copyFileSync(pool.validatorNodeKey, join(credentials, 'validator_node_key.json'));
     const withoutVoterKey = await runKuutamod(['--neard-home', node.home], { CREDENTIALS_DIRECTORY: credentials });

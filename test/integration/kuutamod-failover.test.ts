@@ -3,60 +3,27 @@
  * Each test builds its own Consul, homes and ports, and tears them down.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readlinkSync, existsSync, rmSync } from 'node:fs';
+import { readlinkSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { parseJsonObject } from '../../services/json-object.js';
-import { startConsulServer, type ConsulServer } from '../support/consul.js';
+import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
 import { configAddr } from '../support/neard-config-file.js';
-import {
-  ACCOUNT_ID,
-  KUUTAMOCTL_BIN,
-  createNodeHome,
-  createPoolKeys,
-  isAlive,
-  startKuutamod,
-  waitForLeaderAndStandby,
-  type Kuutamod,
-  type PoolKeys,
-} from '../support/kuutamod.js';
+import { ACCOUNT_ID, isAlive, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
+import { kuutamoctl } from '../support/kuutamoctl.js';
+import { untilValue } from '../support/until.js';
 
-const run = promisify(execFile);
-
-interface Fixture {
-  dir: string;
-  consul: ConsulServer;
-  pool: PoolKeys;
-  daemons: Kuutamod[];
-}
-
-let fixture: Fixture;
+let fixture: DaemonCluster;
 
 beforeEach(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kuutamod-it-'));
-  fixture = { dir, consul: await startConsulServer(), pool: createPoolKeys(dir), daemons: [] };
+  fixture = await startDaemonCluster('kuutamod-it-');
 });
 
-afterEach(async () => {
-  await Promise.all(fixture.daemons.map((daemon) => daemon.stop()));
-  await fixture.consul.stop();
-  rmSync(fixture.dir, { recursive: true, force: true });
-});
+afterEach(() => fixture.stop());
 
-async function startNode(nodeId: string): Promise<Kuutamod> {
-  const node = await createNodeHome(fixture.dir, nodeId, fixture.pool);
-  const daemon = await startKuutamod({ consulUrl: fixture.consul.url, nodeId, pool: fixture.pool, node });
-  fixture.daemons.push(daemon);
-  return daemon;
-}
-
-function homeOf(daemon: Kuutamod): string {
-  return join(fixture.dir, daemon.nodeId);
-}
+const startNode = (nodeId: string): Promise<Kuutamod> => fixture.startNode(nodeId);
+const homeOf = (daemon: Kuutamod): string => fixture.homeOf(daemon);
 
 function canConnect(addr: string): Promise<boolean> {
   const [host, port] = addr.split(':');
@@ -70,18 +37,6 @@ function canConnect(addr: string): Promise<boolean> {
   });
 }
 
-async function kuutamoctl(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [KUUTAMOCTL_BIN, ...args], {
-      env: { ...process.env, KUUTAMO_ACCOUNT_ID: ACCOUNT_ID, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
-
 /** A probe of the daemon's exporter address: its status code and JSON body. */
 async function probe(daemon: Kuutamod, path: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${daemon.url}${path}`);
@@ -90,18 +45,16 @@ async function probe(daemon: Kuutamod, path: string): Promise<{ status: number; 
 
 /** neard's own /status, once it reports a validator account (the restarted neard is up). */
 async function waitForValidatorStatus(rpcAddr: string): Promise<{ validator_account_id: string | null }> {
-  const deadline = Date.now() + 20_000;
   let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
+  return untilValue(
+    `neard at ${rpcAddr} to report a validator account`,
+    async () => {
       last = await (await fetch(`http://${rpcAddr}/status`)).json();
-      if ((last as { validator_account_id: string | null }).validator_account_id) return last as { validator_account_id: string };
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`neard at ${rpcAddr} never reported a validator account: ${JSON.stringify(last)}`);
+      const status = last as { validator_account_id: string | null };
+      return status.validator_account_id ? status : undefined;
+    },
+    { timeoutMs: 20_000, intervalMs: 100, retryErrors: true, detail: () => `last /status: ${JSON.stringify(last)}` },
+  );
 }
 
 describe('kuutamod with a real Consul and the neard stand-in', () => {

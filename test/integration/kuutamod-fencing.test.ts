@@ -5,53 +5,33 @@
  * at the lease end rather than when Consul ends the session, up to 2 x TTL later.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { startConsulServer, type ConsulServer } from '../support/consul.js';
-import { createNodeHome, createPoolKeys, isAlive, startKuutamod, waitForLeaderAndStandby, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
+import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
+import { isAlive, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
+import { untilValue } from '../support/until.js';
 
-interface Fixture {
-  dir: string;
-  consul: ConsulServer;
-  pool: PoolKeys;
-  validatorLog: string;
-  daemons: Kuutamod[];
-}
-
-let fixture: Fixture;
+/** The pool's daemons, and the stand-in's log of validating periods that they all write (NEARD_STANDIN_VALIDATOR_LOG). */
+let fixture: DaemonCluster & { validatorLog: string };
 
 beforeEach(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kuutamod-fence-'));
-  fixture = { dir, consul: await startConsulServer(), pool: createPoolKeys(dir), validatorLog: join(dir, 'validators.jsonl'), daemons: [] };
+  const cluster = await startDaemonCluster('kuutamod-fence-');
+  fixture = { ...cluster, validatorLog: join(cluster.dir, 'validators.jsonl') };
 });
 
-afterEach(async () => {
-  for (const daemon of fixture.daemons) if (daemon.process.exitCode === null) daemon.process.kill('SIGCONT');
-  await Promise.all(fixture.daemons.map((daemon) => daemon.stop()));
-  await fixture.consul.stop();
-  rmSync(fixture.dir, { recursive: true, force: true });
-});
+// Frozen daemons are thawed first, so they can stop.
+afterEach(() => fixture.stop());
 
 async function startPair(): Promise<[Kuutamod, Kuutamod]> {
-  for (const nodeId of ['node-a', 'node-b']) {
-    const node = await createNodeHome(fixture.dir, nodeId, fixture.pool);
-    const env = { NEARD_STANDIN_VALIDATOR_LOG: fixture.validatorLog };
-    fixture.daemons.push(await startKuutamod({ consulUrl: fixture.consul.url, nodeId, pool: fixture.pool, node, env }));
-  }
+  for (const nodeId of ['node-a', 'node-b']) await fixture.startNode(nodeId, { env: { NEARD_STANDIN_VALIDATOR_LOG: fixture.validatorLog } });
   const [a, b] = fixture.daemons as [Kuutamod, Kuutamod];
   return waitForLeaderAndStandby(a, b);
 }
 
 /** Poll (every 5 ms) until the pid is gone; returns an upper bound of its death time (wall clock ms). */
-async function deathOf(pid: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) throw new Error(`pid ${pid} still alive after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return Date.now();
+function deathOf(pid: number, timeoutMs: number): Promise<number> {
+  return untilValue(`pid ${pid} to die`, () => (isAlive(pid) ? undefined : Date.now()), { timeoutMs, intervalMs: 5 });
 }
 
 interface ValidatorRecord {
@@ -126,12 +106,6 @@ describe('fencing: neard never outlives the lock', () => {
 });
 
 /** The standby's validator_start record (the first one not by the old neard). */
-async function waitForStart(oldPid: number): Promise<number> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const [start] = validatorStarts(oldPid);
-    if (start) return start.t_ms;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('no validator_start record from the standby');
+function waitForStart(oldPid: number): Promise<number> {
+  return untilValue("the standby's validator_start record", () => validatorStarts(oldPid)[0]?.t_ms, 20_000);
 }

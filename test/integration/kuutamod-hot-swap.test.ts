@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
 import { configAddr } from '../support/neard-config-file.js';
 import { ACCOUNT_ID, createNodeHome, createPoolKeys, startKuutamod, waitForLeaderAndStandby, type Kuutamod, type PoolKeys } from '../support/kuutamod.js';
+import { until } from '../support/until.js';
 
 let dir: string;
 let consul: ConsulServer;
@@ -51,11 +52,13 @@ describe('validator key hot swap', () => {
     const home = join(dir, 'node0');
     assert.equal(readlinkSync(join(home, 'validator_key.json')), pool.validatorKey);
     assert.equal(readlinkSync(join(home, 'node_key.json')), join(home, 'voter_node_key.json'));
-    const deadline = Date.now() + 10_000;
-    while ((await neardStatus(home)).validator_account_id !== ACCOUNT_ID && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.equal((await neardStatus(home)).validator_account_id, ACCOUNT_ID);
+    let status = await neardStatus(home);
+    await until('neard to validate for the pool after the key reload', async () => (status = await neardStatus(home)).validator_account_id === ACCOUNT_ID, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      detail: () => `last /status: ${JSON.stringify(status)}`,
+    });
+    assert.equal(status.validator_account_id, ACCOUNT_ID);
   });
 
   test('failover promotes the standby without restarting it', async () => {

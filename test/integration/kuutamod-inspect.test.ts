@@ -10,6 +10,7 @@ import { startConsulServer } from '../support/consul.js';
 import { createNodeHome, createPoolKeys, startKuutamod } from '../support/kuutamod.js';
 import { freePorts } from '../support/ports.js';
 import { rawText } from '../support/ws-text.js';
+import { until } from '../support/until.js';
 
 test('the daemon streams its chart to the relay given by --inspect', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kuutamod-inspect-'));
@@ -25,10 +26,10 @@ test('the daemon streams its chart to the relay given by --inspect', async () =>
   receiver.on('message', (data) => received.push(rawText(data)));
   try {
     await daemon.waitForState('Validating');
-    const deadline = Date.now() + 10_000;
-    const seen = () => received.some((message) => message.includes('@xstate.snapshot') && message.includes('Validating'));
-    while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.ok(seen(), `a Validating snapshot reaches the relay (got ${received.length} messages)`);
+    await until('a Validating snapshot to reach the relay', () => received.some((message) => message.includes('@xstate.snapshot') && message.includes('Validating')), {
+      timeoutMs: 10_000,
+      detail: () => `got ${received.length} messages`,
+    });
     assert.ok(received.some((message) => message.includes('"election"')), 'the invoked actors are streamed too');
   } finally {
     receiver.terminate();

@@ -15,6 +15,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
 import { ACCOUNT_ID, createNodeHome, createPoolKeys, startKuutamod, type Kuutamod } from '../support/kuutamod.js';
 import type { StateView } from '../../src/state-view.js';
+import { untilValue } from '../support/until.js';
 
 /** Status interval of FAST_TIMINGS: both delays below are ten of them, far above the strict limit of 3. */
 const STATUS_INTERVAL_MS = 200;
@@ -61,18 +62,20 @@ const HEALTHY_PATH = ['Startup', 'Syncing', 'Registering', 'Voting', 'Validating
  * (back to Startup) ends the wait at once, so the failure shows the history.
  */
 async function heardFromValidatorNeard(daemon: Kuutamod, rpcAddr: string, timeoutMs: number): Promise<StateView> {
-  const deadline = Date.now() + timeoutMs;
   let validatorHeight: number | null = null;
   let view: StateView | null = null;
-  while (Date.now() < deadline) {
-    view = await daemon.state();
-    if (view.transitions.length > HEALTHY_PATH.length) return view;
-    if (validatorHeight !== null && view.neardMode === 'validator' && (view.blockHeight ?? 0) > validatorHeight) return view;
-    const body = await neardStatus(rpcAddr);
-    if (validatorHeight === null && body?.validator_account_id === ACCOUNT_ID) validatorHeight = body.sync_info.latest_block_height;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the daemon never heard from the validator neard; last /state: ${JSON.stringify(view)}\n${daemon.log().slice(-4000)}`);
+  return untilValue(
+    'the daemon to hear from the validator neard',
+    async () => {
+      view = await daemon.state();
+      if (view.transitions.length > HEALTHY_PATH.length) return view;
+      if (validatorHeight !== null && view.neardMode === 'validator' && (view.blockHeight ?? 0) > validatorHeight) return view;
+      const body = await neardStatus(rpcAddr);
+      if (validatorHeight === null && body?.validator_account_id === ACCOUNT_ID) validatorHeight = body.sync_info.latest_block_height;
+      return undefined;
+    },
+    { timeoutMs, intervalMs: 50, detail: () => `last /state: ${JSON.stringify(view)}\n${daemon.log().slice(-4000)}` },
+  );
 }
 
 test('a promotion restart survives an old neard answering during its stop and a slow new one: one restart, no Startup', async () => {

@@ -18,10 +18,10 @@ import type { StateView } from '../../src/state-view.js';
 import { consulBinary } from '../support/consul.js';
 import { FAST_NEARD_ENV, FAST_TIMINGS } from '../support/kuutamod.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { until, untilValue } from '../support/until.js';
 
 const CLI = join(REPO_ROOT, 'dist', 'localnet', 'cli.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'localnet-it-'));
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** FAST_TIMINGS as KUUTAMO_* variables: the plan sets no timing flags, so the environment decides. */
 function fastTimingEnv(): Record<string, string> {
@@ -58,7 +58,8 @@ after(async () => {
   const running = readJson<RunningFile>(join(dataDir, 'running.json'));
   for (const p of running?.processes ?? []) signalGroup(p.pid, 'SIGKILL');
   for (const p of liveProcesses().filter((x) => x.cmdline.includes(dataDir))) signalGroup(p.pgid, 'SIGKILL');
-  await sleep(200);
+  // Best effort before removing their files: the directory goes either way.
+  await until('every process of the run gone', () => leftovers().length === 0, 5_000).catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -70,15 +71,14 @@ function readJson<T>(path: string): T | null {
   }
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined> | T | null | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== null && value !== undefined) return value;
-    if (runner && runner.exitCode !== null) break;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}\n--- localnet output (tail) ---\n${output.slice(-6000)}`);
+/** Poll until `probe` gives a value; stops at once if the localnet runner exits, and shows the tail of its output. */
+function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined> | T | null | undefined): Promise<T> {
+  return untilValue(what, probe, {
+    timeoutMs,
+    intervalMs: 100,
+    failFast: () => (runner && (runner.exitCode ?? runner.signalCode) !== null ? `the localnet runner exited (${runner.exitCode ?? runner.signalCode})` : undefined),
+    detail: () => `--- localnet output (tail) ---\n${output.slice(-6000)}`,
+  });
 }
 
 async function state(url: string): Promise<StateView | null> {
@@ -102,7 +102,7 @@ test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves 
   runner.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const runnerExit = new Promise<number | null>((resolve) => runner?.once('exit', (code) => resolve(code)));
 
-  const running = await until('running.json with the started processes', 90_000, () => {
+  const running = await waitFor('running.json with the started processes', 90_000, () => {
     const file = readJson<RunningFile>(join(dataDir, 'running.json'));
     return file && file.processes.length > 0 ? file : null;
   });
@@ -111,7 +111,7 @@ test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves 
   assert.ok(plan);
   // running.json is written just before the "look" lines are printed, and the pipe delivers them later still.
   const urlLines = plan.kuutamods.map((k) => `${k.name}: ${k.exporterUrl}/ui (live state page)  /metrics  /state`);
-  await until('the printed URLs of every kuutamod', 30_000, () => (urlLines.every((line) => output.includes(line)) ? true : null));
+  await waitFor('the printed URLs of every kuutamod', 30_000, () => (urlLines.every((line) => output.includes(line)) ? true : null));
   assert.match(output, /neard: the neard stand-in localnet\/bin\/neard \[neard \(release [^\]]*standin/);
   assert.match(output, new RegExp(`KUUTAMO_ACCOUNT_ID=node3 bin/kuutamoctl.js --consul-url ${plan.consulUrl} active-validator`));
   for (const k of plan.kuutamods) assert.ok(output.includes(`${k.name}: ${k.exporterUrl}/ui (live state page)  /metrics  /state`), `${k.name} URLs printed`);
@@ -121,7 +121,7 @@ test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves 
   }
 
   // Exactly one validates (with the validator key), the other votes.
-  const [leader, standby] = await until('one Validating and one Voting instance', 60_000, async () => {
+  const [leader, standby] = await waitFor('one Validating and one Voting instance', 60_000, async () => {
     const [a, b] = plan.kuutamods;
     if (!a || !b) return null;
     const [va, vb] = await Promise.all([state(a.exporterUrl), state(b.exporterUrl)]);
@@ -146,8 +146,8 @@ test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves 
   assert.ok(leaderPid);
   const oldNeard = leader.view.neardPid;
   process.kill(leaderPid, 'SIGKILL');
-  await until(`${standby.name} Validating`, 60_000, async () => (validating(await state(standby.exporterUrl)) ? true : null));
-  await until(`the killed leader's neard ${oldNeard} gone`, 20_000, () =>
+  await waitFor(`${standby.name} Validating`, 60_000, async () => (validating(await state(standby.exporterUrl)) ? true : null));
+  await waitFor(`the killed leader's neard ${oldNeard} gone`, 20_000, () =>
     liveProcesses().some((p) => p.pid === oldNeard) ? null : true,
   );
   assert.match(output, new RegExp(`${leader.name} +\\| exited \\(signal SIGKILL\\); the other processes keep running`));

@@ -17,6 +17,7 @@ import { waitForMembers as waitForPoolMembers } from '../support/pool-members.js
 import { ACCOUNT_ID, startKuutamod, type Kuutamod } from '../support/kuutamod.js';
 import { kuutamoctl } from '../support/kuutamoctl.js';
 import type { PoolView } from '../../src/pool-view.js';
+import { until } from '../support/until.js';
 
 /** Short, so a dead node's record goes within 2 x TTL = 20 s (the TTL is at least 10 s). */
 const PUBLISH_INTERVAL_MS = 1_000;
@@ -105,12 +106,13 @@ const messagesOf = (daemon: Kuutamod) =>
     .flatMap((line) => (line.startsWith('{') ? [String((JSON.parse(line) as { msg?: unknown }).msg)] : []))
     .join('\n');
 
-async function waitForLog(daemon: Kuutamod, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(messagesOf(daemon))) {
-    if (Date.now() > deadline) assert.fail(`${daemon.nodeId}: no log message matching ${pattern}:\n${messagesOf(daemon)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Wait until one of the daemon's own messages (not neard's lines) matches `pattern`. */
+async function waitForMessage(daemon: Kuutamod, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+  await until(`${daemon.nodeId}: a log message matching ${String(pattern)}`, () => pattern.test(messagesOf(daemon)), {
+    timeoutMs,
+    intervalMs: 100,
+    detail: () => messagesOf(daemon),
+  });
 }
 
 const everValidated = (daemon: Kuutamod) => /state changed: Voting -> Validating/.test(daemon.log());
@@ -199,7 +201,7 @@ describe('eligibility', () => {
 
     // No eligible standby is left (the new leader cannot take over from itself): the lagging one contends
     // again, and says why; with the leader gone it takes over (an outage is worse than a lagging validator).
-    await waitForLog(lagging, /contending for the validator lock although \d+ blocks behind the best head .*: no eligible standby is left, and an outage is worse than a lagging validator/);
+    await waitForMessage(lagging, /contending for the validator lock although \d+ blocks behind the best head .*: no eligible standby is left, and an outage is worse than a lagging validator/);
     assert.equal((await lagging.state()).detail, 'Voting.Contending');
     await eligible.stop();
     await lagging.waitForState('Validating', 30_000);

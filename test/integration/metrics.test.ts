@@ -14,6 +14,7 @@ import { parseMetricsText, sampleValue, scrape, type Sample } from '../support/m
 import { REPO_ROOT } from '../support/paths.js';
 import { dashboardQueries, metricNamesIn, ruleExpressions } from '../support/promql-names.js';
 import { runPromtool } from '../support/promtool.js';
+import { until, untilValue } from '../support/until.js';
 
 /**
  * promtool's naming lint that stays, each for a reason (docs/metrics.md); every other line fails the test.
@@ -40,14 +41,15 @@ const startNode = (nodeId: string) => cluster.startNode(nodeId);
 
 /** Scrape until `ready` holds for the samples (values move with renewals and blocks); returns them. */
 async function metricsWhen(daemon: Kuutamod, ready: (samples: Sample[]) => boolean, what: string, timeoutMs = 20_000): Promise<Sample[]> {
-  const deadline = Date.now() + timeoutMs;
   let samples: Sample[] = [];
-  while (Date.now() < deadline) {
-    samples = parseMetricsText(await scrape(daemon.url));
-    if (ready(samples)) return samples;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${daemon.nodeId}: timed out waiting for ${what}; last /metrics:\n${samples.map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`).join('\n')}`);
+  return untilValue(
+    `${daemon.nodeId}: ${what}`,
+    async () => {
+      samples = parseMetricsText(await scrape(daemon.url));
+      return ready(samples) ? samples : undefined;
+    },
+    { timeoutMs, intervalMs: 100, detail: () => `last /metrics:\n${samples.map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`).join('\n')}` },
+  );
 }
 
 const packageVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -116,10 +118,11 @@ describe('daemon metrics', { timeout: 120_000 }, () => {
     const { neardPid } = await daemon.waitFor((v) => v.state === 'Validating' && v.neardMode === 'validator', 'validating neard');
     daemon.process.kill('SIGSTOP');
     // The lease (TTL 10 s - margin 2 s after the last renewal) runs out while the daemon cannot renew.
-    const deadline = Date.now() + 20_000;
-    while (isAlive(neardPid!) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    daemon.process.kill('SIGCONT');
-    assert.equal(isAlive(neardPid!), false, 'the guard killed the validating neard at the lease deadline');
+    try {
+      await until('the guard to kill the validating neard at the lease deadline', () => !isAlive(neardPid!), { timeoutMs: 20_000, intervalMs: 100 });
+    } finally {
+      daemon.process.kill('SIGCONT');
+    }
     const samples = await metricsWhen(daemon, (s) => sampleValue(s, 'kuutamod_neard_fence_kills_total') === 1, 'one fence kill');
     assert.ok(sampleValue(samples, 'kuutamod_neard_restarts')! >= 1);
     assert.match(daemon.log(), /neard was killed at the lease deadline \(fencing\)/);

@@ -22,6 +22,7 @@ import { actorTimings } from '../../services/service-timings.js';
 import { configAddr } from '../support/neard-config-file.js';
 import { ACCOUNT_ID, FAST_NEARD_ENV, NEARD_STANDIN, createNodeHome, createPoolKeys, isAlive } from '../support/kuutamod.js';
 import { freePorts } from '../support/ports.js';
+import { until, untilValue } from '../support/until.js';
 
 // The guard passes its environment on to neard: the stand-in syncs, blocks and stops quickly.
 Object.assign(process.env, FAST_NEARD_ENV);
@@ -53,18 +54,10 @@ beforeEach(() => {
 afterEach(async () => {
   rig?.converger.dispose(); // the guard stops neard and exits once its channel closes
   rig = undefined;
-  await waitUntil(() => [...neardPids].every((pid) => !isAlive(pid)), 'every neard of the test stopped');
+  await until('every neard of the test stopped', () => [...neardPids].every((pid) => !isAlive(pid)));
   neardPids.clear();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function createRig(): Promise<Rig> {
   const pool = createPoolKeys(dir);
@@ -97,15 +90,15 @@ async function createRig(): Promise<Rig> {
       if (event.type === 'NEARD_STARTED') neardPids.add(event.pid);
     },
   );
-  const nextEvent = async <T extends NeardActorEvent['type']>(type: T, what: string) => {
-    let found: Extract<NeardActorEvent, { type: T }> | undefined;
-    await waitUntil(() => {
-      const index = events.findIndex((event) => event.type === type);
-      if (index >= 0) found = events.splice(index, 1)[0] as Extract<NeardActorEvent, { type: T }>;
-      return found !== undefined;
-    }, `${what}; events so far: ${JSON.stringify(events)}\n--- log ---\n${lines.join('')}`);
-    return found!;
-  };
+  const nextEvent = <T extends NeardActorEvent['type']>(type: T, what: string) =>
+    untilValue(
+      what,
+      () => {
+        const index = events.findIndex((event) => event.type === type);
+        return index >= 0 ? (events.splice(index, 1)[0] as Extract<NeardActorEvent, { type: T }>) : undefined;
+      },
+      { detail: () => `events so far: ${JSON.stringify(events)}\n--- log ---\n${lines.join('')}` },
+    );
   return {
     home: node.home,
     validatorKey: pool.validatorKey,
@@ -135,7 +128,7 @@ async function voterUnderLapsedLease(r: Rig): Promise<number> {
   r.command({ type: 'NEARD.RUN', mode: 'voter' });
   const voter = await r.nextEvent('NEARD_STARTED', 'the voter neard started');
   assert.equal(voter.mode, 'voter');
-  await waitUntil(async () => (await neardStatus(r.home)) !== null, 'the voter neard answers /status');
+  await until('the voter neard to answer /status', async () => (await neardStatus(r.home)) !== null);
   return voter.pid;
 }
 
@@ -157,7 +150,7 @@ describe('a refused hot-swap promotion', () => {
     assert.notEqual(validator.pid, voterPid);
     assert.equal(isAlive(voterPid), false, 'the voter neard was stopped first');
     assert.equal(readlinkSync(join(r.home, 'validator_key.json')), r.validatorKey);
-    await waitUntil(async () => (await neardStatus(r.home))?.validator_account_id === ACCOUNT_ID, 'neard validates for the pool');
+    await until('neard to validate for the pool', async () => (await neardStatus(r.home))?.validator_account_id === ACCOUNT_ID);
     const logged = fallbackLines(r);
     assert.equal(logged.length, 1, 'the fallback is logged once');
     assert.match(logged[0]!, /no valid lease/, 'the log line says why the hot swap was refused');

@@ -19,6 +19,7 @@ import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluste
 import { ACCOUNT_ID, startKuutamod, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
 import { kuutamoctl, type CliResult } from '../support/kuutamoctl.js';
 import { parseMetricsText, sampleValue, scrape } from '../support/metrics-text.js';
+import { until } from '../support/until.js';
 
 /** The pool's account is busy (block and chunk) at epoch offsets 0, 21, 42, ...: windows of 20 blocks. */
 const CYCLE = 21;
@@ -61,10 +62,10 @@ function accountBusyAt(height: number): boolean {
  * blocks" has one to find (windows end with the epoch).
  */
 async function awayFromEpochEnd(daemon: Kuutamod): Promise<void> {
-  await waitUntil('three full windows are left in the epoch', async () => {
+  await until('three full windows left in the epoch', async () => {
     const offsetInEpoch = ((await neardMetrics(daemon)).head - genesisHeight - 1) % EPOCH_LENGTH;
     return offsetInEpoch < EPOCH_LENGTH - 3 * CYCLE;
-  }, 30_000);
+  }, { timeoutMs: 30_000, intervalMs: 100 });
 }
 
 const restartCtl = (daemon: Kuutamod, ...args: string[]): Promise<CliResult> => kuutamoctl(['restart', '--neard-home', homeOf(daemon), ...args]);
@@ -74,14 +75,6 @@ async function startStandby(nodeId: string, env: Record<string, string>): Promis
   const daemon = await cluster.startNode(nodeId, { env: { ...SCHEDULE, ...env } });
   await daemon.waitFor((view) => view.state === 'Voting' && view.neardPid !== null, 'Voting with neard running');
   return daemon;
-}
-
-async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function assertNothingWritten(daemon: Kuutamod, configBefore: string): void {
@@ -229,7 +222,7 @@ describe('kuutamoctl restart', () => {
       // Back to what config.json says, as an operator would after removing the file.
       process.kill((await standby.state()).neardPid!, 'SIGHUP');
     }
-    await waitUntil('neard holds no expected_shutdown again', async () => (await neardMetrics(standby)).expectedShutdown === 0);
+    await until('neard to hold no expected_shutdown again', async () => (await neardMetrics(standby)).expectedShutdown === 0, { timeoutMs: 10_000, intervalMs: 100 });
   });
 
   test('a daemon restarted after the schedule does not lose track: config.json is restored before neard starts again', async () => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startConsulServer, type ConsulServer } from '../support/consul.js';
 import { ACCOUNT_ID, createNodeHome, createPoolKeys, startKuutamod, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
+import { untilValue } from '../support/until.js';
 
 const HOOK_TIMEOUT = '3s';
 const HOOK = `#!/bin/sh
@@ -47,15 +48,8 @@ const records = (daemon: Kuutamod): LogRecord[] =>
 const recordFile = (nodeId: string) => join(dir, `${nodeId}.hook-record`);
 const recorded = (nodeId: string): string[] => (existsSync(recordFile(nodeId)) ? readFileSync(recordFile(nodeId), 'utf8').trim().split('\n') : []);
 
-async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** The hook's records and the daemons' logs are files: read them until `probe` finds what it waits for. */
+const eventually = <T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> => untilValue(what, probe, { timeoutMs, intervalMs: 100 });
 
 function groupAlive(pgid: number): boolean {
   try {

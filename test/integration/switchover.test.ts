@@ -17,6 +17,7 @@ import { waitForMembers as waitForPoolMembers } from '../support/pool-members.js
 import { loadGenesis } from '../../localnet/neard/home.js';
 import { ACCOUNT_ID, FAST_NEARD_ENV, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
 import { kuutamoctl, type CliResult } from '../support/kuutamoctl.js';
+import { until, untilValue } from '../support/until.js';
 
 /** Members publish often, so candidates are seen Voting soon after they are. */
 const POOL_ARGS = ['--member-publish-interval', '500ms', '--handover-deadline', '15s'];
@@ -49,15 +50,15 @@ const waitForMembers = (predicate: (members: MemberRecord[]) => boolean, what: s
 const poolReady = (count: number) => (members: MemberRecord[]) =>
   members.length === count && members.every((m) => m.height !== null && m.syncing === false && (m.state === 'Voting' || m.state === 'Validating'));
 
+/** Poll the handover record until `predicate` holds for it (or for its absence); returns it. */
 async function waitForRecord(predicate: (record: HandoverRecord | undefined) => boolean, what: string, timeoutMs = 30_000): Promise<HandoverRecord | undefined> {
-  const deadline = Date.now() + timeoutMs;
   let last: HandoverRecord | undefined;
-  while (Date.now() < deadline) {
-    last = (await readHandover(consul, ACCOUNT_ID))?.record;
-    if (predicate(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; record: ${JSON.stringify(last)}`);
+  await until(what, async () => predicate((last = (await readHandover(consul, ACCOUNT_ID))?.record)), {
+    timeoutMs,
+    intervalMs: 50,
+    detail: () => `record: ${JSON.stringify(last)}`,
+  });
+  return last;
 }
 
 interface ValidatorPeriodEvent {
@@ -93,14 +94,16 @@ function checkNoOverlap(): ValidatorPeriodEvent[] {
  */
 async function waitForValidatorHome(node: Kuutamod, timeoutMs = 10_000): Promise<ValidatorPeriodEvent[]> {
   const home = join(cluster.dir, node.nodeId);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const events = checkNoOverlap();
-    const last = events.filter((e) => e.event === 'validator_start').at(-1)?.home;
-    if (last === home) return events;
-    if (Date.now() > deadline) throw new Error(`the last validator is ${last}, not ${home}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  let last: string | undefined;
+  return untilValue(
+    `the last validator to be ${home}`,
+    () => {
+      const events = checkNoOverlap();
+      last = events.filter((e) => e.event === 'validator_start').at(-1)?.home;
+      return last === home ? events : undefined;
+    },
+    { timeoutMs, intervalMs: 50, detail: () => `the last validator is ${last}` },
+  );
 }
 
 async function twoNodePool(prefix: string, extraArgs: string[] = []): Promise<[Kuutamod, Kuutamod]> {
@@ -269,11 +272,16 @@ describe('switchover in a maintenance window', () => {
     await node1.waitForState('Voting');
     await waitForMembers(poolReady(2), 'two ready members');
     // Late in an epoch no window of 20 blocks is left before it ends: refused, as an operator would be; try again.
-    let result = await ctl(node0, ['--in-window', '--minimum-length', '20', '--to', 'node1', '--wait']);
-    for (let attempt = 0; attempt < 6 && /no maintenance window of at least 20 blocks/.test(result.stderr); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      result = await ctl(node0, ['--in-window', '--minimum-length', '20', '--to', 'node1', '--wait']);
-    }
+    let result: CliResult = { code: -1, stdout: '', stderr: '' };
+    await until(
+      'a switchover request not refused for want of a window',
+      async () => {
+        result = await ctl(node0, ['--in-window', '--minimum-length', '20', '--to', 'node1', '--wait']);
+        return !/no maintenance window of at least 20 blocks/.test(result.stderr);
+      },
+      // An epoch is 12 s: asking every 2 s, a window is back within one epoch.
+      { timeoutMs: 14_000, intervalMs: 2_000, detail: () => `kuutamoctl: ${result.stdout}${result.stderr}` },
+    );
     assert.equal(result.code, 0, `kuutamoctl: ${result.stdout}${result.stderr}`);
     const window = /in the maintenance window \[(\d+), (\d+)\) \((\d+) blocks\)/.exec(result.stdout);
     assert.ok(window, result.stdout);

@@ -9,8 +9,8 @@ import { request as httpsRequest } from 'node:https';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { freePorts } from './ports.js';
+import { until, untilValue } from './until.js';
 import { REPO_ROOT } from '../../src/repo-root.js';
 
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -309,15 +309,13 @@ async function probeReady(url: string, socketPath?: string, access: Access = {})
 
 async function waitReady(agent: Agent, what: string, access: Access = {}): Promise<void> {
   const url = `${access.caFile ? 'https' : 'http'}://127.0.0.1:${agent.ports.http}`;
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited(agent.child)) {
-      throw new Error(`${what} exited during startup (code ${agent.child.exitCode}, signal ${agent.child.signalCode})\n${logTail(agent.logFile)}`);
-    }
-    if (await probeReady(url, agent.net?.httpSocket, access)) return;
-    await sleep(50);
-  }
-  throw new Error(`${what} not ready after ${STARTUP_TIMEOUT_MS} ms\n${logTail(agent.logFile)}`);
+  // The log tail goes into the error: retryOnBindError looks there for a port taken meanwhile.
+  await until(`${what} ready`, () => probeReady(url, agent.net?.httpSocket, access), {
+    timeoutMs: STARTUP_TIMEOUT_MS,
+    intervalMs: 50,
+    failFast: () => (exited(agent.child) ? `${what} exited during startup (code ${agent.child.exitCode}, signal ${agent.child.signalCode})` : undefined),
+    detail: () => logTail(agent.logFile),
+  });
 }
 
 function isBindError(err: unknown): boolean {
@@ -451,15 +449,8 @@ async function startClusterOnce(n: number, bind: string): Promise<ConsulCluster>
     remove();
   };
 
-  const leaderUrl = async (): Promise<string> => {
-    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      const leader = await currentLeader(servers);
-      if (leader) return leader.url;
-      await sleep(100);
-    }
-    throw new Error(`no consul leader after ${STARTUP_TIMEOUT_MS} ms`);
-  };
+  const leaderUrl = async (): Promise<string> =>
+    (await untilValue('a consul leader', () => currentLeader(servers), { timeoutMs: STARTUP_TIMEOUT_MS, intervalMs: 100 })).url;
 
   try {
     await Promise.all(agents.map(({ name, agent }) => waitReady(agent, name)));
@@ -489,17 +480,13 @@ async function currentLeader(servers: ClusterServer[]): Promise<ClusterServer | 
 
 // A restarted server cannot pass probeReady alone while it catches up: its HTTP API answering is enough.
 async function waitHttp(agent: Agent, what: string): Promise<void> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited(agent.child)) throw new Error(`${what} exited during restart\n${logTail(agent.logFile)}`);
-    try {
-      if ((await getText(`http://127.0.0.1:${agent.ports.http}/v1/status/leader`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error(`${what} not answering after ${STARTUP_TIMEOUT_MS} ms\n${logTail(agent.logFile)}`);
+  await until(`${what} answering`, async () => (await getText(`http://127.0.0.1:${agent.ports.http}/v1/status/leader`)).status === 200, {
+    timeoutMs: STARTUP_TIMEOUT_MS,
+    intervalMs: 50,
+    retryErrors: true, // not listening yet
+    failFast: () => (exited(agent.child) ? `${what} exited during restart` : undefined),
+    detail: () => logTail(agent.logFile),
+  });
 }
 
 /** A client agent on free loopback ports that -retry-joins the given servers; ready once it can create a session. */

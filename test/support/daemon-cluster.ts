@@ -14,6 +14,8 @@ export interface DaemonCluster {
   consul: ConsulServer;
   pool: PoolKeys;
   daemons: Kuutamod[];
+  /** The neard home of a daemon started by startNode. */
+  homeOf: (daemon: Kuutamod) => string;
   /** A node home under `dir` and a daemon on it (extra environment and flags as startKuutamod takes them). */
   startNode(nodeId: string, options?: Pick<KuutamodOptions, 'env' | 'extraArgs'>): Promise<Kuutamod>;
   stop(): Promise<void>;
@@ -30,6 +32,7 @@ export async function startDaemonCluster(tempPrefix: string, consulOptions: (dir
     consul,
     pool,
     daemons,
+    homeOf: (daemon) => join(dir, daemon.nodeId),
     async startNode(nodeId, options = {}) {
       const node = await createNodeHome(dir, nodeId, pool);
       const daemon = await startKuutamod({ consulUrl: consul.url, nodeId, pool, node, ...options });

@@ -1,20 +1,21 @@
 /**
- * Real kuutamod daemons for integration tests: neard homes made by the neard stand-in's own `init`,
- * free ports everywhere, the compiled daemon started as a child process with fast timings, and
- * helpers to read its /state and wait for a state.
+ * Real kuutamod daemons for integration tests: neard homes made by the neard stand-in's own `init`
+ * (test/support/neard-homes.ts), free ports everywhere, the compiled daemon started as a child process
+ * with fast timings, and helpers to read its /state and log and wait for a state or a log line.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateView } from '../../src/state-view.js';
-import { objectField, patchJsonObjectFile } from '../../services/json-object.js';
+import { ACCOUNT_ID, createNodeHomeFiles, createPoolKeys, type NodeHome, type PoolKeys } from './neard-homes.js';
 import { freePorts } from './ports.js';
 import { REPO_ROOT } from './paths.js';
+import { untilValue } from './until.js';
 
 export const NEARD_STANDIN = join(REPO_ROOT, 'localnet', 'bin', 'neard');
 export const KUUTAMOD_BIN = join(REPO_ROOT, 'bin', 'kuutamod.js');
 export const KUUTAMOCTL_BIN = join(REPO_ROOT, 'bin', 'kuutamoctl.js');
-export const ACCOUNT_ID = 'pool.test';
+export { ACCOUNT_ID, createPoolKeys, type NodeHome, type PoolKeys };
 
 /** Timings that keep kuutamod's proportions but let a test finish in seconds. */
 export const FAST_TIMINGS = [
@@ -34,42 +35,10 @@ export const FAST_NEARD_ENV = {
   NEARD_STANDIN_BLOCK_MS: '200',
 };
 
-export interface PoolKeys {
-  validatorKey: string;
-  validatorNodeKey: string;
-}
-
-export interface NodeHome {
-  home: string;
-  voterNodeKey: string;
-}
-
-function neard(home: string, ...args: string[]): void {
-  const result = spawnSync(NEARD_STANDIN, ['--home', home, ...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`neard ${args.join(' ')} failed: ${result.stderr}`);
-}
-
-/** The pool's keys, as `neard init --account-id` writes them. */
-export function createPoolKeys(dir: string): PoolKeys {
-  const home = join(dir, 'pool');
-  neard(home, 'init', '--chain-id', 'localnet', '--account-id', ACCOUNT_ID);
-  return { validatorKey: join(home, 'validator_key.json'), validatorNodeKey: join(home, 'node_key.json') };
-}
-
-/** A home for one kuutamod: its own node key kept as voter_node_key.json, RPC on a free loopback port. */
+/** A home for one kuutamod (see createNodeHomeFiles) with its neard's RPC on a free loopback port. */
 export async function createNodeHome(dir: string, name: string, pool: PoolKeys): Promise<NodeHome> {
-  const home = join(dir, name);
-  neard(home, 'init', '--chain-id', 'localnet');
-  rmSync(join(home, 'validator_key.json'), { force: true });
-  const voterNodeKey = join(home, 'voter_node_key.json');
-  renameSync(join(home, 'node_key.json'), voterNodeKey);
-  copyFileSync(join(pool.validatorKey, '..', 'genesis.json'), join(home, 'genesis.json'));
   const [rpcPort] = await freePorts(1);
-  const configFile = join(home, 'config.json');
-  patchJsonObjectFile(configFile, (config) => {
-    config['rpc'] = { ...objectField(config, 'rpc', configFile), addr: `127.0.0.1:${rpcPort}` };
-  });
-  return { home, voterNodeKey };
+  return createNodeHomeFiles(dir, name, pool, `127.0.0.1:${rpcPort}`);
 }
 
 export interface KuutamodOptions {
@@ -94,7 +63,10 @@ export interface Kuutamod {
   /** Poll /state until `predicate` holds; returns the matching view. */
   waitFor(predicate: (view: StateView) => boolean, what: string, timeoutMs?: number): Promise<StateView>;
   waitForState(state: string, timeoutMs?: number): Promise<StateView>;
+  /** Everything the daemon logged so far. */
   log(): string;
+  /** Wait until a line of the log matches `pattern`; returns that line. */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM, then SIGKILL after a while; also kills a neard it may have left. */
   stop(): Promise<void>;
 }
@@ -145,22 +117,24 @@ export async function startKuutamod(options: KuutamodOptions): Promise<Kuutamod>
     const response = await fetch(`${url}/state`, { signal: AbortSignal.timeout(2_000) });
     return (await response.json()) as StateView;
   };
+  const exitedText = () => (child.exitCode ?? child.signalCode) === null ? undefined : `${options.nodeId} exited (${child.exitCode ?? child.signalCode})`;
   const waitFor = async (predicate: (view: StateView) => boolean, what: string, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let last: StateView | string = 'no answer yet';
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) break;
-      try {
-        const view = await state();
-        if (predicate(view)) return view;
-        last = view;
-      } catch (error) {
-        last = String(error);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`${options.nodeId}: timed out waiting for ${what}; last /state: ${JSON.stringify(last)}\n--- log ---\n${log().slice(-4000)}`);
+    let last: StateView | undefined;
+    return untilValue(
+      `${options.nodeId}: ${what}`,
+      async () => {
+        last = await state();
+        return predicate(last) ? last : undefined;
+      },
+      { timeoutMs, intervalMs: 50, retryErrors: true, failFast: exitedText, detail: () => `last /state: ${JSON.stringify(last ?? 'no answer yet')}\n--- log ---\n${log().slice(-4000)}` },
+    );
   };
+  const waitForLog = async (pattern: RegExp, timeoutMs = 30_000) =>
+    untilValue(`${options.nodeId}: a log line matching ${String(pattern)}`, () => log().split('\n').find((line) => pattern.test(line)), {
+      timeoutMs,
+      intervalMs: 50,
+      detail: () => `--- log ---\n${log().slice(-3000)}`,
+    });
   const handle: Kuutamod = {
     nodeId: options.nodeId,
     process: child,
@@ -173,6 +147,7 @@ export async function startKuutamod(options: KuutamodOptions): Promise<Kuutamod>
     waitFor,
     waitForState: (name, timeoutMs) => waitFor((view) => view.state === name, `state ${name}`, timeoutMs),
     log,
+    waitForLog,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -201,12 +176,14 @@ export function isAlive(pid: number): boolean {
  * its voter neard is being stopped.
  */
 export async function waitForLeaderAndStandby(a: Kuutamod, b: Kuutamod, timeoutMs = 40_000): Promise<[Kuutamod, Kuutamod]> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const [sa, sb] = await Promise.all([a.state(), b.state()]).catch(() => [null, null]);
-    if (sa?.state === 'Validating' && sa.neardMode === 'validator' && sb?.state === 'Voting' && sb.neardPid) return [a, b];
-    if (sb?.state === 'Validating' && sb.neardMode === 'validator' && sa?.state === 'Voting' && sa.neardPid) return [b, a];
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no Validating/Voting pair:\n${a.log().slice(-2000)}\n${b.log().slice(-2000)}`);
+  return untilValue(
+    'a Validating/Voting pair',
+    async (): Promise<[Kuutamod, Kuutamod] | undefined> => {
+      const [sa, sb] = await Promise.all([a.state(), b.state()]);
+      if (sa.state === 'Validating' && sa.neardMode === 'validator' && sb.state === 'Voting' && sb.neardPid) return [a, b];
+      if (sb.state === 'Validating' && sb.neardMode === 'validator' && sa.state === 'Voting' && sa.neardPid) return [b, a];
+      return undefined;
+    },
+    { timeoutMs, intervalMs: 100, retryErrors: true, detail: () => `${a.log().slice(-2000)}\n${b.log().slice(-2000)}` },
+  );
 }

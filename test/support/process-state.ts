@@ -1,6 +1,8 @@
-// What /proc says of a process the test does not own (an orphan, a grandchild): its command name, and
-// whether it still runs. A killed orphan stays a zombie until init reaps it; a zombie counts as dead.
+// What /proc says of a process the test does not own (an orphan, a grandchild): its command name,
+// whether it still runs, and whether it ignores a signal. A killed orphan stays a zombie until init
+// reaps it; a zombie counts as dead.
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 
 /** The process's command name, or null once it is gone. */
 export function commOf(pid: number): string | null {
@@ -19,9 +21,18 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** The process has a handler for `signal` (its bit in /proc/<pid>/status SigCgt): e.g. a shell's trap is set. */
-export function catchesSignal(pid: number, signal: number): boolean {
-  const status = readFileSync(`/proc/${pid}/status`, { encoding: 'utf8', flag: 'r' });
-  const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(status)?.[1];
-  return caught !== undefined && (BigInt(`0x${caught}`) & (1n << BigInt(signal - 1))) !== 0n;
+/** Whether /proc/<pid>/status has `signal` in the mask `field`; false once the process is gone. */
+function inSignalMask(pid: number, field: 'SigIgn' | 'SigCgt', signal: NodeJS.Signals): boolean {
+  try {
+    const mask = new RegExp(`^${field}:\\s+([0-9a-f]+)$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return mask !== undefined && ((BigInt(`0x${mask}`) >> BigInt(constants.signals[signal] - 1)) & 1n) === 1n;
+  } catch {
+    return false;
+  }
 }
+
+/** Does the process ignore `signal` (SigIgn, e.g. after a shell's `trap '' TERM`)? */
+export const ignoresSignal = (pid: number, signal: NodeJS.Signals): boolean => inSignalMask(pid, 'SigIgn', signal);
+
+/** Does the process handle `signal` (SigCgt, e.g. after a shell's `trap 'echo' HUP`)? */
+export const catchesSignal = (pid: number, signal: NodeJS.Signals): boolean => inSignalMask(pid, 'SigCgt', signal);

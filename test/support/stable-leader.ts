@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitForLeaderAndStandby, type Kuutamod } from './kuutamod.js';
+import { until, untilValue } from './until.js';
 
 async function neardValidates(home: string): Promise<boolean> {
   try {
@@ -19,26 +20,29 @@ async function neardValidates(home: string): Promise<boolean> {
 /** Wait until `daemon` validates past its neard restart (see the top of this file). */
 export async function waitForStableValidator(daemon: Kuutamod, home: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    await daemon.waitFor((v) => v.state === 'Validating' && v.neardMode === 'validator', 'Validating', Math.max(1_000, deadline - Date.now()));
-    if ((await neardValidates(home)) && (await daemon.state()).state === 'Validating') return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${daemon.nodeId}: not validating steadily within ${timeoutMs} ms\n${daemon.log().slice(-2000)}`);
+  await until(
+    `${daemon.nodeId} validating steadily`,
+    async () => {
+      await daemon.waitFor((v) => v.state === 'Validating' && v.neardMode === 'validator', 'Validating', Math.max(1_000, deadline - Date.now()));
+      return (await neardValidates(home)) && (await daemon.state()).state === 'Validating';
+    },
+    { timeoutMs, intervalMs: 100, detail: () => daemon.log().slice(-2000) },
+  );
 }
 
 /** [leader, standby] once the leader's validator neard answers; `homeOf` maps a daemon to its neard home. */
 export async function waitForStableLeader(a: Kuutamod, b: Kuutamod, homeOf: (daemon: Kuutamod) => string, timeoutMs = 60_000): Promise<[Kuutamod, Kuutamod]> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const [leader, standby] = await waitForLeaderAndStandby(a, b, Math.max(1_000, deadline - Date.now()));
-    if (await neardValidates(homeOf(leader))) {
+  return untilValue(
+    'a stable leader',
+    async (): Promise<[Kuutamod, Kuutamod] | undefined> => {
+      const [leader, standby] = await waitForLeaderAndStandby(a, b, Math.max(1_000, deadline - Date.now()));
+      if (!(await neardValidates(homeOf(leader)))) return undefined;
       const [now, other] = await Promise.all([leader.state(), standby.state()]);
-      if (now.state === 'Validating' && now.neardMode === 'validator' && other.state === 'Voting') return [leader, standby];
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no stable leader within ${timeoutMs} ms:\n${a.log().slice(-2000)}\n${b.log().slice(-2000)}`);
+      return now.state === 'Validating' && now.neardMode === 'validator' && other.state === 'Voting' ? [leader, standby] : undefined;
+    },
+    { timeoutMs, intervalMs: 100, detail: () => `${a.log().slice(-2000)}\n${b.log().slice(-2000)}` },
+  );
 }
 
 /** SIGTERM the leader; resolves once the standby validates steadily and the leader exited cleanly. */

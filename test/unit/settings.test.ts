@@ -1,50 +1,38 @@
 /**
  * Settings resolution through the real commander command and the option table: flag beats variable
  * beats default, key files fall back to systemd's CREDENTIALS_DIRECTORY, and every error names the
- * flag and, when the value came from one, the variable. Homes and keys are made by the neard stand-in.
+ * flag and, when the value came from one, the variable. Homes and keys are made by the neard stand-in's
+ * init, in this process (test/support/settings-fixture.ts).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
 import { formatDuration } from '../../src/duration.js';
-import { OperatorError } from '../../src/errors.js';
-import { ALL_OPTIONS, buildCommand, givenFlags, resolveSettings, type Settings } from '../../src/settings.js';
-import { createNodeHome, createPoolKeys, type NodeHome, type PoolKeys } from '../support/kuutamod.js';
+import { ALL_OPTIONS, type Settings } from '../../src/settings.js';
+import { assertOperatorError, createSettingsFixture, resolveKuutamod, switchOptions, type SettingsFixture } from '../support/settings-fixture.js';
 
+let fixture: SettingsFixture;
 let dir: string;
-let pool: PoolKeys;
-let node: NodeHome;
+let pool: SettingsFixture['pool'];
+let node: SettingsFixture['node'];
 let credentials: string;
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'settings-'));
-  pool = createPoolKeys(dir);
-  node = await createNodeHome(dir, 'node', pool);
-  credentials = join(dir, 'credentials');
-  mkdirSync(credentials);
-  copyFileSync(pool.validatorKey, join(credentials, 'validator_key.json'));
-  copyFileSync(pool.validatorNodeKey, join(credentials, 'validator_node_key.json'));
-  copyFileSync(node.voterNodeKey, join(credentials, 'voter_node_key.json'));
+before(() => {
+  fixture = createSettingsFixture('settings-');
+  ({ dir, pool, node, credentials } = fixture);
 });
 
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => fixture.cleanup());
 
 /** kuutamod's resolution of this command line and environment (no process.env leaks in). */
 function settings(args: string[], environment: NodeJS.ProcessEnv = {}): Settings {
-  const command = buildCommand('kuutamod', '').exitOverride();
-  command.parse(args, { from: 'user' });
-  return resolveSettings(givenFlags(command), { CREDENTIALS_DIRECTORY: credentials, KUUTAMO_NEARD_HOME: node.home, ...environment });
+  return resolveKuutamod(args, { CREDENTIALS_DIRECTORY: credentials, KUUTAMO_NEARD_HOME: node.home, ...environment });
 }
 
 function rejects(args: string[], environment: NodeJS.ProcessEnv, message: RegExp): void {
-  assert.throws(() => settings(args, environment), (error: unknown) => {
-    assert.ok(error instanceof OperatorError, `an OperatorError, not ${String(error)}`);
-    assert.match(error.message, message);
-    return true;
-  });
+  assertOperatorError(() => settings(args, environment), message);
 }
 
 describe('settings resolution', () => {
@@ -90,6 +78,29 @@ describe('settings resolution', () => {
     assert.equal(settings([], { KUUTAMO_VALIDATOR_KEY_HOT_SWAP: '1' }).hotSwap, true);
     assert.equal(settings(['--inspect']).inspect, true);
     assert.equal(settings([], { KUUTAMO_INSPECT: 'ws://127.0.0.1:9' }).inspect, 'ws://127.0.0.1:9');
+  });
+
+  test('a switch variable takes true/false, 1/0, yes/no, on/off in any case; anything else names the flag and the variable', () => {
+    const switches = switchOptions();
+    assert.deepEqual(switches.map((s) => s.spec.env).sort(), ['KUUTAMO_NO_FAILOVER', 'KUUTAMO_VALIDATOR_KEY_HOT_SWAP']);
+    for (const { spec, flag, field } of switches) {
+      for (const on of ['true', 'TRUE', 'True', '1', 'yes', 'Yes', 'on', 'ON', ' on ', '\tyes\n']) {
+        assert.equal(settings([], { [spec.env]: on })[field], true, `${spec.env}=${JSON.stringify(on)}`);
+      }
+      for (const off of ['false', 'FALSE', '0', 'no', 'No', 'off', 'Off', ' false ', '', '  ']) {
+        assert.equal(settings([], { [spec.env]: off })[field], false, `${spec.env}=${JSON.stringify(off)}`);
+      }
+      assert.equal(settings([])[field], false, `${spec.env} unset`);
+      for (const bad of ['maybe', '2', 'y', 'n', 'enabled', 'true!', 'o n', '-1']) {
+        rejects(
+          [],
+          { [spec.env]: bad },
+          new RegExp(`^${flag}, set by ${spec.env}: '${bad.replace(/[.*+?^${}()|[\]\\!]/g, '\\$&')}' is not on or off: give true/false, 1/0, yes/no, on/off \\(any case\\), or leave it empty for off\\.$`),
+        );
+      }
+      // The flag wins over the variable, as for every option.
+      assert.equal(settings([flag], { [spec.env]: 'false' })[field], true, `${flag} with ${spec.env}=false`);
+    }
   });
 
   test('a variable set to an empty value counts as unset', () => {

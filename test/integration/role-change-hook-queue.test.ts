@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import { pino } from 'pino';
 import type { Role } from '../../machines/roles.js';
 import { RoleChangeHook } from '../../src/role-change-hook.js';
+import { until } from '../support/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'role-change-hook-unit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,7 +85,5 @@ test('a hook past its timeout is killed with its process group', async () => {
       return true;
     }
   };
-  const deadline = Date.now() + 5_000;
-  while (!groupGone() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.ok(groupGone(), 'the sleep in its process group is gone too');
+  await until('the sleep in its process group gone too', groupGone, 5_000);
 });

@@ -8,10 +8,15 @@ import { copyFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   cleanupStandins, FAST, getMetrics, getStatus, localnet, neardSync, readJson, rpcRequest, startNeard, tempDir,
-  useFreePorts, vlogRecords, waitFor, writeJson, type Env, type GenesisFile, type Json, type RpcErrorBody, type StatusResponse,
+  useFreePorts, vlogRecords, writeJson, type Env, type GenesisFile, type Json, type RpcErrorBody, type StatusResponse,
 } from '../../localnet/neard/harness.js';
+import { untilValue } from '../support/until.js';
 
 test.after(cleanupStandins);
+
+/** The stand-in's answers, polled: an error (not listening yet) is "not yet", as is undefined or false. */
+const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> =>
+  untilValue(what, probe, { timeoutMs, intervalMs: 50, retryErrors: true });
 
 const BLOCK_MS = Number(FAST['NEARD_STANDIN_BLOCK_MS']);
 // node0 busy at epoch offsets 0, 4, 10 of every 21: windows of 3, 5 and 10 blocks.

@@ -17,31 +17,29 @@ import { monotonicNow } from '../../services/monotonic-clock.js';
 import { NeardGuard } from '../../services/neard/guard/guard.js';
 import type { FromGuard, ToGuard } from '../../services/neard/guard/protocol.js';
 import { actorTimings } from '../../services/service-timings.js';
-import { catchesSignal } from '../support/process-state.js';
-import { until } from '../support/until.js';
+import { catchesSignal, ignoresSignal } from '../support/process-state.js';
+import { until, untilValue } from '../support/until.js';
 
-function guardWithInbox() {
+/** A guard whose messages go to an inbox; `onMessage` sees each one the moment the guard sends it. */
+function guardWithInbox(onMessage: (message: FromGuard) => void = () => undefined) {
   const inbox: FromGuard[] = [];
-  const waiters: Array<() => void> = [];
   const guard = new NeardGuard(
     (message) => {
+      onMessage(message);
       inbox.push(message);
-      for (const wake of waiters.splice(0)) wake();
     },
     () => undefined,
   );
-  const next = async <T extends FromGuard['type']>(type: T, timeoutMs = 5_000): Promise<Extract<FromGuard, { type: T }>> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = inbox.findIndex((message) => message.type === type);
-      if (index >= 0) return inbox.splice(index, 1)[0] as Extract<FromGuard, { type: T }>;
-      if (Date.now() > deadline) throw new Error(`no '${type}' message; got ${JSON.stringify(inbox)}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
-  };
+  /** The first message of this type the guard sent, taken out of the inbox. */
+  const next = <T extends FromGuard['type']>(type: T, timeoutMs = 5_000): Promise<Extract<FromGuard, { type: T }>> =>
+    untilValue(
+      `a '${type}' message`,
+      () => {
+        const index = inbox.findIndex((message) => message.type === type);
+        return index >= 0 ? (inbox.splice(index, 1)[0] as Extract<FromGuard, { type: T }>) : undefined;
+      },
+      { timeoutMs, detail: () => `got ${JSON.stringify(inbox)}` },
+    );
   return { guard, next };
 }
 
@@ -54,6 +52,19 @@ async function recordingConsul(events: string[]): Promise<{ url: string; close: 
   await new Promise<void>((resolve) => consul.listen(0, '127.0.0.1', resolve));
   const port = (consul.address() as { port: number }).port;
   return { url: `http://127.0.0.1:${port}`, close: () => consul.close() };
+}
+
+/**
+ * A guard and a recording Consul that share one event list: Consul's requests, and 'neard exited' for
+ * neard's first exit, recorded when the guard reports it (not when the test gets round to reading it).
+ */
+async function guardBesideConsul() {
+  const events: string[] = [];
+  const consul = await recordingConsul(events);
+  const { guard, next } = guardWithInbox((message) => {
+    if (message.type === 'exited' && !events.includes('neard exited')) events.push('neard exited');
+  });
+  return { events, consul, guard, next };
 }
 
 const helloFor = (url: string): Extract<ToGuard, { type: 'hello' }> => ({
@@ -97,11 +108,12 @@ test('a validating neard is SIGKILLed at the lease deadline, and a renewed lease
 
 test('a voter neard is not fenced by the lease; promotion arms the fence and needs a valid lease', async () => {
   const { guard, next } = guardWithInbox();
-  guard.handle({ type: 'lease', killAt: monotonicNow() + 200, sessionId: 's1' });
+  const leaseEnd = monotonicNow() + 200;
+  guard.handle({ type: 'lease', killAt: leaseEnd, sessionId: 's1' });
   // Ignoring SIGHUP (inherited through exec) stands in for neard's reload on SIGHUP.
   guard.handle({ type: 'start', mode: 'voter', bin: 'sh', args: ['-c', "trap '' HUP; exec sleep 30"] });
   const started = await next('started');
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await until('the voter to outlive its lease', () => monotonicNow() > leaseEnd);
   guard.handle({ type: 'promote' });
   assert.match((await next('refused')).reason, /no valid lease/, 'the voter outlived the lease and may not be promoted');
   guard.handle({ type: 'lease', killAt: monotonicNow() + 300, sessionId: 's1' });
@@ -120,7 +132,7 @@ test('a config reload (planned stop) is a SIGHUP only when it cannot hand a vote
   // The stand-in notes every SIGHUP it gets in a file.
   guard.handle({ type: 'start', mode: 'voter', bin: 'sh', args: ['-c', `trap 'echo hup >> ${hups}' HUP; while :; do sleep 0.05; done`] });
   const { pid } = await next('started');
-  await until('the stand-in set its SIGHUP trap', () => catchesSignal(pid, 1));
+  await until('the stand-in set its SIGHUP trap', () => catchesSignal(pid, 'SIGHUP'));
   try {
     guard.handle({ type: 'reload', pid: pid + 100_000, keyFile });
     assert.equal((await next('reload-refused')).failure, 'gone', 'not the neard the guard runs');
@@ -144,8 +156,8 @@ test('a config reload (planned stop) is a SIGHUP only when it cannot hand a vote
 /** A voter neard stuck in a long flush: a sleep that ignores SIGTERM (inherited through exec). */
 async function startNeardIgnoringSigterm(guard: NeardGuard, next: ReturnType<typeof guardWithInbox>['next']): Promise<void> {
   guard.handle({ type: 'start', mode: 'voter', bin: 'sh', args: ['-c', "trap '' TERM; exec sleep 30"] });
-  await next('started');
-  await new Promise((resolve) => setTimeout(resolve, 200)); // let the shell set its trap
+  const { pid } = await next('started');
+  await until('the shell to set its trap', () => ignoresSignal(pid, 'SIGTERM'));
 }
 
 test('a requested stop: SIGTERM, then SIGKILL after the timeout', async () => {
@@ -185,9 +197,7 @@ test('an exit code and a neard that cannot be executed are reported as such', as
 });
 
 test('when the daemon is gone: neard is stopped first, then the session is destroyed', async () => {
-  const events: string[] = [];
-  const consul = await recordingConsul(events);
-  const { guard, next } = guardWithInbox();
+  const { events, consul, guard, next } = await guardBesideConsul();
   try {
     guard.handle({ type: 'lease', killAt: monotonicNow() + 10_000, sessionId: 'abc' });
     guard.handle(helloFor(consul.url));
@@ -196,7 +206,6 @@ test('when the daemon is gone: neard is stopped first, then the session is destr
     await next('started');
     const orphaned = guard.orphaned();
     const exit = await next('exited');
-    events.push('neard exited');
     await orphaned;
     assert.equal(exit.signal, 'SIGTERM');
     assert.deepEqual(events, ['neard exited', 'PUT /v1/session/destroy/abc']);
@@ -206,14 +215,11 @@ test('when the daemon is gone: neard is stopped first, then the session is destr
 });
 
 test('a validating neard fenced on a lapsed lease: dead first, then its session destroyed and reported; its leases never count again', async () => {
-  const events: string[] = [];
-  const consul = await recordingConsul(events);
-  const { guard, next } = guardWithInbox();
+  const { events, consul, guard, next } = await guardBesideConsul();
   try {
     startOnSession(guard, consul.url, 'validator', 300);
     await next('started');
     const exit = await next('exited');
-    events.push('neard exited');
     assert.equal(exit.fenced, true);
     assert.deepEqual(await next('session-destroyed'), { type: 'session-destroyed', sessionId: 's1' });
     assert.deepEqual(events, ['neard exited', 'PUT /v1/session/destroy/s1']);
@@ -257,9 +263,9 @@ test('a voter on a lapsed lease destroys nothing', async () => {
   try {
     startOnSession(guard, consul.url, 'voter', 100);
     await next('started');
-    // Wait past the lease for a fence that must not come: the voter keeps running, Consul hears nothing.
+    // Wait well past the lease for a fence that must not come: the voter keeps running, Consul hears nothing.
     const lapsedAt = monotonicNow() + 400;
-    while (monotonicNow() < lapsedAt) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until('the lease to be long past', () => monotonicNow() >= lapsedAt);
     guard.handle({ type: 'stop', timeoutMs: 1_000 });
     const exit = await next('exited');
     assert.equal(exit.requested, true);

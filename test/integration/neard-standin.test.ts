@@ -7,12 +7,17 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   canConnect, cleanupStandins, FAST, freePort, getStatus, localnet, neardSync, readJson, rpcRequest, startNeard, tempDir,
-  useFreePorts, vlogRecords, waitFor, writeJson, type ConfigFile, type GenesisFile, type KeyFile, type RpcReply,
+  useFreePorts, vlogRecords, writeJson, type ConfigFile, type GenesisFile, type KeyFile, type RpcReply,
   type StatusResponse,
 } from '../../localnet/neard/harness.js';
+import { untilValue } from '../support/until.js';
 import { keyFromSeed } from '../../localnet/neard/keys.js';
 
 test.after(cleanupStandins);
+
+/** The stand-in's answers, polled: an error (not listening yet) is "not yet", as is undefined or false. */
+const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> =>
+  untilValue(what, probe, { timeoutMs, intervalMs: 50, retryErrors: true });
 
 /** A JSON-RPC call that must answer HTTP 200; R is the expected `result`. */
 async function rpcCall<R = unknown>(rpc: string, method: string): Promise<RpcReply<R>> {

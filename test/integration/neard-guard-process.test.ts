@@ -12,6 +12,7 @@ import { DEFAULT_TIMINGS } from '../../machines/failover-timings.js';
 import { isFromGuard } from '../../services/neard/guard/protocol-checks.js';
 import type { FromGuard, ToGuard } from '../../services/neard/guard/protocol.js';
 import { actorTimings } from '../../services/service-timings.js';
+import { untilValue } from '../support/until.js';
 
 const GUARD_MAIN = fileURLToPath(new URL('../../services/neard/guard/main.js', import.meta.url));
 
@@ -24,13 +25,10 @@ test('the forked guard ignores a malformed message, obeys a well-formed one, and
     assert.ok(isFromGuard(message), `well-formed answer: ${JSON.stringify(message)}`);
     inbox.push(message);
   });
-  const next = async <T extends FromGuard['type']>(type: T): Promise<Extract<FromGuard, { type: T }>> => {
-    for (;;) {
-      const found = inbox.find((message): message is Extract<FromGuard, { type: T }> => message.type === type);
-      if (found) return found;
-      await once(guard, 'message');
-    }
-  };
+  const next = <T extends FromGuard['type']>(type: T): Promise<Extract<FromGuard, { type: T }>> =>
+    untilValue(`a '${type}' message from the guard`, () => inbox.find((message): message is Extract<FromGuard, { type: T }> => message.type === type), {
+      detail: () => `got ${JSON.stringify(inbox)}\n--- guard's stderr ---\n${stderr}`,
+    });
   const exited = once(guard, 'exit');
   await next('ready');
 

@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import { KUUTAMOD_BIN } from '../support/kuutamod.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { commOf, isRunning } from '../support/process-state.js';
+import { until } from '../support/until.js';
 
 const UNIT_FILE = join(REPO_ROOT, 'deploy', 'kuutamod.service');
 const unit = readFileSync(UNIT_FILE, 'utf8');
@@ -95,16 +96,14 @@ test('setpriv --pdeathsig KILL works with no new privileges and no capabilities,
   assert.ok(pid > 0);
   // $! is the forked shell: setpriv sets the death signal only once it runs, then execs sleep. Killing the
   // parent before that (seen under load) would test nothing, so wait for sleep to be running.
-  const execDeadline = Date.now() + 10_000;
-  while (Date.now() < execDeadline && commOf(pid) !== 'sleep') await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(commOf(pid), 'sleep', 'setpriv exec-ed sleep');
+  await until('setpriv to exec sleep', () => commOf(pid) === 'sleep', 10_000);
   assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^NoNewPrivs:\s+1$/m);
   shell.kill('SIGKILL');
   // The kernel kills `sleep` once its parent is gone: wait for that, no fixed sleep.
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
-  const survived = isRunning(pid);
-  // A survivor holds the test's stdout pipe open, and with it this test file, for its 600 s.
-  if (survived) process.kill(pid, 'SIGKILL');
-  assert.equal(survived, false, 'the child died with its parent');
+  try {
+    await until('the child to die with its parent', () => !isRunning(pid), 10_000);
+  } finally {
+    // A survivor holds the test's stdout pipe open, and with it this test file, for its 600 s.
+    if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  }
 });
