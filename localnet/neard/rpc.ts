@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { SocketAddr } from './addr.js';
 import { methodNotFound, nodeIsSyncing, parseError } from './rpc-errors.js';
 import type { StatusResponse } from './status.js';
+import { validatorsAnswer, type ValidatorsView } from './validators-rpc.js';
 import { maintenanceWindows, WINDOWS_METHODS, type WindowsRpcConfig } from './windows-rpc.js';
 
 export interface RpcBackend {
@@ -12,6 +13,8 @@ export interface RpcBackend {
   /** Prometheus text for GET /metrics. */
   metrics(): string;
   windowsRpc: WindowsRpcConfig;
+  /** The head's epoch and every account's counts so far, for JSON-RPC `validators`. */
+  validators(): ValidatorsView;
 }
 
 type JsonRpcId = string | number | null;
@@ -59,6 +62,10 @@ function jsonRpc(backend: RpcBackend, body: string): { http: number; payload: un
     case WINDOWS_METHODS[0]:
     case WINDOWS_METHODS[1]: {
       const { http, ...outcome } = maintenanceWindows(backend.windowsRpc, req.method, req.params);
+      return { http, payload: { jsonrpc: '2.0', ...outcome, id } };
+    }
+    case 'validators': {
+      const { http, ...outcome } = validatorsAnswer(req.params, () => backend.validators());
       return { http, payload: { jsonrpc: '2.0', ...outcome, id } };
     }
     default:

@@ -20,6 +20,7 @@ import { Schedule } from './schedule.js';
 import { statsLine } from './stats.js';
 import { buildStatus, isSyncing, type NodeView } from './status.js';
 import { ValidatorLog } from './validator-log.js';
+import type { ValidatorsView } from './validators-rpc.js';
 import { NEARD_BUILD, NEARD_COMMIT, NEARD_VERSION, PROTOCOL_VERSION } from './version.js';
 
 export interface RunOptions {
@@ -152,23 +153,33 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
     }
   };
 
-  // Counters of the head's epoch, from the ledger every stand-in of the pool shares.
-  const metrics = (): string => {
+  // Counters of the head's epoch, from the ledger every stand-in of the pool shares: /metrics
+  // and JSON-RPC `validators` show the same numbers.
+  const epochCounts = () => {
     const head = localHeight(node.chain, Date.now(), node.syncedAtMs);
     const epoch = node.chain.epochOf(head);
     const periods = validatingPeriods(vlog);
     const accounts = schedule.accounts();
+    const validators = accounts.map((accountId) => ({
+      accountId,
+      counts: countDuties(node.chain, schedule, periods, accountId, epoch.startHeight, head),
+    }));
+    return { head, epoch, accounts, validators };
+  };
+  const metrics = (): string => {
+    const { head, epoch, accounts, validators } = epochCounts();
     return metricsText({
       head,
       epochHeight: epoch.height,
       isValidator: node.validator !== null && accounts.includes(node.validator.accountId),
       configReloads,
       expectedShutdown,
-      validators: accounts.map((accountId) => ({
-        accountId,
-        counts: countDuties(node.chain, schedule, periods, accountId, epoch.startHeight, head),
-      })),
+      validators,
     });
+  };
+  const validators = (): ValidatorsView => {
+    const { epoch, validators: counted } = epochCounts();
+    return { epochStartHeight: epoch.startHeight, epochHeight: epoch.height, genesisValidators: node.chain.genesis.validators, validators: counted };
   };
 
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -193,6 +204,7 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
         status: () => buildStatus(node),
         syncing: () => isSyncing(node, Date.now()),
         metrics,
+        validators,
         windowsRpc: {
           mode: knobs.windowsRpc,
           shape: knobs.windowsShape,

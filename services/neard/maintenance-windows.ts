@@ -11,17 +11,12 @@
  */
 import type { MaintenanceWindow } from '../../machines/window-rules.js';
 import { errorMessage } from '../error-message.js';
+import { FailureError } from '../failure-error.js';
 
 export type WindowsFailure = 'absent' | 'error' | 'garbage' | 'unreachable';
 
-export class MaintenanceWindowsError extends Error {
+export class MaintenanceWindowsError extends FailureError<WindowsFailure> {
   override readonly name = 'MaintenanceWindowsError';
-  constructor(
-    readonly failure: WindowsFailure,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export const WINDOWS_RPC_METHODS = ['maintenance_windows', 'EXPERIMENTAL_maintenance_windows'] as const;

@@ -11,6 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CancelOutcome, ScheduleOutcome } from '../../machines/failover-events.js';
 import { errorMessage } from '../error-message.js';
+import { FailureError } from '../failure-error.js';
 import { readNeardShutdownMetrics, type NeardShutdownMetrics } from './metrics.js';
 import { PlannedShutdownFileError, restorePlannedShutdown, writePlannedShutdown, type PlannedShutdownRecord } from './planned-shutdown-file.js';
 
@@ -38,15 +39,8 @@ export const CONFIRM_TIMEOUT_MS = 10_000;
 
 export type PlannedShutdownFailure = 'busy' | 'gone' | 'unconfirmed';
 
-export class PlannedShutdownError extends Error {
+export class PlannedShutdownError extends FailureError<PlannedShutdownFailure> {
   override readonly name = 'PlannedShutdownError';
-  constructor(
-    readonly failure: PlannedShutdownFailure,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 

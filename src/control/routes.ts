@@ -5,7 +5,7 @@
  * socket is a door for operators, never a way around the chart or the guard.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { buildStateView } from '../state-view.js';
+import { buildStateView, STATE_VIEW_SCHEMA } from '../state-view.js';
 import type { ControlDependencies } from './control-dependencies.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { switchoverRoutes } from './switchover-routes.js';
@@ -14,7 +14,7 @@ import { switchoverRoutes } from './switchover-routes.js';
 const nodeRoutes =
   ({ settings, observer }: ControlDependencies): FastifyPluginAsync =>
   async (app) => {
-    app.get('/node', async () => buildStateView(observer, { nodeId: settings.nodeId, accountId: settings.accountId }));
+    app.get('/node', { schema: { response: { 200: STATE_VIEW_SCHEMA } } }, async () => buildStateView(observer, { nodeId: settings.nodeId, accountId: settings.accountId }));
   };
 
 export function controlRoutes(dependencies: ControlDependencies): FastifyPluginAsync[] {

@@ -1,7 +1,8 @@
 // The neard stand-in's parts for planned operations (issue 8), run as real child processes:
 // the block schedule and nearcore's maintenance-windows RPCs (both result shapes, the method
 // missing as in older neard, erroring, garbage), /metrics with nearcore's names, the config
-// reload counter and expected_shutdown, and produced/missed counting from the shared ledger.
+// reload counter and expected_shutdown, and produced/missed counting from the shared ledger,
+// also as JSON-RPC `validators` (issue 17).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, unlinkSync } from 'node:fs';
@@ -10,6 +11,7 @@ import {
   cleanupStandins, FAST, getMetrics, getStatus, localnet, neardSync, readJson, rpcRequest, startNeard, tempDir,
   useFreePorts, vlogRecords, writeJson, type Env, type GenesisFile, type Json, type RpcErrorBody, type StatusResponse,
 } from '../../localnet/neard/harness.js';
+import { fetchAccountProduction, ValidatorsRpcError } from '../../services/neard/validators-rpc.js';
 import { untilValue } from '../support/until.js';
 
 test.after(cleanupStandins);
@@ -253,6 +255,53 @@ test('epoch length from genesis.json: epoch height and the per-epoch counters ro
   const epochStart = s['sync_info']['epoch_start_height'];
   assert.ok(epochStart !== null, 'a synced node reports its epoch start');
   assert.equal((epochStart - 1) % epochLength, 0);
+});
+
+test('JSON-RPC validators [null]: nearcore\'s shape, the same counts as /metrics, restarting each epoch', async () => {
+  const epochLength = 12;
+  const dir = localnet(2, 0, { NEARD_STANDIN_EPOCH_LENGTH: String(epochLength) });
+  const { rpc } = await useFreePorts(join(dir, 'node0'));
+  startNeard(['--home', join(dir, 'node0'), 'run'], FAST);
+  await syncedHead(rpc);
+
+  const { http, body } = await rpcRequest<Json>(rpc, 'validators', [null]);
+  assert.equal(http, 200);
+  const result = body.result!;
+  for (const field of ['current_validators', 'next_validators', 'current_fishermen', 'next_fishermen', 'current_proposals', 'prev_epoch_kickout']) {
+    assert.ok(Array.isArray(result[field]), field);
+  }
+  const node1 = (result['current_validators'] as Json[]).find((v) => v['account_id'] === 'node1')!;
+  assert.deepEqual(Object.keys(node1).sort(), [
+    'account_id', 'is_slashed', 'num_expected_blocks', 'num_expected_chunks', 'num_expected_chunks_per_shard', 'num_produced_blocks',
+    'num_produced_chunks', 'num_produced_chunks_per_shard', 'public_key', 'shards', 'stake',
+  ]);
+  assert.equal(node1['num_produced_blocks'], 0, 'nobody holds node1\'s key');
+
+  // The reader against the stand-in: the counts sit between two /metrics reads taken around it.
+  const counted = async (): Promise<number> => (await getMetrics(rpc)).get('near_validators_blocks_expected{account_id="node0"}')!;
+  const before = await counted();
+  const reading = await fetchAccountProduction(`http://${rpc}`, 'node0', 2_000);
+  const after = await counted();
+  assert.equal(reading.kind, 'validator');
+  if (reading.kind !== 'validator') return;
+  assert.ok(before <= reading.expectedBlocks && reading.expectedBlocks <= after, `${before} <= ${reading.expectedBlocks} <= ${after}`);
+  assert.ok(reading.producedBlocks <= reading.expectedBlocks, 'blocks before node0 started count as missed');
+  assert.equal((reading.epochStartHeight - 1) % epochLength, 0);
+  assert.equal(reading.epochHeight, Math.floor((reading.epochStartHeight - 1) / epochLength) + 1);
+  assert.equal((await fetchAccountProduction(`http://${rpc}`, 'stranger.near', 2_000)).kind, 'not-validator');
+
+  // The next epoch: a new start height and the counts start again.
+  const next = await waitFor('the next epoch', async () => {
+    const r = await fetchAccountProduction(`http://${rpc}`, 'node0', 2_000);
+    return r.epochStartHeight > reading.epochStartHeight ? r : undefined;
+  });
+  assert.equal(next.epochHeight, (reading.epochHeight ?? 0) + 1);
+  assert.ok(next.kind === 'validator' && next.expectedBlocks <= epochLength);
+  assert.equal(next.producedBlocks, next.expectedBlocks, 'node0 validated the whole of this epoch');
+
+  const other = await rpcRequest(rpc, 'validators', [{ block_id: 5 }]);
+  assert.equal((other.body.error as RpcErrorBody).cause.name, 'PARSE_ERROR', 'only the current epoch is served');
+  await assert.rejects(fetchAccountProduction('http://127.0.0.1:9', 'node0', 1_000), (e: unknown) => e instanceof ValidatorsRpcError && e.failure === 'unreachable' && /127\.0\.0\.1:9/.test(e.message));
 });
 
 interface Counts { blocksExpected: number; blocksProduced: number; chunksExpected: number; chunksProduced: number }
