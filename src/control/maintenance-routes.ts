@@ -10,11 +10,11 @@
  * chart sees NEARD_EXITED and starts it again as after any exit, and the home preparation puts config.json
  * back first. On the leader the restart is a planned switchover (leader-restart.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import type { CancelOutcome, ScheduleOutcome } from '../../machines/failover-events.js';
 import { errorMessage } from '../../services/error-message.js';
 import { NeardMetricsError, readNeardShutdownMetrics } from '../../services/neard/metrics.js';
-import { randomUUID } from 'node:crypto';
-import type { CancelOutcome, ScheduleOutcome } from '../../machines/failover-events.js';
 import { PlannedShutdownFileError, readPlannedShutdown } from '../../services/neard/planned-shutdown-file.js';
 import { ControlError, type ControlErrorBody } from './control-error.js';
 import { restartLeader, type LeaderRestartAnswer } from './leader-restart.js';
