@@ -1,6 +1,7 @@
 /** The JSON shape of GET /state: what an operator needs to know about this node at a glance. */
 import { FAILOVER_STATES, stateNamesOf } from '../machines/failover.js';
 import type { FailoverObserver, TransitionRecord } from './failover-observer.js';
+import { objectSchema, text, textOrNull } from './json-schema.js';
 import type { PageView } from './ui/page-view.js';
 
 /**
@@ -11,24 +12,8 @@ export interface StateView extends PageView {
   transitions: TransitionRecord[];
 }
 
-/** A JSON schema of one field; only the keywords used below. */
-interface FieldSchema {
-  type: string | readonly string[];
-  enum?: readonly (string | null)[];
-  format?: string;
-  minimum?: number;
-  items?: object;
-}
-
-const text = { type: 'string' } as const;
-const textOrNull = { type: ['string', 'null'] } as const;
 const stateName = { type: 'string', enum: FAILOVER_STATES } as const;
 const stateNameOrNull = { type: ['string', 'null'], enum: [...FAILOVER_STATES, null] } as const;
-
-/** The `properties` of an object schema, with every field of T and nothing else (an excess key does not compile). */
-function objectSchema<T>(properties: Record<keyof T, FieldSchema>) {
-  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties } as const;
-}
 
 /** One entry of `transitions`. */
 export const TRANSITION_SCHEMA = objectSchema<TransitionRecord>({

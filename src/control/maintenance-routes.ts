@@ -21,7 +21,8 @@ import { restartLeader, type LeaderRestartAnswer } from './leader-restart.js';
 import { readMaintenanceStatus } from './maintenance-status.js';
 import type { ControlDependencies } from './control-dependencies.js';
 import { askChart } from './restart-request.js';
-import { agree, cancelAnswerSchema, errorResponses, leaderRestartAnswerSchema, maintenanceStatusSchema, restartAnswerSchema } from './answer-schemas.js';
+import { boolean, integer, integerOrNull, nullable, objectSchema, text } from '../json-schema.js';
+import { errorResponses, handoverRecordSchema, maintenanceStatusSchema, windowSchema } from './answer-schemas.js';
 import { chooseShutdownHeight, type ShutdownPlan, type ShutdownRequest } from './shutdown-height.js';
 
 export interface RestartAnswer extends ShutdownPlan {
@@ -49,9 +50,19 @@ const restartBodySchema = {
   properties: { scheduleAt: heightSchema, minimumLength: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } },
 } as const;
 
-agree<RestartAnswer>()(restartAnswerSchema, true);
-agree<LeaderRestartAnswer>()(leaderRestartAnswerSchema, true);
-agree<CancelAnswer>()(cancelAnswerSchema, true);
+const restartAnswerSchema = objectSchema<RestartAnswer>({
+  height: integer,
+  window: nullable(windowSchema),
+  reason: text,
+  head: integer,
+  previous: integerOrNull,
+  neardPid: integer,
+  neardRestarts: integer,
+});
+
+const leaderRestartAnswerSchema = objectSchema<LeaderRestartAnswer>({ handover: handoverRecordSchema });
+
+const cancelAnswerSchema = objectSchema<CancelAnswer>({ height: integer, expectedShutdown: integerOrNull, keptOperatorValue: boolean, confirmed: boolean, neard: text });
 
 /** A standby's restart answers with its plan, the leader's with the switchover that restarts it. */
 const restartResponses = { 200: { anyOf: [restartAnswerSchema, leaderRestartAnswerSchema] }, ...errorResponses } as const;

@@ -16,7 +16,8 @@ import { createHandover, isTerminalPhase, moveHandover, readHandover, type Hando
 import { fetchMaintenanceWindows, MaintenanceWindowsError } from '../../services/neard/maintenance-windows.js';
 import { readMembers } from '../../services/pool/member-record.js';
 import { findActiveValidator } from '../active-validator.js';
-import { agree, switchoverAnswerSchema } from './answer-schemas.js';
+import { nullable, objectSchema, text } from '../json-schema.js';
+import { handoverRecordSchema } from './answer-schemas.js';
 import type { ControlDependencies } from './control-dependencies.js';
 
 export interface SwitchoverRequest {
@@ -136,7 +137,7 @@ function refusalOf(error: unknown, rpcUrl: string): Refusal {
   return new Refusal(503, `Consul could not be asked: ${describeConsulError(error)}`);
 }
 
-agree<SwitchoverAnswer>()(switchoverAnswerSchema, true);
+const switchoverAnswerSchema = objectSchema<SwitchoverAnswer>({ record: nullable(handoverRecordSchema), error: text }, ['error']);
 
 /** Every answer of these routes, accepted, refused or failed, is a SwitchoverAnswer (a bad body keeps Fastify's 400). */
 const answerResponses = { 200: switchoverAnswerSchema, 202: switchoverAnswerSchema, 409: switchoverAnswerSchema, 503: switchoverAnswerSchema } as const;
