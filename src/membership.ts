@@ -7,7 +7,6 @@
 import type { Logger } from 'pino';
 import { stateNamesOf } from '../machines/roles.js';
 import type { ConsulClient } from '../services/consul/client.js';
-import { MemberLiveness } from '../services/pool/member-liveness.js';
 import { memberPublisherActor, PoolMembers, poolReaderActor } from '../services/pool/membership-actors.js';
 import { monotonicNow } from '../services/monotonic-clock.js';
 import type { FailoverObserver } from './failover-observer.js';
@@ -24,11 +23,12 @@ export interface MembershipDependencies {
 export function membershipActors({ settings, observer, consul, logger }: MembershipDependencies) {
   const { nodeId, accountId, noFailover, failoverPriority, maxLagBlocks } = settings;
   const intervalMs = settings.memberPublishIntervalMs;
-  const pool = new PoolMembers(new MemberLiveness(intervalMs, { monotonicNow, wallNow: Date.now }), Date.now);
+  const clocks = { monotonicNow, wallNow: Date.now };
+  const pool = new PoolMembers(intervalMs, clocks);
   const common = { consul, accountId, nodeId, intervalMs, pool, logger };
   const publisher = memberPublisherActor({
     ...common,
-    record: () => buildMemberRecord(observer, { nodeId, accountId, noFailover, failoverPriority }, { maxLagBlocks }, pool.bestHeadOfOthers(), { monotonicNow, wallNow: Date.now }),
+    record: () => buildMemberRecord(observer, { nodeId, accountId, noFailover, failoverPriority }, { maxLagBlocks }, pool.bestHeadOfOthers(), clocks),
     // Written at once when the state or the lock changes (not for every /status answer).
     onChange: (listener) => {
       let published = '';
@@ -43,7 +43,6 @@ export function membershipActors({ settings, observer, consul, logger }: Members
   const poolReader = poolReaderActor({
     ...common,
     rule: { maxLagBlocks },
-    wallNow: Date.now,
     self: () => {
       const snapshot = observer.snapshot;
       const context = snapshot?.context;

@@ -14,7 +14,7 @@ import { fromCallback, type EventObject } from 'xstate';
 import type { MembershipCommand, MembershipEvent } from '../../machines/failover-events.js';
 import { describeConsulError, type ConsulClient } from '../consul/client.js';
 import { bestHead, judgePool, type EligibilityRule, type SelfFacts } from '../../machines/pool-rules.js';
-import type { MemberLiveness } from './member-liveness.js';
+import { MemberLiveness, type LivenessClocks } from './member-liveness.js';
 import { MemberPublisher } from './member-publisher.js';
 import { readMembers, type MemberRecord } from './member-record.js';
 
@@ -22,15 +22,19 @@ import { readMembers, type MemberRecord } from './member-record.js';
 export class PoolMembers {
   /** The other members' records as last read. */
   others: readonly MemberRecord[] = [];
+  readonly liveness: MemberLiveness;
 
+  /** `intervalMs`: --member-publish-interval, how often a live member rewrites its record. */
   constructor(
-    readonly liveness: MemberLiveness,
-    private readonly wallNow: () => number,
-  ) {}
+    intervalMs: number,
+    readonly clocks: LivenessClocks,
+  ) {
+    this.liveness = new MemberLiveness(intervalMs, clocks);
+  }
 
   /** The best head among the live others, projected to now (null: none known). */
   bestHeadOfOthers(): number | null {
-    return bestHead(this.others.filter((member) => this.liveness.isLive(member)), this.wallNow());
+    return bestHead(this.others.filter((member) => this.liveness.isLive(member)), this.clocks.wallNow());
   }
 }
 
@@ -83,7 +87,6 @@ export interface PoolReaderOptions extends MembershipActorOptions {
   /** This node as of now (its state, head and sync flag from the chart's latest snapshot). */
   self: () => SelfFacts;
   rule: EligibilityRule;
-  wallNow: () => number;
 }
 
 /** Reads the pool at once and then every interval while the chart stays in the state that invoked it. */
@@ -102,7 +105,7 @@ export function poolReaderActor(options: PoolReaderOptions) {
         pool.others = members.filter((member) => member.nodeId !== nodeId);
         const report: MembershipEvent = {
           type: 'ELIGIBILITY',
-          ...judgePool(options.self(), members, options.rule, (member) => pool.liveness.isLive(member), options.wallNow()),
+          ...judgePool(options.self(), members, options.rule, (member) => pool.liveness.isLive(member), pool.clocks.wallNow()),
         };
         sendBack(report);
         outage = false;
