@@ -16,7 +16,7 @@ import { readNeardShutdownMetrics, type NeardShutdownMetrics } from './metrics.j
 import { PlannedShutdownFileError, restorePlannedShutdown, writePlannedShutdown, type PlannedShutdownRecord } from './planned-shutdown-file.js';
 
 /** The neard this node runs now, and the one way to make it reload its config. */
-export interface RunningNeard {
+export interface PlannedNeard {
   home: string;
   /** Where its /metrics are (from config.json rpc.addr). */
   rpcUrl: string;
@@ -45,7 +45,7 @@ export class PlannedShutdownError extends FailureError<PlannedShutdownFailure> {
 
 
 /** Wait until neard's metrics show a reload after `before` and `expected` as its expected_shutdown; the last reading otherwise. */
-async function confirmReload(neard: RunningNeard, before: NeardShutdownMetrics, expected: number | null, timings: ConfirmTimings): Promise<{ confirmed: boolean; last: string }> {
+async function confirmReload(neard: PlannedNeard, before: NeardShutdownMetrics, expected: number | null, timings: ConfirmTimings): Promise<{ confirmed: boolean; last: string }> {
   const deadline = Date.now() + timings.confirmTimeoutMs;
   for (;;) {
     let last: string;
@@ -64,7 +64,7 @@ async function confirmReload(neard: RunningNeard, before: NeardShutdownMetrics, 
 const describeValue = (height: number | null): string => (height === null ? 'none' : String(height));
 
 /** Put config.json back and tell neard; says in words what could and could not be done (null: nothing was written). */
-async function undo(neard: RunningNeard, timings: ConfirmTimings): Promise<string | null> {
+async function undo(neard: PlannedNeard, timings: ConfirmTimings): Promise<string | null> {
   let value: number | null;
   try {
     // No record: nothing was written (the record goes first), and neard was not signalled.
@@ -92,7 +92,7 @@ async function undo(neard: RunningNeard, timings: ConfirmTimings): Promise<strin
  * everything is undone and a PlannedShutdownError says what happened. `before` is a reading of neard's
  * metrics taken just before.
  */
-export async function schedulePlannedShutdown(neard: RunningNeard, height: number, before: NeardShutdownMetrics, timings: ConfirmTimings): Promise<PlannedShutdownRecord> {
+export async function schedulePlannedShutdown(neard: PlannedNeard, height: number, before: NeardShutdownMetrics, timings: ConfirmTimings): Promise<PlannedShutdownRecord> {
   let record: PlannedShutdownRecord;
   try {
     record = writePlannedShutdown(neard.home, height);
@@ -128,7 +128,7 @@ export interface CancelResult {
  * Undo kuutamod's schedule: config.json back as before, SIGHUP, confirmed through /metrics. null when
  * nothing was scheduled by kuutamod. `neard` null: no neard runs, the files alone are put back.
  */
-export async function cancelPlannedShutdown(home: string, neard: RunningNeard | null, timings: ConfirmTimings): Promise<CancelResult | null> {
+export async function cancelPlannedShutdown(home: string, neard: PlannedNeard | null, timings: ConfirmTimings): Promise<CancelResult | null> {
   const before = neard === null ? null : await readNeardShutdownMetrics(neard.rpcUrl, timings.requestTimeoutMs).catch(() => null);
   const restored = restorePlannedShutdown(home);
   if (restored === null) return null;
@@ -148,7 +148,7 @@ export async function cancelPlannedShutdown(home: string, neard: RunningNeard | 
 }
 
 /** schedulePlannedShutdown as the chart's outcome: it never throws. */
-export async function scheduleStopOutcome(neard: RunningNeard, height: number, timings: ConfirmTimings): Promise<ScheduleOutcome> {
+export async function scheduleStopOutcome(neard: PlannedNeard, height: number, timings: ConfirmTimings): Promise<ScheduleOutcome> {
   try {
     const before = await readNeardShutdownMetrics(neard.rpcUrl, timings.requestTimeoutMs);
     const record = await schedulePlannedShutdown(neard, height, before, timings);
@@ -160,7 +160,7 @@ export async function scheduleStopOutcome(neard: RunningNeard, height: number, t
 }
 
 /** cancelPlannedShutdown as the chart's outcome: it never throws. */
-export async function cancelStopOutcome(home: string, neard: RunningNeard | null, timings: ConfirmTimings): Promise<CancelOutcome> {
+export async function cancelStopOutcome(home: string, neard: PlannedNeard | null, timings: ConfirmTimings): Promise<CancelOutcome> {
   try {
     const result = await cancelPlannedShutdown(home, neard, timings);
     if (result === null) return { ok: false, failure: 'none', message: 'no restart is scheduled by kuutamod on this node: nothing to cancel (see kuutamoctl maintenance-status).' };

@@ -18,7 +18,7 @@ import type { ConsulTokenFeed } from '../consul/token-feed.js';
 import { errorMessage } from '../error-message.js';
 import { NeardGuardClient, type GuardExit } from './guard/client.js';
 import { linkValidatorKey, prepareNeardHome, removeValidatorKey, validatorKeyPathOf, type NeardHomeLayout } from './home.js';
-import { cancelStopOutcome, CONFIRM_TIMEOUT_MS, PlannedShutdownError, scheduleStopOutcome, type RunningNeard as PlannedNeard } from './planned-shutdown.js';
+import { cancelStopOutcome, CONFIRM_TIMEOUT_MS, PlannedShutdownError, scheduleStopOutcome, type PlannedNeard } from './planned-shutdown.js';
 import type { RestoreOutcome } from './planned-shutdown-file.js';
 import type { ActorTimings } from '../service-timings.js';
 
