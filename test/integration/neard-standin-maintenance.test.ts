@@ -12,13 +12,10 @@ import {
   useFreePorts, vlogRecords, writeJson, type Env, type GenesisFile, type Json, type RpcErrorBody, type StatusResponse,
 } from '../../localnet/neard/harness.js';
 import { fetchAccountProduction, ValidatorsRpcError } from '../../services/neard/validators-rpc.js';
-import { untilValue } from '../support/until.js';
+import { untilAnswer } from '../support/until.js';
 
 test.after(cleanupStandins);
 
-/** The stand-in's answers, polled: an error (not listening yet) is "not yet", as is undefined or false. */
-const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> =>
-  untilValue(what, probe, { timeoutMs, intervalMs: 50, retryErrors: true });
 
 const BLOCK_MS = Number(FAST['NEARD_STANDIN_BLOCK_MS']);
 // node0 busy at epoch offsets 0, 4, 10 of every 21: windows of 3, 5 and 10 blocks.
@@ -41,7 +38,7 @@ function expectedWindows(head: number, epochStart: number, epochLength: number, 
 const node0Busy = (offset: number): boolean => BUSY_OFFSETS.has(offset % CYCLE);
 
 async function syncedHead(rpc: string): Promise<StatusResponse> {
-  return waitFor('synced status', async () => {
+  return untilAnswer('synced status', async () => {
     const s = await getStatus(rpc);
     return s['sync_info']['syncing'] === false ? s : undefined;
   });
@@ -190,7 +187,7 @@ test('/metrics: nearcore names and types, reload counter, expected_shutdown show
   assert.equal(m.get('near_block_expected_shutdown'), 0);
   // Without a shared validator log a node counts only its own validating: node0 produced its
   // turns (it validates since before its first block), nobody produced node1's.
-  m = await waitFor('node0 produced blocks', async () => {
+  m = await untilAnswer('node0 produced blocks', async () => {
     const x = await getMetrics(rpc);
     return x.get('near_validators_blocks_produced{account_id="node0"}')! >= 3 ? x : undefined;
   });
@@ -204,7 +201,7 @@ test('/metrics: nearcore names and types, reload counter, expected_shutdown show
   const far = m.get('near_block_height_head')! + 100_000;
   writeJson(cfgPath, { ...readJson<Json>(cfgPath), expected_shutdown: far });
   neard.child.kill('SIGHUP');
-  m = await waitFor('reload 2', async () => {
+  m = await untilAnswer('reload 2', async () => {
     const x = await getMetrics(rpc);
     return x.get('near_config_reloads_total') === 2 ? x : undefined;
   });
@@ -213,7 +210,7 @@ test('/metrics: nearcore names and types, reload counter, expected_shutdown show
   const { expected_shutdown: _removed, ...withoutShutdown } = readJson(cfgPath);
   writeJson(cfgPath, withoutShutdown);
   neard.child.kill('SIGHUP');
-  m = await waitFor('reload 3', async () => {
+  m = await untilAnswer('reload 3', async () => {
     const x = await getMetrics(rpc);
     return x.get('near_config_reloads_total') === 3 ? x : undefined;
   });
@@ -222,7 +219,7 @@ test('/metrics: nearcore names and types, reload counter, expected_shutdown show
   const target = m.get('near_block_height_head')! + 30; // 3 s: room for the reload on a loaded machine
   writeJson(cfgPath, { ...withoutShutdown, expected_shutdown: target });
   neard.child.kill('SIGHUP');
-  m = await waitFor('reload 4', async () => {
+  m = await untilAnswer('reload 4', async () => {
     const x = await getMetrics(rpc);
     return x.get('near_config_reloads_total') === 4 ? x : undefined;
   });
@@ -241,7 +238,7 @@ test('epoch length from genesis.json: epoch height and the per-epoch counters ro
   const dir = localnet(1, 0, { NEARD_STANDIN_EPOCH_LENGTH: String(epochLength) });
   const { rpc } = await useFreePorts(join(dir, 'node0'));
   startNeard(['--home', join(dir, 'node0'), 'run'], FAST);
-  const m = await waitFor('the third epoch', async () => {
+  const m = await untilAnswer('the third epoch', async () => {
     const x = await getMetrics(rpc);
     return x.get('near_epoch_height')! >= 3 ? x : undefined;
   });
@@ -291,7 +288,7 @@ test('JSON-RPC validators [null]: nearcore\'s shape, the same counts as /metrics
   assert.equal((await fetchAccountProduction(`http://${rpc}`, 'stranger.near', 2_000)).kind, 'not-validator');
 
   // The next epoch: a new start height and the counts start again.
-  const next = await waitFor('the next epoch', async () => {
+  const next = await untilAnswer('the next epoch', async () => {
     const r = await fetchAccountProduction(`http://${rpc}`, 'node0', 2_000);
     return r.epochStartHeight > reading.epochStartHeight ? r : undefined;
   });
@@ -347,16 +344,16 @@ test('produced and missed: two processes hand node0\'s key over with a gap; ever
   startNeard(['--home', join(dir, 'node1'), 'run'], env);
   for (const n of [a, b, c]) await syncedHead(n.rpc);
 
-  await waitFor('a produces', async () => node0Counts(await getMetrics(c.rpc)).blocksProduced >= 3);
+  await untilAnswer('a produces', async () => node0Counts(await getMetrics(c.rpc)).blocksProduced >= 3);
   neardA.child.kill('SIGTERM');
   await neardA.exited;
   const stoppedAt = (await getMetrics(c.rpc)).get('near_block_height_head')!;
-  await waitFor('a gap of 6 blocks', async () => (await getMetrics(c.rpc)).get('near_block_height_head')! >= stoppedAt + 6);
+  await untilAnswer('a gap of 6 blocks', async () => (await getMetrics(c.rpc)).get('near_block_height_head')! >= stoppedAt + 6);
   copyFileSync(join(dir, 'node0', 'validator_key.json'), join(homeB, 'validator_key.json'));
   neardB.child.kill('SIGHUP');
-  await waitFor('b validates', async () => (await getStatus(b.rpc))['validator_account_id'] === 'node0');
+  await untilAnswer('b validates', async () => (await getStatus(b.rpc))['validator_account_id'] === 'node0');
   const producedBefore = node0Counts(await getMetrics(c.rpc)).blocksProduced;
-  await waitFor('b produces', async () => node0Counts(await getMetrics(c.rpc)).blocksProduced >= producedBefore + 3);
+  await untilAnswer('b produces', async () => node0Counts(await getMetrics(c.rpc)).blocksProduced >= producedBefore + 3);
 
   const records = vlogRecords(vlog).filter((r) => r['account_id'] === 'node0');
   assert.deepEqual(records.map((r) => [r['event'], r['pid']]),
@@ -376,7 +373,7 @@ test('produced and missed: two processes hand node0\'s key over with a gap; ever
   neardB.child.kill('SIGKILL');
   await neardB.exited;
   const killHead = (await getMetrics(c.rpc)).get('near_block_height_head')!;
-  await waitFor('blocks after the kill', async () => (await getMetrics(c.rpc)).get('near_block_height_head')! >= killHead + 6);
+  await untilAnswer('blocks after the kill', async () => (await getMetrics(c.rpc)).get('near_block_height_head')! >= killHead + 6);
   const m = await getMetrics(c.rpc);
   const head = m.get('near_block_height_head')!;
   const got = node0Counts(m);

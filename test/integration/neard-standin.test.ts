@@ -10,14 +10,11 @@ import {
   useFreePorts, vlogRecords, writeJson, type ConfigFile, type GenesisFile, type KeyFile, type RpcReply,
   type StatusResponse,
 } from '../../localnet/neard/harness.js';
-import { untilValue } from '../support/until.js';
+import { untilAnswer } from '../support/until.js';
 import { keyFromSeed } from '../../localnet/neard/keys.js';
 
 test.after(cleanupStandins);
 
-/** The stand-in's answers, polled: an error (not listening yet) is "not yet", as is undefined or false. */
-const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> =>
-  untilValue(what, probe, { timeoutMs, intervalMs: 50, retryErrors: true });
 
 /** A JSON-RPC call that must answer HTTP 200; R is the expected `result`. */
 async function rpcCall<R = unknown>(rpc: string, method: string): Promise<RpcReply<R>> {
@@ -94,7 +91,7 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
     ...FAST, NEARD_STANDIN_SYNC_MS: '1500', NEARD_STANDIN_STOP_DELAY_MS: '700', NEARD_STANDIN_VALIDATOR_LOG: vlog,
   });
 
-  const first = await waitFor('/status', () => getStatus(rpc));
+  const first = await untilAnswer('/status', () => getStatus(rpc));
   assert.ok(await canConnect(p2pPort), 'network.addr is bound');
   assert.equal(first['sync_info']['syncing'], true);
   assert.equal((await fetch(`http://${rpc}/health`)).status, 503, 'health fails while syncing');
@@ -124,7 +121,7 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
   assert.match(si['latest_block_time'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
   assert.match(String(si['earliest_block_time']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
 
-  const synced = await waitFor('syncing=false', async () => {
+  const synced = await untilAnswer('syncing=false', async () => {
     const s = await getStatus(rpc);
     return s['sync_info']['syncing'] === false ? s : undefined;
   });
@@ -147,7 +144,7 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
     data: 'no_such_method',
   });
 
-  await waitFor('a validator stats line', () => /INFO stats: #\s+\d+ \S+ Validator \| 2 validators 0 peers/.test(neard.stderr()));
+  await untilAnswer('a validator stats line', () => /INFO stats: #\s+\d+ \S+ Validator \| 2 validators 0 peers/.test(neard.stderr()));
   const records = vlogRecords(vlog);
   assert.equal(records.length, 1);
   assert.equal(records[0]?.['event'], 'validator_start');
@@ -176,7 +173,7 @@ test('run without validator_key.json is not a validator', async () => {
   const { rpc } = await useFreePorts(home);
   const vlog = join(dir, 'validators.jsonl');
   const neard = startNeard(['--home', home, 'run'], { ...FAST, NEARD_STANDIN_VALIDATOR_LOG: vlog });
-  const s = await waitFor('synced status', async () => {
+  const s = await untilAnswer('synced status', async () => {
     const st = await getStatus(rpc);
     return st['sync_info']['syncing'] === false ? st : undefined;
   });
@@ -184,7 +181,7 @@ test('run without validator_key.json is not a validator', async () => {
   assert.equal(s['validator_public_key'], null);
   assert.equal(s['node_key'], null);
   assert.equal(s['node_public_key'], readJson<KeyFile>(join(home, 'node_key.json'))['public_key']);
-  await waitFor('a synced stats line', () => /INFO stats: #\s+\d+ \S+ 2 validators 0 peers/.test(neard.stderr()));
+  await untilAnswer('a synced stats line', () => /INFO stats: #\s+\d+ \S+ 2 validators 0 peers/.test(neard.stderr()));
   assert.doesNotMatch(neard.stderr(), /Validator \|/);
   neard.child.kill('SIGINT');
   assert.equal((await neard.exited).code, 0);
@@ -205,7 +202,7 @@ test('symlinked key files are followed; legacy private_key is accepted', async (
   symlinkSync(join(creds, 'validator_key.json'), join(home, 'validator_key.json'));
   symlinkSync(join(creds, 'node_key.json'), join(home, 'node_key.json'));
   const neard = startNeard(['--home', home, 'run'], FAST);
-  const s = await waitFor('/status', () => getStatus(rpc));
+  const s = await untilAnswer('/status', () => getStatus(rpc));
   assert.equal(s['validator_account_id'], 'node0');
   assert.equal(s['validator_public_key'], key['public_key']);
   neard.child.kill('SIGTERM');
@@ -249,7 +246,7 @@ test('a second neard on the same home fails on the database lock', async () => {
   const home = join(dir, 'node0');
   const { rpc } = await useFreePorts(home);
   const first = startNeard(['--home', home, 'run'], FAST);
-  await waitFor('/status', () => getStatus(rpc));
+  await untilAnswer('/status', () => getStatus(rpc));
   const second = startNeard(['--home', home, 'run', '--rpc-addr', `127.0.0.1:${await freePort()}`,
     '--network-addr', `127.0.0.1:${await freePort()}`], FAST);
   assert.equal((await second.exited).code, 101);
@@ -266,16 +263,16 @@ test('SIGHUP hot-swaps the validator key and applies expected_shutdown', async (
   renameSync(join(home, 'validator_key.json'), stash);
   const vlog = join(dir, 'validators.jsonl');
   const neard = startNeard(['--home', home, 'run'], { ...FAST, NEARD_STANDIN_VALIDATOR_LOG: vlog });
-  assert.equal((await waitFor('/status', () => getStatus(rpc)))['validator_account_id'], null);
+  assert.equal((await untilAnswer('/status', () => getStatus(rpc)))['validator_account_id'], null);
 
   symlinkSync(stash, join(home, 'validator_key.json'));
   neard.child.kill('SIGHUP');
-  await waitFor('key loaded', async () => (await getStatus(rpc))['validator_account_id'] === 'node0');
+  await untilAnswer('key loaded', async () => (await getStatus(rpc))['validator_account_id'] === 'node0');
   assert.deepEqual(vlogRecords(vlog).map((r) => r['event']), ['validator_start']);
 
   unlinkSync(join(home, 'validator_key.json'));
   neard.child.kill('SIGHUP');
-  await waitFor('key dropped', async () => (await getStatus(rpc))['validator_account_id'] === null);
+  await untilAnswer('key dropped', async () => (await getStatus(rpc))['validator_account_id'] === null);
   assert.deepEqual(vlogRecords(vlog).map((r) => r['event']), ['validator_start', 'validator_stop']);
   assert.match(neard.stderr(), /Validator key updated: Some\("node0"\) -> None/);
 
@@ -294,7 +291,7 @@ test('startup delay: ports are bound only after NEARD_STANDIN_STARTUP_DELAY_MS',
   const { rpc, p2pPort } = await useFreePorts(home);
   const startedAt = Date.now();
   const neard = startNeard(['--home', home, 'run'], { ...FAST, NEARD_STANDIN_STARTUP_DELAY_MS: '800' });
-  await waitFor('/status', () => getStatus(rpc));
+  await untilAnswer('/status', () => getStatus(rpc));
   assert.ok(Date.now() - startedAt >= 800, 'rpc bound after the delay');
   assert.ok(await canConnect(p2pPort));
   neard.child.kill('SIGTERM');
@@ -311,7 +308,7 @@ test('NEARD_STANDIN_LAG_BLOCKS: a synced node whose head trails the network head
     const status = await getStatus(rpc);
     return status.sync_info.syncing ? undefined : status;
   };
-  await waitFor('both synced', async () => ((await synced(rpcs[0]!)) && (await synced(rpcs[1]!))) || undefined);
+  await untilAnswer('both synced', async () => ((await synced(rpcs[0]!)) && (await synced(rpcs[1]!))) || undefined);
   // Read together: the heads differ by the lag give or take the one block that may pass between the reads.
   const [a, b] = await Promise.all([getStatus(rpcs[0]!), getStatus(rpcs[1]!)]);
   const behind = a.sync_info.latest_block_height - b.sync_info.latest_block_height;

@@ -61,3 +61,10 @@ export async function untilValue<T>(what: string, probe: () => T | NotYet | Prom
 export async function until(what: string, condition: () => boolean | Promise<boolean>, options: WaitOptions | number = {}): Promise<void> {
   await untilValue(what, condition, options);
 }
+
+/**
+ * A server's answers, polled every 50 ms: an error (not listening yet) is "not yet", as is undefined or
+ * false. The neard stand-in's tests wait on it this way.
+ */
+export const untilAnswer = <T>(what: string, probe: () => T | NotYet | Promise<T | NotYet>, timeoutMs = 10_000): Promise<T> =>
+  untilValue(what, probe, { timeoutMs, intervalMs: 50, retryErrors: true });
