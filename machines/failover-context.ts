@@ -3,8 +3,11 @@
  * operator sees. Facts are recorded here once, by the actions in failover-setup.ts and handover-setup.ts;
  * guards and delays read them from here, never re-derive them from the event at hand.
  */
-import type { CancelOutcome, FailoverEvent, HandoverRecord, NeardMode, ScheduleOutcome } from './failover-events.js';
+import type { CancelOutcome, FailoverEvent, HandoverRecord, NeardMode, ScheduleOutcome, TakeoverCheckResult } from './failover-events.js';
 import { DEFAULT_TIMINGS, type FailoverTimings } from './failover-timings.js';
+import { DEFAULT_PRODUCTION_THRESHOLDS } from './production-rules.js';
+import type { ProductionVerdict } from './production-rules.js';
+import { DEFAULT_PRODUCTION_RULE, type ProductionRule } from './production-view.js';
 
 /** The six states of kuutamod, in the order an operator sees them on a healthy start. */
 export const FAILOVER_STATES = ['Startup', 'Syncing', 'Registering', 'Voting', 'Validating', 'Shutdown'] as const;
@@ -19,6 +22,18 @@ export type HandoverCheck = { type: 'HANDOVER_CHECK' };
 
 /** Every event the chart handles: the actors' facts, and its own HANDOVER_CHECK. */
 export type ChartEvent = FailoverEvent | HandoverCheck;
+
+/** The production watch's latest judgements as the chart recorded them (issue 17). */
+export interface ChartProduction {
+  /** A standby's verdict on the leader (null: none yet, or this node leads). */
+  verdict: ProductionVerdict | null;
+  leaderId: string | null;
+  /** The leader's own production (null: not leading). */
+  own: { health: 'checking' | 'producing' | 'degraded'; detail: string } | null;
+  /** The check after this node's latest takeover, once decided (null: none, or still checking). */
+  takeover: TakeoverCheckResult | null;
+  countsProblem: string | null;
+}
 
 /**
  * The chart's answer to the control socket's latest accepted restart request (restart-setup.ts). Final
@@ -52,6 +67,8 @@ export interface FailoverInput {
   wallNow?: () => number;
   /** --no-failover: register and stand aside, never contend for the lock. */
   noFailover?: boolean;
+  /** Production health thresholds and moves (issue 17; defaults in production-rules.ts and production-view.ts). */
+  production?: Partial<ProductionRule>;
 }
 
 export interface FailoverContext {
@@ -101,6 +118,14 @@ export interface FailoverContext {
   restart: PlannedRestart | null;
   /** The latest refused restart request (null: none yet). */
   restartRefusal: RestartRefusal | null;
+  productionRule: ProductionRule;
+  /** The production watch's judgements, as last reported. */
+  production: ChartProduction;
+  /**
+   * This node lost the role for not producing: not eligible until `until` (the chart's clock), so the role
+   * does not come straight back to it (no ping-pong). null: not benched.
+   */
+  bench: { until: number; reason: string } | null;
 }
 
 export function initialContext(input: FailoverInput): FailoverContext {
@@ -133,5 +158,8 @@ export function initialContext(input: FailoverInput): FailoverContext {
     noFailover: input.noFailover ?? false,
     restart: null,
     restartRefusal: null,
+    productionRule: { ...DEFAULT_PRODUCTION_THRESHOLDS, ...DEFAULT_PRODUCTION_RULE, ...input.production },
+    production: { verdict: null, leaderId: null, own: null, takeover: null, countsProblem: null },
+    bench: null,
   };
 }

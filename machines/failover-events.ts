@@ -3,7 +3,15 @@
  * Actors report facts (events); the chart answers with commands. Nobody else decides a state change.
  */
 
+import type { ProductionVerdict } from './production-rules.js';
+
 export type NeardMode = 'voter' | 'validator';
+
+/** The check after a takeover, once decided: producing, not producing, or nothing proven within the grace. */
+export interface TakeoverCheckResult {
+  result: 'producing' | 'not-producing' | 'unconfirmed';
+  detail: string;
+}
 
 /** Facts reported by the neard process actor. */
 export type NeardEvent =
@@ -130,7 +138,31 @@ export type RestartRequestEvent =
   /** Undo kuutamod's planned stop. */
   | { type: 'RESTART_CANCEL_REQUESTED'; requestId: string };
 
-export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | HandoverEvent | ShutdownEvent | MembershipEvent | RestartRequestEvent;
+/**
+ * Facts reported by the production watch (src/production-watch.ts) every check interval while this node is
+ * in the election (issue 17), judged from its own neard's head and counts and the leader's member record
+ * (machines/production-view.ts). A standby reports its verdict on the leader; the leader its own production.
+ */
+export type ProductionEvent =
+  | {
+      type: 'PRODUCTION_VERDICT';
+      verdict: ProductionVerdict;
+      /** The leader judged (null: no live member holds the lock). */
+      leaderId: string | null;
+      /** Why the chain's counts cannot be read (the miss signal is off; the head signal still works). null: readable. */
+      countsProblem: string | null;
+    }
+  | {
+      type: 'OWN_PRODUCTION';
+      /** checking: no duty produced since the takeover yet; degraded: own counts show a run of misses, or own head stopped. */
+      health: 'checking' | 'producing' | 'degraded';
+      /** The check after this node's takeover (null: not this node's to report). */
+      takeover: TakeoverCheckResult | null;
+      detail: string;
+      countsProblem: string | null;
+    };
+
+export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | HandoverEvent | ShutdownEvent | MembershipEvent | RestartRequestEvent | ProductionEvent;
 
 /** Commands the chart sends to the neard process actor. */
 export type NeardCommand =
@@ -176,4 +208,10 @@ export type ElectionCommand =
  * Commands the chart sends to the handover actor: move the record `id` (and no other) to `phase`, by
  * check-and-set; a record that already ended or moved past `phase` is left alone.
  */
-export type HandoverCommand = { type: 'HANDOVER.WRITE'; id: string; phase: HandoverPhase; message: string | null; deadlineAt?: number };
+export type HandoverCommand =
+  | { type: 'HANDOVER.WRITE'; id: string; phase: HandoverPhase; message: string | null; deadlineAt?: number }
+  /**
+   * A standby's production move (issue 17): create a mode-now record from the leader `from` to this node
+   * `to`, by check-and-set on "no handover under way", so of several standbys asking at once one wins.
+   */
+  | { type: 'HANDOVER.CLAIM'; from: string; to: string; requestedBy: string; message: string };

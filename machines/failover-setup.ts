@@ -26,6 +26,7 @@ export const coreSetup = setup({
     handover: idleActor<HandoverCommand>(),
     memberPublisher: idleActor<MembershipCommand>(),
     poolReader: idleActor<EventObject>(),
+    productionWatch: idleActor<EventObject>(),
   },
   delays: {
     startupTimeout: ({ context }) => context.timings.startupTimeoutMs,

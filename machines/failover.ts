@@ -33,7 +33,7 @@
  * (`neardStartAwaited` / NEARD_STARTED); only an answer after that restores the strict limit.
  */
 import { initialContext } from './failover-context.js';
-import { failoverSetup } from './handover-setup.js';
+import { failoverSetup } from './production-setup.js';
 import { restartTransitions, restartTransitionsInShutdown } from './restart-setup.js';
 import { validatingState } from './validating.js';
 import { votingState } from './voting.js';
@@ -140,6 +140,8 @@ export const failoverMachine = failoverSetup.createMachine({
         // A grouping state: a Consul session exists. When Consul reports it lost, register anew.
         InSession: {
           initial: 'Voting',
+          // Block production as this node's neard sees it, judged while it takes part in the election (issue 17).
+          invoke: { id: 'productionWatch', src: 'productionWatch' },
           on: {
             SESSION_LOST: { target: 'Registering', actions: 'forgetSession' },
           },

@@ -9,7 +9,7 @@ import type { ElectionCommand, HandoverCommand } from './failover-events.js';
 import { restartSetup } from './restart-setup.js';
 import { candidateOfHandover, handoverDue, handoverEnded, handoverTakenOver, handoverWindowMissed, isTerminal, promotionEndsHandover, yieldsToHandover } from './handover-rules.js';
 
-export const failoverSetup = restartSetup.extend({
+export const handoverSetup = restartSetup.extend({
   delays: {
     /** The old leader waits this long for the candidate to validate, then takes the role back. */
     handoverDeadline: ({ context }) => context.timings.handoverDeadlineMs,

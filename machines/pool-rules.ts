@@ -88,6 +88,8 @@ export interface SelfFacts {
   syncing: boolean | null;
   height: number | null;
   noFailover: boolean;
+  /** Why this node is benched after losing the role for not producing (issue 17), null or absent: it is not. */
+  benched?: string | null;
 }
 
 /**
@@ -95,6 +97,7 @@ export interface SelfFacts {
  * to `now` (null: none known). Its own head is current and counts towards the best head too.
  */
 export function selfEligibility(self: Omit<SelfFacts, 'nodeId' | 'failoverPriority'>, othersBest: number | null, rule: EligibilityRule, now: number): Eligibility {
+  if (self.benched != null) return { eligible: false, reason: self.benched };
   return eligibilityOf({ ...self, ...currentHead(self.height, now) }, higherOf(self.height, othersBest), rule, now);
 }
 

@@ -1,10 +1,10 @@
 /**
  * "The chain is the judge" (issue 17), pure: is the leader producing, judged by what the healthy standbys
  * see, not by whether its neard runs? Two signals, each enough alone: (a) the leader's head stalls while a
- * standby's head advances (heads projected to the same moment, pool-rules.ts), (b) the chain's counts, read
- * by the standbys on their own neard, show consecutive expected blocks or chunks not produced
- * (production-counts.ts). Not wired into the chart yet; defaults argued in docs/failover-algorithm.md
- * ("Production health").
+ * standby's head advances, (b) the chain's counts, read by the standbys on their own neard, show consecutive
+ * expected blocks or chunks not produced (production-counts.ts). Each standby judges with its own view
+ * (production-view.ts) and, when the verdict is failing, asks the leader to hand the role over (voting.ts).
+ * Defaults argued in docs/failover-algorithm.md ("Production health").
  */
 import { projectedHeight, type HeadReading } from './pool-rules.js';
 import { missCount, type CountsReading, type MissRun } from './production-counts.js';
@@ -21,19 +21,19 @@ export interface ProductionThresholds {
 }
 
 /**
- * Defaults (docs/failover-algorithm.md, "Production health"): about one block a second on mainnet, member
- * records every 15 s, head rates over one minute, kick-out below 80% of expected blocks or chunks.
- * - stallMs 60 s: four publish intervals, so the stall shows in several records of both sides, and long
- *   enough that the leader's one-minute head rate has fallen to 0; ~60 missed heights, under 1% of the 20%
- *   (8,640 blocks) a 43,200-block epoch tolerates.
- * - noiseBlocks 3: heads read 15 s apart and projected with Math.floor trail by a block or two when healthy.
+ * Defaults (docs/failover-algorithm.md, "Production health"): about one block a second on mainnet, kick-out
+ * below 80% of expected blocks or chunks.
+ * - stallMs 15 s: the leader's head is projected at the judging standby's own rate from its last record, so
+ *   a leader that stopped falls behind block by block from the moment it stopped, however old its record:
+ *   15 s is 15 blocks behind, far beyond a healthy node's propagation delay (under a second), and 15
+ *   missed heights are under 0.2% of the 20% (8,640 blocks) a 43,200-block epoch tolerates.
+ * - noiseBlocks 3: a healthy leader's projected head trails by a block or two (rounding, propagation).
  * - consecutiveMisses 5: a healthy node missing one in ten misses 5 in a row with odds 1e-5 per start; a
  *   cut-off node misses all, so at worst 5 of its seats (minutes for a seat due every few dozen heights).
- * - graceMs 120 s: a promoted neard reloads its key and reconnects, and its head rate needs one minute of
- *   its own plus two publish intervals before its records say anything about it.
+ * - graceMs 120 s: a promoted neard reloads its key and reconnects; misses in that time are the takeover's.
  */
 export const DEFAULT_PRODUCTION_THRESHOLDS: ProductionThresholds = {
-  stallMs: 60_000,
+  stallMs: 15_000,
   noiseBlocks: 3,
   consecutiveMisses: 5,
   graceMs: 120_000,
@@ -74,19 +74,23 @@ type Signal = { reason: FailReason; forMs: number; failing: boolean; detail: str
 const isHealthy = (s: StandbyView): boolean => s.eligible && s.height !== null && s.headRate !== null && s.headRate > 0;
 
 /**
- * Signal (a): how far the leader trails the best healthy head, both projected to `now`, turned into time at
- * that standby's rate. A whole chain that stops stops every head alike, so it shows no lag.
+ * Signal (a): how far the leader trails the best healthy head at `now`, turned into time at that standby's
+ * rate. The leader's published head is projected at the STANDBY's rate, the chain's pace: where it would be
+ * had it kept up. Its own published rate would hide a stall for up to a minute (it falls with its window),
+ * and a stale record costs nothing this way. A whole chain that stops stops the standby's head too, which
+ * then trails the projection: no lag.
  */
 function headSignal(leader: HeadReading, healthy: readonly StandbyView[], rule: ProductionThresholds, now: number): Signal {
-  const leaderHead = projectedHeight(leader, now);
-  if (leaderHead === null) return null;
+  if (leader.height === null) return null;
   let best: { head: number; rate: number } | null = null;
   for (const s of healthy) {
     const head = projectedHeight(s, now)!;
     if (best === null || head > best.head) best = { head, rate: s.headRate! };
   }
-  const lag = best === null ? 0 : best.head - leaderHead;
-  if (best === null || lag <= rule.noiseBlocks) return null;
+  if (best === null) return null;
+  const leaderHead = projectedHeight({ ...leader, headRate: best.rate }, now)!;
+  const lag = best.head - leaderHead;
+  if (lag <= rule.noiseBlocks) return null;
   const forMs = Math.round((lag / best.rate) * 1_000);
   return { reason: 'head stalled', forMs, failing: forMs >= rule.stallMs, detail: `leader ${lag} blocks behind the best standby head` };
 }

@@ -1,10 +1,12 @@
 /**
  * Voting: a registered node (it holds a Consul session) that could take the lock. Which substate it is in
  * says what it does about the lock: Contending tries for it; Standing and Yielding are eligibility (issue 8);
- * HandingOver and AwaitingHandover are a planned switchover (handover-rules.ts); Resigning gives the session
- * up after a step-down. Handover decisions are taken on HANDOVER_CHECK, once the record is in the context.
+ * HandingOver and AwaitingHandover are a planned switchover (handover-rules.ts); Claiming asks the leader
+ * for a production move (production-moves.ts); Resigning gives the session up after a step-down. Handover
+ * decisions are taken on HANDOVER_CHECK once the record is in the context, production ones on
+ * the production watch's PRODUCTION_VERDICT.
  */
-import { failoverSetup } from './handover-setup.js';
+import { failoverSetup } from './production-setup.js';
 
 const VALIDATING = '#failover.NeardUp.InSession.Validating';
 
@@ -25,6 +27,23 @@ export const votingState = failoverSetup.createStateConfig({
           { guard: 'mustStandAside', target: 'Standing' },
           { guard: 'outranked', target: 'Yielding' },
         ],
+        // The leader does not produce, as this node's own neard sees the chain: ask for the role.
+        PRODUCTION_VERDICT: [{ guard: 'claimsRole', target: 'Claiming', actions: 'recordVerdict' }, { actions: 'recordVerdict' }],
+      },
+    },
+    // A production move (issue 17): this standby asked the leader, by a mode-now handover record, to hand the
+    // role to it, and contends as before, so it takes the lock the leader frees (or a crashed leader's). It
+    // never takes the lock from a live leader: the leader's HandingOver frees it, key first.
+    Claiming: {
+      tags: ['contending'],
+      entry: ['startAcquiring', 'claimRole'],
+      exit: 'stopAcquiring',
+      after: { claimDeadline: 'Contending' },
+      on: {
+        LOCK_ACQUIRED: { target: VALIDATING, actions: 'recordLock' },
+        // Another standby's claim (or an operator's switchover) won: wait for it like any bystander.
+        HANDOVER_CHECK: { guard: 'yieldsToHandover', target: 'AwaitingHandover' },
+        ELIGIBILITY: { guard: 'mustStandAside', target: 'Standing' },
       },
     },
     // Registered (the session is kept and renewed) but not contending: --no-failover, or not eligible while
@@ -47,6 +66,9 @@ export const votingState = failoverSetup.createStateConfig({
           { guard: 'yieldsToHandover', target: 'AwaitingHandover' },
           { guard: 'candidateOfHandover', target: 'Contending' },
         ],
+        // Outranked or not, a healthy standby asks: the check-and-set lets one claim win (the role is what
+        // matters when the leader produces nothing, not which standby gets it).
+        PRODUCTION_VERDICT: [{ guard: 'claimsRole', target: 'Claiming', actions: 'recordVerdict' }, { actions: 'recordVerdict' }],
       },
     },
     // A planned switchover: the old leader left Validating (neard restarts as voter, the key stays accounted
@@ -54,7 +76,7 @@ export const votingState = failoverSetup.createStateConfig({
     // it while this node stays a registered standby. It does not contend: back to Contending when the record
     // ends, or at the deadline, when it takes the role back.
     HandingOver: {
-      entry: ['rememberHandingOver', 'writeReleasing', 'releaseLockWhenSafe'],
+      entry: ['rememberHandingOver', 'benchIfProductionMove', 'writeReleasing', 'releaseLockWhenSafe'],
       exit: 'cancelLockRelease',
       // The deadline writes nothing: whoever takes the lock next settles the record (the candidate: done;
       // this node: failed, it took the role back; a bystander: failed, leader changed). A 'failed' written
@@ -84,5 +106,7 @@ export const votingState = failoverSetup.createStateConfig({
   on: {
     // Voting needs a session: whether lost or closed on request, register anew.
     SESSION_CLOSED: { target: '#failover.NeardUp.Registering', actions: 'forgetSession' },
+    // This standby's verdict on the leader's production: recorded; Contending and Yielding may act on it.
+    PRODUCTION_VERDICT: { actions: 'recordVerdict' },
   },
 });

@@ -15,6 +15,8 @@ import { monotonicNow } from '../services/monotonic-clock.js';
 import { neardProcessActor } from '../services/neard/process.js';
 import { actorTimings } from '../services/service-timings.js';
 import { statusPollerActor } from '../services/neard/status-poller.js';
+import { productionWatchActor } from './production-watch.js';
+import { productionRuleOf } from './production-settings.js';
 import { reloadConsulToken } from './consul-token-reload.js';
 import { OperatorError } from './errors.js';
 import { FailoverObserver, type FailoverSnapshot } from './failover-observer.js';
@@ -84,11 +86,21 @@ export async function runDaemon(settings: Settings): Promise<number> {
       handover: consulHandoverActor({ consul, accountId, timings: servicesTimings, logger: logger.child({ target: 'kuutamod::handover' }) }),
       memberPublisher: membership.memberPublisher,
       poolReader: membership.poolReader,
+      productionWatch: productionWatchActor({
+        rpcUrl: settings.rpcUrl,
+        accountId,
+        requestTimeoutMs: timings.requestTimeoutMs,
+        intervalMs: settings.productionCheckIntervalMs,
+        rule: productionRuleOf(settings),
+        observer,
+        pool: membership.pool,
+        logger: logger.child({ target: 'kuutamod::production' }),
+      }),
     },
   });
   const inspector = await startInspector(settings.inspect, logger.child({ target: 'kuutamod::inspect' }));
   const actor = createActor(machine, {
-    input: { timings, now: monotonicNow, nodeId, noFailover: settings.noFailover },
+    input: { timings, now: monotonicNow, nodeId, noFailover: settings.noFailover, production: productionRuleOf(settings) },
     inspect: combineInspect(observer.inspect, inspector?.inspect),
   });
   const finished = new Promise<FailoverSnapshot>((resolve) => {

@@ -5,6 +5,7 @@
  * lock; the reader judges this node against the pool with the chart's latest view of its own neard.
  */
 import type { Logger } from 'pino';
+import type { FailoverContext } from '../machines/failover-context.js';
 import { stateNamesOf } from '../machines/roles.js';
 import type { ConsulClient } from '../services/consul/client.js';
 import { memberPublisherActor, PoolMembers, poolReaderActor } from '../services/pool/membership-actors.js';
@@ -12,6 +13,15 @@ import { monotonicNow } from '../services/monotonic-clock.js';
 import type { FailoverObserver } from './failover-observer.js';
 import { buildMemberRecord } from './member-view.js';
 import type { Settings } from './settings.js';
+
+/** Why this node is benched after losing the role for not producing, with the time left; null: it is not. */
+function benchReason(context: FailoverContext | undefined): string | null {
+  const bench = context?.bench;
+  if (bench == null) return null;
+  const left = bench.until - context!.now();
+  if (left <= 0) return null;
+  return `lost the role for not producing (${bench.reason}); eligible again in ${Math.ceil(left / 60_000)} min (--production-hold)`;
+}
 
 export interface MembershipDependencies {
   settings: Settings;
@@ -47,8 +57,8 @@ export function membershipActors({ settings, observer, consul, logger }: Members
       const snapshot = observer.snapshot;
       const context = snapshot?.context;
       const state = snapshot ? stateNamesOf(snapshot.value).state : 'Startup';
-      return { nodeId, failoverPriority, noFailover, state, syncing: context?.syncing ?? null, height: context?.blockHeight ?? null };
+      return { nodeId, failoverPriority, noFailover, state, syncing: context?.syncing ?? null, height: context?.blockHeight ?? null, benched: benchReason(context) };
     },
   });
-  return { memberPublisher: publisher.actor, poolReader, withdrawn: publisher.withdrawn };
+  return { memberPublisher: publisher.actor, poolReader, withdrawn: publisher.withdrawn, pool };
 }

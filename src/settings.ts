@@ -63,6 +63,14 @@ export interface Settings {
   noFailover: boolean;
   /** Among eligible standbys the higher priority takes the lock first. */
   failoverPriority: number;
+  /** Production health (issue 17, docs/failover-algorithm.md "Production health"). */
+  productionStallMs: number;
+  productionMissesInARow: number;
+  productionGraceMs: number;
+  productionHoldMs: number;
+  productionCheckIntervalMs: number;
+  /** Judge and report production, but never ask for a move. */
+  noProductionFailover: boolean;
 }
 
 export interface OptionSpec<T = unknown> {
@@ -116,6 +124,12 @@ const DAEMON_OPTIONS = {
   maxLagBlocks: option({ from: 'addition', flags: '--max-lag-blocks <blocks>', env: 'KUUTAMO_MAX_LAG_BLOCKS', default: '50', description: 'a standby contends for the lock only within this many blocks of the best head among the pool\'s members (it still takes over when no eligible member is left)', parser: parsers.count }),
   noFailover: option({ from: 'addition', flags: '--no-failover', env: 'KUUTAMO_NO_FAILOVER', description: 'never take the validator lock (a node kept for maintenance); neard still syncs and the node is listed', parser: parsers.switchOn }),
   failoverPriority: option({ from: 'addition', flags: '--failover-priority <n>', env: 'KUUTAMO_FAILOVER_PRIORITY', default: '1', description: 'among eligible standbys the one with the higher priority takes the lock first (the others wait a short delay)', parser: parsers.count }),
+  productionStallMs: option({ from: 'addition', flags: '--production-stall <duration>', env: 'KUUTAMO_PRODUCTION_STALL', default: '15s', description: "a standby asks the leader to hand over when the leader's head has stood still this long while the standby's own head advanced (docs/failover-algorithm.md, Production health)", parser: parsers.duration }),
+  productionMissesInARow: option({ from: 'addition', flags: '--production-missed-in-a-row <n>', env: 'KUUTAMO_PRODUCTION_MISSED_IN_A_ROW', default: '5', description: "a standby asks the leader to hand over when the chain's counts, read on its own neard, show this many of the account's expected blocks or chunks in a row not produced", parser: parsers.count }),
+  productionGraceMs: option({ from: 'addition', flags: '--production-grace <duration>', env: 'KUUTAMO_PRODUCTION_GRACE', default: '2m', description: 'no production judgement of a leader for this long after it took the role; also how long a new leader waits for its first produced block or chunk before calling the check after takeover unconfirmed', parser: parsers.duration }),
+  productionHoldMs: option({ from: 'addition', flags: '--production-hold <duration>', env: 'KUUTAMO_PRODUCTION_HOLD', default: '30m', description: 'a node that lost the role for not producing is not eligible for this long, and no other production move happens in the pool meanwhile (an alert instead)', parser: parsers.duration }),
+  productionCheckIntervalMs: option({ from: 'addition', flags: '--production-check-interval <duration>', env: 'KUUTAMO_PRODUCTION_CHECK_INTERVAL', default: '2s', description: "how often neard's validators RPC is asked for the account's produced and expected blocks and chunks", parser: parsers.duration }),
+  noProductionFailover: option({ from: 'addition', flags: '--no-production-failover', env: 'KUUTAMO_NO_PRODUCTION_FAILOVER', description: 'judge and report block production (metrics, list, /ui) but never move the role for it', parser: parsers.switchOn }),
   controlSocketGroup: option({ from: 'addition', flags: '--control-socket-group <group>', env: 'KUUTAMO_CONTROL_SOCKET_GROUP', description: 'group (name or id) that may use the control socket too (mode 0660)', parser: parsers.optionalText }),
 };
 
@@ -252,6 +266,8 @@ export function resolveSettings(flags: GivenFlags, environment: NodeJS.ProcessEn
   const daemon = resolveOptions(DAEMON_OPTIONS, flags, environment);
   const keys = resolveOptions(KEY_OPTIONS, flags, environment);
   const timings = checkTimings({ ...DEFAULT_TIMINGS, ...resolveOptions(TIMING_OPTIONS, flags, environment) });
+  if (daemon.productionMissesInARow < 1) throw new OperatorError('--production-missed-in-a-row: give at least 1 (5 is the default).');
+  if (daemon.productionCheckIntervalMs < 100) throw new OperatorError('--production-check-interval: give at least 100ms (2s is the default).');
   if (daemon.memberPublishIntervalMs < 500 || daemon.memberPublishIntervalMs > 28_800_000) {
     throw new OperatorError('--member-publish-interval: give 500ms to 8h (the member record\'s session TTL is three of these, and Consul allows up to 24h).');
   }

@@ -9,7 +9,8 @@ import { fromCallback } from 'xstate';
 import type { FailoverEvent, HandoverCommand, HandoverRecord } from '../../machines/failover-events.js';
 import { describeConsulError, type ConsulClient } from '../consul/client.js';
 import { pause, watchConsulKey } from '../consul/key-watch.js';
-import { ensureHandoverKey, handoverKeyOf, moveHandover, readHandoverState } from './handover-record.js';
+import { randomUUID } from 'node:crypto';
+import { createHandover, ensureHandoverKey, handoverKeyOf, moveHandover, readHandoverState } from './handover-record.js';
 import type { ActorTimings } from '../service-timings.js';
 
 export interface HandoverOptions {
@@ -41,7 +42,7 @@ export class HandoverWatch {
   }
 
   command(command: HandoverCommand): void {
-    this.writing = this.writing.then(() => this.write(command));
+    this.writing = this.writing.then(() => (command.type === 'HANDOVER.CLAIM' ? this.claim(command) : this.write(command)));
   }
 
   dispose(): void {
@@ -97,7 +98,26 @@ export class HandoverWatch {
    * Retried while Consul fails (a few times, then the record's deadline settles it): a lost 'done' would
    * leave the old leader to call a handover that worked a failure.
    */
-  private async write({ id, phase, message, deadlineAt }: HandoverCommand): Promise<void> {
+  /**
+   * A production move (issue 17): a mode-now record from the leader to this node, created by check-and-set
+   * on "no handover under way". Not retried: a refused or failed claim is asked again by the chart if the
+   * leader still does not produce; the result reaches the chart through the watch like any record.
+   */
+  private async claim({ from, to, requestedBy, message }: Extract<HandoverCommand, { type: 'HANDOVER.CLAIM' }>): Promise<void> {
+    const { consul, accountId, logger } = this.options;
+    const record: HandoverRecord = {
+      id: randomUUID(), from, to, mode: 'now', minimumLength: 1, window: null, requestedAt: Date.now(), requestedBy, phase: 'requested', deadlineAt: null, message,
+    };
+    try {
+      const outcome = await createHandover(consul, accountId, record);
+      if (outcome.created) logger.warn({ handover: record }, `production move requested: ${message}; ${from} hands the role to ${to}`);
+      else logger.info({ active: outcome.active }, 'production move not requested: another handover was written first');
+    } catch (error) {
+      this.report({ type: 'CONSUL_ERROR', operation: 'production move request', error: describeConsulError(error) });
+    }
+  }
+
+  private async write({ id, phase, message, deadlineAt }: Extract<HandoverCommand, { type: 'HANDOVER.WRITE' }>): Promise<void> {
     const { consul, accountId, logger, timings } = this.options;
     const changes = { message, ...(deadlineAt === undefined ? {} : { deadlineAt }) };
     for (let attempt = 1; attempt <= WRITE_ATTEMPTS && !this.stop.signal.aborted; attempt++) {

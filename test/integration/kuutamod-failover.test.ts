@@ -101,7 +101,7 @@ describe('kuutamod with a real Consul and the neard stand-in', () => {
     assert.equal(configAddr(standbyHome, 'network'), standby.voterNetworkAddr);
 
     // The probes (docs/probes.md) agree with the states, each node answering for itself.
-    assert.deepEqual(await probe(leader, '/leader'), { status: 200, body: { role: 'leader', state: 'Validating', detail: 'Validating.Leased' } });
+    assert.deepEqual(await probe(leader, '/leader'), { status: 200, body: { role: 'leader', state: 'Validating', detail: 'Validating.Leased.Checking' } });
     assert.equal((await probe(leader, '/standby')).status, 503);
     assert.deepEqual(await probe(standby, '/standby'), { status: 200, body: { role: 'standby', state: 'Voting', detail: 'Voting.Contending' } });
     assert.equal((await probe(standby, '/leader')).status, 503);

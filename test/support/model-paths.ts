@@ -20,7 +20,9 @@ export type ModelStep = { event: ModelEvent; expect: string };
 export type ModelPath = { steps: ModelStep[]; description: string; input: FailoverInput };
 
 /** Small limits keep the counters' state space small; the structure of the chart is unchanged. */
-export const MODEL_INPUT: FailoverInput = { timings: { startupTries: 3, statusFailureLimit: 2, statusFailureLimitAfterRestart: 3 }, nodeId: 'self' };
+// holdMs 0: the production hold and bench read wall times (a record's requestedAt) that the traversal and the
+// simulated clock of a run cannot agree on; their rules are unit-tested (production-moves.test.ts).
+export const MODEL_INPUT: FailoverInput = { timings: { startupTries: 3, statusFailureLimit: 2, statusFailureLimitAfterRestart: 3 }, nodeId: 'self', production: { holdMs: 0 } };
 
 /** The same with --no-failover: the node registers but must never contend (its own covering paths). */
 export const NO_FAILOVER_INPUT: FailoverInput = { ...MODEL_INPUT, noFailover: true };
@@ -82,6 +84,14 @@ const FACTS: ModelEvent[] = [
   { type: 'ELIGIBILITY', eligible: true, reason: null, eligibleOthers: 0, outrankedBy: null },
   { type: 'ELIGIBILITY', eligible: false, reason: '80 blocks behind the best head', eligibleOthers: 1, outrankedBy: null },
   { type: 'ELIGIBILITY', eligible: true, reason: null, eligibleOthers: 1, outrankedBy: 'node9' },
+  // The production watch (issue 17): a standby's verdict on the leader 'peer', failing or healthy; the
+  // leader's own production, producing, degraded or still checking. A production move's record.
+  { type: 'PRODUCTION_VERDICT', verdict: { verdict: 'failing', reason: 'blocks missed', forMs: 10_000, detail: '5 expected blocks in a row not produced' }, leaderId: 'peer', countsProblem: null },
+  { type: 'PRODUCTION_VERDICT', verdict: { verdict: 'healthy' }, leaderId: 'peer', countsProblem: null },
+  { type: 'OWN_PRODUCTION', health: 'producing', takeover: { result: 'producing', detail: 'validating and producing: block #11' }, detail: 'producing', countsProblem: null },
+  { type: 'OWN_PRODUCTION', health: 'degraded', takeover: null, detail: 'own head has not moved', countsProblem: null },
+  { type: 'OWN_PRODUCTION', health: 'checking', takeover: null, detail: 'waiting for its first block or chunk', countsProblem: 'validators: METHOD_NOT_FOUND' },
+  { type: 'HANDOVER_UPDATED', record: handover('production', { from: 'peer', to: 'self', requestedBy: 'production check on self', message: 'peer is not producing' }) },
 ];
 
 /**
@@ -361,7 +371,8 @@ function dedupe(all: ModelStep[][], input: FailoverInput): ModelPath[] {
 export function transitionsToCover(graph: ChartGraph = chartGraph(failoverMachine)): { edges: string[]; excluded: string[] } {
   const edges: string[] = [];
   const excluded: string[] = [];
-  const leaves = graph.nodes.filter((n) => !graph.nodes.some((m) => m.parent === n.id));
+  // A history state is no leaf the chart can be in: a transition to it restores a sibling.
+  const leaves = graph.nodes.filter((n) => n.type !== 'history' && !graph.nodes.some((m) => m.parent === n.id));
   for (const leaf of leaves) {
     const chain: string[] = [];
     for (let id: string | null = leaf.id; id !== null; id = graph.nodes.find((n) => n.id === id)?.parent ?? null) chain.push(id);

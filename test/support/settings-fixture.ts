@@ -75,7 +75,7 @@ export function assertOperatorError(resolve: () => unknown, message: RegExp): Op
 }
 
 /** The Settings field each on/off option (parser switchOn) fills, by variable. */
-const SWITCH_FIELDS = { KUUTAMO_VALIDATOR_KEY_HOT_SWAP: 'hotSwap', KUUTAMO_NO_FAILOVER: 'noFailover' } as const satisfies Record<string, keyof Settings>;
+const SWITCH_FIELDS = { KUUTAMO_VALIDATOR_KEY_HOT_SWAP: 'hotSwap', KUUTAMO_NO_FAILOVER: 'noFailover', KUUTAMO_NO_PRODUCTION_FAILOVER: 'noProductionFailover' } as const satisfies Record<string, keyof Settings>;
 
 export interface SwitchOption {
   spec: OptionSpec;

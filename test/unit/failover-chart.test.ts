@@ -238,7 +238,7 @@ describe('Voting: eligibility', () => {
   test('ELIGIBILITY outside Voting changes nothing', () => {
     const chart = chartIn('Validating');
     chart.send(eligibility(false, 3));
-    assert.equal(chart.detail(), 'Validating.Leased');
+    assert.equal(chart.detail(), 'Validating.Leased.Checking');
   });
 });
 
@@ -552,7 +552,7 @@ describe('names operators see', () => {
       assert.ok(node.id.endsWith(`.${detail}`), `${node.id}: ${detail} is its own path below the grouping states`);
     }
     const chart = chartIn('Validating');
-    assert.deepEqual([chart.state(), chart.detail()], ['Validating', 'Validating.Leased']);
+    assert.deepEqual([chart.state(), chart.detail()], ['Validating', 'Validating.Leased.Checking']);
   });
 
   test('a state value without a kuutamod state is an error, not a guess', () => {

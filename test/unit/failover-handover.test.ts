@@ -30,7 +30,7 @@ function record(fields: Partial<HandoverRecord> = {}): HandoverRecord {
 }
 
 const update = (chart: ChartHarness, r: HandoverRecord | null) => chart.send({ type: 'HANDOVER_UPDATED', record: r });
-const writes = (chart: ChartHarness) => chart.handoverCommands.map((c) => `${c.phase}${c.message ? `: ${c.message}` : ''}`);
+const writes = (chart: ChartHarness) => chart.handoverCommands.map((c) => (c.type === 'HANDOVER.CLAIM' ? `claim: ${c.message}` : `${c.phase}${c.message ? `: ${c.message}` : ''}`));
 const electionTypes = (chart: ChartHarness) => chart.electionCommands.map((c) => c.type);
 
 describe('old leader: Voting.HandingOver', () => {

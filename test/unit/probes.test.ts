@@ -64,14 +64,14 @@ test('probes follow the chart from Startup to leader, step-down and Shutdown.Don
     run.step({ type: 'LOCK_ACQUIRED' });
     // The lock is ours, but neard still runs as voter until the validator neard is reported started.
     assert.equal(run.context().holdsLock, true);
-    await expectProbes(app, { '/leader': 503, '/standby': 503, '/liveness': 200, '/readiness': 200 }, none('Validating', 'Validating.Leased'));
+    await expectProbes(app, { '/leader': 503, '/standby': 503, '/liveness': 200, '/readiness': 200 }, none('Validating', 'Validating.Leased.Checking'));
 
     run.step({ type: 'NEARD_STARTED', pid: 101, mode: 'validator', restart: true });
-    await expectProbes(app, { '/leader': 200, '/standby': 503, '/liveness': 200, '/readiness': 200 }, { role: 'leader', state: 'Validating', detail: 'Validating.Leased' });
+    await expectProbes(app, { '/leader': 200, '/standby': 503, '/liveness': 200, '/readiness': 200 }, { role: 'leader', state: 'Validating', detail: 'Validating.Leased.Checking' });
 
     // The leader's neard reports syncing: it keeps validating (as kuutamod), but is not ready.
     run.step({ type: 'STATUS_OK', syncing: true, height: 3, validatorAccountId: 'pool.test' });
-    await expectProbes(app, { '/leader': 200, '/standby': 503, '/liveness': 200, '/readiness': 503 }, { role: 'leader', state: 'Validating', detail: 'Validating.Leased' });
+    await expectProbes(app, { '/leader': 200, '/standby': 503, '/liveness': 200, '/readiness': 503 }, { role: 'leader', state: 'Validating', detail: 'Validating.Leased.Checking' });
     run.step({ type: 'STATUS_OK', syncing: false, height: 4, validatorAccountId: 'pool.test' });
 
     // No renewal for stepDownAfterMs: the node steps down and gives its session up; it no longer contends.

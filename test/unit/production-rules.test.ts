@@ -45,14 +45,24 @@ describe('signal (a): the head', () => {
   });
 
   test('a leader whose head stands still while a standby advances is suspect, then failing after stallMs', () => {
+    // Its record is 5 s old: projected at the standby's pace it would be at 5,005 now.
     const frozen = { height: 5_000, headRate: 0, publishedAt: NOW - 5_000 };
-    const after20s = judgeProduction(facts({ leader: frozen, standbys: [standby('b', { height: 5_020 })] }));
-    assert.equal(after20s.verdict, 'suspect');
-    assert.equal(after20s.verdict === 'suspect' && after20s.reason, 'head stalled');
-    assert.equal(after20s.verdict === 'suspect' && after20s.forMs, 20_000);
+    const after10s = judgeProduction(facts({ leader: frozen, standbys: [standby('b', { height: 5_015 })] }));
+    assert.equal(after10s.verdict, 'suspect');
+    assert.equal(after10s.verdict === 'suspect' && after10s.reason, 'head stalled');
+    assert.equal(after10s.verdict === 'suspect' && after10s.forMs, 10_000);
     const after70s = judgeProduction(facts({ leader: frozen, standbys: [standby('b', { height: 5_060, publishedAt: NOW - 10_000 })] }));
     assert.equal(after70s.verdict, 'failing');
     assert.equal(after70s.verdict === 'failing' && after70s.reason, 'head stalled');
+  });
+
+  test("the leader's own published rate does not hide a stall: its head is projected at the standby's pace", () => {
+    // Stopped 25 s ago and republished its frozen head 5 s ago; its one-minute rate still says 0.7 blocks/s,
+    // at which it would look 16 blocks behind, under the 15 s the standby's pace makes of 20 blocks.
+    const stopped = { height: 5_000, headRate: 0.7, publishedAt: NOW - 5_000 };
+    const verdict = judgeProduction(facts({ leader: stopped, standbys: [standby('b', { height: 5_025 })] }));
+    assert.equal(verdict.verdict, 'failing');
+    assert.equal(verdict.verdict === 'failing' && verdict.forMs, 20_000);
   });
 
   test('heads are compared at one moment: a stale standby record is projected, not taken raw', () => {

@@ -37,9 +37,9 @@ test('every state has exactly one role, the one of its kuutamod state', () => {
   }
 });
 
-test('contending only in Voting.Contending and Voting.Yielding; in the election from Registering to Validating', () => {
+test('contending only in Voting.Contending, Voting.Yielding and Voting.Claiming; in the election from Registering to Validating', () => {
   for (const { detail, snapshot } of leafSnapshots()) {
-    assert.equal(contends(snapshot), ['Voting.Contending', 'Voting.Yielding'].includes(detail), detail);
+    assert.equal(contends(snapshot), ['Voting.Contending', 'Voting.Yielding', 'Voting.Claiming'].includes(detail), detail);
     const synced = { ...snapshot, context: { ...snapshot.context, syncing: false } };
     assert.equal(isReady(synced), ['Registering', 'Voting', 'Validating'].includes(stateNamesOf(snapshot.value).state), detail);
     assert.equal(isReady({ ...snapshot, context: { ...snapshot.context, syncing: true } }), false, `${detail} while syncing`);
@@ -48,7 +48,7 @@ test('contending only in Voting.Contending and Voting.Yielding; in the election 
 
 test('validates needs the lock and a validator neard; holdsValidatorRole also while the key is not confirmed released', () => {
   const byDetail = new Map(leafSnapshots().map(({ detail, snapshot }) => [detail, snapshot]));
-  const leased = byDetail.get('Validating.Leased')!;
+  const leased = byDetail.get('Validating.Leased.Checking')!;
   const withContext = (snapshot: typeof leased, fields: Partial<typeof leased.context>) => Object.assign(Object.create(snapshot) as typeof leased, { context: { ...snapshot.context, ...fields } });
   assert.equal(validates(withContext(leased, { holdsLock: true, neardMode: 'validator' })), true);
   assert.equal(validates(withContext(leased, { holdsLock: true, neardMode: 'voter' })), false, 'neard not started with the key yet');

@@ -82,7 +82,7 @@ describe('settings resolution', () => {
 
   test('a switch variable takes true/false, 1/0, yes/no, on/off in any case; anything else names the flag and the variable', () => {
     const switches = switchOptions();
-    assert.deepEqual(switches.map((s) => s.spec.env).sort(), ['KUUTAMO_NO_FAILOVER', 'KUUTAMO_VALIDATOR_KEY_HOT_SWAP']);
+    assert.deepEqual(switches.map((s) => s.spec.env).sort(), ['KUUTAMO_NO_FAILOVER', 'KUUTAMO_NO_PRODUCTION_FAILOVER', 'KUUTAMO_VALIDATOR_KEY_HOT_SWAP']);
     for (const { spec, flag, field } of switches) {
       for (const on of ['true', 'TRUE', 'True', '1', 'yes', 'Yes', 'on', 'ON', ' on ', '\tyes\n']) {
         assert.equal(settings([], { [spec.env]: on })[field], true, `${spec.env}=${JSON.stringify(on)}`);
