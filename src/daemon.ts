@@ -56,7 +56,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
   const consulToken = new ConsulTokenFeed(settings.consulToken);
   consulToken.subscribe((token) => consul.setToken(token));
   const servicesTimings = actorTimings(timings);
-  // Logged before anything starts, so the verdict on config.json is among the first lines an operator reads.
+  // Checked before the chart starts neard, so the verdict on config.json is among the first lines an operator reads.
   const hotSwap = settings.hotSwap ? new HotSwapReadinessCheck({ neardHome: settings.neardHome, accountId, logger: logger.child({ target: 'kuutamod::hot-swap' }), metrics }) : undefined;
   hotSwap?.check();
   const stopHotSwapFeed = hotSwap?.follow(observer) ?? (() => undefined);
