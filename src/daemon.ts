@@ -20,6 +20,7 @@ import { productionRuleOf } from './production-settings.js';
 import { reloadConsulToken } from './consul-token-reload.js';
 import { OperatorError } from './errors.js';
 import { FailoverObserver, type FailoverSnapshot } from './failover-observer.js';
+import { HotSwapReadinessCheck } from './hot-swap-readiness.js';
 import { combineInspect, startInspector } from './inspector.js';
 import { createLogger } from './logging.js';
 import { createMetrics } from './metrics.js';
@@ -57,7 +58,11 @@ export async function runDaemon(settings: Settings): Promise<number> {
   const consulToken = new ConsulTokenFeed(settings.consulToken);
   consulToken.subscribe((token) => consul.setToken(token));
   const servicesTimings = actorTimings(timings);
-  const membership = membershipActors({ settings, observer, consul, logger: logger.child({ target: 'kuutamod::members' }) });
+  // Checked before the chart starts neard, so the verdict on config.json is among the first lines an operator reads.
+  const hotSwap = settings.hotSwap ? new HotSwapReadinessCheck({ neardHome: settings.neardHome, accountId, logger: logger.child({ target: 'kuutamod::hot-swap' }), metrics }) : undefined;
+  hotSwap?.check();
+  const stopHotSwapFeed = hotSwap?.follow(observer) ?? (() => undefined);
+  const membership = membershipActors({ settings, observer, consul, logger: logger.child({ target: 'kuutamod::members' }), hotSwap: hotSwap && (() => hotSwap.fields) });
   const machine = failoverMachine.provide({
     actors: {
       neard: neardProcessActor({
@@ -137,6 +142,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
   for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
   process.off('SIGUSR1', onReload);
   stopHookFeed();
+  stopHotSwapFeed();
   // Shutdown asked the publisher to withdraw the record; it is gone (or given up on) before Consul's client is.
   await membership.withdrawn();
   await server.close();

@@ -5,6 +5,7 @@
  */
 import { stateNamesOf } from '../machines/failover.js';
 import { selfEligibility, type EligibilityRule } from '../machines/pool-rules.js';
+import { HOT_SWAP_OFF, type HotSwapFields } from '../services/pool/member-hot-swap.js';
 import type { MemberRecord } from '../services/pool/member-record.js';
 import type { FailoverObserver } from './failover-observer.js';
 import { PACKAGE_VERSION } from './package-version.js';
@@ -25,7 +26,8 @@ export interface MemberClocks {
 
 /**
  * The record as of now. `othersBest` is the best head among the other live members as last read, projected
- * to now (null: not read yet; this node's own head then stands for it).
+ * to now (null: not read yet; this node's own head then stands for it). `hotSwap`: the last verdict on
+ * neard's config.json (src/hot-swap-readiness.ts), or off.
  */
 export function buildMemberRecord(
   observer: FailoverObserver,
@@ -33,6 +35,7 @@ export function buildMemberRecord(
   rule: EligibilityRule,
   othersBest: number | null,
   clocks: MemberClocks,
+  hotSwap: HotSwapFields = HOT_SWAP_OFF,
 ): MemberRecord {
   const snapshot = observer.snapshot;
   const context = snapshot?.context;
@@ -60,5 +63,6 @@ export function buildMemberRecord(
     noFailover: identity.noFailover,
     failoverPriority: identity.failoverPriority,
     publishedAt: wallNow,
+    ...hotSwap,
   };
 }

@@ -10,6 +10,7 @@ import { stateNamesOf } from '../machines/roles.js';
 import type { ConsulClient } from '../services/consul/client.js';
 import { memberPublisherActor, PoolMembers, poolReaderActor } from '../services/pool/membership-actors.js';
 import { monotonicNow } from '../services/monotonic-clock.js';
+import type { HotSwapFields } from '../services/pool/member-hot-swap.js';
 import type { FailoverObserver } from './failover-observer.js';
 import { buildMemberRecord } from './member-view.js';
 import type { Settings } from './settings.js';
@@ -28,9 +29,11 @@ export interface MembershipDependencies {
   observer: FailoverObserver;
   consul: ConsulClient;
   logger: Logger;
+  /** The hot-swap readiness to publish (src/hot-swap-readiness.ts); absent: hot swap off. */
+  hotSwap?: () => HotSwapFields;
 }
 
-export function membershipActors({ settings, observer, consul, logger }: MembershipDependencies) {
+export function membershipActors({ settings, observer, consul, logger, hotSwap }: MembershipDependencies) {
   const { nodeId, accountId, noFailover, failoverPriority, maxLagBlocks } = settings;
   const intervalMs = settings.memberPublishIntervalMs;
   const clocks = { monotonicNow, wallNow: Date.now };
@@ -38,7 +41,7 @@ export function membershipActors({ settings, observer, consul, logger }: Members
   const common = { consul, accountId, nodeId, intervalMs, pool, logger };
   const publisher = memberPublisherActor({
     ...common,
-    record: () => buildMemberRecord(observer, { nodeId, accountId, noFailover, failoverPriority }, { maxLagBlocks }, pool.bestHeadOfOthers(), clocks),
+    record: () => buildMemberRecord(observer, { nodeId, accountId, noFailover, failoverPriority }, { maxLagBlocks }, pool.bestHeadOfOthers(), clocks, hotSwap?.()),
     // Written at once when the state or the lock changes (not for every /status answer).
     onChange: (listener) => {
       let published = '';

@@ -37,6 +37,8 @@ export interface DaemonMetrics {
   recordSessionConfirmed(atMs: number): void;
   recordFenceKill(): void;
   setNeardStatus(status: NeardStatusMetrics): void;
+  /** With --validator-key-hot-swap: does neard's config.json track the shards a takeover needs (src/hot-swap-readiness.ts)? */
+  setHotSwapReady(ready: boolean): void;
 }
 
 export function createMetrics(startedAt = Date.now(), version = PACKAGE_VERSION): DaemonMetrics {
@@ -74,6 +76,9 @@ export function createMetrics(startedAt = Date.now(), version = PACKAGE_VERSION)
   const heapAfterFullGc = gauge('kuutamod_heap_after_full_gc_bytes', 'V8 heap in use right after the last full (mark-compact) garbage collection: the live JS heap, which rises only with a leak; 0 before the first');
   watchHeapAfterFullGc((bytes) => heapAfterFullGc.set(bytes));
 
+  // Registered at the first verdict only, so the series exists only on a daemon with --validator-key-hot-swap.
+  let hotSwapReady: Gauge | undefined;
+
   let counted = 0;
   return {
     registry,
@@ -95,6 +100,10 @@ export function createMetrics(startedAt = Date.now(), version = PACKAGE_VERSION)
     setNeardStatus(status) {
       syncing.set(status.syncing === false ? 0 : 1);
       if (status.height !== null) headHeight.set(status.height);
+    },
+    setHotSwapReady(ready) {
+      hotSwapReady ??= gauge('kuutamod_hot_swap_ready', '1 when neard\'s config.json tracks the shards this node must produce chunks for right after a validator key hot swap, 0 when it does not or cannot be told; only with --validator-key-hot-swap');
+      hotSwapReady.set(ready ? 1 : 0);
     },
   };
 }

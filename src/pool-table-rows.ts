@@ -20,6 +20,13 @@ export function formatAge(ms: number): string {
 
 const ago = (at: number | null, now: number): string => (at === null ? NONE : `${formatAge(now - at)} ago`);
 
+/** Ready for a validator key hot swap (src/hot-swap-readiness.ts); the reason goes to the notes, it is a sentence. */
+function hotSwapCell(member: PoolMember): string {
+  if (member.hotSwapReady === null) return NONE;
+  const word = member.hotSwapReady ? 'ready' : 'no';
+  return member.hotSwapReason === null ? word : `${word} (see notes)`;
+}
+
 function rowOf(member: PoolMember, now: number): PoolTableRow {
   const lock = (member.lockHolder ? 'yes' : 'no') + (member.staleLock ? '*' : '');
   const eligible = member.eligible ? 'yes' : `no: ${member.ineligibleReason ?? 'unknown'}`;
@@ -38,6 +45,7 @@ function rowOf(member: PoolMember, now: number): PoolTableRow {
       kuutamod: member.version,
       neard: member.neardVersion ?? NONE,
       eligible,
+      hotswap: hotSwapCell(member),
       published: ago(member.publishedAt, now),
     },
   };
@@ -51,6 +59,10 @@ export function poolTableOf(view: PoolView): PoolTable {
   if (stale.length > 0) notes.push(`* the record of ${stale.join(', ')} disagrees with the lock key (written before the last change); the lock column shows the lock key`);
   if (view.lockHolder !== null && !view.members.some((m) => m.lockHolder)) {
     notes.push(`the lock is held by ${view.lockHolder}, which publishes no member record (an older kuutamod?)`);
+  }
+  for (const member of view.members) {
+    if (member.hotSwapReady === null || member.hotSwapReason === null) continue;
+    notes.push(`${member.nodeId} ${member.hotSwapReady ? 'is ready for a hot swap only on a condition' : 'is not ready for a hot swap'}: ${member.hotSwapReason}`);
   }
   for (const problem of view.unreadable) notes.push(`unreadable record: ${problem}`);
   return { accountId: view.accountId, columns: POOL_COLUMNS, rows, notes, readAt: new Date(view.readAt).toISOString() };

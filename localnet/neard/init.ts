@@ -76,7 +76,8 @@ export function initHome(o: InitOptions): void {
     minBlockProductionDelayMs: isPublic ? 1300 : o.fast ? 120 : 600,
     maxBlockProductionDelayMs: isPublic ? 3000 : o.fast ? 500 : 2000,
     skipSyncWait: !isPublic,
-    trackedShards: [0],
+    // nearcore's init makes the node track all shards (nearcore issue 7388).
+    trackedShardsConfig: 'AllShards',
   });
   writeFileSync(join(o.home, 'config.json'), JSON.stringify(config, null, 2) + '\n');
 

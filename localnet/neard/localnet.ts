@@ -8,7 +8,7 @@ import { epochLengthFromEnv } from './env.js';
 import { keyFromSeed, writeKeyFile } from './keys.js';
 import { log, panic } from './log.js';
 import { reservePorts } from './ports.js';
-import { configJson, DEFAULT_CONFIG_PARAMS, genesisJson, randomChainId } from './templates.js';
+import { configJson, DEFAULT_CONFIG_PARAMS, genesisJson, randomChainId, type TrackedShardsConfig } from './templates.js';
 
 export interface LocalnetOptions {
   home: string;
@@ -21,15 +21,18 @@ export interface LocalnetOptions {
   trackedShards: string;
 }
 
-function trackedShards(spec: string, shards: number): number[] {
+/** --tracked-shards as nearcore's localnet reads it: 'all', 'none', or shard ids of the genesis layout (version 0). */
+function trackedShardsConfig(spec: string): TrackedShardsConfig {
   const s = spec.toLowerCase();
-  if (s === 'all') return Array.from({ length: shards }, (_, i) => i);
-  if (s === 'none') return [];
-  return spec.split(',').map((x) => {
-    const n = Number(x);
-    if (!Number.isInteger(n) || n < 0) panic('neard/src/cli.rs', 'Shard id must be an integer');
-    return n;
-  });
+  if (s === 'all') return 'AllShards';
+  if (s === 'none') return 'NoShards';
+  return {
+    Shards: spec.split(',').map((x) => {
+      const n = Number(x);
+      if (!Number.isInteger(n) || n < 0) panic('neard/src/cli.rs', 'Shard id must be an integer');
+      return `s${n}.v0`;
+    }),
+  };
 }
 
 const writeJson = (path: string, value: unknown): void => writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
@@ -56,7 +59,7 @@ export async function initLocalnet(o: LocalnetOptions): Promise<void> {
     numShards: o.shards,
     epochLength, // nearcore's localnet uses 60; NEARD_STANDIN_EPOCH_LENGTH overrides it
   });
-  const tracked = trackedShards(o.trackedShards, o.shards);
+  const tracked = trackedShardsConfig(o.trackedShards);
 
   for (let i = 0; i < total; i++) {
     const isBoot = i === 0;
@@ -69,7 +72,8 @@ export async function initLocalnet(o: LocalnetOptions): Promise<void> {
       bootNodes: isBoot ? '' : `${nodeKeys[0]?.public_key}@${bootAddr}`,
       minNumPeers: Math.min(o.validators - 1, DEFAULT_CONFIG_PARAMS.minNumPeers),
       skipSyncWait: o.validators === 1,
-      trackedShards: isArchival || isRpc ? Array.from({ length: o.shards }, (_, s) => s) : tracked,
+      // Archival and RPC nodes track all shards, whatever --tracked-shards says.
+      trackedShardsConfig: isArchival || isRpc ? 'AllShards' : tracked,
       enableDebugRpc: true,
     });
     if (isArchival) Object.assign(config, { archive: true, save_trie_changes: true, cold_store: { path: 'cold-data' } });

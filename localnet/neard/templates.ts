@@ -9,6 +9,18 @@ const dur = (ms: number): { secs: number; nanos: number } => ({
   nanos: (ms % 1000) * 1_000_000,
 });
 
+/**
+ * nearcore's TrackedShardsConfig as config.json holds it (serde's externally tagged enum): which shards the
+ * node keeps state for. ShardUIds are written "s<shard>.v<layout version>".
+ */
+export type TrackedShardsConfig =
+  | 'AllShards'
+  | 'NoShards'
+  | { Shards: string[] }
+  | { ShadowValidator: string }
+  | { Schedule: number[][] }
+  | { Accounts: string[] };
+
 export interface ConfigParams {
   networkAddr: string;
   rpcAddr: string;
@@ -17,7 +29,7 @@ export interface ConfigParams {
   maxBlockProductionDelayMs: number;
   minNumPeers: number;
   skipSyncWait: boolean;
-  trackedShards: number[];
+  trackedShardsConfig: TrackedShardsConfig;
   enableDebugRpc: boolean;
 }
 
@@ -29,7 +41,7 @@ export const DEFAULT_CONFIG_PARAMS: ConfigParams = {
   maxBlockProductionDelayMs: 2000,
   minNumPeers: 3,
   skipSyncWait: false,
-  trackedShards: [],
+  trackedShardsConfig: 'NoShards',
   enableDebugRpc: false,
 };
 
@@ -93,9 +105,8 @@ export function configJson(p: ConfigParams): Record<string, unknown> {
       sync_height_threshold: 1,
       sync_max_block_requests: 10,
     },
-    tracked_accounts: [],
-    tracked_shadow_validator: null,
-    tracked_shards: p.trackedShards,
+    // Newer neard writes only tracked_shards_config; the deprecated tracked_* fields are left out (None).
+    tracked_shards_config: p.trackedShardsConfig,
     log_summary_style: 'colored',
     log_summary_period: dur(10_000),
     enable_multiline_logging: false,

@@ -240,7 +240,7 @@ test('the pool table shows both nodes of a two-node pool, live, the lock holder 
     { timeout: 30_000 },
   );
   const headers = await page.locator('#pool thead th').allTextContents();
-  assert.deepEqual(headers, ['node', 'state', 'lock', 'head', 'lag', 'renewed', 'kuutamod', 'neard', 'eligible', 'published']);
+  assert.deepEqual(headers, ['node', 'state', 'lock', 'head', 'lag', 'renewed', 'kuutamod', 'neard', 'eligible', 'hotswap', 'published']);
   assert.equal(await page.evaluate('window.loadedOnce'), true, 'the page was not reloaded');
   await page.screenshot({ path: join(tmpdir(), 'livechart-pool.png'), fullPage: true });
 });

@@ -19,6 +19,8 @@ export function memberRecord(nodeId: string, at: { height: number; now: number }
     noFailover: false,
     failoverPriority: 1,
     publishedAt: at.now - 500,
+    hotSwapReady: null,
+    hotSwapReason: null,
     ...fields,
   };
 }

@@ -59,8 +59,8 @@ describe('pool table', () => {
     assert.equal(table.rows[1]?.cells.lag, '3');
     assert.match(table.notes[0] ?? '', /^\* the record of node0, node1 disagrees with the lock key/);
     const text = formatPoolTable(table).split('\n');
-    assert.match(text[0]!, /^NODE\s+STATE\s+LOCK\s+HEAD\s+LAG\s+RENEWED\s+KUUTAMOD\s+NEARD\s+ELIGIBLE\s+PUBLISHED$/);
-    assert.match(text[1]!, /^node0\s+Validating \(Validating\.Leased\)\s+no\*\s+1003\s+0\s+2s ago\s+0\.1\.0\s+2\.6\.5\s+yes\s+500ms ago$/);
+    assert.match(text[0]!, /^NODE\s+STATE\s+LOCK\s+HEAD\s+LAG\s+RENEWED\s+KUUTAMOD\s+NEARD\s+ELIGIBLE\s+HOTSWAP\s+PUBLISHED$/);
+    assert.match(text[1]!, /^node0\s+Validating \(Validating\.Leased\)\s+no\*\s+1003\s+0\s+2s ago\s+0\.1\.0\s+2\.6\.5\s+yes\s+-\s+500ms ago$/);
   });
 
   test('no members: the note alone; a lock held by a node without a record is said; an ineligible member says why', () => {
@@ -68,5 +68,23 @@ describe('pool table', () => {
     assert.match(formatPoolTable(tableOf([], 'rust-node')), /the lock is held by rust-node, which publishes no member record/);
     const ineligible = member('spare', { eligible: false, ineligibleReason: 'started with --no-failover' });
     assert.equal(tableOf([ineligible]).rows[0]?.cells.eligible, 'no: started with --no-failover');
+  });
+
+  test('hot swap: "-" when off (or an older daemon), ready, and a reason as a note naming the node', () => {
+    const off = member('off');
+    const ready = member('ready', { hotSwapReady: true });
+    const partly = member('partly', { hotSwapReady: true, hotSwapReason: 'config.json tracks shards s0.v3 only (...): ready only while ...' });
+    const not = member('not', { hotSwapReady: false, hotSwapReason: 'config.json tracks no shards (tracked_shards_config is "NoShards"): ...' });
+    const table = tableOf([not, off, partly, ready]);
+    assert.deepEqual(table.rows.map((r) => [r.nodeId, r.cells.hotswap]), [
+      ['not', 'no (see notes)'],
+      ['off', '-'],
+      ['partly', 'ready (see notes)'],
+      ['ready', 'ready'],
+    ]);
+    assert.deepEqual(table.notes, [
+      'not is not ready for a hot swap: config.json tracks no shards (tracked_shards_config is "NoShards"): ...',
+      'partly is ready for a hot swap only on a condition: config.json tracks shards s0.v3 only (...): ready only while ...',
+    ]);
   });
 });
