@@ -6,6 +6,8 @@
 import { stateNamesOf } from '../machines/failover.js';
 import { selfEligibility, type EligibilityRule } from '../machines/pool-rules.js';
 import { HOT_SWAP_OFF, type HotSwapFields } from '../services/pool/member-hot-swap.js';
+import type { FailoverContext } from '../machines/failover-context.js';
+import { memberProductionOf } from '../services/pool/member-production.js';
 import type { MemberRecord } from '../services/pool/member-record.js';
 import type { FailoverObserver } from './failover-observer.js';
 import { PACKAGE_VERSION } from './package-version.js';
@@ -43,7 +45,7 @@ export function buildMemberRecord(
   const wallNow = clocks.wallNow();
   const renewedAt = context?.lastRenewalSentAt ?? null;
   const height = context?.blockHeight ?? null;
-  const own = { state: names.state, syncing: context?.syncing ?? null, height, noFailover: identity.noFailover };
+  const own = { state: names.state, syncing: context?.syncing ?? null, height, noFailover: identity.noFailover, benched: benchReason(context) };
   const { eligible, reason } = selfEligibility(own, othersBest, rule, wallNow);
   return {
     nodeId: identity.nodeId,
@@ -64,5 +66,15 @@ export function buildMemberRecord(
     failoverPriority: identity.failoverPriority,
     publishedAt: wallNow,
     ...hotSwap,
+    production: memberProductionOf(context?.production),
   };
+}
+
+/** Why this node is benched after losing the role for not producing, with the time left; null: it is not. */
+export function benchReason(context: FailoverContext | undefined): string | null {
+  const bench = context?.bench;
+  if (bench == null) return null;
+  const left = bench.until - context!.now();
+  if (left <= 0) return null;
+  return `lost the role for not producing (${bench.reason}); eligible again in ${Math.ceil(left / 60_000)} min (--production-hold)`;
 }

@@ -5,24 +5,14 @@
  * lock; the reader judges this node against the pool with the chart's latest view of its own neard.
  */
 import type { Logger } from 'pino';
-import type { FailoverContext } from '../machines/failover-context.js';
 import { stateNamesOf } from '../machines/roles.js';
 import type { ConsulClient } from '../services/consul/client.js';
 import { memberPublisherActor, PoolMembers, poolReaderActor } from '../services/pool/membership-actors.js';
 import { monotonicNow } from '../services/monotonic-clock.js';
 import type { HotSwapFields } from '../services/pool/member-hot-swap.js';
 import type { FailoverObserver } from './failover-observer.js';
-import { buildMemberRecord } from './member-view.js';
+import { benchReason, buildMemberRecord } from './member-view.js';
 import type { Settings } from './settings.js';
-
-/** Why this node is benched after losing the role for not producing, with the time left; null: it is not. */
-function benchReason(context: FailoverContext | undefined): string | null {
-  const bench = context?.bench;
-  if (bench == null) return null;
-  const left = bench.until - context!.now();
-  if (left <= 0) return null;
-  return `lost the role for not producing (${bench.reason}); eligible again in ${Math.ceil(left / 60_000)} min (--production-hold)`;
-}
 
 export interface MembershipDependencies {
   settings: Settings;

@@ -9,6 +9,7 @@ import type { MemberFacts } from '../../machines/pool-rules.js';
 import type { ConsulClient } from '../consul/client.js';
 import { parseCheckedRecord } from '../json-object.js';
 import { HOT_SWAP_FIELD_TYPES, withHotSwapDefaults, type HotSwapFields } from './member-hot-swap.js';
+import { PRODUCTION_FIELD_TYPES, withProductionDefaults, type ProductionFields } from './member-production.js';
 
 export const MEMBERS_PREFIX = 'kuutamod-members';
 
@@ -16,7 +17,7 @@ export const membersPrefixOf = (accountId: string): string => `${MEMBERS_PREFIX}
 export const memberKeyOf = (accountId: string, nodeId: string): string => `${membersPrefixOf(accountId)}${nodeId}`;
 
 /** Extends MemberFacts so a record is what the pool's rules read, checked by the compiler. */
-export interface MemberRecord extends MemberFacts, HotSwapFields {
+export interface MemberRecord extends MemberFacts, HotSwapFields, ProductionFields {
   nodeId: string;
   accountId: string;
   /** One of kuutamod's six states, and the path to the active leaf (stateNamesOf). */
@@ -44,6 +45,7 @@ export interface MemberRecord extends MemberFacts, HotSwapFields {
 
 const FIELD_TYPES: Record<keyof MemberRecord, (value: unknown) => boolean> = {
   ...HOT_SWAP_FIELD_TYPES,
+  ...PRODUCTION_FIELD_TYPES,
   nodeId: (v) => typeof v === 'string',
   accountId: (v) => typeof v === 'string',
   state: (v) => typeof v === 'string',
@@ -64,7 +66,7 @@ const FIELD_TYPES: Record<keyof MemberRecord, (value: unknown) => boolean> = {
 
 /** A record's value as written by a daemon, or an Error naming the key and the wrong field. */
 export function parseMemberRecord(key: string, text: string | null): MemberRecord {
-  return withHotSwapDefaults(parseCheckedRecord<MemberRecord>(key, text, FIELD_TYPES));
+  return withProductionDefaults(withHotSwapDefaults(parseCheckedRecord<MemberRecord>(key, text, FIELD_TYPES)));
 }
 
 export interface MemberList {

@@ -21,6 +21,7 @@ export function memberRecord(nodeId: string, at: { height: number; now: number }
     publishedAt: at.now - 500,
     hotSwapReady: null,
     hotSwapReason: null,
+    production: null,
     ...fields,
   };
 }
