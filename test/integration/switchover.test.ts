@@ -6,7 +6,6 @@
  * once, cancel, a stalled candidate (the old leader takes the role back) and a handover in a window.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { createConsulClient, type ConsulClient } from '../../services/consul/client.js';
@@ -18,6 +17,7 @@ import { loadGenesis } from '../../localnet/neard/home.js';
 import { ACCOUNT_ID, FAST_NEARD_ENV, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
 import { kuutamoctl, type CliResult } from '../support/kuutamoctl.js';
 import { until, untilValue } from '../support/until.js';
+import { checkNoOverlap as checkOverlapIn, type ValidatorPeriodEvent } from '../support/validator-periods.js';
 
 /** Members publish often, so candidates are seen Voting soon after they are. */
 const POOL_ARGS = ['--member-publish-interval', '500ms', '--handover-deadline', '15s'];
@@ -61,32 +61,7 @@ async function waitForRecord(predicate: (record: HandoverRecord | undefined) => 
   return last;
 }
 
-interface ValidatorPeriodEvent {
-  event: 'validator_start' | 'validator_stop';
-  pid: number;
-  home: string;
-  t_ms: number;
-}
-
-/** The validating periods in the stand-in's log, in time order; fails if two ever overlap. */
-function checkNoOverlap(): ValidatorPeriodEvent[] {
-  if (!existsSync(validatorLog)) return [];
-  const events = readFileSync(validatorLog, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as ValidatorPeriodEvent)
-    .sort((a, b) => a.t_ms - b.t_ms);
-  const active = new Set<number>();
-  for (const e of events) {
-    if (e.event === 'validator_start') {
-      assert.equal(active.size, 0, `neard ${e.pid} (${e.home}) started validating at ${e.t_ms} while ${[...active].join(', ')} still validated`);
-      active.add(e.pid);
-    } else {
-      active.delete(e.pid);
-    }
-  }
-  return events;
-}
+const checkNoOverlap = (): ValidatorPeriodEvent[] => checkOverlapIn(validatorLog);
 
 /**
  * Wait until the last neard to start validating is `node`'s (its start record follows the spawn the daemon
