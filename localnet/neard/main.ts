@@ -11,6 +11,8 @@
  *                               [--non-validators-archival N] [--non-validators-rpc N] [--prefix node]
  *                               [--tracked-shards all|none|0,1]
  *   neard [--home DIR] init [--chain-id ID] [--account-id ACC] [--test-seed S] [--boot-nodes LIST] ...
+ *   neard [--home DIR] standin-fault [--validator-log FILE] isolated|mute|flaky|none   (stand-in only: gray failures)
+ *   neard standin-fault [--validator-log FILE] --chain stall|run                       (stand-in only: halt the chain)
  *   neard --version
  *
  * Environment knobs (times in milliseconds):
@@ -34,6 +36,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readKnobs } from './env.js';
+import { registerStandinFault } from './fault-cli.js';
 import { initHome } from './init.js';
 import { initLocalnet } from './localnet.js';
 import { panic } from './log.js';
@@ -137,6 +140,8 @@ function buildCli(): Command {
         process.exit(1);
       }
     });
+
+  registerStandinFault(program, home);
   return program;
 }
 
