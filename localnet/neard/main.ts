@@ -25,6 +25,8 @@
  *                                  pid, account_id, public_key, home, t_ms}; start is written
  *                                  before the node holds the key, stop when it lets go of it
  *                                  (SIGHUP key removal or process exit; none on SIGKILL).
+ *                                  Faults (standin-fault) are read from <log>.faults, else from
+ *                                  <home>/standin-faults.jsonl (README.md, "Faults").
  *   NEARD_STANDIN_EPOCH_LENGTH     epoch_length written by `localnet` (60) and `init` (43200)
  *   NEARD_STANDIN_SCHEDULE         account:PATTERN[;...]: block/chunk duties per account (README.md)
  *   NEARD_STANDIN_WINDOWS_SHAPE    maintenance windows as `ranges` ({start,end}) or `pairs` ([s,e])
