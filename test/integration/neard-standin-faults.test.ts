@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  cleanupStandins, getMetrics, getStatus, localnet, neardSync, readJson, setChainFault, setFault, startNeard, useFreePorts,
+  cleanupStandins, faultRecords, getMetrics, getStatus, localnet, neardSync, readJson, setChainFault, setFault, startNeard, useFreePorts,
   vlogRecords, type Env, type GenesisFile, type Neard, type StatusResponse,
 } from '../../localnet/neard/harness.js';
 import { untilAnswer, untilValue } from '../support/until.js';
@@ -349,4 +349,8 @@ test('standin-fault: bad input names the argument and the accepted values, exit 
   const ok = neardSync(['--home', home, 'standin-fault', 'flaky'], env);
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /^standin-fault: .*node0 flaky \(.*v\.jsonl\.faults\)\n$/);
+  // --validator-log names the log when the environment does not.
+  const flag = neardSync(['--home', home, 'standin-fault', '--validator-log', join(dir, 'w.jsonl'), 'mute'], { NEARD_STANDIN_VALIDATOR_LOG: '' });
+  assert.equal(flag.status, 0, flag.stderr);
+  assert.deepEqual(faultRecords(join(dir, 'w.jsonl.faults')).map((r) => 'fault' in r && r.fault), ['mute']);
 });
