@@ -4,6 +4,7 @@
  *   start    set up and run everything (npm start); Ctrl-C stops it all
  *   setup    create <data>/ and print each process's command (npm run localnet:setup)
  *   command  print one process's command line, shell-quoted (used by localnet/bin/proc)
+ *   fault    put a machine into a gray failure or halt the chain (npm run localnet:fault -- TARGET FAULT)
  *   clean    remove the data dir (npm run localnet:clean)
  * --data-dir DIR (or $LOCALNET_DATA_DIR) picks the data dir; default <repo>/.data.
  * --any-ports: no well-known ports (tests; a second localnet beside a first).
@@ -11,6 +12,7 @@
 import { rmSync } from 'node:fs';
 import { Command } from 'commander';
 import { errorMessage } from '../services/error-message.js';
+import { FAULT_TARGETS, FaultUsageError, switchFault } from './fault.js';
 import { setupText } from './instructions.js';
 import { layout, resolveDataDir, type Layout } from './paths.js';
 import { loadPlan, processByName } from './plan.js';
@@ -38,8 +40,23 @@ async function main(): Promise<number> {
     process.stdout.write(`${setupText(plan)}\n`);
   });
   program.command('command').argument('<name>', 'a Procfile entry').description("print a process's command line").action((name: string) => {
-    process.stdout.write(`${commandLine(processByName(loadPlan(withLayout(program)), name).argv)}\n`);
+    const spec = processByName(loadPlan(withLayout(program)), name);
+    process.stdout.write(`${commandLine(spec.argv, spec.env)}\n`);
   });
+  program.command('fault')
+    .argument('<target>', FAULT_TARGETS.join(' | '))
+    .argument('<fault>', 'isolated | mute | flaky | none; for chain: stall | none')
+    .description("put a machine's neard into a gray failure, or halt the whole chain (the neard stand-in's faults)")
+    .action(async (target: string, fault: string) => {
+      const l = withLayout(program);
+      try {
+        process.stdout.write(`${await switchFault(l, loadPlan(l), target, fault)}\n`);
+      } catch (error) {
+        if (!(error instanceof FaultUsageError)) throw error;
+        process.stderr.write(`localnet fault: error: ${error.message}\n`);
+        exitCode = 2;
+      }
+    });
   program.command('clean').description('remove the data dir (refused while a localnet runs on it)').action(() => {
     const l = withLayout(program);
     assertNotRunning(l);

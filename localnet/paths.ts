@@ -26,6 +26,8 @@ export interface Layout {
   planFile: string;
   runFile: string;
   logsDir: string;
+  /** The stand-ins' shared NEARD_STANDIN_VALIDATOR_LOG; their faults go to `<it>.faults`. */
+  validatorLog: string;
   home(name: string): string;
 }
 
@@ -37,6 +39,7 @@ export function layout(dataDir: string): Layout {
     planFile: join(dataDir, 'localnet.json'),
     runFile: join(dataDir, 'running.json'),
     logsDir: join(dataDir, 'logs'),
+    validatorLog: join(dataDir, 'near', 'validators.jsonl'),
     home: (name) => join(localnetDir, name),
   };
 }

@@ -19,6 +19,8 @@ export interface ProcessSpec {
   role: Role;
   /** Run with the repository as cwd. */
   argv: string[];
+  /** Environment variables set for it (and what it starts), on top of the runner's. */
+  env?: Record<string, string>;
 }
 
 export interface KuutamodInfo {
@@ -35,6 +37,12 @@ export interface Plan {
   consulUrl: string;
   /** The pool's account: node3's validator key; the lock is kuutamod-leader/<accountId>. */
   accountId: string;
+  /**
+   * The neard stand-in's shared NEARD_STANDIN_VALIDATOR_LOG (repo-relative like the homes), given to every
+   * neard and kuutamod: all stand-ins count the same produced/missed blocks and see the same faults
+   * (`<it>.faults`, `localnet fault`). null with a real neard.
+   */
+  validatorLog: string | null;
   processes: ProcessSpec[];
   kuutamods: KuutamodInfo[];
 }
@@ -55,6 +63,9 @@ export async function buildPlan(l: Layout, neard: NeardChoice, consulBin: string
   const pool = l.home(POOL_HOME);
   const keyFile = join(pool, 'validator_key.json');
   const accountId = stringField(parseJsonObject(readFileSync(keyFile, 'utf8'), keyFile), 'account_id', keyFile);
+  const validatorLog = neard.kind === 'standin' ? fromRepo(l.validatorLog) : null;
+  // kuutamod passes its environment on to the neard it starts, so its stand-ins get the log too.
+  const env = validatorLog === null ? {} : { env: { NEARD_STANDIN_VALIDATOR_LOG: validatorLog } };
 
   const processes: ProcessSpec[] = [
     {
@@ -73,6 +84,7 @@ export async function buildPlan(l: Layout, neard: NeardChoice, consulBin: string
       name,
       role: 'neard',
       argv: [neard.bin, '--home', fromRepo(l.home(name)), 'run', ...(name === 'node0' ? [] : ['--boot-nodes', addresses.bootNodes])],
+      ...env,
     })),
   ];
 
@@ -103,9 +115,10 @@ export async function buildPlan(l: Layout, neard: NeardChoice, consulBin: string
         '--neard-bin', neard.bin,
         '--log-format', 'logfmt',
       ],
+      ...env,
     });
   }
-  return { dataDir: l.dataDir, neard, consulUrl, accountId, processes, kuutamods };
+  return { dataDir: l.dataDir, neard, consulUrl, accountId, validatorLog, processes, kuutamods };
 }
 
 export function savePlan(l: Layout, plan: Plan): void {

@@ -6,12 +6,15 @@ export function quote(arg: string): string {
   return SAFE.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-export function commandLine(argv: string[]): string {
-  return argv.map(quote).join(' ');
+/** `NAME=value` assignments before a command (the value quoted, so the shell still sees an assignment). */
+const assignments = (env: Record<string, string> = {}): string[] => Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`);
+
+export function commandLine(argv: string[], env?: Record<string, string>): string {
+  return [...assignments(env), ...argv.map(quote)].join(' ');
 }
 
-/** The tutorial's layout: the command, then one `--flag value` per continued line. */
-export function commandBlock(argv: string[]): string {
+/** The tutorial's layout: the command (after its variables), then one `--flag value` per continued line. */
+export function commandBlock(argv: string[], env?: Record<string, string>): string {
   const lines: string[] = [];
   let current: string[] = [];
   for (const arg of argv) {
@@ -22,5 +25,7 @@ export function commandBlock(argv: string[]): string {
     current.push(arg);
   }
   if (current.length > 0) lines.push(current.map(quote).join(' '));
+  const vars = assignments(env);
+  if (vars.length > 0) lines[0] = [...vars, lines[0]].join(' ');
   return lines.join(' \\\n    ');
 }

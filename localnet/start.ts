@@ -4,6 +4,7 @@
  * validates; it is only waited for, never required), print where to look, watch the failover, and stop everything on Ctrl-C.
  */
 import { errorMessage } from '../services/error-message.js';
+import { liftLeftoverFaults } from './fault.js';
 import { waitConsulReady } from './consul.js';
 import { headerText, lookText } from './instructions.js';
 import { REPO_ROOT, type Layout } from './paths.js';
@@ -27,6 +28,8 @@ export async function startLocalnet(l: Layout, preferWellKnownPorts = true): Pro
   const plan = await setupLocalnet(l, say, preferWellKnownPorts);
   writeRunning(l, { runnerPid: process.pid, processes: [] });
   say(headerText(plan));
+  const lifted = liftLeftoverFaults(l, plan);
+  if (lifted.length > 0) say(`lifted faults left from an earlier run: ${lifted.join(', ')}`);
 
   const runner = new Runner({
     cwd: REPO_ROOT,

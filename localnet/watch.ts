@@ -4,13 +4,13 @@
  */
 import type { KuutamodInfo } from './plan.js';
 
-interface StateView {
+export interface StateView {
   state: string | null;
   neardPid: number | null;
   neardMode: string | null;
 }
 
-async function fetchState(url: string): Promise<StateView | null> {
+export async function fetchState(url: string): Promise<StateView | null> {
   try {
     const response = await fetch(`${url}/state`, { signal: AbortSignal.timeout(900) });
     return response.ok ? ((await response.json()) as StateView) : null;

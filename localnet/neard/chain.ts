@@ -1,9 +1,12 @@
 // A pretend chain: the head advances one block every blockMs from genesis_time, so every
 // stand-in sharing a genesis agrees on heights and hashes, and a restarted node is
-// "caught up" again after syncing, as a real node would be.
+// "caught up" again after syncing, as a real node would be. A chain-wide stall (the shared
+// fault file) holds every head and shifts later blocks by its length (stall-clock.ts).
 import { createHash } from 'node:crypto';
 import bs58 from 'bs58';
+import type { Interval } from './fault-timeline.js';
 import type { GenesisInfo } from './home.js';
+import { chainElapsedMs, wallMsAtElapsed } from './stall-clock.js';
 
 /** base58 of a 32-byte digest, the encoding of nearcore's CryptoHash. */
 export function cryptoHash(...parts: (string | number)[]): string {
@@ -32,22 +35,29 @@ export interface Block {
 export class Chain {
   readonly genesisHash: string;
 
-  /** `lagBlocks`: how far this node's head trails the network head once synced (NEARD_STANDIN_LAG_BLOCKS: a slow node). */
-  constructor(readonly genesis: GenesisInfo, readonly blockMs: number, readonly lagBlocks = 0) {
+  /**
+   * `lagBlocks`: how far this node's head trails the network head once synced (NEARD_STANDIN_LAG_BLOCKS: a slow node).
+   * `stalls`: the chain's stalls as known now (read on every call, so a new stall shows at once).
+   */
+  constructor(readonly genesis: GenesisInfo, readonly blockMs: number, readonly lagBlocks = 0,
+    readonly stalls: () => readonly Interval[] = () => []) {
     this.genesisHash = cryptoHash('genesis', genesis.text);
   }
 
   /** Network head at a wall-clock time. */
-  headHeightAt(nowMs: number): number {
-    const elapsed = Math.max(0, nowMs - this.genesis.genesisTimeMs);
+  headHeightAt(nowMs: number, stalls: readonly Interval[] = this.stalls()): number {
+    const elapsed = chainElapsedMs(nowMs, this.genesis.genesisTimeMs, stalls);
     return this.genesis.genesisHeight + Math.floor(elapsed / this.blockMs);
   }
 
-  block(height: number): Block {
+  /** `stalls`: pass them when asking for many blocks, so the fault file is looked at once. */
+  block(height: number, stalls: readonly Interval[] = this.stalls()): Block {
+    const elapsed = (height - this.genesis.genesisHeight) * this.blockMs;
     return {
       height,
       hash: height === this.genesis.genesisHeight ? this.genesisHash : cryptoHash(this.genesisHash, 'block', height),
-      timeMs: this.genesis.genesisTimeMs + (height - this.genesis.genesisHeight) * this.blockMs,
+      // Infinity: a height past a stall that still lasts (not made yet).
+      timeMs: wallMsAtElapsed(elapsed, this.genesis.genesisTimeMs, stalls),
     };
   }
 

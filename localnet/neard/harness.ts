@@ -7,13 +7,15 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { faultFilePath } from './fault-file.js';
+import { parseFaultRecords, type ChainState, type FaultRecord, type NodeFault } from './fault-records.js';
 import type { KeyFile } from './keys.js';
 import type { RpcErrorBody } from './rpc-errors.js';
 import type { StatusResponse } from './status.js';
 import type { ValidatorLogRecord } from './validator-log.js';
 
 // The types the readers below return, re-exported so a test imports its shapes from one place.
-export type { KeyFile, RpcErrorBody, StatusResponse, ValidatorLogRecord };
+export type { ChainState, FaultRecord, KeyFile, NodeFault, RpcErrorBody, StatusResponse, ValidatorLogRecord };
 
 /** The compiled stand-in entry point next to this file. */
 export const NEARD_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -169,4 +171,34 @@ export async function useFreePorts(home: string): Promise<{ rpc: string; p2pPort
 export function vlogRecords(path: string): ValidatorLogRecord[] {
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as ValidatorLogRecord);
+}
+
+/**
+ * Switch the gray failure of a neard home with the stand-in's own CLI (`neard --home HOME standin-fault
+ * FAULT`), as an operator or the localnet does. `validatorLog`: the NEARD_STANDIN_VALIDATOR_LOG the nodes
+ * run with (the fault then shows on every stand-in sharing it), or null for the home's own fault file
+ * (only that node's own view). Running stand-ins follow it in their next answer. Returns the record written.
+ */
+export function setFault(home: string, fault: NodeFault, validatorLog: string | null): FaultRecord {
+  return switchFault(['--home', home, 'standin-fault', fault], validatorLog, home);
+}
+
+/** Stall the whole chain (`stall`: every head stops) or let it run again (`run`), for every stand-in sharing `validatorLog`. */
+export function setChainFault(state: ChainState, validatorLog: string): FaultRecord {
+  return switchFault(['standin-fault', '--chain', state], validatorLog, '.');
+}
+
+function switchFault(args: string[], validatorLog: string | null, home: string): FaultRecord {
+  const env: Env = validatorLog === null ? { NEARD_STANDIN_VALIDATOR_LOG: '' } : { NEARD_STANDIN_VALIDATOR_LOG: validatorLog };
+  const r = neardSync(args, env);
+  if (r.status !== 0) throw new Error(`neard ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const records = faultRecords(faultFilePath(validatorLog, home));
+  const last = records[records.length - 1];
+  if (last === undefined) throw new Error(`neard ${args.join(' ')} wrote no record`);
+  return last;
+}
+
+/** The records of a fault file (`<validator log>.faults`, or `<home>/standin-faults.jsonl`) in time order; none if it does not exist. */
+export function faultRecords(path: string): FaultRecord[] {
+  return existsSync(path) ? parseFaultRecords(readFileSync(path, 'utf8')) : [];
 }

@@ -11,6 +11,8 @@
  *                               [--non-validators-archival N] [--non-validators-rpc N] [--prefix node]
  *                               [--tracked-shards all|none|0,1]
  *   neard [--home DIR] init [--chain-id ID] [--account-id ACC] [--test-seed S] [--boot-nodes LIST] ...
+ *   neard [--home DIR] standin-fault [--validator-log FILE] isolated|mute|flaky|none   (stand-in only: gray failures)
+ *   neard standin-fault [--validator-log FILE] --chain stall|run                       (stand-in only: halt the chain)
  *   neard --version
  *
  * Environment knobs (times in milliseconds):
@@ -23,6 +25,8 @@
  *                                  pid, account_id, public_key, home, t_ms}; start is written
  *                                  before the node holds the key, stop when it lets go of it
  *                                  (SIGHUP key removal or process exit; none on SIGKILL).
+ *                                  Faults (standin-fault) are read from <log>.faults, else from
+ *                                  <home>/standin-faults.jsonl (README.md, "Faults").
  *   NEARD_STANDIN_EPOCH_LENGTH     epoch_length written by `localnet` (60) and `init` (43200)
  *   NEARD_STANDIN_SCHEDULE         account:PATTERN[;...]: block/chunk duties per account (README.md)
  *   NEARD_STANDIN_WINDOWS_SHAPE    maintenance windows as `ranges` ({start,end}) or `pairs` ([s,e])
@@ -34,6 +38,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readKnobs } from './env.js';
+import { registerStandinFault } from './fault-cli.js';
 import { initHome } from './init.js';
 import { initLocalnet } from './localnet.js';
 import { panic } from './log.js';
@@ -137,6 +142,8 @@ function buildCli(): Command {
         process.exit(1);
       }
     });
+
+  registerStandinFault(program, home);
   return program;
 }
 

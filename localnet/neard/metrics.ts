@@ -1,7 +1,7 @@
 // GET /metrics on rpc.addr: the Prometheus text of the nearcore metrics a supervisor uses
 // for planned operations. Names, types and help texts are nearcore's (chain/chain/src/metrics.rs,
-// chain/client/src/metrics.rs, nearcore/src/metrics.rs, neard dyn-config metrics).
-import type { DutyCounts } from './ledger.js';
+// chain/client/src/metrics.rs, chain/network/src/stats/metrics.rs, nearcore/src/metrics.rs, neard dyn-config metrics).
+import type { DutyCounts } from './duty-count.js';
 
 export interface MetricsSnapshot {
   head: number;
@@ -10,6 +10,8 @@ export interface MetricsSnapshot {
   isValidator: boolean;
   configReloads: number;
   expectedShutdown: number | null;
+  /** Connected peers: 0 while the node is isolated (a standin-fault). */
+  peers: number;
   /** Per-validator counts from the start of the head's epoch up to the head. */
   validators: ReadonlyArray<{ accountId: string; counts: DutyCounts }>;
 }
@@ -38,6 +40,7 @@ export function metricsText(s: MetricsSnapshot): string {
     family('near_config_reloads_total', 'counter', 'Number of times the configs were reloaded during the current run of the process',
       [[{}, s.configReloads]]),
     family('near_block_expected_shutdown', 'gauge', 'The block height expected shutdown', [[{}, s.expectedShutdown ?? 0]]),
+    family('near_peer_connections_total', 'gauge', 'Number of connected peers', [[{}, s.peers]]),
     family('near_validators_blocks_produced', 'gauge', 'Number of blocks produced by a validator', perValidator(s, (c) => c.blocksProduced)),
     family('near_validators_blocks_expected', 'gauge', 'Number of blocks expected to be produced by a validator', perValidator(s, (c) => c.blocksExpected)),
     family('near_validators_chunks_produced', 'gauge', 'Number of chunks produced by a validator', perValidator(s, (c) => c.chunksProduced)),

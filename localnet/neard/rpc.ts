@@ -10,6 +10,8 @@ import { maintenanceWindows, WINDOWS_METHODS, type WindowsRpcConfig } from './wi
 export interface RpcBackend {
   status(): StatusResponse;
   syncing(): boolean;
+  /** Connected peers (0 while isolated), for GET /network_info. */
+  peers(): number;
   /** Prometheus text for GET /metrics. */
   metrics(): string;
   windowsRpc: WindowsRpcConfig;
@@ -88,7 +90,7 @@ async function handle(backend: RpcBackend, req: IncomingMessage, res: ServerResp
   }
   if (path === '/network_info' && get) {
     return sendJson(res, 200, {
-      active_peers: [], num_active_peers: 0, peer_max_count: 40,
+      active_peers: [], num_active_peers: backend.peers(), peer_max_count: 40,
       sent_bytes_per_sec: 0, received_bytes_per_sec: 0, known_producers: [],
     }, head);
   }

@@ -1,25 +1,30 @@
 // `neard run`: load the home, hold the validator key (if any), bind network.addr and
 // rpc.addr, produce pretend blocks, serve /metrics and the maintenance-windows RPC, and
-// stop on signals or expected_shutdown like neard.
+// stop on signals or expected_shutdown like neard. The fault file (fault-file.ts) shapes what
+// the node reports: its own head, sync state and peers (own-view.ts) and the shared counts.
 import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as NetServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseBootNodes, parseSocketAddr } from './addr.js';
-import { Chain, localHeight } from './chain.js';
+import { Chain } from './chain.js';
 import { DbLock } from './db-lock.js';
+import { countDuties } from './duty-count.js';
 import type { StandinKnobs } from './env.js';
+import { FaultFeed, faultFilePath } from './fault-file.js';
+import type { Interval } from './fault-timeline.js';
 import { loadConfig, loadDynConfig, loadGenesis, type NeardConfig } from './home.js';
 import { readKeyFile } from './keys.js';
-import { countDuties, validatingPeriods } from './ledger.js';
+import { validatingPeriods } from './ledger.js';
 import { log, panic } from './log.js';
 import { metricsText } from './metrics.js';
+import { ownView, type OwnView } from './own-view.js';
 import { startP2pListener, stopP2pListener } from './p2p.js';
 import { startRpcServer, stopRpcServer } from './rpc.js';
 import { Schedule } from './schedule.js';
 import { statsLine } from './stats.js';
-import { buildStatus, isSyncing, type NodeView } from './status.js';
-import { ValidatorLog } from './validator-log.js';
+import { buildStatus, type NodeView } from './status.js';
+import { ValidatorLog, wallClockMs } from './validator-log.js';
 import type { ValidatorsView } from './validators-rpc.js';
 import { NEARD_BUILD, NEARD_COMMIT, NEARD_VERSION, PROTOCOL_VERSION } from './version.js';
 
@@ -44,7 +49,7 @@ const describe = (key: ValidatorKey | null): string => (key ? `Some("${key.accou
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const errMsg = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-function loadOrPanic(opts: RunOptions, blockMs: number, lagBlocks: number): { config: NeardConfig; node: NodeView } {
+function loadOrPanic(opts: RunOptions, blockMs: number, lagBlocks: number, stalls: () => readonly Interval[]): { config: NeardConfig; node: NodeView } {
   try {
     const config = loadConfig(opts.home);
     if (opts.bootNodes) config.bootNodes = parseBootNodes(opts.bootNodes);
@@ -64,7 +69,7 @@ function loadOrPanic(opts: RunOptions, blockMs: number, lagBlocks: number): { co
     const nodeKey = readKeyFile(config.nodeKeyFile);
     const validator = readValidatorKey(config.validatorKeyFile);
     const node: NodeView = {
-      chain: new Chain(genesis, blockMs, lagBlocks),
+      chain: new Chain(genesis, blockMs, lagBlocks, stalls),
       rpcAddr: config.rpcAddr,
       nodePublicKey: nodeKey.public_key,
       validator,
@@ -79,7 +84,10 @@ function loadOrPanic(opts: RunOptions, blockMs: number, lagBlocks: number): { co
 
 export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<void> {
   log('INFO', 'neard', `version="${NEARD_VERSION}" build="${NEARD_BUILD}" commit="${NEARD_COMMIT}" latest_protocol=${PROTOCOL_VERSION}`);
-  const { config, node } = loadOrPanic(opts, knobs.blockMs, knobs.lagBlocks);
+  // A fault belongs to the machine: keyed by the home's absolute path, so it outlives this process.
+  const home = resolve(opts.home);
+  const faults = new FaultFeed(faultFilePath(knobs.validatorLog, home));
+  const { config, node } = loadOrPanic(opts, knobs.blockMs, knobs.lagBlocks, () => faults.timeline().stalls());
   let expectedShutdown = loadDynConfig(opts.home)?.expectedShutdown ?? config.expectedShutdown;
   // nearcore counts the load at startup too: the first SIGHUP makes it 2.
   let configReloads = 1;
@@ -91,7 +99,7 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
   } catch (err) {
     return panic('core/store/src/db/rocksdb.rs', `Failed to open the database: ${errMsg(err)}`);
   }
-  const vlog = new ValidatorLog(knobs.validatorLog, opts.home);
+  const vlog = new ValidatorLog(knobs.validatorLog, home);
   // Whatever ends the process (signal, panic, expected_shutdown), it stops validating then.
   process.on('exit', () => {
     if (node.validator) vlog.write('validator_stop', node.validator);
@@ -153,27 +161,42 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
     }
   };
 
+  // Peers while connected: the boot nodes (node0 of a localnet has none but is everyone's boot node).
+  const connectedPeers = Math.max(1, config.bootNodes.length);
+  // The node's own head, sync state and peers now, given its home's isolations.
+  const view = (nowMs: number = Date.now()): OwnView => ownView({
+    chain: node.chain,
+    nowMs,
+    startedAtMs: node.startedAtMs,
+    syncedAtMs: node.syncedAtMs,
+    syncMs: knobs.syncMs,
+    isolations: faults.timeline().periods(home, 'isolated'),
+    peers: connectedPeers,
+  });
+
   // Counters of the head's epoch, from the ledger every stand-in of the pool shares: /metrics
-  // and JSON-RPC `validators` show the same numbers.
+  // and JSON-RPC `validators` show the same numbers, up to this node's own head.
   const epochCounts = () => {
-    const head = localHeight(node.chain, Date.now(), node.syncedAtMs);
-    const epoch = node.chain.epochOf(head);
+    const own = view();
+    const epoch = node.chain.epochOf(own.head);
     const periods = validatingPeriods(vlog);
+    const timeline = faults.timeline();
     const accounts = schedule.accounts();
     const validators = accounts.map((accountId) => ({
       accountId,
-      counts: countDuties(node.chain, schedule, periods, accountId, epoch.startHeight, head),
+      counts: countDuties(node.chain, schedule, periods, accountId, epoch.startHeight, own.head, timeline),
     }));
-    return { head, epoch, accounts, validators };
+    return { own, epoch, accounts, validators };
   };
   const metrics = (): string => {
-    const { head, epoch, accounts, validators } = epochCounts();
+    const { own, epoch, accounts, validators } = epochCounts();
     return metricsText({
-      head,
+      head: own.head,
       epochHeight: epoch.height,
       isValidator: node.validator !== null && accounts.includes(node.validator.accountId),
       configReloads,
       expectedShutdown,
+      peers: own.peers,
       validators,
     });
   };
@@ -201,14 +224,15 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
     log('INFO', 'network', `Starting http server at ${config.rpcAddr}`);
     try {
       rpc = await startRpcServer(config.rpc, {
-        status: () => buildStatus(node),
-        syncing: () => isSyncing(node, Date.now()),
+        status: () => buildStatus(node, view()),
+        syncing: () => view().syncing,
+        peers: () => view().peers,
         metrics,
         validators,
         windowsRpc: {
           mode: knobs.windowsRpc,
           shape: knobs.windowsShape,
-          windows: (accountId) => schedule.windows(accountId, localHeight(node.chain, Date.now(), node.syncedAtMs)),
+          windows: (accountId) => schedule.windows(accountId, view().head),
         },
       });
     } catch (err) {
@@ -220,7 +244,7 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
   // expected_shutdown: nearcore checks the head in its client triggers and then stops.
   timers.push(setInterval(() => {
     if (shuttingDown || expectedShutdown === null) return;
-    const height = localHeight(node.chain, Date.now(), node.syncedAtMs);
+    const height = view().head;
     if (height >= expectedShutdown) {
       log('INFO', 'client', `Expected shutdown triggered: head block(${height}) >= (${expectedShutdown})`);
       void shutdown('ClientActor died');
@@ -233,26 +257,47 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
     if (node.validator) vlog.heartbeat();
   }, Math.min(500, Math.max(20, knobs.blockMs / 2))));
 
-  let lastHeight = localHeight(node.chain, Date.now(), node.syncedAtMs);
+  // Say when this home's fault or the chain's stall changes (checked a few times per block, at most
+  // every 250 ms): the answers follow the file at once, this makes the change visible in the log.
+  let lastFault = 'none';
+  let lastStalled = false;
+  const noticeFaults = (): void => {
+    const timeline = faults.timeline();
+    const now = wallClockMs();
+    const fault = timeline.faultAt(home, now);
+    const stalled = timeline.stalledAt(now);
+    if (fault !== lastFault) {
+      const own = view();
+      log('WARN', 'standin', `fault of this home: ${lastFault} -> ${fault} (head #${own.head}, ${own.peers} peers; ${faults.path})`);
+    }
+    if (stalled !== lastStalled) log('WARN', 'standin', `chain ${stalled ? 'stalled: no new blocks until it runs again' : 'runs again'} (${faults.path})`);
+    lastFault = fault;
+    lastStalled = stalled;
+  };
+  noticeFaults();
+  timers.push(setInterval(noticeFaults, Math.min(250, Math.max(20, knobs.blockMs / 2))));
+
+  let lastHeight = view().head;
   let lastAt = Date.now();
   let lastCpu = process.cpuUsage();
   timers.push(setInterval(() => {
     const now = Date.now();
-    const height = localHeight(node.chain, now, node.syncedAtMs);
-    const syncing = isSyncing(node, now);
+    const own = view(now);
+    const height = own.head;
+    const syncing = own.syncing;
     const cpu = process.cpuUsage(lastCpu);
     const elapsedMs = Math.max(1, now - lastAt);
     const validators = node.chain.genesis.validators;
     const v = node.validator;
     log('INFO', 'stats', statsLine({
       head: node.chain.block(height),
-      syncing,
+      sync: own.sync,
       networkHeight: node.chain.headHeightAt(now),
       validatorInfo: syncing ? null : {
         isValidator: v !== null && validators.some((g) => g.account_id === v.accountId),
         numValidators: validators.length,
       },
-      peers: 0,
+      peers: own.peers,
       blocksPerSec: ((height - lastHeight) * 1000) / elapsedMs,
       cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
       memBytes: process.memoryUsage().rss,

@@ -1,6 +1,7 @@
 // The periodic `INFO stats:` summary line, formatted like nearcore's InfoHelper::info
 // (chain/client/src/info.rs), with log_summary_style "plain".
 import type { Block } from './chain.js';
+import type { SyncState } from './own-view.js';
 
 /** nearcore's PrettyNumber: SI prefixes with 2/1/0 decimals. */
 export function prettyNumber(value: number, unit: string): string {
@@ -20,7 +21,7 @@ const plural = (n: number): string => (n === 1 ? '' : 's');
 
 export interface StatsInput {
   head: Block;
-  syncing: boolean;
+  sync: SyncState;
   /** Network head, for the "Downloading blocks" progress while syncing. */
   networkHeight: number;
   /** null while syncing: nearcore prints no validator part then. */
@@ -32,11 +33,14 @@ export interface StatsInput {
 }
 
 export function statsLine(s: StatsInput): string {
-  const sync = s.syncing
-    ? `#${String(s.head.height).padStart(8)} Downloading blocks ` +
-      `${(s.networkHeight > 0 ? (s.head.height * 100) / s.networkHeight : 0).toFixed(2)}% ` +
-      `(${Math.max(0, s.networkHeight - s.head.height)} left; at ${s.head.height})`
-    : `#${String(s.head.height).padStart(8)} ${s.head.hash.padStart(44)}`;
+  const height = `#${String(s.head.height).padStart(8)}`;
+  const sync = s.sync === 'awaiting-peers'
+    ? `${height} Waiting for peers`
+    : s.sync === 'downloading'
+      ? `${height} Downloading blocks ` +
+        `${(s.networkHeight > 0 ? (s.head.height * 100) / s.networkHeight : 0).toFixed(2)}% ` +
+        `(${Math.max(0, s.networkHeight - s.head.height)} left; at ${s.head.height})`
+      : `${height} ${s.head.hash.padStart(44)}`;
   const v = s.validatorInfo;
   const validator = v
     ? ` ${v.isValidator ? 'Validator | ' : ''}${v.numValidators} validator${plural(v.numValidators)}`

@@ -1,5 +1,6 @@
 // StatusResponse with nearcore 2.x field names (core/primitives/src/views.rs).
-import { Chain, isoNanos, localHeight } from './chain.js';
+import { Chain, isoNanos } from './chain.js';
+import type { OwnView } from './own-view.js';
 import { NEARD_BUILD, NEARD_COMMIT, NEARD_VERSION, PROTOCOL_VERSION, RUSTC_VERSION } from './version.js';
 
 export interface StatusSyncInfo {
@@ -44,13 +45,10 @@ export interface NodeView {
   syncedAtMs: number;
 }
 
-export function isSyncing(node: NodeView, nowMs: number): boolean {
-  return nowMs < node.syncedAtMs;
-}
-
-export function buildStatus(node: NodeView, nowMs: number = Date.now()): StatusResponse {
+/** `own`: the node's head and sync state right now (own-view.ts). */
+export function buildStatus(node: NodeView, own: Pick<OwnView, 'head' | 'syncing'>, nowMs: number = Date.now()): StatusResponse {
   const { chain } = node;
-  const height = localHeight(chain, nowMs, node.syncedAtMs);
+  const height = own.head;
   const head = chain.block(height);
   const earliest = chain.block(chain.genesis.genesisHeight);
   const epoch = chain.epochOf(height);
@@ -66,7 +64,7 @@ export function buildStatus(node: NodeView, nowMs: number = Date.now()): StatusR
       latest_block_height: head.height,
       latest_state_root: chain.stateRoot(head.height),
       latest_block_time: isoNanos(head.timeMs),
-      syncing: isSyncing(node, nowMs),
+      syncing: own.syncing,
       earliest_block_hash: earliest.hash,
       earliest_block_height: earliest.height,
       earliest_block_time: isoNanos(earliest.timeMs),

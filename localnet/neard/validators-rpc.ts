@@ -4,7 +4,7 @@
 // the head. Other epoch references (a block id, an epoch id) are not served: PARSE_ERROR.
 import { cryptoHash } from './chain.js';
 import type { GenesisValidator } from './home.js';
-import type { DutyCounts } from './ledger.js';
+import type { DutyCounts } from './duty-count.js';
 import { parseError } from './rpc-errors.js';
 import type { RpcOutcome } from './windows-rpc.js';
 

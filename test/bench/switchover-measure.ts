@@ -1,11 +1,12 @@
 // What one planned switchover cost, read after the fact from the stand-in's shared validator log:
 // the validator gap (the old neard's validator_stop to the new one's validator_start; negative would be two
 // validators at once) and the pool account's blocks and chunks missed over the heights it spanned, with
-// the stand-in's own ledger rules (localnet/neard/ledger.ts), so the figures match what neard's
+// the stand-in's own ledger rules (localnet/neard/ledger.ts, duty-count.ts), so the figures match what neard's
 // near_validators_*_expected / _produced counters would say.
 import { Chain } from '../../localnet/neard/chain.js';
 import { loadGenesis } from '../../localnet/neard/home.js';
-import { countDuties, validatingPeriods } from '../../localnet/neard/ledger.js';
+import { countDuties } from '../../localnet/neard/duty-count.js';
+import { validatingPeriods } from '../../localnet/neard/ledger.js';
 import { Schedule, parseSchedule } from '../../localnet/neard/schedule.js';
 import { ValidatorLog, type ValidatorLogRecord } from '../../localnet/neard/validator-log.js';
 import { readFileSync } from 'node:fs';

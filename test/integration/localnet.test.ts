@@ -1,8 +1,10 @@
 /**
  * The one-command localnet, end to end, as an operator uses it: `localnet start` in a temporary
  * data dir (real Consul, the neard stand-in, two kuutamods from the Procfile), exactly one
- * instance validates, the validating daemon is SIGKILLed, the other takes over, then a Ctrl-C
- * (SIGINT to the runner's process group, as a terminal sends it) leaves no process behind.
+ * instance validates, `localnet fault` mutes its machine (every stand-in shares one validator log,
+ * so node0 counts the pool's blocks and sees them stop), the validating daemon is SIGKILLed, the
+ * other takes over on its healthy machine, then a Ctrl-C (SIGINT to the runner's process group, as a
+ * terminal sends it) leaves no process behind.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -40,6 +42,8 @@ const ENV: NodeJS.ProcessEnv = {
   ...FAST_NEARD_ENV,
   LOCALNET_NEARD: 'standin', // the stand-in even if a real neard is on PATH
   CONSUL_BIN: consulBinary(),
+  // Epochs of 1000 blocks (200 s), so the per-epoch counts this test compares do not start again mid-way.
+  NEARD_STANDIN_EPOCH_LENGTH: '1000',
 };
 
 /** Everything this run could have left: its processes all name the temp data dir. */
@@ -91,6 +95,19 @@ async function state(url: string): Promise<StateView | null> {
 
 const validating = (v: StateView | null): boolean => v?.state === 'Validating' && v.neardMode === 'validator';
 
+/** node0's count of the pool account's (node3's) blocks: produced, expected. */
+async function poolBlocks(rpc: string, accountId: string): Promise<{ produced: number; expected: number } | null> {
+  try {
+    const text = await (await fetch(`http://${rpc}/metrics`, { signal: AbortSignal.timeout(1_000) })).text();
+    const value = (name: string): number => Number(new RegExp(`^${name}\\{account_id="${accountId}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return { produced: value('near_validators_blocks_produced'), expected: value('near_validators_blocks_expected') };
+  } catch {
+    return null;
+  }
+}
+
+const localnetCli = (args: string[]) => spawnSync(process.execPath, [CLI, '--data-dir', dataDir, ...args], { cwd: REPO_ROOT, env: ENV, encoding: 'utf8' });
+
 test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves nothing running', { timeout: 180_000 }, async () => {
   runner = spawn(process.execPath, [CLI, '--data-dir', dataDir, '--any-ports', 'start'], {
     cwd: REPO_ROOT,
@@ -115,6 +132,11 @@ test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves 
   assert.match(output, /neard: the neard stand-in localnet\/bin\/neard \[neard \(release [^\]]*standin/);
   assert.match(output, new RegExp(`KUUTAMO_ACCOUNT_ID=node3 bin/kuutamoctl.js --consul-url ${plan.consulUrl} active-validator`));
   for (const k of plan.kuutamods) assert.ok(output.includes(`${k.name}: ${k.exporterUrl}/ui (live state page)  /metrics  /state`), `${k.name} URLs printed`);
+  // Planned operations with arguments the localnet's 3-block windows accept, and the gray failures.
+  assert.match(output, /KUUTAMO_NEARD_HOME=\S+kuutamod0 bin\/kuutamoctl\.js switchover --minimum-length 3 --wait/);
+  assert.match(output, /KUUTAMO_NEARD_HOME=\S+kuutamod1 bin\/kuutamoctl\.js restart 3 --wait/);
+  assert.match(output, new RegExp(`KUUTAMO_ACCOUNT_ID=node3 bin/kuutamoctl.js --consul-url ${plan.consulUrl} list`));
+  assert.ok(output.includes(`LOCALNET_DATA_DIR=${dataDir} npm run localnet:fault -- validator isolated`), 'the fault command, with this data dir');
   // The homes are laid out as in the tutorial, node3 holding the pool's keys.
   for (const home of ['node0', 'node1', 'node2', 'node3', 'kuutamod0', 'kuutamod1']) {
     assert.ok(existsSync(join(dataDir, 'near', 'localnet', home, 'genesis.json')), home);
@@ -140,6 +162,26 @@ test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves 
   assert.equal(second.status, 1);
   assert.match(second.stderr, /already running on/);
 
+  // Every stand-in shares the localnet's validator log: node0 counts the blocks the leader's neard produces.
+  const node0Rpc = readJson<{ rpc: { addr: string } }>(join(dataDir, 'near', 'localnet', 'node0', 'config.json'))?.rpc.addr;
+  assert.ok(node0Rpc);
+  assert.ok(plan.validatorLog, 'the plan names the shared validator log');
+  await waitFor("node0 counting the pool's blocks", 30_000, async () => ((await poolBlocks(node0Rpc, plan.accountId))?.produced ?? 0) > 0 ? true : null);
+  // A gray failure of the validating machine through the localnet's command: its duties count as missed everywhere.
+  const badTarget = localnetCli(['fault', 'node9', 'mute']);
+  assert.equal(badTarget.status, 2);
+  assert.match(badTarget.stderr, /TARGET must be one of node0, node1, node2, kuutamod0, kuutamod1, validator, chain; got 'node9'/);
+  const muted = localnetCli(['fault', 'validator', 'mute']);
+  assert.equal(muted.status, 0, muted.stderr);
+  assert.match(muted.stdout, new RegExp(`^${leader.name} \\(validating now\\): standin-fault: \\S+/${leader.name} mute \\(\\S+validators\\.jsonl\\.faults\\)`));
+  const atMute = await poolBlocks(node0Rpc, plan.accountId);
+  assert.ok(atMute);
+  const stuck = await waitFor('the pool account missing blocks on node0', 30_000, async () => {
+    const now = await poolBlocks(node0Rpc, plan.accountId);
+    return now && now.expected >= atMute.expected + 3 ? now : null;
+  });
+  assert.equal(stuck.produced, atMute.produced, 'nothing the muted machine makes counts');
+
   // Crash the validating daemon: its neard (left behind in its process group) must go too,
   // and the standby must take over once Consul drops the dead session.
   const leaderPid = running.processes.find((p) => p.name === leader.name)?.pid;
@@ -151,6 +193,8 @@ test('npm start: one validator, SIGKILL it, the other takes over, Ctrl-C leaves 
     liveProcesses().some((p) => p.pid === oldNeard) ? null : true,
   );
   assert.match(output, new RegExp(`${leader.name} +\\| exited \\(signal SIGKILL\\); the other processes keep running`));
+  // The fault stayed with the old leader's machine: the new leader's blocks count again.
+  await waitFor("the new leader's blocks counted on node0", 30_000, async () => ((await poolBlocks(node0Rpc, plan.accountId))?.produced ?? 0) > stuck.produced ? true : null);
 
   // Ctrl-C: SIGINT to the runner's process group.
   signalGroup(runner.pid!, 'SIGINT');
@@ -167,7 +211,8 @@ test('localnet/bin/proc runs a Procfile entry from the prepared data dir', () =>
   // The first test prepared dataDir; `command` prints exactly what the Procfile entry runs.
   const printed = spawnSync(process.execPath, [CLI, '--data-dir', dataDir, 'command', 'kuutamod1'], { encoding: 'utf8' });
   assert.equal(printed.status, 0, printed.stderr);
-  assert.match(printed.stdout, /^bin\/kuutamod\.js --consul-url http:\/\/127\.0\.0\.1:\d+ --node-id kuutamod1 --account-id node3 /);
+  // The stand-ins' shared validator log reaches kuutamod's neard through kuutamod's environment.
+  assert.match(printed.stdout, /^NEARD_STANDIN_VALIDATOR_LOG=\S+\/near\/validators\.jsonl bin\/kuutamod\.js --consul-url http:\/\/127\.0\.0\.1:\d+ --node-id kuutamod1 --account-id node3 /);
   const unknown = spawnSync(join(REPO_ROOT, 'localnet', 'bin', 'proc'), ['node9'], { env: { ...ENV, LOCALNET_DATA_DIR: dataDir }, encoding: 'utf8' });
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /no process 'node9'.*known: consul, node0, node1, node2, kuutamod0, kuutamod1/);

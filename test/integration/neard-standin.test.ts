@@ -144,7 +144,7 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
     data: 'no_such_method',
   });
 
-  await untilAnswer('a validator stats line', () => /INFO stats: #\s+\d+ \S+ Validator \| 2 validators 0 peers/.test(neard.stderr()));
+  await untilAnswer('a validator stats line', () => /INFO stats: #\s+\d+ \S+ Validator \| 2 validators 1 peer /.test(neard.stderr()));
   const records = vlogRecords(vlog);
   assert.equal(records.length, 1);
   assert.equal(records[0]?.['event'], 'validator_start');
@@ -181,7 +181,7 @@ test('run without validator_key.json is not a validator', async () => {
   assert.equal(s['validator_public_key'], null);
   assert.equal(s['node_key'], null);
   assert.equal(s['node_public_key'], readJson<KeyFile>(join(home, 'node_key.json'))['public_key']);
-  await untilAnswer('a synced stats line', () => /INFO stats: #\s+\d+ \S+ 2 validators 0 peers/.test(neard.stderr()));
+  await untilAnswer('a synced stats line', () => /INFO stats: #\s+\d+ \S+ 2 validators 1 peer /.test(neard.stderr()));
   assert.doesNotMatch(neard.stderr(), /Validator \|/);
   neard.child.kill('SIGINT');
   assert.equal((await neard.exited).code, 0);
