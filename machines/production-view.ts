@@ -137,11 +137,13 @@ const expectedOf = (r: CountsReading): number => r.expectedBlocks + r.expectedCh
  * the takeover; not producing once `consecutiveMisses` duties fell due and none was produced; unconfirmed when
  * the grace ends first. A new epoch or a count going down restarts the baseline.
  */
-export function takeoverCheckOf(check: TakeoverCheck, view: ProductionView, rule: ProductionThresholds, now: number, height: number | null): TakeoverCheck {
+export function takeoverCheckOf(check: TakeoverCheck, view: ProductionView, rule: ProductionThresholds, now: number, height: number | null, validating = true): TakeoverCheck {
   if (check.result !== 'checking') return check;
   const latest = view.readings.at(-1);
   const baseline = check.baseline;
-  if (latest !== undefined && latest.at >= check.since) {
+  // Counts before the node's neard validates and is synced include the old leader's last blocks (a restarted
+  // neard catching up counts them as it goes) and the handover's gap: neither is this node's doing.
+  if (latest !== undefined && latest.at >= check.since && (validating || baseline !== null)) {
     if (baseline === null || latest.epochStartHeight !== baseline.epochStartHeight || producedOf(latest) < producedOf(baseline) || expectedOf(latest) < expectedOf(baseline)) {
       return { ...check, baseline: latest };
     }
@@ -195,7 +197,11 @@ export function startTakeover(view: ProductionView, now: number): ProductionView
   return { ...view, leader: null, verdict: initialProductionView.verdict, failingSince: null, takeover: { result: 'checking', since: now, baseline: null } };
 }
 
-/** Advance the takeover check with the latest facts (the watch calls it after every poll while leading). */
-export function withTakeoverChecked(view: ProductionView, rule: ProductionThresholds, now: number, height: number | null): ProductionView {
-  return view.takeover === null ? view : { ...view, takeover: takeoverCheckOf(view.takeover, view, rule, now, height) };
+/**
+ * Advance the takeover check with the latest facts (the watch calls it after every poll while leading).
+ * `validating`: this node's neard was reported started with the key and says it is synced; no baseline is
+ * taken before.
+ */
+export function withTakeoverChecked(view: ProductionView, rule: ProductionThresholds, now: number, height: number | null, validating: boolean): ProductionView {
+  return view.takeover === null ? view : { ...view, takeover: takeoverCheckOf(view.takeover, view, rule, now, height, validating) };
 }

@@ -71,7 +71,9 @@ export function productionWatchActor(options: ProductionWatchOptions) {
       leading = isLeader;
       let event: ProductionEvent;
       if (isLeader) {
-        view = withTakeoverChecked(view, rule, now, height);
+        const context = snapshot!.context;
+        const validating = context.neardMode === 'validator' && context.neardStartAwaited === null && context.syncing === false;
+        view = withTakeoverChecked(view, rule, now, height, validating);
         event = leaderReport(view, rule, now);
         say(`own production: ${event.health} (${event.detail})`, event.health === 'degraded');
       } else {
