@@ -183,3 +183,58 @@ describe('bystanders: Voting.AwaitingHandover', () => {
     assert.deepEqual(writes(chart), ['failed: leader changed: self took the role outside the handover']);
   });
 });
+
+describe('production moves (issue 17)', () => {
+  const failing = { type: 'PRODUCTION_VERDICT', verdict: { verdict: 'failing', reason: 'blocks missed', forMs: 1_000, detail: '5 expected blocks in a row not produced' }, leaderId: 'peer', countsProblem: null } as const;
+
+  test('a standby whose verdict on the leader is failing claims the role by a mode-now record and keeps contending', () => {
+    const chart = chartIn('Voting');
+    chart.clearCommands();
+    chart.send({ ...failing, verdict: { verdict: 'suspect', reason: 'blocks missed', forMs: 400, detail: '2 expected blocks in a row not produced' } });
+    assert.equal(chart.detail(), 'Voting.Contending', 'suspect: no claim');
+    chart.send(failing);
+    assert.equal(chart.detail(), 'Voting.Claiming');
+    assert.deepEqual(chart.handoverCommands, [
+      { type: 'HANDOVER.CLAIM', from: 'peer', to: 'self', requestedBy: 'production check on self', message: 'peer is not producing (blocks missed: 5 expected blocks in a row not produced)' },
+    ]);
+    assert.deepEqual(electionTypes(chart), ['ELECTION.ACQUIRE_STOP', 'ELECTION.ACQUIRE_START'], 'still seeking the lock the leader will free');
+    chart.send({ type: 'LOCK_ACQUIRED' });
+    assert.equal(chart.state(), 'Validating');
+  });
+
+  test('no claim while a handover is under way, and a claim that did not become one is given up at its deadline', () => {
+    const chart = chartIn('Voting');
+    update(chart, record({ from: 'peer', to: 'other', phase: 'requested', id: 'op' }));
+    chart.send(failing);
+    assert.equal(chart.detail(), 'Voting.Contending', 'an operator switchover is under way');
+    update(chart, record({ from: 'peer', to: 'other', phase: 'cancelled', id: 'op' }));
+    chart.send(failing);
+    assert.equal(chart.detail(), 'Voting.Claiming');
+    chart.clock.increment(chart.timings.handoverDeadlineMs);
+    assert.equal(chart.detail(), 'Voting.Contending');
+  });
+
+  test('the leader that hands over for not producing is benched for --production-hold; an operator switchover benches nobody', () => {
+    const moved = chartIn('Validating');
+    update(moved, record({ requestedBy: 'production check on peer', message: 'self is not producing (head stalled)' }));
+    assert.equal(moved.detail(), 'Voting.HandingOver');
+    assert.deepEqual(moved.context().bench, { until: moved.clock.now() + moved.context().productionRule.holdMs, reason: 'self is not producing (head stalled)' });
+    const switched = chartIn('Validating');
+    update(switched, record());
+    assert.equal(switched.detail(), 'Voting.HandingOver');
+    assert.equal(switched.context().bench, null);
+  });
+
+  test("the leader's own production: Checking, then Producing or Degraded, kept across renewals", () => {
+    const chart = chartIn('Validating');
+    assert.equal(chart.detail(), 'Validating.Leased.Checking');
+    chart.send({ type: 'OWN_PRODUCTION', health: 'producing', takeover: { result: 'producing', detail: 'validating and producing: block #12' }, detail: 'producing', countsProblem: null });
+    assert.equal(chart.detail(), 'Validating.Leased.Producing');
+    assert.deepEqual(chart.context().production.takeover, { result: 'producing', detail: 'validating and producing: block #12' });
+    chart.send({ type: 'OWN_PRODUCTION', health: 'degraded', takeover: null, detail: 'own head has not moved', countsProblem: null });
+    assert.equal(chart.detail(), 'Validating.Leased.Degraded');
+    chart.send({ type: 'SESSION_RENEWED', sentAt: chart.clock.now() });
+    assert.equal(chart.detail(), 'Validating.Leased.Degraded', 'a renewal restores the production substate');
+    assert.deepEqual(chart.context().production.takeover, { result: 'producing', detail: 'validating and producing: block #12' }, 'the check result stays');
+  });
+});
