@@ -209,7 +209,7 @@ export type ElectionCommand =
  * check-and-set; a record that already ended or moved past `phase` is left alone.
  */
 export type HandoverCommand =
-  | { type: 'HANDOVER.WRITE'; id: string; phase: HandoverPhase; message: string | null; deadlineAt?: number }
+  | { type: 'HANDOVER.WRITE'; id: string; phase: HandoverPhase; message: string | null; deadlineAt?: number; onlyFrom?: HandoverPhase }
   /**
    * A standby's production move (issue 17): create a mode-now record from the leader `from` to this node
    * `to`, by check-and-set on "no handover under way", so of several standbys asking at once one wins.

@@ -55,6 +55,17 @@ export const failoverSetup = handoverSetup.extend({
         message: `${production.leaderId ?? 'the leader'} is not producing (${why})`,
       } satisfies HandoverCommand;
     }),
+    /**
+     * A claim the leader did not start within the deadline (it named a node that no longer leads, or the
+     * leader cannot reach Consul) is cancelled, but only while still requested, so it blocks no later
+     * switchover and never lands on a handover under way.
+     */
+    withdrawClaim: enqueueActions(({ context, enqueue }) => {
+      const record = context.handover;
+      if (record === null || record.to !== context.nodeId || record.requestedBy !== `${PRODUCTION_REQUESTER}${context.nodeId}` || record.phase !== 'requested') return;
+      const message = `${record.from} did not start the handover within ${Math.round(context.timings.handoverDeadlineMs / 1_000)} s`;
+      enqueue.sendTo('handover', { type: 'HANDOVER.WRITE', id: record.id, phase: 'cancelled', message, onlyFrom: 'requested' } satisfies HandoverCommand);
+    }),
     /** This node gives the role up for not producing: benched for --production-hold (no ping-pong). */
     benchIfProductionMove: enqueueActions(({ context, enqueue }) => {
       const record = context.handover;

@@ -38,7 +38,7 @@ export const votingState = failoverSetup.createStateConfig({
       tags: ['contending'],
       entry: ['startAcquiring', 'claimRole'],
       exit: 'stopAcquiring',
-      after: { claimDeadline: 'Contending' },
+      after: { claimDeadline: { target: 'Contending', actions: 'withdrawClaim' } },
       on: {
         LOCK_ACQUIRED: { target: VALIDATING, actions: 'recordLock' },
         // Another standby's claim (or an operator's switchover) won: wait for it like any bystander.

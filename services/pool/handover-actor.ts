@@ -117,12 +117,12 @@ export class HandoverWatch {
     }
   }
 
-  private async write({ id, phase, message, deadlineAt }: Extract<HandoverCommand, { type: 'HANDOVER.WRITE' }>): Promise<void> {
+  private async write({ id, phase, message, deadlineAt, onlyFrom }: Extract<HandoverCommand, { type: 'HANDOVER.WRITE' }>): Promise<void> {
     const { consul, accountId, logger, timings } = this.options;
     const changes = { message, ...(deadlineAt === undefined ? {} : { deadlineAt }) };
     for (let attempt = 1; attempt <= WRITE_ATTEMPTS && !this.stop.signal.aborted; attempt++) {
       try {
-        const outcome = await moveHandover(consul, accountId, id, phase, changes);
+        const outcome = await moveHandover(consul, accountId, id, phase, changes, undefined, onlyFrom);
         if (outcome !== 'moved') logger.info({ id, phase, outcome }, 'handover record not moved (it ended or moved on meanwhile)');
         return;
       } catch (error) {

@@ -112,7 +112,8 @@ export type MoveOutcome = 'moved' | 'stale' | 'absent';
 
 /**
  * Move the record `id` to `phase` (with `changes`), by check-and-set, retried when another writer came
- * first. 'stale': the record is another one, has ended, or is already at or past `phase`.
+ * first. 'stale': the record is another one, has ended, or is already at or past `phase`, or (with
+ * `onlyFrom`) is not in that phase when written: a cancel must never land on a handover already under way.
  */
 export async function moveHandover(
   consul: ConsulClient,
@@ -121,6 +122,7 @@ export async function moveHandover(
   phase: HandoverPhase,
   changes: Partial<Pick<HandoverRecord, 'message' | 'deadlineAt'>> = {},
   attempts = 5,
+  onlyFrom?: HandoverPhase,
 ): Promise<MoveOutcome> {
   const key = handoverKeyOf(accountId);
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -128,6 +130,7 @@ export async function moveHandover(
     if (stored === undefined) return 'absent';
     const { record, modifyIndex } = stored;
     if (record.id !== id || isTerminalPhase(record.phase) || phaseRank(record.phase) >= phaseRank(phase)) return 'stale';
+    if (onlyFrom !== undefined && record.phase !== onlyFrom) return 'stale';
     const next: HandoverRecord = { ...record, ...changes, phase };
     if (await consul.writeKey(key, JSON.stringify(next), { cas: modifyIndex })) return 'moved';
   }

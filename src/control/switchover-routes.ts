@@ -178,7 +178,7 @@ export const switchoverRoutes =
         if (record.phase !== 'requested') {
           throw new Refusal(409, `the switchover is under way and can no longer be cancelled: ${describeRecord(record)}.`, record);
         }
-        const outcome = await moveHandover(consul, settings.accountId, record.id, 'cancelled', { message: 'cancelled by the operator' });
+        const outcome = await moveHandover(consul, settings.accountId, record.id, 'cancelled', { message: 'cancelled by the operator' }, undefined, 'requested');
         const now = (await readHandover(consul, settings.accountId))?.record ?? null;
         if (outcome !== 'moved') throw new Refusal(409, `the switchover moved on meanwhile and was not cancelled: ${now === null ? 'gone' : describeRecord(now)}.`, now);
         return reply.send({ record: now } satisfies SwitchoverAnswer);

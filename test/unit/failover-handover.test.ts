@@ -210,8 +210,12 @@ describe('production moves (issue 17)', () => {
     update(chart, record({ from: 'peer', to: 'other', phase: 'cancelled', id: 'op' }));
     chart.send(failing);
     assert.equal(chart.detail(), 'Voting.Claiming');
+    // The claim is written, and the leader never starts it: withdrawn, only if still requested.
+    update(chart, record({ id: 'claim', from: 'peer', to: SELF, requestedBy: `production check on ${SELF}` }));
+    chart.clearCommands();
     chart.clock.increment(chart.timings.handoverDeadlineMs);
     assert.equal(chart.detail(), 'Voting.Contending');
+    assert.deepEqual(chart.handoverCommands, [{ type: 'HANDOVER.WRITE', id: 'claim', phase: 'cancelled', message: 'peer did not start the handover within 60 s', onlyFrom: 'requested' }]);
   });
 
   test('the leader that hands over for not producing is benched for --production-hold; an operator switchover benches nobody', () => {
