@@ -100,6 +100,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
         observer,
         pool: membership.pool,
         logger: logger.child({ target: 'kuutamod::production' }),
+        onCounts: (counts) => metrics.setAccountCounts(counts),
       }),
     },
   });

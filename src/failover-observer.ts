@@ -2,15 +2,17 @@
  * The one subscriber to the failover actor. It turns what the chart does into everything an operator
  * sees: one log line per transition (with its cause), the kuutamod_* metrics, the recent transition
  * history for /state, and log lines for the facts that explain trouble (neard exits, fence kills,
- * failed /status, Consul errors). Nothing else in the daemon logs transitions or sets these metrics.
+ * failed /status, Consul errors). Nothing else in the daemon logs transitions or sets these metrics
+ * (the account's production counts and hot-swap readiness come from elsewhere: src/daemon.ts).
  */
 import type { Logger } from 'pino';
 import type { AnyEventObject, InspectionEvent, SnapshotFrom } from 'xstate';
-import type { FailoverEvent } from '../machines/failover-events.js';
+import type { FailoverEvent, TakeoverCheckResult } from '../machines/failover-events.js';
 import type { FailoverMachine, FailoverStateName } from '../machines/failover.js';
 import { roleOf, stateNamesOf } from '../machines/roles.js';
 import { HeadRate } from './head-rate.js';
 import type { DaemonMetrics } from './metrics.js';
+import { productionChanges, productionFactsOf, productionGaugesOf, type ProductionFacts } from './production-feed.js';
 
 export interface TransitionRecord {
   from: FailoverStateName | null;
@@ -22,6 +24,12 @@ export interface TransitionRecord {
 }
 
 export type FailoverSnapshot = SnapshotFrom<FailoverMachine>;
+
+/** The check after this node's latest takeover, kept after it leaves Validating (the chart forgets it). */
+export interface TakeoverCheckRecord extends TakeoverCheckResult {
+  /** ISO 8601 time it was decided. */
+  at: string;
+}
 
 const HISTORY_LENGTH = 50;
 const TARGET = 'kuutamod::supervisor';
@@ -36,6 +44,9 @@ export class FailoverObserver {
   /** The last eligibility decision logged: each is said once per change. */
   private lastEligibility: string | null = null;
   private latest: FailoverSnapshot | null = null;
+  private production: ProductionFacts | null = null;
+  /** The check after this node's latest takeover, once decided (null: none since the daemon started). */
+  lastTakeoverCheck: TakeoverCheckRecord | null = null;
   private readonly listeners = new Set<(snapshot: FailoverSnapshot, transition: TransitionRecord | null) => void>();
 
   constructor(
@@ -89,7 +100,26 @@ export class FailoverObserver {
     this.metrics.setNeardRestarts(context.neardRestarts);
     this.metrics.setLockHeld(context.holdsLock);
     this.metrics.setNeardStatus({ syncing: context.syncing, height: context.blockHeight });
+    this.recordProduction(snapshot);
     for (const listener of this.listeners) listener(snapshot, transition);
+  }
+
+  /** The production gauges of this snapshot, and what changed since the last one: counted, and a decided takeover check logged. */
+  private recordProduction(snapshot: FailoverSnapshot): void {
+    const facts = productionFactsOf(snapshot);
+    this.metrics.setProductionGauges(productionGaugesOf(facts));
+    for (const change of productionChanges(this.production, facts)) {
+      if (change.kind === 'claim') this.metrics.recordProductionClaim(change.reason);
+      else if (change.kind === 'handover') this.metrics.recordProductionHandover();
+      else {
+        const { result, detail } = change.check;
+        this.metrics.recordTakeoverCheck(result);
+        this.lastTakeoverCheck = { result, detail, at: new Date().toISOString() };
+        const level = result === 'producing' ? 'info' : 'warn';
+        this.logger[level]({ target: TARGET, takeoverCheck: result }, `check after the takeover: ${detail}`);
+      }
+    }
+    this.production = facts;
   }
 
   /** Metrics of facts the chart keeps no count of: renewals by result, Consul's confirmations, fence kills. */

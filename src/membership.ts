@@ -32,11 +32,13 @@ export function membershipActors({ settings, observer, consul, logger, hotSwap }
   const publisher = memberPublisherActor({
     ...common,
     record: () => buildMemberRecord(observer, { nodeId, accountId, noFailover, failoverPriority }, { maxLagBlocks }, pool.bestHeadOfOthers(), clocks, hotSwap?.()),
-    // Written at once when the state or the lock changes (not for every /status answer).
+    // Written at once when the state or the lock changes (not for every /status answer), and when the check
+    // after a takeover is decided (`kuutamoctl switchover --wait` waits for it).
     onChange: (listener) => {
       let published = '';
       return observer.onChange((snapshot) => {
-        const key = `${JSON.stringify(snapshot.value)} ${snapshot.context.holdsLock}`;
+        const { holdsLock, production } = snapshot.context;
+        const key = `${JSON.stringify(snapshot.value)} ${holdsLock} ${production.takeover?.result ?? ''}`;
         if (key === published) return;
         published = key;
         listener();

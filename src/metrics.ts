@@ -1,8 +1,9 @@
 /**
  * The one metrics registry. Rust kuutamod's three metrics keep their exact names, help texts and types
  * (dashboards of mixed clusters read both), beside the metrics operators need to run a failover pair:
- * lock, session renewals, transitions, fence kills, neard's height and sync, and build info, plus
- * prom-client's default process_* and nodejs_* metrics. Every metric is listed in docs/metrics.md.
+ * lock, session renewals, transitions, fence kills, neard's height and sync, and build info, block
+ * production (src/production-metrics.ts), plus prom-client's default process_* and nodejs_* metrics. Every
+ * metric is listed in docs/metrics.md.
  *
  * No metric carries the account or node id: per Prometheus conventions identity is a target label the
  * scrape config adds (deploy/prometheus/prometheus.yml), so one query joins daemon and neard series.
@@ -12,6 +13,7 @@ import { FAILOVER_STATES, type FailoverStateName } from '../machines/failover-co
 import { ROLES, type Role } from '../machines/roles.js';
 import { watchHeapAfterFullGc } from './heap-after-gc.js';
 import { PACKAGE_VERSION } from './package-version.js';
+import { createProductionMetrics, type ProductionMetrics } from './production-metrics.js';
 
 /** How a session renewal ended: renewed, failed to reach Consul, or answered 404 (the session is gone). */
 export type RenewalResult = 'success' | 'error' | 'lost';
@@ -23,7 +25,7 @@ export interface NeardStatusMetrics {
   height: number | null;
 }
 
-export interface DaemonMetrics {
+export interface DaemonMetrics extends ProductionMetrics {
   registry: Registry;
   setState(state: FailoverStateName): void;
   /** The node's role for the pool (machines/roles.ts roleOf). */
@@ -82,6 +84,7 @@ export function createMetrics(startedAt = Date.now(), version = PACKAGE_VERSION)
   let counted = 0;
   return {
     registry,
+    ...createProductionMetrics(registry),
     setState(current) {
       for (const name of FAILOVER_STATES) state.set({ type: name }, name === current ? 1 : 0);
     },

@@ -3,6 +3,7 @@
  * table `kuutamoctl list` prints: the one place that decides how a member looks, so the CLI and /ui agree.
  */
 import type { PoolMember, PoolView } from './pool-view.js';
+import { takeoverCheckLine } from './takeover-check-text.js';
 import { POOL_COLUMNS, type PoolTable, type PoolTableRow } from './ui/pool-table.js';
 
 const NONE = '-';
@@ -27,6 +28,31 @@ function hotSwapCell(member: PoolMember): string {
   return member.hotSwapReason === null ? word : `${word} (see notes)`;
 }
 
+/**
+ * Block production (issue 17): the leader's own health (producing, checking, degraded: why), or a standby's
+ * verdict on the leader (healthy, suspect / failing / cannot judge: why). The check after a takeover and
+ * unreadable counts go to the notes.
+ */
+export function productionCell(member: Pick<PoolMember, 'production'>): string {
+  const production = member.production;
+  if (production === null) return NONE;
+  const why = production.detail === null ? '' : `: ${production.detail}`;
+  if (production.health !== null) return production.health === 'degraded' ? `degraded${why}` : production.health;
+  if (production.verdict === null) return NONE;
+  if (production.verdict === 'healthy') return 'healthy';
+  return `${production.verdict === 'cannot-judge' ? 'cannot judge' : production.verdict}${why}`;
+}
+
+/** What an operator should know about a member's production beyond its cell. */
+function productionNotes(member: PoolMember): string[] {
+  const notes: string[] = [];
+  const { production } = member;
+  if (production === null) return notes;
+  if (production.takeover !== null && production.takeover.result !== 'producing') notes.push(`${member.nodeId}, check after its takeover: ${takeoverCheckLine(production.takeover)}`);
+  if (production.countsProblem !== null) notes.push(`${member.nodeId} cannot read the chain's production counts (${production.countsProblem}): its missed-blocks signal is off`);
+  return notes;
+}
+
 function rowOf(member: PoolMember, now: number): PoolTableRow {
   const lock = (member.lockHolder ? 'yes' : 'no') + (member.staleLock ? '*' : '');
   const eligible = member.eligible ? 'yes' : `no: ${member.ineligibleReason ?? 'unknown'}`;
@@ -46,6 +72,7 @@ function rowOf(member: PoolMember, now: number): PoolTableRow {
       neard: member.neardVersion ?? NONE,
       eligible,
       hotswap: hotSwapCell(member),
+      production: productionCell(member),
       published: ago(member.publishedAt, now),
     },
   };
@@ -64,6 +91,7 @@ export function poolTableOf(view: PoolView): PoolTable {
     if (member.hotSwapReady === null || member.hotSwapReason === null) continue;
     notes.push(`${member.nodeId} ${member.hotSwapReady ? 'is ready for a hot swap only on a condition' : 'is not ready for a hot swap'}: ${member.hotSwapReason}`);
   }
+  for (const member of view.members) notes.push(...productionNotes(member));
   for (const problem of view.unreadable) notes.push(`unreadable record: ${problem}`);
   return { accountId: view.accountId, columns: POOL_COLUMNS, rows, notes, readAt: new Date(view.readAt).toISOString() };
 }

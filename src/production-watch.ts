@@ -5,7 +5,8 @@
  * (machines/production-view.ts): as a standby, the leader, whose record the pool reader last read
  * (PRODUCTION_VERDICT); as the leader, itself and its first duties after the takeover (OWN_PRODUCTION).
  * It reports; the chart decides. A problem reading the counts is logged once per change: the miss signal is
- * off meanwhile, the head signal still works.
+ * off meanwhile, the head signal still works. Every poll's counts (or null when there are none) also go to
+ * `onCounts`, for the daemon's metrics: the chart keeps no counts.
  */
 import type { Logger } from 'pino';
 import { fromCallback, type EventObject } from 'xstate';
@@ -14,7 +15,7 @@ import {
   initialProductionView, leaderReport, standbyVerdict, startTakeover, withHead, withLeader, withReading, withTakeoverChecked, withVerdict,
   type ProductionRule, type ProductionView,
 } from '../machines/production-view.js';
-import { pollProduction, type ProductionPollOptions } from '../services/neard/production-poller.js';
+import { pollProduction, type AccountCounts, type ProductionPollOptions } from '../services/neard/production-poller.js';
 import type { PoolMembers } from '../services/pool/membership-actors.js';
 import type { FailoverObserver } from './failover-observer.js';
 
@@ -25,6 +26,8 @@ export interface ProductionWatchOptions extends ProductionPollOptions {
   pool: PoolMembers;
   logger: Logger;
   wallNow?: () => number;
+  /** After every poll: the account's counts as this node's neard sees them, or null when they cannot be read. */
+  onCounts?: (counts: AccountCounts | null) => void;
 }
 
 const describeVerdict = (event: Extract<ProductionEvent, { type: 'PRODUCTION_VERDICT' }>): string => {
@@ -55,6 +58,7 @@ export function productionWatchActor(options: ProductionWatchOptions) {
     const check = async () => {
       const polled = await pollProduction(options);
       if (stopped) return;
+      options.onCounts?.('problem' in polled ? null : polled.counts);
       const now = wallNow();
       const snapshot = observer.snapshot;
       const height = snapshot?.context.blockHeight ?? null;

@@ -1,8 +1,10 @@
 /** The JSON shape of GET /state: what an operator needs to know about this node at a glance. */
 import { FAILOVER_STATES, stateNamesOf } from '../machines/failover.js';
+import type { FailoverContext } from '../machines/failover-context.js';
+import { memberProductionOf } from '../services/pool/member-production.js';
 import type { FailoverObserver, TransitionRecord } from './failover-observer.js';
-import { objectSchema, text, textOrNull } from './json-schema.js';
-import type { PageView } from './ui/page-view.js';
+import { nullable, objectSchema, text, textOrNull } from './json-schema.js';
+import type { PageProduction, PageTakeoverCheck, PageView } from './ui/page-view.js';
 
 /**
  * Its fields are declared import-free in ui/page-view.ts, so the /ui page's browser build shares them;
@@ -23,6 +25,20 @@ export const TRANSITION_SCHEMA = objectSchema<TransitionRecord>({
   cause: text,
 });
 
+const PRODUCTION_SCHEMA = objectSchema<PageProduction>({
+  health: { type: ['string', 'null'], enum: ['checking', 'producing', 'degraded', null] },
+  verdict: { type: ['string', 'null'], enum: ['healthy', 'suspect', 'failing', 'cannot-judge', null] },
+  leaderId: textOrNull,
+  detail: textOrNull,
+  countsProblem: textOrNull,
+});
+
+const TAKEOVER_CHECK_SCHEMA = objectSchema<PageTakeoverCheck>({
+  result: { type: 'string', enum: ['producing', 'not-producing', 'unconfirmed'] },
+  detail: text,
+  at: { type: 'string', format: 'date-time' },
+});
+
 /**
  * The response schema of GET /state (and /ui/state.json): Fastify serialises the answer with it, and a
  * field it does not list would be dropped from the wire, so it lists every field of StateView (the
@@ -41,8 +57,18 @@ export const STATE_VIEW_SCHEMA = objectSchema<StateView>({
   syncing: { type: ['boolean', 'null'] },
   blockHeight: { type: ['integer', 'null'] },
   lastError: textOrNull,
+  production: nullable(PRODUCTION_SCHEMA),
+  lastTakeoverCheck: nullable(TAKEOVER_CHECK_SCHEMA),
   transitions: { type: 'array', items: TRANSITION_SCHEMA },
 });
+
+/** This node's production as its member record has it, with the leader it judged. */
+function productionOf(context: FailoverContext): PageProduction | null {
+  const published = memberProductionOf(context.production);
+  if (published === null) return null;
+  const { health, verdict, detail, countsProblem } = published;
+  return { health, verdict, leaderId: context.production.leaderId, detail, countsProblem };
+}
 
 export function buildStateView(observer: FailoverObserver, identity: { nodeId: string; accountId: string }): StateView {
   const snapshot = observer.snapshot;
@@ -59,6 +85,8 @@ export function buildStateView(observer: FailoverObserver, identity: { nodeId: s
     syncing: context?.syncing ?? null,
     blockHeight: context?.blockHeight ?? null,
     lastError: context?.lastError ?? null,
+    production: context === undefined ? null : productionOf(context),
+    lastTakeoverCheck: observer.lastTakeoverCheck,
     transitions: [...observer.history],
   };
 }

@@ -34,7 +34,7 @@ async function list(program: Command, json: boolean): Promise<number> {
 export function registerList(program: Command, onExit: (code: number) => void): void {
   program
     .command('list')
-    .description(`Show every member of the pool (account from ${ACCOUNT_ID_OPTION.env}): state, lock, head, lag, versions, eligibility, hot-swap readiness`)
+    .description(`Show every member of the pool (account from ${ACCOUNT_ID_OPTION.env}): state, lock, head, lag, versions, eligibility, hot-swap readiness, block production`)
     .option('--json', 'print the member records with the head and lag projected to the read and the lock holder as JSON')
     .action(async (options: { json?: boolean }) => {
       onExit(await list(program, options.json === true || program.opts<{ json?: boolean }>().json === true));

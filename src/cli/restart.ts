@@ -13,6 +13,7 @@ import type { MaintenanceStatus } from '../control/maintenance-status.js';
 import { OperatorError } from '../errors.js';
 import { addControlSocketOptions, callDaemon, socketPathOf, type ControlSocketFlags } from './control-command.js';
 import { describeHandover, waitForHandover } from './switchover.js';
+import { waitForTakeoverCheck } from './takeover-wait.js';
 
 interface RestartFlags extends ControlSocketFlags {
   scheduleAt?: string;
@@ -53,9 +54,17 @@ function describeCancel(answer: CancelAnswer): string {
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
+/** After a takeover (this node's or the candidate's): its check, and an error when it does not produce. */
+async function requireProduction(socketPath: string, nodeId: string): Promise<void> {
+  if ((await waitForTakeoverCheck(socketPath, nodeId)) !== 0) {
+    throw new OperatorError(`the new validator ${nodeId} is not producing (see the line above): look at kuutamoctl list and at its neard (key loaded, peers, tracked shards).`);
+  }
+}
+
 /**
  * Follow the restart until neard runs again, config.json is restored and the node is back in service
- * (synced and voting, or validating); progress lines on stdout.
+ * (synced and voting, or validating; as the validator, until its check after the takeover); progress lines
+ * on stdout.
  */
 async function waitForRestart(socketPath: string, answer: RestartAnswer): Promise<void> {
   say(`waiting for neard to reach height ${answer.height} (head ${answer.head})`);
@@ -97,6 +106,8 @@ async function waitForRestart(socketPath: string, answer: RestartAnswer): Promis
     if (restoredSaid && status.state !== lastState) {
       lastState = status.state;
       say(`node ${status.nodeId} is ${status.state ?? 'unknown'}`);
+      // Back as the validator (it took the role meanwhile): does it produce?
+      if (status.role === 'validator') return requireProduction(socketPath, status.nodeId);
       if (READY_ROLES.includes(status.role)) return;
     }
   }
@@ -143,6 +154,7 @@ async function restartByHandover(socketPath: string, answer: LeaderRestartAnswer
     throw new OperatorError(`the switchover ${answer.handover.id} did not complete (see the lines above): this node is still, or again, the validator. Look at kuutamoctl list, then try again.`);
   }
   say('the role moved; this node runs neard again as a standby.');
+  await requireProduction(socketPath, answer.handover.to);
 }
 
 /** Register the subcommand on kuutamoctl's program. */
@@ -154,7 +166,7 @@ export function registerRestart(program: Command): void {
       .argument('[MINIMUM_LENGTH]', 'pick the first maintenance window of at least this many blocks, else the longest (default: the first)')
       .option('--schedule-at <height>', 'stop at this block height instead of in a window')
       .option('--cancel', "cancel kuutamod's scheduled restart (config.json back as before)")
-      .option('--wait', 'follow the restart until neard runs again, config.json is restored and the node votes (or validates) again'),
+      .option('--wait', "follow the restart until neard runs again, config.json is restored and the node votes (or validates) again; when the role moved, until the new leader's check after its takeover (exit 1 if not producing)"),
   ).action(async (minimumLength: string | undefined, _options: RestartFlags, command: Command) => {
     await restart(minimumLength, command.optsWithGlobals<RestartFlags>());
   });

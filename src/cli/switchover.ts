@@ -3,7 +3,9 @@
  * hands the validator role from the leader to a ready standby without a failover. Talks to the LOCAL
  * daemon over its control socket (found as kuutamod finds it: --control-socket, --neard-home or their
  * KUUTAMO_* variables); that daemon checks the request and writes it to Consul, the pool carries it out.
- * Exit codes: 0 scheduled (or, with --wait, done); 1 refused, failed or cancelled.
+ * With --wait, once done it follows the new leader's check after its takeover (takeover-wait.ts).
+ * Exit codes: 0 scheduled (or, with --wait, done, and the new leader's check did not say not producing);
+ * 1 refused, failed, cancelled, or the new leader does not produce.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
@@ -11,6 +13,7 @@ import type { HandoverRecord } from '../../services/pool/handover-record.js';
 import type { SwitchoverAnswer, SwitchoverRequest } from '../control/switchover-routes.js';
 import { OperatorError } from '../errors.js';
 import { controlRequest, controlSocketPath } from './control-client.js';
+import { waitForTakeoverCheck } from './takeover-wait.js';
 
 export interface SwitchoverOptions {
   to?: string;
@@ -90,7 +93,9 @@ async function switchover(options: SwitchoverOptions): Promise<number> {
   }
   const line = describeHandover(body.record);
   process.stdout.write(`${line}\n`);
-  return options.wait === true ? waitForHandover(socket, body.record.id, line) : 0;
+  if (options.wait !== true) return 0;
+  const ended = await waitForHandover(socket, body.record.id, line);
+  return ended === 0 ? waitForTakeoverCheck(socket, body.record.to) : ended;
 }
 
 export function registerSwitchover(program: Command, setExitCode: (code: number) => void): void {
@@ -102,7 +107,7 @@ export function registerSwitchover(program: Command, setExitCode: (code: number)
     .option('--in-window', 'hand over at the start of a maintenance window of the pool account (the default)')
     .option('--minimum-length <blocks>', 'shortest maintenance window to use, in blocks', String(DEFAULT_MINIMUM_LENGTH))
     .option('--cancel', 'cancel a switchover that has not started yet')
-    .option('--wait', 'wait until the switchover ended; exit 0 only when the candidate validates')
+    .option('--wait', "wait until the switchover ended, then for the new leader's check after its takeover (up to --production-grace + 2 x --production-check-interval + 15 s); exit 0 only when the candidate validates and its check does not say not producing")
     .option('--control-socket <path>', "kuutamod's control socket (env KUUTAMO_CONTROL_SOCKET; default <neard-home>/kuutamod.sock)")
     .option('--neard-home <dir>', "kuutamod's --neard-home, where its control socket is (env KUUTAMO_NEARD_HOME)")
     .action(async (options: SwitchoverOptions) => {

@@ -9,6 +9,7 @@ import { buildStateView, STATE_VIEW_SCHEMA } from '../state-view.js';
 import type { ControlDependencies } from './control-dependencies.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { switchoverRoutes } from './switchover-routes.js';
+import { takeoverCheckRoutes } from './takeover-check-routes.js';
 
 /** GET /v1/node: who answers on this socket, and its state (what /state says on the exporter address). */
 const nodeRoutes =
@@ -18,5 +19,5 @@ const nodeRoutes =
   };
 
 export function controlRoutes(dependencies: ControlDependencies): FastifyPluginAsync[] {
-  return [nodeRoutes(dependencies), maintenanceRoutes(dependencies), switchoverRoutes(dependencies)];
+  return [nodeRoutes(dependencies), maintenanceRoutes(dependencies), switchoverRoutes(dependencies), takeoverCheckRoutes(dependencies)];
 }

@@ -4,7 +4,7 @@
  * imports so the page's browser build (tsconfig.browser.json) checks against the same declaration.
  */
 
-export const POOL_COLUMNS = ['node', 'state', 'lock', 'head', 'lag', 'renewed', 'kuutamod', 'neard', 'eligible', 'hotswap', 'published'] as const;
+export const POOL_COLUMNS = ['node', 'state', 'lock', 'head', 'lag', 'renewed', 'kuutamod', 'neard', 'eligible', 'hotswap', 'production', 'published'] as const;
 export type PoolColumn = (typeof POOL_COLUMNS)[number];
 
 export interface PoolTableRow {

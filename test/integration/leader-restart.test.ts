@@ -45,7 +45,10 @@ test('restart on the leader hands the role over in a window, and the old leader 
   assert.match(result.stdout, /^this node validates: its restart is a planned switchover/);
   assert.match(result.stdout, new RegExp(`switchover [0-9a-f-]+: ${leader.nodeId} -> ${standby.nodeId} in the maintenance window \\[\\d+, \\d+\\)`));
   assert.match(result.stdout, /phase done/);
-  assert.match(result.stdout, /the role moved; this node runs neard again as a standby\.\n$/);
+  assert.match(result.stdout, /the role moved; this node runs neard again as a standby\.\n/);
+  // Then the new leader's check after its takeover (issue 17): its first block or chunk, with the head.
+  assert.match(result.stdout, new RegExp(`waiting up to \\d+ s for ${standby.nodeId}'s check after its takeover`));
+  assert.match(result.stdout, new RegExp(`\n${standby.nodeId}: validating and producing: block #\\d+\n$`));
 
   const newLeader = await standby.waitFor((v) => v.state === 'Validating' && v.neardMode === 'validator', 'the standby validates');
   assert.equal(newLeader.holdsLock, true);

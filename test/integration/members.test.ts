@@ -50,8 +50,12 @@ describe('pool membership', () => {
     await node2.waitForState('Voting');
 
     const members = await waitForMembers(
-      (list) => list.length === 3 && byId(list, 'node0')?.holdsLock === true && list.every((m) => m.height !== null && m.eligible && (m.state === 'Voting' || m.state === 'Validating')),
-      'three members with node0 holding the lock',
+      (list) =>
+        list.length === 3 &&
+        byId(list, 'node0')?.holdsLock === true &&
+        byId(list, 'node0')?.production?.health != null &&
+        list.every((m) => m.height !== null && m.eligible && (m.state === 'Voting' || m.state === 'Validating')),
+      'three members with node0 holding the lock and publishing its production',
     );
     assert.deepEqual(members.map((m) => m.nodeId), ['node0', 'node1', 'node2']);
     for (const member of members) {
@@ -66,8 +70,9 @@ describe('pool membership', () => {
     const table = await kuutamoctl(['--consul-url', cluster.consul.url, 'list']);
     assert.equal(table.code, 0, table.stderr);
     const lines = table.stdout.trimEnd().split('\n');
-    assert.match(lines[0]!, /^NODE\s+STATE\s+LOCK\s+HEAD\s+LAG\s+RENEWED\s+KUUTAMOD\s+NEARD\s+ELIGIBLE\s+PUBLISHED$/);
-    assert.match(lines[1]!, /^node0\s+Validating \(Validating\.Leased\)\s+yes\s+\d+\s+\d+\s+\S+ ago\s+\S+\s+\S+\s+yes\s+\S+ ago$/);
+    assert.match(lines[0]!, /^NODE\s+STATE\s+LOCK\s+HEAD\s+LAG\s+RENEWED\s+KUUTAMOD\s+NEARD\s+ELIGIBLE\s+HOTSWAP\s+PRODUCTION\s+PUBLISHED$/);
+    // The leader's own production (Validating.Leased's substate says the same): checking, producing or degraded: why.
+    assert.match(lines[1]!, /^node0\s+Validating \(Validating\.Leased\.(Checking|Producing|Degraded)\)\s+yes\s+\d+\s+\d+\s+\S+ ago\s+\S+\s+\S+\s+yes\s+-\s+(checking|producing|degraded: .+)\s+\S+ ago$/);
     assert.match(lines[2]!, /^node1\s+Voting \(Voting\.Contending\)\s+no\s+\d+\s+\d+\s+\S+ ago/);
     assert.match(lines[3]!, /^node2\s+Voting/);
     const json = await kuutamoctl(['--consul-url', cluster.consul.url, 'list', '--json']);
@@ -75,6 +80,10 @@ describe('pool membership', () => {
     const view = JSON.parse(json.stdout) as PoolView;
     assert.equal(view.lockHolder, 'node0');
     assert.deepEqual(view.members.map((m) => [m.nodeId, m.lockHolder, typeof m.lag]), [['node0', true, 'number'], ['node1', false, 'number'], ['node2', false, 'number']]);
+    // --json carries each record's production as published (a standby's verdict comes with its next write).
+    const leaderProduction = view.members[0]!.production;
+    assert.ok(leaderProduction !== null && leaderProduction.health !== null && leaderProduction.verdict === null, JSON.stringify(leaderProduction));
+    assert.ok(view.members.every((m) => 'production' in m));
 
     await node2.stop();
     assert.equal(byId((await readMembers(consul, ACCOUNT_ID)).members, 'node2'), undefined, 'a clean stop deleted the record before the daemon exited');

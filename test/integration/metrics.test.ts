@@ -1,6 +1,6 @@
 /**
  * /metrics of real daemons (real Consul, the neard stand-in): the values of the operator metrics in
- * Validating and Voting, a fence kill counted after the guard killed a frozen leader's neard, the text
+ * Validating and Voting, the production metrics (counts, the check after a takeover, a verdict), a fence kill counted after the guard killed a frozen leader's neard, the text
  * checked by the real `promtool check metrics`, and every metric name the shipped alert rules and
  * Grafana dashboard query present on a live daemon.
  */
@@ -88,8 +88,33 @@ describe('daemon metrics', { timeout: 120_000 }, () => {
     await metricsWhen(standby, (s) => sampleValue(s, 'kuutamod_neard_head_height')! > Math.max(heightNow, blockHeight ?? 0), 'the head height to pass the one /state showed');
   });
 
+  test('production: the account counts on both nodes, the leader\'s check after its takeover, a standby\'s verdict', async () => {
+    const [leader, standby] = await waitForLeaderAndStandby(await startNode('node-a'), await startNode('node-b'));
+    const oneHot = (samples: Sample[], name: string, label: string) => samples.filter((s) => s.name === name && s.value === 1).map((s) => s.labels[label]);
+    // The stand-in's genesis has the pool's account as its one validator: every height is its duty.
+    const lead = await metricsWhen(leader, (s) => sampleValue(s, 'kuutamod_takeover_checks_total', { result: 'producing' }) === 1, 'the check after the takeover to say producing');
+    assert.equal(sampleValue(lead, 'kuutamod_production_counts_readable'), 1);
+    const produced = sampleValue(lead, 'kuutamod_account_blocks_produced')!;
+    assert.ok(produced > 0 && produced <= sampleValue(lead, 'kuutamod_account_blocks_expected')!, `blocks produced ${produced}`);
+    assert.ok(sampleValue(lead, 'kuutamod_account_chunks_expected')! >= sampleValue(lead, 'kuutamod_account_chunks_produced')!);
+    assert.equal(sampleValue(lead, 'kuutamod_takeover_checks_total', { result: 'not-producing' }), 0);
+    assert.deepEqual(oneHot(lead, 'kuutamod_production_leader_verdict', 'verdict'), [], 'the leader judges no leader');
+    assert.equal(oneHot(lead, 'kuutamod_production_own_health', 'health').length, 1);
+    assert.match(leader.log(), /check after the takeover: validating and producing: block #\d+/);
+
+    const stand = await metricsWhen(standby, (s) => oneHot(s, 'kuutamod_production_leader_verdict', 'verdict').length === 1, 'a verdict on the leader');
+    // Within --production-grace of the takeover a standby does not judge yet.
+    assert.deepEqual(oneHot(stand, 'kuutamod_production_leader_verdict', 'verdict'), ['cannot-judge']);
+    assert.deepEqual(oneHot(stand, 'kuutamod_production_own_health', 'health'), []);
+    assert.equal(sampleValue(stand, 'kuutamod_production_move_held'), 0);
+    assert.equal(sampleValue(stand, 'kuutamod_production_counts_readable'), 1);
+    assert.equal(sampleValue(stand, 'kuutamod_production_claims_total', { reason: 'blocks-missed' }), 0);
+  });
+
   test('promtool check metrics finds no problem beyond the accepted names, and every queried metric exists', async () => {
     const [leader] = await waitForLeaderAndStandby(await startNode('node-a'), await startNode('node-b'));
+    // The account's counts are exported once the production watch has read them.
+    await metricsWhen(leader, (s) => sampleValue(s, 'kuutamod_account_blocks_expected') !== undefined, "the account's counts");
     const text = await scrape(leader.url);
 
     const lint = await runPromtool(['check', 'metrics'], { input: text });

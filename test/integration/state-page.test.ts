@@ -4,7 +4,7 @@
  * inside their parent's box, no label over another) and must follow the daemon: the current state and
  * the arrow of the last transition are highlighted, and both highlights move when neard is killed under
  * the daemon, without a reload. The pool table lists every node of a two-node pool and marks the lock
- * holder. Screenshots: /tmp/livechart.png (Validating) and the temp dir (after the kill).
+ * holder, with each node's production; the facts show this node's and the check after its takeover. Screenshots: /tmp/livechart.png (Validating) and the temp dir (after the kill).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -240,7 +240,19 @@ test('the pool table shows both nodes of a two-node pool, live, the lock holder 
     { timeout: 30_000 },
   );
   const headers = await page.locator('#pool thead th').allTextContents();
-  assert.deepEqual(headers, ['node', 'state', 'lock', 'head', 'lag', 'renewed', 'kuutamod', 'neard', 'eligible', 'hotswap', 'published']);
+  assert.deepEqual(headers, ['node', 'state', 'lock', 'head', 'lag', 'renewed', 'kuutamod', 'neard', 'eligible', 'hotswap', 'production', 'published']);
+  // Production (issue 17): the leader's own health; the standby judges nothing within --production-grace of
+  // first seeing the leader. Its record carries the verdict from its next publish on.
+  await page.waitForFunction(
+    `(() => { const cells = [...document.querySelectorAll('#pool tbody td[data-column="production"]')].map((td) => td.textContent);
+      return cells.length === 2 && ['producing', 'checking'].includes(cells[0]) && cells[1] === 'cannot judge: in grace'; })()`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  // This node's own: the check after its latest takeover, and its health beside the other facts.
+  await page.waitForFunction(`/^validating and producing: block #\\d+ \\(/.test(document.getElementById('fact-takeover-check')?.textContent ?? '')`, undefined, { timeout: 30_000 });
+  assert.match((await page.locator('#fact-production').textContent()) ?? '', /^(producing|checking: )/);
+  assert.equal(await page.locator('#fact-production-counts').textContent(), 'readable');
   assert.equal(await page.evaluate('window.loadedOnce'), true, 'the page was not reloaded');
   await page.screenshot({ path: join(tmpdir(), 'livechart-pool.png'), fullPage: true });
 });

@@ -99,6 +99,8 @@ describe('kuutamoctl switchover', () => {
       assert.equal(result.code, 0, `kuutamoctl: ${result.stdout}${result.stderr}`);
       assert.match(result.stdout, new RegExp(`${leader.nodeId} -> ${standby.nodeId} now, phase requested`));
       assert.match(result.stdout, /phase done/);
+      // --wait ends with the new leader's check after its takeover (issue 17).
+      assert.match(result.stdout, new RegExp(`\n${standby.nodeId}: validating and producing: block #\\d+\n$`));
       await standby.waitFor((v) => v.state === 'Validating' && v.neardMode === 'validator', 'the candidate validates');
       const old = await leader.waitFor((v) => v.state === 'Voting' && v.neardMode === 'voter', 'the old leader votes');
       assert.equal(old.holdsLock, false);

@@ -2,7 +2,7 @@
  * Runs the real failover chart with stand-in actors that only record the commands they receive,
  * on XState's SimulatedClock, so every transition and delay can be driven step by step.
  */
-import { createActor, fromCallback, SimulatedClock, type EventObject } from 'xstate';
+import { createActor, fromCallback, SimulatedClock, type EventObject, type InspectionEvent } from 'xstate';
 import type { ElectionCommand, FailoverEvent, HandoverCommand, NeardCommand } from '../../machines/failover-events.js';
 import { failoverMachine, stateNamesOf, type FailoverInput, type FailoverStateName } from '../../machines/failover.js';
 import { DEFAULT_TIMINGS, type FailoverTimings } from '../../machines/failover-timings.js';
@@ -34,8 +34,8 @@ const recorder = <T extends EventObject>(into: T[]) =>
 /** The chart's node id in these tests (a handover record names its leader and candidate by node id). */
 export const CHART_NODE_ID = 'self';
 
-/** Options of the chart besides its timings (e.g. --no-failover). */
-export type ChartOptions = Pick<FailoverInput, 'noFailover'>;
+/** Options of the chart besides its timings (e.g. --no-failover), and who sees its snapshots (a FailoverObserver's inspect). */
+export type ChartOptions = Pick<FailoverInput, 'noFailover' | 'production'> & { inspect?: (inspection: InspectionEvent) => void };
 
 export function startChart(overrides: Partial<FailoverTimings> = {}, options: ChartOptions = {}): ChartHarness {
   const clock = new SimulatedClock();
@@ -51,7 +51,8 @@ export function startChart(overrides: Partial<FailoverTimings> = {}, options: Ch
       handover: recorder(handoverCommands),
     },
   });
-  const actor = createActor(machine, { clock, input: { ...options, timings, now: () => clock.now(), wallNow: () => clock.now(), nodeId: CHART_NODE_ID } });
+  const { inspect, ...input } = options;
+  const actor = createActor(machine, { clock, inspect, input: { ...input, timings, now: () => clock.now(), wallNow: () => clock.now(), nodeId: CHART_NODE_ID } });
   actor.start();
   return {
     clock,

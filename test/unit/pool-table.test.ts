@@ -59,8 +59,8 @@ describe('pool table', () => {
     assert.equal(table.rows[1]?.cells.lag, '3');
     assert.match(table.notes[0] ?? '', /^\* the record of node0, node1 disagrees with the lock key/);
     const text = formatPoolTable(table).split('\n');
-    assert.match(text[0]!, /^NODE\s+STATE\s+LOCK\s+HEAD\s+LAG\s+RENEWED\s+KUUTAMOD\s+NEARD\s+ELIGIBLE\s+HOTSWAP\s+PUBLISHED$/);
-    assert.match(text[1]!, /^node0\s+Validating \(Validating\.Leased\)\s+no\*\s+1003\s+0\s+2s ago\s+0\.1\.0\s+2\.6\.5\s+yes\s+-\s+500ms ago$/);
+    assert.match(text[0]!, /^NODE\s+STATE\s+LOCK\s+HEAD\s+LAG\s+RENEWED\s+KUUTAMOD\s+NEARD\s+ELIGIBLE\s+HOTSWAP\s+PRODUCTION\s+PUBLISHED$/);
+    assert.match(text[1]!, /^node0\s+Validating \(Validating\.Leased\)\s+no\*\s+1003\s+0\s+2s ago\s+0\.1\.0\s+2\.6\.5\s+yes\s+-\s+-\s+500ms ago$/);
   });
 
   test('no members: the note alone; a lock held by a node without a record is said; an ineligible member says why', () => {
@@ -85,6 +85,36 @@ describe('pool table', () => {
     assert.deepEqual(table.notes, [
       'not is not ready for a hot swap: config.json tracks no shards (tracked_shards_config is "NoShards"): ...',
       'partly is ready for a hot swap only on a condition: config.json tracks shards s0.v3 only (...): ready only while ...',
+    ]);
+  });
+
+  test('production: the leader\'s own health, a standby\'s verdict with its reason, "-" without; takeover misses and unreadable counts as notes', () => {
+    const production = (fields: Partial<NonNullable<MemberRecord['production']>>): Partial<MemberRecord> => ({
+      production: { health: null, verdict: null, detail: null, takeover: null, countsProblem: null, ...fields },
+    });
+    const rows: MemberRecord[] = [
+      member('old'),
+      member('lead', { holdsLock: true, state: 'Validating', ...production({ health: 'degraded', detail: 'own counts show 5 expected blocks in a row not produced', takeover: { result: 'not-producing', detail: '5 blocks and chunks due since the takeover, none produced' } }) }),
+      member('new', { ...production({ health: 'checking', detail: 'waiting for its first block or chunk' }) }),
+      member('ok', { ...production({ health: 'producing', detail: 'producing', takeover: { result: 'producing', detail: 'validating and producing: block #12' } }) }),
+      member('s1', { ...production({ verdict: 'failing', detail: 'blocks missed for 12 s: 5 expected blocks in a row not produced' }) }),
+      member('s2', { ...production({ verdict: 'cannot-judge', detail: 'in grace', countsProblem: 'validators: METHOD_NOT_FOUND' }) }),
+      member('s3', { ...production({ verdict: 'healthy', detail: 'producing', takeover: { result: 'unconfirmed', detail: 'not confirmed within 120 s (no block or chunk fell due)' } }) }),
+    ];
+    const table = tableOf(rows, 'lead');
+    assert.deepEqual(Object.fromEntries(table.rows.map((r) => [r.nodeId, r.cells.production])), {
+      old: '-',
+      lead: 'degraded: own counts show 5 expected blocks in a row not produced',
+      new: 'checking',
+      ok: 'producing',
+      s1: 'failing: blocks missed for 12 s: 5 expected blocks in a row not produced',
+      s2: 'cannot judge: in grace',
+      s3: 'healthy',
+    });
+    assert.deepEqual(table.notes, [
+      'lead, check after its takeover: not producing: 5 blocks and chunks due since the takeover, none produced',
+      "s2 cannot read the chain's production counts (validators: METHOD_NOT_FOUND): its missed-blocks signal is off",
+      's3, check after its takeover: not confirmed within 120 s (no block or chunk fell due)',
     ]);
   });
 });

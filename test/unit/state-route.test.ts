@@ -92,6 +92,12 @@ test('a real answer validates and arrives whole, from before the first snapshot 
       ['Validating', true, 'session-1', 101, 'validator', 2],
     );
     assert.ok(validating.transitions.length >= 4, `transitions recorded: ${JSON.stringify(validating.transitions)}`);
+    assert.deepEqual([validating.production, validating.lastTakeoverCheck], [null, null], 'nothing reported by the production watch yet');
+    run.step({ type: 'OWN_PRODUCTION', health: 'producing', takeover: { result: 'producing', detail: 'validating and producing: block #11' }, detail: 'producing', countsProblem: null });
+    const producing = await expectWireMatchesView(app, run.observer, 'Validating, producing');
+    assert.deepEqual(producing.production, { health: 'producing', verdict: null, leaderId: null, detail: 'producing', countsProblem: null });
+    assert.equal(producing.lastTakeoverCheck?.result, 'producing');
+    assert.equal(producing.lastTakeoverCheck?.detail, 'validating and producing: block #11');
   } finally {
     run.stop();
     await app.close();

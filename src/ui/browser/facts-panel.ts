@@ -1,5 +1,5 @@
 /** The side panel and header of the /ui page: who this node is, what it holds, and its recent transitions. */
-import type { PageView } from '../page-view.js';
+import type { PageProduction, PageTakeoverCheck, PageView } from '../page-view.js';
 import { htmlElement, requireElement } from './dom.js';
 
 const NONE = '\u2014';
@@ -17,6 +17,23 @@ export function renderHeader(view: PageView): void {
   document.title = `kuutamod ${view.nodeId}: ${view.state ?? ''}`;
 }
 
+/** This node's production in words: a leader's own health, or a standby's verdict on the leader. */
+export function productionText(production: PageProduction | null): string {
+  if (production === null) return NONE;
+  const detail = production.detail === null ? '' : `: ${production.detail}`;
+  if (production.health !== null) return production.health === 'producing' ? 'producing' : `${production.health}${detail}`;
+  if (production.verdict === null) return NONE;
+  const verdict = production.verdict === 'cannot-judge' ? 'cannot judge' : production.verdict;
+  return `leader ${production.leaderId ?? '(none)'}: ${verdict}${production.verdict === 'healthy' ? '' : detail}`;
+}
+
+export function takeoverCheckText(check: PageTakeoverCheck | null): string {
+  if (check === null) return NONE;
+  // The details say "validating and producing: block #H" and "not confirmed within N s (why)" themselves.
+  const words = check.result === 'not-producing' ? 'not producing: ' : '';
+  return `${words}${check.detail} (${new Date(check.at).toLocaleTimeString()})`;
+}
+
 export function renderFacts(view: PageView): void {
   const rows: Array<[string, string]> = [
     ['holds lock', view.holdsLock ? 'yes' : 'no'],
@@ -26,6 +43,9 @@ export function renderFacts(view: PageView): void {
     ['sync height', show(view.blockHeight)],
     ['syncing', show(view.syncing)],
     ['neard restarts', String(view.neardRestarts)],
+    ['production', productionText(view.production)],
+    ['production counts', view.production === null ? NONE : (view.production.countsProblem ?? 'readable')],
+    ['takeover check', takeoverCheckText(view.lastTakeoverCheck)],
     ['last error', show(view.lastError)],
   ];
   const list = requireElement('#facts', HTMLDListElement);
