@@ -99,9 +99,13 @@ export async function startKuutamod(options: KuutamodOptions): Promise<Kuutamod>
     ...FAST_TIMINGS,
     ...(options.extraArgs ?? []),
   ];
+  // Every neard of one test pool shares one validator log, as the chain is one: a standby's neard then counts
+  // the leader's blocks as produced (without it each stand-in counts only its own validating, and a standby
+  // would see the leader miss every block and ask for a production move once the grace is over).
+  const sharedLog = { NEARD_STANDIN_VALIDATOR_LOG: join(options.node.home, '..', 'validators.jsonl') };
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', out, out],
-    env: { ...process.env, ...FAST_NEARD_ENV, ...options.env },
+    env: { ...process.env, ...FAST_NEARD_ENV, ...sharedLog, ...options.env },
   });
   closeSync(out);
   running.add(child);
