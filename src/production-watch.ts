@@ -79,7 +79,7 @@ export function productionWatchActor(options: ProductionWatchOptions) {
         const validating = context.neardMode === 'validator' && context.neardStartAwaited === null && context.syncing === false;
         view = withTakeoverChecked(view, rule, now, height, validating);
         event = leaderReport(view, rule, now);
-        say(`own production: ${event.health} (${event.detail})`, event.health === 'degraded');
+        say(event.detail === event.health ? `own production: ${event.health}` : `own production: ${event.health} (${event.detail})`, event.health === 'degraded');
       } else {
         const leader = pool.others.find((member) => member.holdsLock && pool.liveness.isLive(member));
         view = withLeader(view, leader === undefined ? null : { nodeId: leader.nodeId, height: leader.height, publishedAt: leader.publishedAt }, now);
