@@ -18,6 +18,7 @@ import { PRODUCTION_REQUESTER } from '../../machines/production-moves.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
 import { ACCOUNT_ID, type Kuutamod } from '../support/kuutamod.js';
 import { waitForMembers as waitForPoolMembers } from '../support/pool-members.js';
+import { parseMetricsText, sampleValue, scrape } from '../support/metrics-text.js';
 import { until, untilValue } from '../support/until.js';
 import { checkNoOverlap } from '../support/validator-periods.js';
 
@@ -114,6 +115,27 @@ describe('gray failures: the chain is the judge', () => {
     const members = await waitForMembers((ms) => member(ms, standby!)?.production?.takeover?.result === 'producing', 'the new leader produces');
     assert.match(member(members, standby!)!.production!.takeover!.detail, /validating and producing: block #\d+/);
     assert.match(standby!.log(), /Voting -> Validating/);
+  });
+
+  test('no ping-pong: when the new leader does not produce either, the move is held and said, not repeated', async () => {
+    const [leader, first, second] = await healthyPool('kuutamod-gray-hold-', ['node0', 'node1', 'node2']);
+    setFault(homeOf(leader!), 'mute', validatorLog);
+    const moved = await waitForRecord((r) => r?.phase === 'done', 'the first production move done', 40_000);
+    const next = moved!.to === first!.nodeId ? first! : second!;
+    const bystander = next === first ? second! : first!;
+    await waitForValidatorHome(next);
+    // The new leader is mute too, past its grace: the bystander judges it failing and holds the move.
+    setFault(homeOf(next), 'mute', validatorLog);
+    await untilValue(
+      'the bystander reports the move held',
+      async () => (sampleValue(parseMetricsText(await scrape(bystander.url)), 'kuutamod_production_move_held') === 1 ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    const members = await waitForMembers((ms) => member(ms, bystander)?.production?.verdict === 'failing', 'the bystander publishes the leader failing');
+    assert.equal(member(members, next)?.holdsLock, true, 'the role stays with the second leader');
+    const record = (await readHandover(consul, ACCOUNT_ID))?.record;
+    assert.equal(record?.id, moved!.id, 'no second production move was asked for');
+    assert.ok(!bystander.log().includes('production move requested'), 'the bystander asked for nothing');
   });
 
   test('an isolated leader (head frozen, no peers, says synced) is moved', async () => {
