@@ -53,8 +53,6 @@ export interface ProductionView {
   leader: LeaderHead | null;
   /** This node's judgement of the leader (a standby's; a leader keeps 'cannot-judge'). */
   verdict: ProductionVerdict;
-  /** Since when the verdict has been failing (null: it is not). */
-  failingSince: number | null;
   takeover: TakeoverCheck | null;
 }
 
@@ -70,7 +68,6 @@ export const initialProductionView: ProductionView = {
   heads: [],
   leader: null,
   verdict: { verdict: 'cannot-judge', reason: 'no healthy standby' },
-  failingSince: null,
   takeover: null,
 };
 
@@ -123,10 +120,8 @@ export function standbyVerdict(view: ProductionView, rule: ProductionThresholds,
   );
 }
 
-/** Record a new verdict, and since when it has been failing. */
-export function withVerdict(view: ProductionView, verdict: ProductionVerdict, now: number): ProductionView {
-  const failingSince = verdict.verdict !== 'failing' ? null : (view.failingSince ?? now);
-  return { ...view, verdict, failingSince };
+export function withVerdict(view: ProductionView, verdict: ProductionVerdict): ProductionView {
+  return { ...view, verdict };
 }
 
 const producedOf = (r: CountsReading): number => r.producedBlocks + r.producedChunks;
@@ -194,7 +189,7 @@ export function leaderReport(view: ProductionView, rule: ProductionThresholds, n
 
 /** The node took the role at `now`: the check of its first duties starts, and it judges no leader. */
 export function startTakeover(view: ProductionView, now: number): ProductionView {
-  return { ...view, leader: null, verdict: initialProductionView.verdict, failingSince: null, takeover: { result: 'checking', since: now, baseline: null } };
+  return { ...view, leader: null, verdict: initialProductionView.verdict, takeover: { result: 'checking', since: now, baseline: null } };
 }
 
 /**

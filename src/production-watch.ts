@@ -83,7 +83,7 @@ export function productionWatchActor(options: ProductionWatchOptions) {
       } else {
         const leader = pool.others.find((member) => member.holdsLock && pool.liveness.isLive(member));
         view = withLeader(view, leader === undefined ? null : { nodeId: leader.nodeId, height: leader.height, publishedAt: leader.publishedAt }, now);
-        view = withVerdict(view, standbyVerdict(view, rule, now), now);
+        view = withVerdict(view, standbyVerdict(view, rule, now));
         event = { type: 'PRODUCTION_VERDICT', verdict: view.verdict, leaderId: view.leader?.nodeId ?? null, countsProblem: view.countsProblem };
         say(describeVerdict(event), event.verdict.verdict === 'failing');
       }
