@@ -3,6 +3,7 @@
  * validators-rpc.ts), for the production watch (issue 17): the counts, or why there are none in words (an
  * older neard without the RPC, an error, garbage, an account that is not a current validator).
  */
+import type { CountsReading } from '../../machines/production-counts.js';
 import { fetchAccountProduction } from './validators-rpc.js';
 
 export interface ProductionPollOptions {
@@ -11,14 +12,8 @@ export interface ProductionPollOptions {
   requestTimeoutMs: number;
 }
 
-export interface AccountCounts {
-  epochStartHeight: number;
-  epochHeight: number | null;
-  expectedBlocks: number;
-  producedBlocks: number;
-  expectedChunks: number;
-  producedChunks: number;
-}
+/** A reading of the counts, before the watch stamps it with its time. */
+export type AccountCounts = Omit<CountsReading, 'at'>;
 
 export async function pollProduction({ rpcUrl, accountId, requestTimeoutMs }: ProductionPollOptions): Promise<{ counts: AccountCounts } | { problem: string }> {
   try {

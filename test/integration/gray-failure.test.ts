@@ -15,11 +15,12 @@ import { createConsulClient, type ConsulClient } from '../../services/consul/cli
 import { readHandover, type HandoverRecord } from '../../services/pool/handover-record.js';
 import { readMembers, type MemberRecord } from '../../services/pool/member-record.js';
 import { PRODUCTION_REQUESTER } from '../../machines/production-moves.js';
+import { waitForRecord as waitForHandover } from '../support/handover-wait.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
 import { ACCOUNT_ID, type Kuutamod } from '../support/kuutamod.js';
 import { waitForMembers as waitForPoolMembers } from '../support/pool-members.js';
 import { parseMetricsText, sampleValue, scrape } from '../support/metrics-text.js';
-import { until, untilValue } from '../support/until.js';
+import { untilValue } from '../support/until.js';
 import { checkNoOverlap } from '../support/validator-periods.js';
 
 /** Fast judging: records twice a second, counts five times a second, a short grace and stall. */
@@ -69,15 +70,7 @@ async function healthyPool(prefix: string, ids: string[]): Promise<Kuutamod[]> {
   return [leader, ...standbys];
 }
 
-async function waitForRecord(predicate: (record: HandoverRecord | undefined) => boolean, what: string, timeoutMs = 30_000): Promise<HandoverRecord | undefined> {
-  let last: HandoverRecord | undefined;
-  await until(what, async () => predicate((last = (await readHandover(consul, ACCOUNT_ID))?.record)), {
-    timeoutMs,
-    intervalMs: 50,
-    detail: () => `record: ${JSON.stringify(last)}`,
-  });
-  return last;
-}
+const waitForRecord = (predicate: (record: HandoverRecord | undefined) => boolean, what: string, timeoutMs?: number) => waitForHandover(consul, predicate, what, timeoutMs);
 
 /** The validator log's last start is `node`'s home, and no periods overlapped. */
 async function waitForValidatorHome(node: Kuutamod): Promise<void> {

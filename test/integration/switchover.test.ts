@@ -11,6 +11,7 @@ import { afterEach, describe, test } from 'node:test';
 import { createConsulClient, type ConsulClient } from '../../services/consul/client.js';
 import { createHandover, readHandover, type HandoverRecord } from '../../services/pool/handover-record.js';
 import type { MemberRecord } from '../../services/pool/member-record.js';
+import { waitForRecord as waitForHandover } from '../support/handover-wait.js';
 import { startDaemonCluster, type DaemonCluster } from '../support/daemon-cluster.js';
 import { waitForMembers as waitForPoolMembers } from '../support/pool-members.js';
 import { loadGenesis } from '../../localnet/neard/home.js';
@@ -50,16 +51,7 @@ const waitForMembers = (predicate: (members: MemberRecord[]) => boolean, what: s
 const poolReady = (count: number) => (members: MemberRecord[]) =>
   members.length === count && members.every((m) => m.height !== null && m.syncing === false && (m.state === 'Voting' || m.state === 'Validating'));
 
-/** Poll the handover record until `predicate` holds for it (or for its absence); returns it. */
-async function waitForRecord(predicate: (record: HandoverRecord | undefined) => boolean, what: string, timeoutMs = 30_000): Promise<HandoverRecord | undefined> {
-  let last: HandoverRecord | undefined;
-  await until(what, async () => predicate((last = (await readHandover(consul, ACCOUNT_ID))?.record)), {
-    timeoutMs,
-    intervalMs: 50,
-    detail: () => `record: ${JSON.stringify(last)}`,
-  });
-  return last;
-}
+const waitForRecord = (predicate: (record: HandoverRecord | undefined) => boolean, what: string, timeoutMs?: number) => waitForHandover(consul, predicate, what, timeoutMs);
 
 const checkNoOverlap = (): ValidatorPeriodEvent[] => checkOverlapIn(validatorLog);
 
