@@ -60,7 +60,12 @@ export interface ProductionFacts {
 }
 
 export type FailReason = 'head stalled' | 'blocks missed';
-export type CannotJudgeReason = 'whole chain stalled' | 'no healthy standby' | 'in grace' | 'counts reset';
+/**
+ * Why no verdict. 'no leader' and 'own head not moving' are a judging standby's own words (production-view.ts):
+ * it knows no leader record, or its own head has not moved lately (it may be the one cut off, or the chain
+ * halted), where the pool-wide rule says 'no healthy standby' or 'whole chain stalled'.
+ */
+export type CannotJudgeReason = 'whole chain stalled' | 'no healthy standby' | 'in grace' | 'counts reset' | 'no leader' | 'own head not moving';
 
 export type ProductionVerdict =
   | { verdict: 'healthy' }

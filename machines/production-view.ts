@@ -67,7 +67,7 @@ export const initialProductionView: ProductionView = {
   countsProblem: null,
   heads: [],
   leader: null,
-  verdict: { verdict: 'cannot-judge', reason: 'no healthy standby' },
+  verdict: { verdict: 'cannot-judge', reason: 'no leader' },
   takeover: null,
 };
 
@@ -108,8 +108,8 @@ export function ownHeadRate(view: ProductionView, now: number): number | null {
 export function standbyVerdict(view: ProductionView, rule: ProductionThresholds, now: number): ProductionVerdict {
   const { leader } = view;
   const own = view.heads.at(-1);
-  if (leader === null) return { verdict: 'cannot-judge', reason: 'no healthy standby' };
-  return judgeProduction(
+  if (leader === null) return { verdict: 'cannot-judge', reason: 'no leader' };
+  const verdict = judgeProduction(
     {
       now,
       leader: { height: leader.height, headRate: null, publishedAt: leader.publishedAt },
@@ -118,6 +118,11 @@ export function standbyVerdict(view: ProductionView, rule: ProductionThresholds,
     },
     rule,
   );
+  // The only standby view is this node's own: "no healthy standby" and "whole chain stalled" mean its own head.
+  if (verdict.verdict === 'cannot-judge' && (verdict.reason === 'no healthy standby' || verdict.reason === 'whole chain stalled')) {
+    return { verdict: 'cannot-judge', reason: 'own head not moving' };
+  }
+  return verdict;
 }
 
 export function withVerdict(view: ProductionView, verdict: ProductionVerdict): ProductionView {

@@ -91,7 +91,7 @@ describe('hot-swap readiness', () => {
     const view = JSON.parse(json.stdout) as PoolView;
     assert.deepEqual(view.members.map((m) => [m.nodeId, m.hotSwapReady]), [['noshards1', false], ['ready0', true]]);
     const table = await kuutamoctl(['--consul-url', cluster.consul.url, 'list']);
-    assert.match(table.stdout, /^NODE .* HOTSWAP +PUBLISHED$/m);
+    assert.match(table.stdout, /^NODE .* HOTSWAP +PRODUCTION +PUBLISHED$/m);
     assert.match(table.stdout, /^noshards1 .* no \(see notes\) +\S+ ago$/m);
     assert.match(table.stdout, /^ready0 .* ready +\S+ ago$/m);
     assert.match(table.stdout, /^noshards1 is not ready for a hot swap: config\.json tracks no shards/m);

@@ -48,7 +48,7 @@ describe("a standby's verdict from its own view", () => {
     withLeader(view, { nodeId: 'leader', height, publishedAt }, now);
 
   test('no leader known: cannot judge; a leader first seen starts its grace', () => {
-    assert.equal(standbyVerdict(initialProductionView, RULE, T0).verdict, 'cannot-judge');
+    assert.deepEqual(standbyVerdict(initialProductionView, RULE, T0), { verdict: 'cannot-judge', reason: 'no leader' });
     const now = T0 + 60_000;
     const v = leaderSeen(headsUntil(initialProductionView, now), 100, now, now);
     assert.deepEqual(standbyVerdict(v, RULE, now), { verdict: 'cannot-judge', reason: 'in grace' });
@@ -77,7 +77,7 @@ describe("a standby's verdict from its own view", () => {
     let v = headsUntil(initialProductionView, now, 1, now - 30_000);
     v = withLeader(v, { nodeId: 'leader', height: 100, publishedAt: T0 }, T0);
     v = withLeader(v, { nodeId: 'leader', height: 100, publishedAt: now }, now);
-    assert.equal(standbyVerdict(v, RULE, now).verdict, 'cannot-judge');
+    assert.deepEqual(standbyVerdict(v, RULE, now), { verdict: 'cannot-judge', reason: 'own head not moving' });
   });
 
   test('unreadable counts turn only the miss signal off', () => {
