@@ -13,6 +13,7 @@ import { allOverlaps, type RunSummary } from '../chaos/report.js';
 import { withFaultSetup } from '../chaos/runner.js';
 import { CHAOS_TIMINGS, describeTimings, recoveryBoundMs } from '../chaos/timings.js';
 import { runTrial, type TrialResult } from '../chaos/trial.js';
+import { gitRevision } from '../support/git-revision.js';
 import { heapSnapshotNodeOptions, snapshotNodes } from './heap-snapshots.js';
 import { seededRandom } from './random.js';
 import { warmupMs } from './soak-report.js';
@@ -97,6 +98,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
     endedAt: Date.now(),
     chaos: {
       command: options.command,
+      commit: gitRevision(),
       date: new Date().toISOString(),
       timings: describeTimings(CHAOS_TIMINGS),
       boundMs: recoveryBoundMs(CHAOS_TIMINGS),
@@ -108,6 +110,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
       pollGapMs: Math.max(0, ...trials.map((t) => t.pollGapMs)),
       deathUncertaintyMs: Math.max(0, ...world.recorder.intervals.map((i) => i.endUncertaintyMs ?? 0)),
       faults: FAULTS.map((f) => ({ id: f.id, title: f.title })),
+      skipped: [],
     },
     samples: sampler.samples,
     aborted,
