@@ -63,6 +63,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
   killTreeOnInterrupt(() => process.env['CHAOS_KEEP'] !== '1' && rmSync(world.dir, { recursive: true, force: true }));
   const sampler = new SoakSampler(world, options.sampleS * 1000);
   const startedAt = Date.now();
+  const commit = gitRevision();
   const end = startedAt + options.hours * 3_600_000;
   let aborted: string | null = null;
   try {
@@ -98,7 +99,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
     endedAt: Date.now(),
     chaos: {
       command: options.command,
-      commit: gitRevision(),
+      commit,
       date: new Date().toISOString(),
       timings: describeTimings(CHAOS_TIMINGS),
       boundMs: recoveryBoundMs(CHAOS_TIMINGS),

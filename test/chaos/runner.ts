@@ -45,6 +45,7 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
   const trials: TrialResult[] = [];
   const idle: IdleRate[] = [];
   const skipped: RunSummary['skipped'] = [];
+  const commit = gitRevision();
   const timings = options.timings ?? CHAOS_TIMINGS;
   const world = await startWorld({ daemons: options.daemons, timings, log });
   activeDir = world.dir;
@@ -80,7 +81,7 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
   const overlaps = allOverlaps(world.recorder.intervals, nowMs());
   return {
     command: options.command,
-    commit: gitRevision(),
+    commit,
     date: new Date().toISOString(),
     timings: describeTimings(timings),
     boundMs: recoveryBoundMs(timings),
