@@ -13,6 +13,7 @@ import { allOverlaps, type RunSummary } from '../chaos/report.js';
 import { withFaultSetup } from '../chaos/runner.js';
 import { CHAOS_TIMINGS, describeTimings, recoveryBoundMs } from '../chaos/timings.js';
 import { runTrial, type TrialResult } from '../chaos/trial.js';
+import { gitRevision } from '../support/git-revision.js';
 import { heapSnapshotNodeOptions, snapshotNodes } from './heap-snapshots.js';
 import { seededRandom } from './random.js';
 import { warmupMs } from './soak-report.js';
@@ -62,6 +63,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
   killTreeOnInterrupt(() => process.env['CHAOS_KEEP'] !== '1' && rmSync(world.dir, { recursive: true, force: true }));
   const sampler = new SoakSampler(world, options.sampleS * 1000);
   const startedAt = Date.now();
+  const commit = gitRevision();
   const end = startedAt + options.hours * 3_600_000;
   let aborted: string | null = null;
   try {
@@ -97,6 +99,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
     endedAt: Date.now(),
     chaos: {
       command: options.command,
+      commit,
       date: new Date().toISOString(),
       timings: describeTimings(CHAOS_TIMINGS),
       boundMs: recoveryBoundMs(CHAOS_TIMINGS),
@@ -108,6 +111,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
       pollGapMs: Math.max(0, ...trials.map((t) => t.pollGapMs)),
       deathUncertaintyMs: Math.max(0, ...world.recorder.intervals.map((i) => i.endUncertaintyMs ?? 0)),
       faults: FAULTS.map((f) => ({ id: f.id, title: f.title })),
+      skipped: [],
     },
     samples: sampler.samples,
     aborted,

@@ -39,6 +39,8 @@ export interface ChaosWorld {
   restartDaemon(node: ChaosNode): Promise<void>;
   /** Restart every daemon with other timings (idle measurement at the defaults). */
   restartAll(timings: ChaosTimings): Promise<void>;
+  /** Extra daemon flags after the timings' (a gray fault's production flags); restarts every daemon when they change. */
+  useDaemonFlags(flags: readonly string[]): Promise<void>;
   /** Milliseconds a validating neard takes to stop gracefully (fault 7); 0 = the stand-in's fast stop. */
   setValidatorStopDelay(ms: number): void;
   stop(): Promise<void>;
@@ -66,6 +68,7 @@ export async function startWorld({ daemons, timings, log }: WorldOptions): Promi
   lock.start();
 
   let current = timings;
+  let extraFlags: readonly string[] = [];
   const startDaemon = (name: string, proxy: CountingProxy, home: NodeHome): Promise<Kuutamod> =>
     startKuutamod({
       consulUrl: proxy.url,
@@ -73,7 +76,7 @@ export async function startWorld({ daemons, timings, log }: WorldOptions): Promi
       pool,
       node: home,
       env: { NEARD_STANDIN_VALIDATOR_LOG: recorder.path, CHAOS_VALIDATOR_STOP_DELAY_FILE: stopDelayFile },
-      extraArgs: ['--neard-bin', NEARD_WRAPPER, ...timingFlags(current)],
+      extraArgs: ['--neard-bin', NEARD_WRAPPER, ...timingFlags(current), ...extraFlags],
     });
 
   const nodes: ChaosNode[] = [];
@@ -96,6 +99,12 @@ export async function startWorld({ daemons, timings, log }: WorldOptions): Promi
       // Standbys first, so the leader hands over only once.
       for (const node of nodes) await stopDaemon(node.daemon);
       for (const node of nodes) node.daemon = await startDaemon(node.name, node.proxy, node.home);
+    },
+    async useDaemonFlags(flags) {
+      if (flags.join(' ') === extraFlags.join(' ')) return;
+      log(`restarting every daemon with ${flags.length === 0 ? 'no extra flags' : flags.join(' ')}`);
+      extraFlags = [...flags];
+      await world.restartAll(current);
     },
     setValidatorStopDelay(ms) {
       writeFileSync(stopDelayFile, ms > 0 ? String(ms) : '');

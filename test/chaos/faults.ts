@@ -1,4 +1,5 @@
-// The seven faults of issue 4, one found while running them, and issue 8's three mid-handover ones.
+// The seven faults of issue 4, one found while running them, issue 8's three mid-handover ones, and issue
+// 17's gray failures (gray-faults.ts).
 // Each is injected into a healthy world with a known leader and says when it is healed: right away (in
 // parallel with recovery), after a hold time, or once a new validator is up (a killed daemon is
 // restarted then, as a fresh process on the same home).
@@ -6,6 +7,7 @@ import { nowMs } from './proc.js';
 import type { ClusterServer } from '../support/consul.js';
 import type { ChaosNode, ChaosWorld } from './cluster.js';
 import { handoverSettled, requestSwitchover, standbyOf, waitForLockLeaving, waitForPhase, type HandoverOutcome } from './handover.js';
+import { GRAY_FAULTS, type GrayFaultId } from './gray-faults.js';
 import { recoveryBoundMs, type ChaosTimings } from './timings.js';
 import { until } from '../support/until.js';
 
@@ -20,7 +22,8 @@ export type FaultId =
   | 'renew-fail'
   | 'handover-leader-kill'
   | 'handover-candidate-kill'
-  | 'handover-consul-cut';
+  | 'handover-consul-cut'
+  | GrayFaultId;
 
 export interface FaultContext {
   world: ChaosWorld;
@@ -62,6 +65,14 @@ export interface Fault {
   mayKeepValidator?: boolean;
   /** The recovery bound, if not the default 2 x TTL + 1 s + neard start (recoveryBoundMs). */
   boundMs?: (timings: ChaosTimings) => number;
+  /** What boundMs is made of, for the report. */
+  boundText?: string;
+  /** The role must not move: the trial fails if another neard validates or the lock moves (mayKeepValidator too). */
+  noMove?: boolean;
+  /** Extra daemon flags for this fault's trials: the world's daemons are restarted with them (gray faults). */
+  daemonFlags?: readonly string[];
+  /** Needs this many daemons; skipped (and said so in the report) with fewer. */
+  minDaemons?: number;
   /** Called once before the first trial of this fault (e.g. make validators slow to stop). */
   setup?: (world: ChaosWorld) => void;
   teardown?: (world: ChaosWorld) => void;
@@ -209,6 +220,7 @@ export const FAULTS: Fault[] = [
     fenced: false,
     // Nobody validates until the handover deadline; then the old leader takes the role back.
     boundMs: afterHandoverDeadline,
+    boundText: 'handover deadline + 1 s + neard start',
     async inject(ctx) {
       const { candidate, candidateSession, id } = await midHandover(ctx, 'releasing');
       await waitForLockLeaving(ctx.world, ctx.session);
@@ -237,6 +249,7 @@ export const FAULTS: Fault[] = [
       return { ...cut, at: nowMs(), settled: (validator) => handoverSettled(ctx.world, id, validator), detail: `switchover ${id} to ${candidate.name}${late}, ${cut.detail}` };
     },
   },
+  ...GRAY_FAULTS,
 ];
 
 /** The recovery bound of `fault` at `timings`. */

@@ -3,11 +3,14 @@
 import { findOverlaps, stats, type Overlap, type Stats } from './checker.js';
 import type { FaultId } from './faults.js';
 import { FLAP_LIMIT } from './flaps.js';
+import { GRAY_FAULTS, GRAY_SETTINGS_TEXT } from './gray-faults.js';
 import type { IdleRate } from './idle.js';
 import type { TrialResult } from './trial.js';
 
 export interface RunSummary {
   command: string;
+  /** The commit measured (gitRevision). */
+  commit: string;
   date: string;
   timings: string;
   boundMs: number;
@@ -19,8 +22,10 @@ export interface RunSummary {
   pollGapMs: number;
   /** Largest uncertainty of a death time (killed validators) over all trials. */
   deathUncertaintyMs: number;
-  /** boundMs: the fault's own recovery bound, when it is not the run's. */
-  faults: Array<{ id: FaultId; title: string; boundMs?: number }>;
+  /** boundMs: the fault's own recovery bound, when it is not the run's; boundText: what it is made of. */
+  faults: Array<{ id: FaultId; title: string; boundMs?: number; boundText?: string }>;
+  /** Faults asked for but not run (a gray fault that needs three daemons, in a run with two). */
+  skipped: Array<{ id: FaultId; title: string; reason: string }>;
 }
 
 export function overlapsIn(overlaps: Overlap[], trial: TrialResult): Overlap[] {
@@ -43,6 +48,7 @@ export function renderReport(summary: RunSummary): string {
     '# Chaos report',
     '',
     `Command: \`${summary.command}\`  `,
+    `Commit: ${summary.commit}  `,
     `Date: ${summary.date}  `,
     `Daemons: ${summary.daemons}, each with its own Consul client agent; 3 Consul servers (1.8.7).  `,
     `Partition (faults 6, 7, 11): ${summary.partition === 'netns' ? "the leader agent's network namespace loses its veth link to the servers' namespace" : "the leader's agent is frozen with SIGSTOP (see docs/chaos.md)"}.  `,
@@ -67,7 +73,14 @@ export function renderReport(summary: RunSummary): string {
     lines.push(`| ${fault.title} | ${trials.length} | ${overlaps} | ${recovered}/${trials.length} | ${cells(handover)}${moved} | ${cells(freed)} | ${cells(validator)} | ${flaps} |`);
   }
   const ownBounds = summary.faults.filter((f) => f.boundMs !== undefined && f.boundMs !== summary.boundMs && summary.trials.some((t) => t.fault === f.id));
-  if (ownBounds.length > 0) lines.push('', ...ownBounds.map((f) => `Recovery bound of ${f.title}: ${f.boundMs! / 1000} s (handover deadline + 1 s + neard start).  `));
+  if (ownBounds.length > 0) lines.push('', ...ownBounds.map((f) => `Recovery bound of ${f.title}: ${f.boundMs! / 1000} s (${f.boundText ?? 'its own'}).  `));
+  if (summary.trials.some((t) => GRAY_FAULTS.some((g) => g.id === t.fault))) {
+    lines.push(
+      '',
+      `Gray faults (issue 17): the daemons ran with ${GRAY_SETTINGS_TEXT}. A move passes when a production move (a handover record requested by a standby's production check) ended \`done\` and a healthy standby validates; a "nothing may move" fault passes when the leader kept the role (no other neard validated, the lock never moved) and no handover record was written. For those, "new validator" is 0 (the old one never stopped) and "lock moved in 0" is the expected outcome.`,
+    );
+  }
+  for (const s of summary.skipped) lines.push('', `Skipped: ${s.title}: ${s.reason}.`);
   lines.push(`\nOverlaps in total (whole run, also between trials): **${summary.overlaps.length}**.`);
   lines.push(`Flapping = a daemon entered Validating more than ${FLAP_LIMIT} times in one trial (a warning, not a safety failure).`);
   if (summary.idle.length > 0) {

@@ -5,9 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/paths.js';
 import { failures, renderReport } from './report.js';
-import { ALL_FAULTS, runChaos } from './runner.js';
+import { ALL_FAULTS, parseFaultList, runChaos } from './runner.js';
 import { CHAOS_TIMINGS, DEFAULT_DAEMON_TIMINGS } from './timings.js';
-import type { FaultId } from './faults.js';
 import { createNetns, deleteNetns, deleteStaleNetns, NETNS_ENV, planFromEnv, planNetns } from './netns.js';
 
 const int = (min: number, max: number) => (value: string) => {
@@ -21,7 +20,7 @@ const program = new Command('chaos')
   .addOption(new Option('--trials <n>', 'trials per fault').argParser(int(1, 1000)).default(3))
   .addOption(new Option('--quick-trials <n>', 'trials of the quick faults (1, 2, 3, 5); default --trials').argParser(int(1, 1000)))
   .addOption(new Option('--daemons <n>', 'daemons (each with its own Consul agent)').argParser(int(2, 3)).default(2))
-  .option('--faults <ids>', `comma-separated subset of ${ALL_FAULTS.join(',')}`, ALL_FAULTS.join(','))
+  .option('--faults <ids>', `comma-separated fault ids or groups (failover, gray, all) of ${ALL_FAULTS.join(',')}`, 'failover')
   .addOption(new Option('--idle-seconds <s>', 'idle window at the chaos timings (0: skip)').argParser(int(0, 3600)).default(60))
   .addOption(new Option('--idle-default-seconds <s>', "idle window at the daemon's default timings (0: skip)").argParser(int(0, 3600)).default(60))
   .addOption(new Option('--partition <how>', 'how fault 6/7 cut an agent off: sigstop, or netns (root, iproute2)').choices(['sigstop', 'netns']).default('sigstop'))
@@ -41,8 +40,7 @@ const opts = program.opts<{
   partition: 'sigstop' | 'netns';
   timings: 'chaos' | 'default';
 }>();
-const faults = opts.faults.split(',').map((f) => f.trim()) as FaultId[];
-const unknown = faults.filter((f) => !ALL_FAULTS.includes(f));
+const { faults, unknown } = parseFaultList(opts.faults);
 if (unknown.length > 0) program.error(`--faults: unknown ${unknown.join(', ')}; known: ${ALL_FAULTS.join(', ')}`);
 
 if (opts.partition === 'netns' && planFromEnv() === null) await runInsideNetns(opts.daemons);

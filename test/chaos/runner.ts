@@ -3,6 +3,7 @@
 import { rmSync } from 'node:fs';
 import { startWorld, type ChaosWorld } from './cluster.js';
 import { FAULTS, faultBoundMs, type Fault, type FaultId } from './faults.js';
+import { GRAY_FAULTS } from './gray-faults.js';
 import { waitHealthy } from './health.js';
 import { measureIdle, type IdleRate } from './idle.js';
 import { killTreeOnInterrupt } from './interrupt.js';
@@ -10,6 +11,7 @@ import { nowMs } from './proc.js';
 import { allOverlaps, type RunSummary } from './report.js';
 import { CHAOS_TIMINGS, DEFAULT_DAEMON_TIMINGS, describeTimings, recoveryBoundMs, type ChaosTimings } from './timings.js';
 import { runTrial, type TrialResult } from './trial.js';
+import { gitRevision } from '../support/git-revision.js';
 import { until } from '../support/until.js';
 
 export interface ChaosOptions {
@@ -42,6 +44,8 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
   const { log } = options;
   const trials: TrialResult[] = [];
   const idle: IdleRate[] = [];
+  const skipped: RunSummary['skipped'] = [];
+  const commit = gitRevision();
   const timings = options.timings ?? CHAOS_TIMINGS;
   const world = await startWorld({ daemons: options.daemons, timings, log });
   activeDir = world.dir;
@@ -59,6 +63,11 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
     }
     for (const r of idle) log(`idle ${r.role} ${r.node}: ${r.perMinute.toFixed(1)}/min ${JSON.stringify(r.byKind)}`);
     for (const fault of FAULTS.filter((f) => options.faults.includes(f.id))) {
+      if ((fault.minDaemons ?? 0) > options.daemons) {
+        skipped.push({ id: fault.id, title: fault.title, reason: `needs ${fault.minDaemons} daemons (--daemons ${fault.minDaemons})` });
+        log(`${fault.id}: skipped, needs ${fault.minDaemons} daemons`);
+        continue;
+      }
       const n = QUICK.includes(fault.id) ? options.quickTrials ?? options.trials : options.trials;
       await withFaultSetup(world, fault, async () => {
         for (let i = 0; i < n; i++) trials.push(await runTrial(world, fault, i, log));
@@ -72,6 +81,7 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
   const overlaps = allOverlaps(world.recorder.intervals, nowMs());
   return {
     command: options.command,
+    commit,
     date: new Date().toISOString(),
     timings: describeTimings(timings),
     boundMs: recoveryBoundMs(timings),
@@ -82,12 +92,17 @@ export async function runChaos(options: ChaosOptions): Promise<RunSummary> {
     idle,
     pollGapMs: Math.max(0, ...trials.map((t) => t.pollGapMs)),
     deathUncertaintyMs: Math.max(0, ...world.recorder.intervals.map((i) => i.endUncertaintyMs ?? 0)),
-    faults: FAULTS.map((f) => ({ id: f.id, title: f.title, boundMs: faultBoundMs(f, timings) })),
+    faults: FAULTS.map((f) => ({ id: f.id, title: f.title, boundMs: faultBoundMs(f, timings), ...(f.boundText === undefined ? {} : { boundText: f.boundText }) })),
+    skipped,
   };
 }
 
-/** Run `body` with the fault's setup applied (fault 7: validators slow to stop), undone afterwards. */
+/**
+ * Run `body` with the fault's daemon flags (restarting the daemons if they change) and setup applied (fault 7:
+ * validators slow to stop), the setup undone afterwards.
+ */
 export async function withFaultSetup<T>(world: ChaosWorld, fault: Fault, body: () => Promise<T>): Promise<T> {
+  await world.useDaemonFlags(fault.daemonFlags ?? []);
   if (fault.setup) {
     fault.setup(world);
     // The current validator neard started before the setup: replace it so the next one has it.
@@ -119,3 +134,16 @@ async function replaceValidatorNeard(world: ChaosWorld): Promise<void> {
 }
 
 export const ALL_FAULTS: FaultId[] = FAULTS.map((f) => f.id);
+/** Gray failures (issue 17): judged by the standbys' production check, with their own daemon flags. */
+export const GRAY_FAULT_IDS: FaultId[] = GRAY_FAULTS.map((f) => f.id);
+/** Process, Consul and mid-handover faults (issues 4, 8): what `npm run chaos` and the soak run by default. */
+export const FAILOVER_FAULT_IDS: FaultId[] = ALL_FAULTS.filter((id) => !GRAY_FAULT_IDS.includes(id));
+
+/** A --faults list: fault ids and the group names `failover`, `gray` and `all`; unknown names are returned apart. */
+export function parseFaultList(text: string): { faults: FaultId[]; unknown: string[] } {
+  const groups: Record<string, FaultId[]> = { failover: FAILOVER_FAULT_IDS, gray: GRAY_FAULT_IDS, all: ALL_FAULTS };
+  const names = text.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const unknown = names.filter((n) => groups[n] === undefined && !ALL_FAULTS.includes(n as FaultId));
+  const wanted = new Set(names.flatMap((n) => groups[n] ?? [n as FaultId]));
+  return { faults: ALL_FAULTS.filter((id) => wanted.has(id)), unknown };
+}

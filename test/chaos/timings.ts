@@ -43,3 +43,32 @@ export function recoveryBoundMs(t: ChaosTimings): number {
 export function describeTimings(t: ChaosTimings): string {
   return `--session-ttl ${s(t.ttlMs)} --session-renew-interval ${s(t.renewMs)} --step-down-after ${s(t.stepDownMs)} --fence-margin ${s(t.fenceMarginMs)} --handover-deadline ${s(t.handoverDeadlineMs)} (--lock-acquire-interval 30s, --status-interval 1s, --neard-stop-timeout 60s: defaults)`;
 }
+
+/**
+ * Production-check settings (issue 17) of the gray faults' trials. The defaults (grace 2 min, hold 30 min)
+ * would hold every trial after the first: at these timings a trial starts seconds after the previous
+ * takeover. With 200 ms blocks the default miss rule (5 in a row) is one second of duties.
+ */
+export interface GrayProduction {
+  /** --member-publish-interval: the leader's head and each standby's verdict reach Consul within this. */
+  publishMs: number;
+  checkIntervalMs: number;
+  graceMs: number;
+  /** Also the old leader's bench: the next trial waits until both ended. */
+  holdMs: number;
+  stallMs: number;
+}
+
+export const GRAY_PRODUCTION: GrayProduction = { publishMs: 1_000, checkIntervalMs: 500, graceMs: 5_000, holdMs: 10_000, stallMs: 5_000 };
+
+const ms = (n: number) => (n % 1000 === 0 ? s(n) : `${n}ms`);
+
+export function grayProductionFlags(g: GrayProduction = GRAY_PRODUCTION): string[] {
+  return [
+    '--member-publish-interval', ms(g.publishMs),
+    '--production-check-interval', ms(g.checkIntervalMs),
+    '--production-grace', ms(g.graceMs),
+    '--production-hold', ms(g.holdMs),
+    '--production-stall', ms(g.stallMs),
+  ];
+}

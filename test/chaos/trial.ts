@@ -105,6 +105,9 @@ export async function runTrial(world: ChaosWorld, fault: Fault, trial: number, l
     problems.push(`old neard ended by ${oldInterval.endKind}, not by the guard's SIGKILL`);
   }
   const handover = world.lock.handoverAfter(t0, notHandoverSession);
+  // A fault that must move nothing (a halted chain, a flaky leader): any other validator or lock holder fails it.
+  if (fault.noMove && newValidatorMs !== null && newValidatorMs > 0) problems.push(`another neard validated ${Math.round(newValidatorMs)} ms after the fault: the role moved`);
+  if (fault.noMove && handover) problems.push(`the lock moved ${Math.round(handover.t - t0)} ms after the fault`);
   const lockFreeAfterDeathMs = handover && oldDeathMs !== null ? handover.t - t0 - oldDeathMs : null;
   if (fault.lockFreeAfterDeathMs !== undefined && lockFreeAfterDeathMs !== null && lockFreeAfterDeathMs > fault.lockFreeAfterDeathMs) {
     problems.push(`lock moved ${Math.round(lockFreeAfterDeathMs)} ms after the old neard died, later than ${fault.lockFreeAfterDeathMs} ms`);
