@@ -4,6 +4,8 @@ import { parseSchedule, type ScheduleSpec } from './schedule.js';
 
 /** Which maintenance-windows methods exist and how they answer (models neard versions and faults). */
 export type WindowsRpcMode = 'stable' | 'experimental' | 'absent' | 'error' | 'garbage';
+/** JSON-RPC `validators`: served, absent (an older or trimmed neard), failing, or answering garbage. */
+export type ValidatorsRpcMode = 'stable' | 'absent' | 'error' | 'garbage';
 /** How a window is serialized: `[s, e]` (older neard) or `{"start": s, "end": e}` (serde's Range). */
 export type WindowsShape = 'ranges' | 'pairs';
 
@@ -24,6 +26,7 @@ export interface StandinKnobs {
   schedule: ScheduleSpec;
   windowsRpc: WindowsRpcMode;
   windowsShape: WindowsShape;
+  validatorsRpc: ValidatorsRpcMode;
 }
 
 function msFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -76,6 +79,7 @@ export function readKnobs(env: NodeJS.ProcessEnv = process.env): StandinKnobs {
     validatorLog: log !== undefined && log !== '' ? log : null,
     schedule: parseSchedule(env['NEARD_STANDIN_SCHEDULE'] ?? '', 'NEARD_STANDIN_SCHEDULE'),
     windowsRpc: oneOf(env, 'NEARD_STANDIN_WINDOWS_RPC', ['stable', 'experimental', 'absent', 'error', 'garbage'], 'stable'),
+    validatorsRpc: oneOf(env, 'NEARD_STANDIN_VALIDATORS_RPC', ['stable', 'absent', 'error', 'garbage'], 'stable'),
     windowsShape: oneOf(env, 'NEARD_STANDIN_WINDOWS_SHAPE', ['ranges', 'pairs'], 'ranges'),
   };
 }

@@ -31,6 +31,7 @@
  *   NEARD_STANDIN_SCHEDULE         account:PATTERN[;...]: block/chunk duties per account (README.md)
  *   NEARD_STANDIN_WINDOWS_SHAPE    maintenance windows as `ranges` ({start,end}) or `pairs` ([s,e])
  *   NEARD_STANDIN_WINDOWS_RPC      stable | experimental | absent | error | garbage
+ *   NEARD_STANDIN_VALIDATORS_RPC   stable | absent | error | garbage
  * Exit codes: 0 after a graceful stop, 101 (a Rust panic) on bad config / busy port /
  * locked database, 2 on command-line usage errors, 1 when `init` fails.
  */

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { SocketAddr } from './addr.js';
 import { methodNotFound, nodeIsSyncing, parseError } from './rpc-errors.js';
 import type { StatusResponse } from './status.js';
+import type { ValidatorsRpcMode } from './env.js';
 import { validatorsAnswer, type ValidatorsView } from './validators-rpc.js';
 import { maintenanceWindows, WINDOWS_METHODS, type WindowsRpcConfig } from './windows-rpc.js';
 
@@ -17,6 +18,7 @@ export interface RpcBackend {
   windowsRpc: WindowsRpcConfig;
   /** The head's epoch and every account's counts so far, for JSON-RPC `validators`. */
   validators(): ValidatorsView;
+  validatorsRpc: ValidatorsRpcMode;
 }
 
 type JsonRpcId = string | number | null;
@@ -67,7 +69,7 @@ function jsonRpc(backend: RpcBackend, body: string): { http: number; payload: un
       return { http, payload: { jsonrpc: '2.0', ...outcome, id } };
     }
     case 'validators': {
-      const { http, ...outcome } = validatorsAnswer(req.params, () => backend.validators());
+      const { http, ...outcome } = validatorsAnswer(backend.validatorsRpc, req.params, () => backend.validators());
       return { http, payload: { jsonrpc: '2.0', ...outcome, id } };
     }
     default:

@@ -229,6 +229,7 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
         peers: () => view().peers,
         metrics,
         validators,
+        validatorsRpc: knobs.validatorsRpc,
         windowsRpc: {
           mode: knobs.windowsRpc,
           shape: knobs.windowsShape,

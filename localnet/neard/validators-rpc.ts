@@ -5,7 +5,8 @@
 import { cryptoHash } from './chain.js';
 import type { GenesisValidator } from './home.js';
 import type { DutyCounts } from './duty-count.js';
-import { parseError } from './rpc-errors.js';
+import type { ValidatorsRpcMode } from './env.js';
+import { internalError, methodNotFound, parseError } from './rpc-errors.js';
 import type { RpcOutcome } from './windows-rpc.js';
 
 export interface ValidatorsView {
@@ -37,7 +38,11 @@ function currentValidator(view: ValidatorsView, accountId: string, c: DutyCounts
   };
 }
 
-export function validatorsAnswer(params: unknown, view: () => ValidatorsView): RpcOutcome {
+export function validatorsAnswer(mode: ValidatorsRpcMode, params: unknown, view: () => ValidatorsView): RpcOutcome {
+  // NEARD_STANDIN_VALIDATORS_RPC: the faults a supervisor must survive without a false move.
+  if (mode === 'absent') return { http: 200, error: methodNotFound('validators') };
+  if (mode === 'error') return { http: 500, error: internalError('VALIDATOR_INFO_UNAVAILABLE (NEARD_STANDIN_VALIDATORS_RPC=error)') };
+  if (mode === 'garbage') return { http: 200, result: { current_validators: 'soon', epoch_start_height: -1 } };
   if (!isLatest(params)) {
     return { http: 200, error: parseError('the stand-in answers validators only for [null], the current epoch') };
   }

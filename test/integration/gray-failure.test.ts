@@ -47,20 +47,20 @@ async function startPool(prefix: string): Promise<void> {
   validatorLog = join(cluster.dir, 'validators.jsonl');
 }
 
-const startNode = (nodeId: string, extraArgs: string[] = []): Promise<Kuutamod> =>
-  cluster.startNode(nodeId, { extraArgs: [...POOL_ARGS, ...extraArgs], env: { NEARD_STANDIN_VALIDATOR_LOG: validatorLog } });
+const startNode = (nodeId: string, env: Record<string, string> = {}): Promise<Kuutamod> =>
+  cluster.startNode(nodeId, { extraArgs: POOL_ARGS, env: { NEARD_STANDIN_VALIDATOR_LOG: validatorLog, ...env } });
 
 const homeOf = (node: Kuutamod): string => join(cluster.dir, node.nodeId);
 const waitForMembers = (predicate: (members: MemberRecord[]) => boolean, what: string, timeoutMs?: number) => waitForPoolMembers(consul, predicate, what, timeoutMs);
 const member = (members: MemberRecord[], node: Kuutamod): MemberRecord | undefined => members.find((m) => m.nodeId === node.nodeId);
 
 /** A leader and standbys, every standby past the grace and judging the leader healthy. */
-async function healthyPool(prefix: string, ids: string[]): Promise<Kuutamod[]> {
+async function healthyPool(prefix: string, ids: string[], env: Record<string, string> = {}): Promise<Kuutamod[]> {
   await startPool(prefix);
   const [first, ...rest] = ids;
-  const leader = await startNode(first!);
+  const leader = await startNode(first!, env);
   await leader.waitForState('Validating');
-  const standbys = await Promise.all(rest.map((id) => startNode(id)));
+  const standbys = await Promise.all(rest.map((id) => startNode(id, env)));
   await Promise.all(standbys.map((s) => s.waitForState('Voting')));
   await waitForMembers(
     (members) => members.length === ids.length && standbys.every((s) => member(members, s)?.production?.verdict === 'healthy'),
@@ -135,6 +135,20 @@ describe('gray failures: the chain is the judge', () => {
     const [leader, standby] = await healthyPool('kuutamod-gray-isolated-', ['node0', 'node1']);
     setFault(homeOf(leader!), 'isolated', validatorLog);
     await expectProductionMove(leader!, standby!);
+  });
+
+  test('an older neard without the validators RPC: one warning, counts unreadable in the metrics, and the head alone still moves an isolated leader', async () => {
+    const [leader, standby] = await healthyPool('kuutamod-gray-no-rpc-', ['node0', 'node1'], { NEARD_STANDIN_VALIDATORS_RPC: 'absent' });
+    const samples = parseMetricsText(await scrape(standby!.url));
+    assert.equal(sampleValue(samples, 'kuutamod_production_counts_readable'), 0);
+    const warnings = standby!.log().split('\n').filter((line) => line.includes("cannot read the chain's production counts"));
+    assert.equal(warnings.length, 1, `one warning, not one per poll:\n${warnings.join('\n')}`);
+    assert.match(warnings[0]!, /METHOD_NOT_FOUND.*the missed-blocks signal is off, the head signal still works/);
+    setFault(homeOf(leader!), 'isolated', validatorLog);
+    await expectProductionMove(leader!, standby!);
+    // The claim's reason lives on in the old leader's bench (the record's message is the last phase's).
+    const members = await waitForMembers((ms) => member(ms, leader!)?.eligible === false, 'the old leader benched');
+    assert.match(member(members, leader!)!.ineligibleReason ?? '', /head stalled/);
   });
 
   test('an isolated standby, then an isolated leader: the healthy standby takes the role, not the cut-off one', async () => {
