@@ -92,8 +92,9 @@ describe('hot-swap readiness', () => {
     assert.deepEqual(view.members.map((m) => [m.nodeId, m.hotSwapReady]), [['noshards1', false], ['ready0', true]]);
     const table = await kuutamoctl(['--consul-url', cluster.consul.url, 'list']);
     assert.match(table.stdout, /^NODE .* HOTSWAP +PRODUCTION +PUBLISHED$/m);
-    assert.match(table.stdout, /^noshards1 .* no \(see notes\) +\S+ ago$/m);
-    assert.match(table.stdout, /^ready0 .* ready +\S+ ago$/m);
+    // HOTSWAP, then PRODUCTION (one or more words), then PUBLISHED.
+    assert.match(table.stdout, /^noshards1 .* no \(see notes\) {2,}\S.* {2,}\S+ ago$/m);
+    assert.match(table.stdout, /^ready0 .* ready {2,}\S.* {2,}\S+ ago$/m);
     assert.match(table.stdout, /^noshards1 is not ready for a hot swap: config\.json tracks no shards/m);
 
     assert.equal(await hotSwapGauge(notReady), 0);
