@@ -49,6 +49,9 @@ export async function waitJudgedHealthy(world: ChaosWorld, leader: ChaosNode, ju
     async () => {
       const record = await currentHandover(world);
       const members = await membersNow(world);
+      const holder = members.find((m) => m.holdsLock);
+      // Not a wait any more: the role moved after the previous trial ended (say so rather than time out).
+      if (holder !== undefined && holder.nodeId !== leader.name) throw new Error(`${holder.nodeId} holds the lock, not ${leader.name}: the role moved after the previous trial (handover record: ${JSON.stringify(record)})`);
       const held = isProductionMove(record) && Date.now() - record!.requestedAt < GRAY_PRODUCTION.holdMs;
       const ready = judges.every((j) => {
         const m = members.find((r) => r.nodeId === j.name);
@@ -58,7 +61,7 @@ export async function waitJudgedHealthy(world: ChaosWorld, leader: ChaosNode, ju
       // A wrapper object: "no record yet" (undefined) must not read as "not ready".
       return !held && ready ? { id: record?.id } : undefined;
     },
-    { timeoutMs: READY_TIMEOUT_MS, intervalMs: POLL_MS, retryErrors: true, detail: () => `last: ${last}` },
+    { timeoutMs: READY_TIMEOUT_MS, intervalMs: POLL_MS, detail: () => `last: ${last}` },
   ).then((r) => r.id);
 }
 
