@@ -49,9 +49,12 @@ export async function waitJudgedHealthy(world: ChaosWorld, leader: ChaosNode, ju
     async () => {
       const record = await currentHandover(world);
       const members = await membersNow(world);
-      const holder = members.find((m) => m.holdsLock);
-      // Not a wait any more: the role moved after the previous trial ended (say so rather than time out).
-      if (holder !== undefined && holder.nodeId !== leader.name) throw new Error(`${holder.nodeId} holds the lock, not ${leader.name}: the role moved after the previous trial (handover record: ${JSON.stringify(record)})`);
+      // Not a wait any more: the role moved after the previous trial ended (say so rather than time out). The
+      // validator log says who validates; a member record may still be a moment old.
+      const validating = world.recorder.openIntervals();
+      if (!validating.some((i) => i.home === leader.home.home)) {
+        throw new Error(`${leader.name} no longer validates (${validating.map((i) => i.home).join(', ') || 'nobody'} does): the role moved after the previous trial (handover record: ${JSON.stringify(record)})`);
+      }
       const held = isProductionMove(record) && Date.now() - record!.requestedAt < GRAY_PRODUCTION.holdMs;
       const ready = judges.every((j) => {
         const m = members.find((r) => r.nodeId === j.name);
