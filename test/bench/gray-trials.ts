@@ -4,6 +4,7 @@
 // keeps validating, nobody else starts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setChainFault, setFault } from '../../localnet/neard/harness.js';
+import { PRODUCTION_REQUESTER } from '../../machines/production-moves.js';
 import { readHandover, type HandoverRecord } from '../../services/pool/handover-record.js';
 import { ACCOUNT_ID, type Kuutamod } from '../support/kuutamod.js';
 import { waitForMembers } from '../support/pool-members.js';
@@ -90,7 +91,7 @@ export async function moveTrial(settings: GrayPoolSettings, fault: MoveFault, tr
       result.claimMs = record === undefined ? null : record.requestedAt - miss;
       const started = startAfter(pool, pool.homeOf(found.standby), struck.t_ms);
       result.newStartMs = started === null ? null : started - miss;
-      if (record?.requestedBy !== `production check on ${found.standby.nodeId}` || record.from !== pool.leader.nodeId) {
+      if (record?.requestedBy !== `${PRODUCTION_REQUESTER}${found.standby.nodeId}` || record.from !== pool.leader.nodeId) {
         result.problems.push(`the move was not the standby's production move (record: ${result.record})`);
       }
     }

@@ -2,6 +2,7 @@
 // from its peers, or its traffic lost), and must be moved to a healthy standby by the standbys' production
 // check; a halted chain or a flaky leader must move nothing. Switched through the stand-in's fault file
 // (standin-fault.ts); the daemons run with production flags suited to the chaos timings (GRAY_PRODUCTION).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosNode } from './cluster.js';
 import type { Fault, FaultContext, InjectedFault } from './faults.js';
 import { noMoveSettled, productionMoveSettled, waitJudgedHealthy, waitVerdict } from './gray-pool.js';
@@ -10,8 +11,14 @@ import { GRAY_PRODUCTION, grayProductionFlags } from './timings.js';
 
 export type GrayFaultId = 'gray-isolated-leader' | 'gray-mute-leader' | 'gray-isolated-standby-then-leader' | 'gray-chain-stall' | 'gray-flaky-leader';
 
-/** Longer than --production-stall (5 s) and than the 10 s after which a standby whose own head stopped stops judging. */
-const STALL_WINDOW_MS = 12_000;
+/** Longer than --production-stall (15 s) and than the 10 s after which a standby whose own head stopped stops judging. */
+const STALL_WINDOW_MS = 20_000;
+/**
+ * After the chain runs again nothing may move either: a standby's own head rate is measured over 20 s
+ * (RATE_WINDOW_MS in machines/production-view.ts), so for that long the stall still weighs on its judgement;
+ * the window after the run covers it and a few of the leader's records.
+ */
+const STALL_AFTERMATH_MS = 25_000;
 /** 150 duties at one per 200 ms block: 15 lost, never two in a row. */
 const FLAKY_WINDOW_MS = 30_000;
 /**
@@ -41,22 +48,31 @@ async function leaderFault(ctx: FaultContext, fault: 'isolated' | 'mute'): Promi
   };
 }
 
-/** A "no move" fault: struck once the standbys judge the leader healthy, lifted after `windowMs`. */
-async function noMoveFault(ctx: FaultContext, strike: () => Promise<{ t_ms: number }>, lift: () => Promise<unknown>, windowMs: number, detail: string): Promise<InjectedFault> {
+/**
+ * A "no move" fault: struck once the standbys judge the leader healthy, lifted after `windowMs`; the heal
+ * ends `aftermathMs` after the lift (a deliberate observation window: the trial watches for a move until then).
+ */
+async function noMoveFault(ctx: FaultContext, strike: () => Promise<{ t_ms: number }>, lift: () => Promise<unknown>, windowMs: number, aftermathMs: number, detail: string): Promise<InjectedFault> {
   const beforeId = await waitJudgedHealthy(ctx.world, ctx.leader, standbysOf(ctx));
   const struck = await strike();
   return {
-    heal: async () => void (await lift()),
+    heal: async () => {
+      await lift();
+      await sleep(aftermathMs);
+    },
     healAt: windowMs,
     at: struck.t_ms,
     settled: (validator) => noMoveSettled(ctx.world, beforeId, ctx.leader, validator),
-    detail: `${detail} for ${windowMs / 1000} s`,
+    detail: `${detail} for ${windowMs / 1000} s${aftermathMs > 0 ? `, watched ${aftermathMs / 1000} s after` : ''}`,
   };
 }
 
 const GRAY_COMMON = { fenced: false, daemonFlags: grayProductionFlags() } as const;
-const noMove = (windowMs: number) =>
-  ({ ...GRAY_COMMON, mayKeepValidator: true, noMove: true, boundMs: () => windowMs + NO_MOVE_SLACK_MS, boundText: `the ${windowMs / 1000} s observation window + ${NO_MOVE_SLACK_MS / 1000} s` }) as const;
+const noMove = (windowMs: number, aftermathMs = 0) => {
+  const watched = windowMs + aftermathMs;
+  const text = aftermathMs > 0 ? `the ${windowMs / 1000} s fault + ${aftermathMs / 1000} s after it, watched, + ${NO_MOVE_SLACK_MS / 1000} s` : `the ${windowMs / 1000} s observation window + ${NO_MOVE_SLACK_MS / 1000} s`;
+  return { ...GRAY_COMMON, mayKeepValidator: true, noMove: true, boundMs: () => watched + NO_MOVE_SLACK_MS, boundText: text } as const;
+};
 const move = { ...GRAY_COMMON, boundMs: () => MOVE_BOUND_MS, boundText: 'the miss rule seen, a claim and a switchover --now, with room' } as const;
 
 export const GRAY_FAULTS: Fault[] = [
@@ -96,17 +112,18 @@ export const GRAY_FAULTS: Fault[] = [
     },
   },
   {
-    ...noMove(STALL_WINDOW_MS),
+    ...noMove(STALL_WINDOW_MS, STALL_AFTERMATH_MS),
     id: 'gray-chain-stall',
-    title: `G4. the whole chain stalls ${STALL_WINDOW_MS / 1000} s (nothing may move)`,
-    inject: (ctx) => noMoveFault(ctx, () => setChainState('stall', ctx.world.recorder.path), () => setChainState('run', ctx.world.recorder.path), STALL_WINDOW_MS, 'chain stalled'),
+    title: `G4. the whole chain stalls ${STALL_WINDOW_MS / 1000} s (nothing may move, also ${STALL_AFTERMATH_MS / 1000} s after)`,
+    inject: (ctx) =>
+      noMoveFault(ctx, () => setChainState('stall', ctx.world.recorder.path), () => setChainState('run', ctx.world.recorder.path), STALL_WINDOW_MS, STALL_AFTERMATH_MS, 'chain stalled'),
   },
   {
     ...noMove(FLAKY_WINDOW_MS),
     id: 'gray-flaky-leader',
     title: `G5. leader flaky (one duty in ten lost) for ${FLAKY_WINDOW_MS / 1000} s (nothing may move)`,
     inject: (ctx) =>
-      noMoveFault(ctx, () => setHomeFault(ctx.leader.home.home, 'flaky', ctx.world.recorder.path), () => setHomeFault(ctx.leader.home.home, 'none', ctx.world.recorder.path), FLAKY_WINDOW_MS, `${ctx.leader.name} flaky`),
+      noMoveFault(ctx, () => setHomeFault(ctx.leader.home.home, 'flaky', ctx.world.recorder.path), () => setHomeFault(ctx.leader.home.home, 'none', ctx.world.recorder.path), FLAKY_WINDOW_MS, 0, `${ctx.leader.name} flaky`),
   },
 ];
 

@@ -49,6 +49,12 @@ export async function waitJudgedHealthy(world: ChaosWorld, leader: ChaosNode, ju
     async () => {
       const record = await currentHandover(world);
       const members = await membersNow(world);
+      // Not a wait any more: the role moved after the previous trial ended (say so rather than time out). The
+      // validator log says who validates; a member record may still be a moment old.
+      const validating = world.recorder.openIntervals();
+      if (!validating.some((i) => i.home === leader.home.home)) {
+        throw new Error(`${leader.name} no longer validates (${validating.map((i) => i.home).join(', ') || 'nobody'} does): the role moved after the previous trial (handover record: ${JSON.stringify(record)})`);
+      }
       const held = isProductionMove(record) && Date.now() - record!.requestedAt < GRAY_PRODUCTION.holdMs;
       const ready = judges.every((j) => {
         const m = members.find((r) => r.nodeId === j.name);
@@ -58,7 +64,7 @@ export async function waitJudgedHealthy(world: ChaosWorld, leader: ChaosNode, ju
       // A wrapper object: "no record yet" (undefined) must not read as "not ready".
       return !held && ready ? { id: record?.id } : undefined;
     },
-    { timeoutMs: READY_TIMEOUT_MS, intervalMs: POLL_MS, retryErrors: true, detail: () => `last: ${last}` },
+    { timeoutMs: READY_TIMEOUT_MS, intervalMs: POLL_MS, detail: () => `last: ${last}` },
   ).then((r) => r.id);
 }
 

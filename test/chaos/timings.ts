@@ -59,7 +59,8 @@ export interface GrayProduction {
   stallMs: number;
 }
 
-export const GRAY_PRODUCTION: GrayProduction = { publishMs: 1_000, checkIntervalMs: 500, graceMs: 5_000, holdMs: 10_000, stallMs: 5_000 };
+/** stallMs at its default (15 s): shorter, a standby judged the leader failing right after a chain stall ended (docs/chaos.md, G4). */
+export const GRAY_PRODUCTION: GrayProduction = { publishMs: 1_000, checkIntervalMs: 500, graceMs: 5_000, holdMs: 10_000, stallMs: 15_000 };
 
 const ms = (n: number) => (n % 1000 === 0 ? s(n) : `${n}ms`);
 
