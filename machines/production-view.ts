@@ -50,6 +50,12 @@ export interface ProductionView {
   countsProblem: string | null;
   /** This node's heads over the last RATE_WINDOW_MS, oldest first. */
   heads: readonly HeadSample[];
+  /**
+   * When this node's head last moved again after standing still for OWN_ADVANCE_MS or more (a halted chain
+   * running again, a cut healed): until a whole RATE_WINDOW_MS has passed since, its rate still holds the
+   * stop and would turn a leader's few blocks of lag into many seconds (chaos finding 6).
+   */
+  resumedAt: number | null;
   leader: LeaderHead | null;
   /** This node's judgement of the leader (a standby's; a leader keeps 'cannot-judge'). */
   verdict: ProductionVerdict;
@@ -66,6 +72,7 @@ export const initialProductionView: ProductionView = {
   readings: [],
   countsProblem: null,
   heads: [],
+  resumedAt: null,
   leader: null,
   verdict: { verdict: 'cannot-judge', reason: 'no leader' },
   takeover: null,
@@ -79,7 +86,9 @@ export function withHead(view: ProductionView, sample: HeadSample): ProductionVi
   const last = view.heads.at(-1);
   // A lower head is another neard (a restart onto older data): start over.
   const kept = last !== undefined && sample.height < last.height ? [] : view.heads.filter((h) => sample.at - h.at <= RATE_WINDOW_MS);
-  return { ...view, heads: [...kept, sample] };
+  const reachedLast = last === undefined ? null : view.heads.find((h) => h.height === last.height)!.at;
+  const resumed = last !== undefined && sample.height > last.height && sample.at - reachedLast! >= OWN_ADVANCE_MS;
+  return { ...view, heads: [...kept, sample], resumedAt: resumed ? sample.at : view.resumedAt };
 }
 
 /** The leader from a pool read; `since` is kept while the same node leads. */
@@ -94,6 +103,7 @@ export function ownHeadRate(view: ProductionView, now: number): number | null {
   const first = view.heads[0];
   const last = view.heads.at(-1);
   if (first === undefined || last === undefined || last.at - first.at < 5_000) return null;
+  if (view.resumedAt !== null && now - view.resumedAt < RATE_WINDOW_MS) return null;
   const lastAdvance = [...view.heads].reverse().find((h) => h.height < last.height);
   // The newest sample at the current height that followed a lower one: when the head last moved.
   const movedAt = lastAdvance === undefined ? first.at : view.heads[view.heads.indexOf(lastAdvance) + 1]!.at;

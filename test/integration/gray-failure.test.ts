@@ -173,7 +173,8 @@ describe('gray failures: the chain is the judge', () => {
       return seen.length >= 2 && seen.at(-1)! - seen[0]! >= 8_000;
     }, 'the standby cannot judge for 8 s of the stall', 40_000);
     setChainFault('run', validatorLog);
-    await waitForMembers((ms) => member(ms, standby!)?.production?.verdict === 'healthy', 'the standby judges the leader healthy again', 30_000);
+    // Its own head must move for a whole rate window (20 s) before it judges again (chaos finding 6).
+    await waitForMembers((ms) => member(ms, standby!)?.production?.verdict === 'healthy', 'the standby judges the leader healthy again', 60_000);
     assert.equal(await readHandover(consul, ACCOUNT_ID), undefined, 'no handover was asked for');
     assert.equal((await leader!.state()).state, 'Validating');
   });

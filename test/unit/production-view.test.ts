@@ -37,6 +37,23 @@ describe('own head pace', () => {
     assert.equal(ownHeadRate(stopped, T0 + 30_000), 0);
   });
 
+  test('after its head stood still (a halted chain running again), no rate until a whole window of moving: the stop would skew it (chaos finding 6)', () => {
+    // Moving, then standing still 20 s, then moving again from T0 + 40 s.
+    let v = initialProductionView;
+    for (let t = T0; t <= T0 + 20_000; t += 1_000) v = withHead(v, { at: t, height: 100 + (t - T0) / 1_000 });
+    for (let t = T0 + 21_000; t <= T0 + 40_000; t += 1_000) v = withHead(v, { at: t, height: 120 });
+    for (let t = T0 + 41_000; t <= T0 + 45_000; t += 1_000) v = withHead(v, { at: t, height: 120 + (t - T0 - 40_000) / 1_000 });
+    assert.equal(v.resumedAt, T0 + 41_000);
+    assert.equal(ownHeadRate(v, T0 + 45_000), null, 'the window is mostly the stop: no rate yet');
+    for (let t = T0 + 46_000; t <= T0 + 61_000; t += 1_000) v = withHead(v, { at: t, height: 120 + (t - T0 - 40_000) / 1_000 });
+    assert.equal(ownHeadRate(v, T0 + 61_000), 1, 'a whole window of moving again');
+    // And the verdict in that time: no judgement, so a leader a few blocks behind is no "20 s stall".
+    let judged = withLeader(v, { nodeId: 'leader', height: 100, publishedAt: T0 - 200_000 }, T0 - 200_000);
+    judged = withLeader(judged, { nodeId: 'leader', height: 120, publishedAt: T0 + 44_000 }, T0 + 45_000);
+    judged = { ...judged, heads: judged.heads.filter((h) => h.at <= T0 + 45_000), resumedAt: T0 + 41_000 };
+    assert.deepEqual(standbyVerdict(judged, RULE, T0 + 45_000), { verdict: 'cannot-judge', reason: 'own head not moving' });
+  });
+
   test('a lower head (another neard on older data) starts the samples over', () => {
     const v = withHead(headsUntil(initialProductionView, T0 + 10_000), { at: T0 + 11_000, height: 50 });
     assert.deepEqual(v.heads, [{ at: T0 + 11_000, height: 50 }]);
