@@ -9,7 +9,9 @@
  *   Voting (voting.ts):         Contending ⇄ Standing ⇄ Yielding    eligibility: stand aside, give a head start
  *                               Validating ──handover due──▶ HandingOver ──record ends / deadline──▶ Contending
  *                               AwaitingHandover: another node's candidate takes the freed lock
- *   Validating (validating.ts): Leased, re-entered by every renewal; its deadline steps down to Voting.Resigning
+ *                               Contending/Yielding ──leader not producing──▶ Claiming (a production move)
+ *   Validating (validating.ts): Leased, re-entered by every renewal; its deadline steps down to Voting.Resigning;
+ *                               its substates Checking ⇄ Producing ⇄ Degraded are the leader's own production
  *
  * Transitions several states share are declared once on a grouping state above them: NeardUp (Syncing to
  * Validating: neard exits or hangs -> Startup, falls behind -> Syncing) and InSession (Voting, Validating:
@@ -19,11 +21,12 @@
  * Five long-lived actors are invoked at the root: `neard` (the process, through its guard), `statusPoller`
  * (neard's /status), `election` (the Consul session and lock), `handover` (the pool's planned-switchover
  * record) and `memberPublisher` (this node's member record, withdrawn on Shutdown). Voting invokes
- * `poolReader` (the pool's records, and this node's ELIGIBILITY). Actors report facts; the chart alone
+ * `poolReader` (the pool's records, and this node's ELIGIBILITY); InSession invokes `productionWatch` (block
+ * production as this node's neard sees it, issue 17). Actors report facts; the chart alone
  * decides, and answers with commands (failover-events.ts).
  * Facts are recorded in the context (failover-context.ts) and guards read it; the vocabulary of guards and
- * actions is in failover-setup.ts (kuutamod's algorithm), restart-setup.ts (kuutamoctl restart) and
- * handover-setup.ts (switchover, eligibility).
+ * actions is in failover-setup.ts (kuutamod's algorithm), restart-setup.ts (kuutamoctl restart),
+ * handover-setup.ts (switchover, eligibility) and production-setup.ts (production moves).
  * No I/O and no timers of its own: delays are named and read from `context.timings`. States carry tags
  * (roles.ts): what a state means for the pool is said there once.
  *
