@@ -88,6 +88,12 @@ export interface FailoverContext {
   neardRestarts: number;
   syncing: boolean | null;
   blockHeight: number | null;
+  /**
+   * The neard process the latest /status answer is known to come from (null: it may be an earlier one). A
+   * restart leaves `syncing` and `blockHeight` as the old process last said until the new one answers, and a
+   * restarted neard catches up first.
+   */
+  statusFromPid: number | null;
   /** The validator key was handed to neard and its release is not confirmed yet. */
   keyInUse: boolean;
   /** The session must be released as soon as the key is confirmed out of use. */
@@ -147,6 +153,7 @@ export function initialContext(input: FailoverInput): FailoverContext {
     neardRestarts: 0,
     syncing: null,
     blockHeight: null,
+    statusFromPid: null,
     keyInUse: false,
     resignPending: false,
     sessionId: null,

@@ -93,6 +93,7 @@ export const coreSetup = setup({
         statusFailureLimit: context.neardStartAwaited === null ? context.timings.statusFailureLimit : context.statusFailureLimit,
         syncing: event.syncing,
         blockHeight: event.height,
+        statusFromPid: context.neardStartAwaited === null ? context.neardPid : null,
       };
     }),
     countStatusFailure: assign(({ context, event }) => {
@@ -111,11 +112,13 @@ export const coreSetup = setup({
       return {
         neardPid: event.pid,
         neardMode: event.mode,
+        // A new process (not a hot swap, which keeps the pid): what /status said came from the one before.
+        statusFromPid: event.pid === context.neardPid ? context.statusFromPid : null,
         neardRestarts: context.neardRestarts + (event.restart ? 1 : 0),
         neardStartAwaited: event.mode === context.neardStartAwaited ? null : context.neardStartAwaited,
       };
     }),
-    recordNeardGone: assign({ neardPid: null, neardMode: null }),
+    recordNeardGone: assign({ neardPid: null, neardMode: null, statusFromPid: null }),
     /** The key is out of use: a session release or lock release deferred for it goes out now. */
     recordKeyReleased: enqueueActions(({ context, enqueue }) => {
       enqueue.assign({ keyInUse: false, resignPending: false, releaseLockPending: false });

@@ -36,7 +36,8 @@ export interface LeaderHead {
 
 /** After this node took the role: is its neard producing its first scheduled blocks or chunks? */
 export type TakeoverCheck =
-  | { result: 'checking'; since: number; baseline: CountsReading | null }
+  /** `fromHeight`: this node's head when it took the role (null: none known); no baseline below it + TAKEOVER_HEAD_MARGIN. */
+  | { result: 'checking'; since: number; fromHeight: number | null; baseline: CountsReading | null }
   | { result: 'producing'; since: number; height: number | null; detail: string }
   /** Duties came and went, none produced. */
   | { result: 'not-producing'; since: number; detail: string }
@@ -67,6 +68,13 @@ export const MAX_READINGS = 120;
 export const RATE_WINDOW_MS = 20_000;
 /** A judging node's own head must have advanced this recently. */
 export const OWN_ADVANCE_MS = 10_000;
+
+/**
+ * The old leader's last blocks lie at or a little above the head this node had when it took the role (a
+ * synced standby can trail the network by a block or two): counts read at a head below that head plus this
+ * margin may still grow with them, as a restarted neard catches up.
+ */
+export const TAKEOVER_HEAD_MARGIN = 2;
 
 export const initialProductionView: ProductionView = {
   readings: [],
@@ -151,9 +159,11 @@ export function takeoverCheckOf(check: TakeoverCheck, view: ProductionView, rule
   if (check.result !== 'checking') return check;
   const latest = view.readings.at(-1);
   const baseline = check.baseline;
-  // Counts before the node's neard validates and is synced include the old leader's last blocks (a restarted
-  // neard catching up counts them as it goes) and the handover's gap: neither is this node's doing.
-  if (latest !== undefined && latest.at >= check.since && (validating || baseline !== null)) {
+  // Counts before the node's neard validates and is synced, past the head it took the role at, include the old
+  // leader's last blocks (a restarted neard catching up counts them as it goes) and the handover's gap:
+  // neither is this node's doing.
+  const pastTakeoverHead = check.fromHeight === null || (height !== null && height >= check.fromHeight + TAKEOVER_HEAD_MARGIN);
+  if (latest !== undefined && latest.at >= check.since && ((validating && pastTakeoverHead) || baseline !== null)) {
     if (baseline === null || latest.epochStartHeight !== baseline.epochStartHeight || producedOf(latest) < producedOf(baseline) || expectedOf(latest) < expectedOf(baseline)) {
       return { ...check, baseline: latest };
     }
@@ -203,8 +213,8 @@ export function leaderReport(view: ProductionView, rule: ProductionThresholds, n
 }
 
 /** The node took the role at `now`: the check of its first duties starts, and it judges no leader. */
-export function startTakeover(view: ProductionView, now: number): ProductionView {
-  return { ...view, leader: null, verdict: initialProductionView.verdict, takeover: { result: 'checking', since: now, baseline: null } };
+export function startTakeover(view: ProductionView, now: number, fromHeight: number | null = null): ProductionView {
+  return { ...view, leader: null, verdict: initialProductionView.verdict, takeover: { result: 'checking', since: now, fromHeight, baseline: null } };
 }
 
 /**

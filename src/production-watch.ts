@@ -70,13 +70,15 @@ export function productionWatchActor(options: ProductionWatchOptions) {
         else logger.warn(`cannot read the chain's production counts (${lastProblem}): the missed-blocks signal is off, the head signal still works`);
       }
       const isLeader = snapshot?.hasTag('validator') ?? false;
-      if (isLeader && !leading) view = startTakeover(view, now);
+      if (isLeader && !leading) view = startTakeover(view, now, height);
       if (!isLeader && leading) view = { ...view, takeover: null };
       leading = isLeader;
       let event: ProductionEvent;
       if (isLeader) {
         const context = snapshot!.context;
-        const validating = context.neardMode === 'validator' && context.neardStartAwaited === null && context.syncing === false;
+        // Synced as the validator's own process says: a restart leaves the old process's `syncing: false` behind.
+        const validating = context.neardMode === 'validator' && context.neardStartAwaited === null
+          && context.statusFromPid !== null && context.statusFromPid === context.neardPid && context.syncing === false;
         view = withTakeoverChecked(view, rule, now, height, validating);
         event = leaderReport(view, rule, now);
         say(event.detail === event.health ? `own production: ${event.health}` : `own production: ${event.health} (${event.detail})`, event.health === 'degraded');

@@ -126,6 +126,18 @@ describe('the check after a takeover, and the leader\'s report', () => {
     assert.equal(leaderReport(v, RULE, since + 4_000).takeover?.result, 'producing');
   });
 
+  test('no baseline below the head it took the role at plus the margin: a restarted neard catching up still counts the old leader\'s last blocks', () => {
+    let v = startTakeover(headsUntil(initialProductionView, since), since, 150);
+    v = withTakeoverChecked(withReading(v, reading(since + 1_000, 50, 50)), RULE, since + 1_000, 148, true); // catching up, below 150
+    v = withTakeoverChecked(withReading(v, reading(since + 2_000, 51, 51)), RULE, since + 2_000, 151, true); // the old leader's block at 151
+    assert.deepEqual(v.takeover, { result: 'checking', since, fromHeight: 150, baseline: null }, 'no baseline under 150 + 2');
+    v = withTakeoverChecked(withReading(v, reading(since + 3_000, 52, 51)), RULE, since + 3_000, 152, true); // baseline
+    v = withTakeoverChecked(withReading(v, reading(since + 4_000, 54, 51)), RULE, since + 4_000, 153, true);
+    assert.equal(v.takeover?.result, 'checking', 'four duties (two blocks, two chunks) missed since the baseline, under five');
+    v = withTakeoverChecked(withReading(v, reading(since + 5_000, 55, 51)), RULE, since + 5_000, 154, true);
+    assert.equal(v.takeover?.result, 'not-producing', 'the old leader\'s block before the baseline does not count as this node\'s');
+  });
+
   test('not producing after five duties; unconfirmed without duties', () => {
     let v = taken(headsUntil(initialProductionView, since));
     v = withTakeoverChecked(withReading(v, reading(since + 1_000, 50, 50)), RULE, since + 1_000, 150, true);
