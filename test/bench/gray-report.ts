@@ -30,7 +30,7 @@ export function judgeTargets(result: Pick<GrayBenchResult, 'moves' | 'windows'>)
   }
   for (const w of result.windows) {
     const met = w.moves === 0 && w.problems.length === 0;
-    verdicts.push({ met, line: `${w.fault} for ${s(w.windowMs)} s: 0 moves: ${met ? 'met' : 'MISSED'} (${w.moves} moves${w.problems.length ? `; ${w.problems.join('; ')}` : ''})` });
+    verdicts.push({ met, line: `${w.fault} for ${s(w.windowMs)} s${w.aftermathMs > 0 ? ` and ${s(w.aftermathMs)} s after` : ''}: 0 moves: ${met ? 'met' : 'MISSED'} (${w.moves} moves${w.problems.length ? `; ${w.problems.join('; ')}` : ''})` });
   }
   const overlaps = [...result.moves, ...result.windows].reduce((n, t) => n + t.overlaps, 0);
   verdicts.push({ met: overlaps === 0, line: `0 overlaps (validator log): ${overlaps === 0 ? 'met' : 'MISSED'} (${overlaps})` });
@@ -77,7 +77,7 @@ export function renderGrayReport(result: GrayBenchResult, ctx: ReportContext): s
     `- Stand-in knobs: ${Object.entries(p.standinEnv).map(([k, v]) => `${k}=${v}`).join(', ') || "the test harness's fast ones"}.`,
     `- Fresh state per trial: every trial starts a new pool (new Consul server, so no handover record and no hold; new daemons, so no bench), starts the leader first, then the standbys, and waits until every standby publishes a healthy verdict on the leader (its grace is over). Only then the fault.`,
     `- Moves: \`neard --home <leader> standin-fault isolated|mute\`. Measured from the block time of the first duty after the fault that the chain records as not produced, to the block time of the first duty the new validator produced, both computed from the schedule, the validator log and the fault file with the stand-in's own counting rules (test/bench/gray-measure.ts). Claim: the handover record's requestedAt. New validator: its neard's validator_start. A move not seen within ${options.moveTimeoutMs / 1000} s fails its trial.`,
-    `- No-move windows (one fresh pool each): \`neard standin-fault --chain stall\` for ${options.stallMs / 1000} s, then \`run\` and until the standbys judge the leader healthy again; the leader \`flaky\` for ${options.flakyMs / 1000} s. A move = a handover record, the leader leaving Validating, or another neard validating.`,
+    `- No-move windows (one fresh pool each): \`neard standin-fault --chain stall\` for ${options.stallMs / 1000} s, then \`run\` and ${options.stallAftermathMs / 1000} s more watched (a standby's own head rate is measured over 20 s, so the stall weighs on its judgement after it ended), and until the standbys judge the leader healthy again; the leader \`flaky\` for ${options.flakyMs / 1000} s. A move = a handover record, the leader leaving Validating, or another neard validating.`,
     '',
     '## Summary',
     '',
@@ -87,9 +87,9 @@ export function renderGrayReport(result: GrayBenchResult, ctx: ReportContext): s
     '',
     'All times from the block time of the first missed duty.',
     '',
-    '| window | measured s | moves | duties lost / in window (longest run) | judged healthy again s after the stall | overlaps | problems |',
-    '|---|---|---|---|---|---|---|',
-    ...result.windows.map((w) => `| ${w.fault} | ${s(w.windowMs)} | ${w.moves} | ${w.loss.lost} / ${w.loss.duties} (${w.loss.longestRun}) | ${s(w.healthyAgainMs)} | ${w.overlaps} | ${w.problems.join('; ') || '-'} |`),
+    '| window | fault s (measured) | watched after s | moves | duties lost / in window (longest run) | judged healthy again s after the stall | overlaps | problems |',
+    '|---|---|---|---|---|---|---|---|',
+    ...result.windows.map((w) => `| ${w.fault} | ${s(w.windowMs)} | ${w.aftermathMs > 0 ? s(w.aftermathMs) : '-'} | ${w.moves} | ${w.loss.lost} / ${w.loss.duties} (${w.loss.longestRun}) | ${s(w.healthyAgainMs)} | ${w.overlaps} | ${w.problems.join('; ') || '-'} |`),
     '',
     '## Targets',
     '',

@@ -10,6 +10,8 @@ export interface GrayBenchOptions {
   moves: readonly MoveFault[];
   windows: readonly NoMoveFault[];
   stallMs: number;
+  /** How long the pool is watched after the stall ends (nothing may move then either). */
+  stallAftermathMs: number;
   flakyMs: number;
   /** A move not seen within this long after the fault fails its trial (and is reported as such). */
   moveTimeoutMs: number;
@@ -69,6 +71,7 @@ export const SMOKE: Omit<GrayBenchOptions, 'log'> = {
   windows: ['stall', 'flaky'],
   // Longer than the smoke's --production-stall (3 s); 40 duties at 200 ms, 4 of them lost to flaky.
   stallMs: 4_000,
+  stallAftermathMs: 3_000,
   flakyMs: 8_000,
   moveTimeoutMs: 30_000,
   pool: { nodes: 2, blockMs: 200, schedule: null, daemonArgs: SMOKE_DAEMON_FLAGS, standinEnv: {}, readyTimeoutMs: 30_000, keep: false },
@@ -87,9 +90,9 @@ export async function runGrayBench(options: GrayBenchOptions): Promise<GrayBench
   }
   for (const fault of options.windows) {
     const windowMs = fault === 'stall' ? options.stallMs : options.flakyMs;
-    const r = await noMoveTrial(options.pool, fault, windowMs, options.pool.readyTimeoutMs);
+    const r = await noMoveTrial(options.pool, fault, windowMs, fault === 'stall' ? options.stallAftermathMs : 0, options.pool.readyTimeoutMs);
     result.windows.push(r);
-    log(`${fault} for ${s(r.windowMs)}: ${r.moves} moves, ${r.loss.lost} of ${r.loss.duties} duties lost (longest run ${r.loss.longestRun})${r.healthyAgainMs === null ? '' : `, judged healthy again ${s(r.healthyAgainMs)} after the chain ran again`}${r.problems.length ? `; PROBLEMS: ${r.problems.join('; ')}` : ''}`);
+    log(`${fault} for ${s(r.windowMs)}${r.aftermathMs > 0 ? ` and ${s(r.aftermathMs)} after` : ''}: ${r.moves} moves, ${r.loss.lost} of ${r.loss.duties} duties lost (longest run ${r.loss.longestRun})${r.healthyAgainMs === null ? '' : `, judged healthy again ${s(r.healthyAgainMs)} after the chain ran again`}${r.problems.length ? `; PROBLEMS: ${r.problems.join('; ')}` : ''}`);
   }
   result.endedAt = Date.now();
   result.load[1] = loadavg()[0] ?? 0;

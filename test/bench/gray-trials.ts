@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { setChainFault, setFault } from '../../localnet/neard/harness.js';
 import { PRODUCTION_REQUESTER } from '../../machines/production-moves.js';
 import { readHandover, type HandoverRecord } from '../../services/pool/handover-record.js';
+import { readMembers } from '../../services/pool/member-record.js';
 import { ACCOUNT_ID, type Kuutamod } from '../support/kuutamod.js';
 import { waitForMembers } from '../support/pool-members.js';
 import { untilValue, WaitTimeoutError } from '../support/until.js';
@@ -38,6 +39,8 @@ export interface NoMoveResult {
   fault: NoMoveFault;
   /** The observation window as measured (fault to end of observation), ms. */
   windowMs: number;
+  /** After a stall: how long the pool was watched after the chain ran again, as measured, ms (0: not watched). */
+  aftermathMs: number;
   /** Duties in the window, lost ones, the longest run of lost ones (flaky: 1 in 10, never 2 in a row). */
   loss: { duties: number; lost: number; longestRun: number };
   /** After a stall: ms from `run` until the standby judged the leader healthy again (null: not within the timeout). */
@@ -124,10 +127,14 @@ async function moveSeen(pool: GrayPool, leader: Kuutamod, sinceMs: number): Prom
   return other === undefined ? null : `${other.home} started validating`;
 }
 
-/** One no-move window: the chain stalled (then run again) or the leader flaky, for `windowMs`. */
-export async function noMoveTrial(settings: GrayPoolSettings, fault: NoMoveFault, windowMs: number, readyTimeoutMs: number): Promise<NoMoveResult> {
+/**
+ * One no-move window: the chain stalled or the leader flaky, for `windowMs`. After a stall the chain runs again
+ * and the pool is watched `aftermathMs` more: a standby's own head rate is measured over 20 s
+ * (machines/production-view.ts), so the stall weighs on its judgement after it ended.
+ */
+export async function noMoveTrial(settings: GrayPoolSettings, fault: NoMoveFault, windowMs: number, aftermathMs: number, readyTimeoutMs: number): Promise<NoMoveResult> {
   const pool = await startGrayPool(settings);
-  const result: NoMoveResult = { fault, windowMs: 0, loss: { duties: 0, lost: 0, longestRun: 0 }, healthyAgainMs: null, moves: 0, overlaps: 0, problems: [] };
+  const result: NoMoveResult = { fault, windowMs: 0, aftermathMs: 0, loss: { duties: 0, lost: 0, longestRun: 0 }, healthyAgainMs: null, moves: 0, overlaps: 0, problems: [] };
   try {
     await pool.judgedHealthy();
     const struck = fault === 'stall' ? setChainFault('stall', pool.validatorLog) : setFault(pool.homeOf(pool.leader), 'flaky', pool.validatorLog);
@@ -135,16 +142,29 @@ export async function noMoveTrial(settings: GrayPoolSettings, fault: NoMoveFault
     const windowEnd = Date.now();
     result.windowMs = windowEnd - struck.t_ms;
     if (fault === 'stall' && problem === null) {
-      // The chain runs again: the standbys must judge the leader healthy again, not failing, and nothing moves.
       const run = setChainFault('run', pool.validatorLog);
       const ids = pool.standbys.map((s) => s.nodeId);
-      await waitForMembers(pool.consul, (ms) => ids.every((id) => ms.some((m) => m.nodeId === id && m.publishedAt > run.t_ms && m.production?.verdict === 'healthy')), 'the standbys judging the leader healthy after the stall', readyTimeoutMs)
-        .then(() => (result.healthyAgainMs = Date.now() - run.t_ms))
-        .catch((error: unknown) => {
-          if (!(error instanceof WaitTimeoutError)) throw error;
-          result.problems.push(`the standbys did not judge the leader healthy within ${readyTimeoutMs / 1000} s after the stall`);
-        });
-      problem = await moveSeen(pool, pool.leader, struck.t_ms);
+      const healthyAgain = async () => {
+        const members = (await readMembers(pool.consul, ACCOUNT_ID)).members;
+        if (result.healthyAgainMs === null && ids.every((id) => members.some((m) => m.nodeId === id && m.publishedAt > run.t_ms && m.production?.verdict === 'healthy'))) {
+          result.healthyAgainMs = Date.now() - run.t_ms;
+        }
+      };
+      problem = await observe(run.t_ms, aftermathMs, 1_000, async () => {
+        await healthyAgain();
+        return moveSeen(pool, pool.leader, struck.t_ms);
+      });
+      result.aftermathMs = Date.now() - run.t_ms;
+      if (problem === null && result.healthyAgainMs === null) {
+        // Not yet judged healthy again (records every 15 s at the defaults): wait for it, then look once more.
+        await waitForMembers(pool.consul, (ms) => ids.every((id) => ms.some((m) => m.nodeId === id && m.publishedAt > run.t_ms && m.production?.verdict === 'healthy')), 'the standbys judging the leader healthy after the stall', readyTimeoutMs)
+          .then(() => (result.healthyAgainMs = Date.now() - run.t_ms))
+          .catch((error: unknown) => {
+            if (!(error instanceof WaitTimeoutError)) throw error;
+            result.problems.push(`the standbys did not judge the leader healthy within ${readyTimeoutMs / 1000} s after the stall`);
+          });
+        problem = await moveSeen(pool, pool.leader, struck.t_ms);
+      }
     }
     const view = pool.chainView();
     result.loss = lossSummary(dutiesBetween(view.pool, view.periods, view.faults, struck.t_ms, windowEnd));

@@ -26,6 +26,7 @@ const program = new Command('bench:gray')
   .addOption(new Option('--block-ms <ms>', 'stand-in block time').argParser(int(100, 10_000)).default(1000))
   .option('--schedule <pattern>', "the pool account's duties (NEARD_STANDIN_SCHEDULE pattern; default: the genesis, due at every height)")
   .addOption(new Option('--stall-seconds <s>', 'chain stall window').argParser(int(1, 3600)).default(60))
+  .addOption(new Option('--stall-after-seconds <s>', 'watched after the stall ends').argParser(int(0, 3600)).default(60))
   .addOption(new Option('--flaky-seconds <s>', 'flaky leader window').argParser(int(1, 7200)).default(600))
   .addOption(new Option('--move-timeout-seconds <s>', 'a move not seen this long after the fault fails its trial').argParser(int(5, 3600)).default(120))
   .option('--only <list>', `comma-separated subset of ${[...MOVES, ...WINDOWS].join(',')}`, [...MOVES, ...WINDOWS].join(','))
@@ -34,7 +35,7 @@ const program = new Command('bench:gray')
   .option('--report <file>', 'markdown report to write', join(REPO_ROOT, 'docs', 'gray-bench.md'))
   .option('--no-report', 'do not write the report file');
 program.parse();
-const opts = program.opts<{ trials: number; nodes: number; blockMs: number; schedule?: string; stallSeconds: number; flakySeconds: number; moveTimeoutSeconds: number; only: string; smoke?: boolean; keep?: boolean; report: string | false }>();
+const opts = program.opts<{ trials: number; nodes: number; blockMs: number; schedule?: string; stallSeconds: number; stallAfterSeconds: number; flakySeconds: number; moveTimeoutSeconds: number; only: string; smoke?: boolean; keep?: boolean; report: string | false }>();
 const only = opts.only.split(',').map((x) => x.trim());
 const unknown = only.filter((x) => !(MOVES as string[]).includes(x) && !(WINDOWS as string[]).includes(x));
 if (unknown.length > 0) program.error(`--only: unknown ${unknown.join(', ')}`);
@@ -42,11 +43,12 @@ if (unknown.length > 0) program.error(`--only: unknown ${unknown.join(', ')}`);
 const log = (line: string) => process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
 const given = (name: string) => program.getOptionValueSource(name) === 'cli';
 // The smoke's settings, then any flag given on the command line; else the bench's.
-const base = opts.smoke ? SMOKE : { trials: opts.trials, moves: MOVES, windows: WINDOWS, stallMs: opts.stallSeconds * 1000, flakyMs: opts.flakySeconds * 1000, moveTimeoutMs: opts.moveTimeoutSeconds * 1000, pool: FULL_POOL };
+const base = opts.smoke ? SMOKE : { trials: opts.trials, moves: MOVES, windows: WINDOWS, stallMs: opts.stallSeconds * 1000, stallAftermathMs: opts.stallAfterSeconds * 1000, flakyMs: opts.flakySeconds * 1000, moveTimeoutMs: opts.moveTimeoutSeconds * 1000, pool: FULL_POOL };
 const options: GrayBenchOptions = {
   ...base,
   ...(given('trials') ? { trials: opts.trials } : {}),
   ...(given('stallSeconds') ? { stallMs: opts.stallSeconds * 1000 } : {}),
+  ...(given('stallAfterSeconds') ? { stallAftermathMs: opts.stallAfterSeconds * 1000 } : {}),
   ...(given('flakySeconds') ? { flakyMs: opts.flakySeconds * 1000 } : {}),
   ...(given('moveTimeoutSeconds') ? { moveTimeoutMs: opts.moveTimeoutSeconds * 1000 } : {}),
   moves: base.moves.filter((m) => only.includes(m)),
