@@ -5,6 +5,7 @@
  */
 import { stateNamesOf } from '../machines/failover.js';
 import { selfEligibility, type EligibilityRule } from '../machines/pool-rules.js';
+import { FAILSAFE_OFF, type FailsafeFields } from '../services/pool/member-failsafe.js';
 import { HOT_SWAP_OFF, type HotSwapFields } from '../services/pool/member-hot-swap.js';
 import type { FailoverContext } from '../machines/failover-context.js';
 import { memberProductionOf } from '../services/pool/member-production.js';
@@ -29,7 +30,8 @@ export interface MemberClocks {
 /**
  * The record as of now. `othersBest` is the best head among the other live members as last read, projected
  * to now (null: not read yet; this node's own head then stands for it). `hotSwap`: the last verdict on
- * neard's config.json (src/hot-swap-readiness.ts), or off.
+ * neard's config.json (src/hot-swap-readiness.ts), or off. `failsafe`: the address this node takes failsafe
+ * confirmations at (services/pool/member-failsafe.ts), or none.
  */
 export function buildMemberRecord(
   observer: FailoverObserver,
@@ -38,6 +40,7 @@ export function buildMemberRecord(
   othersBest: number | null,
   clocks: MemberClocks,
   hotSwap: HotSwapFields = HOT_SWAP_OFF,
+  failsafe: FailsafeFields = FAILSAFE_OFF,
 ): MemberRecord {
   const snapshot = observer.snapshot;
   const context = snapshot?.context;
@@ -66,6 +69,7 @@ export function buildMemberRecord(
     failoverPriority: identity.failoverPriority,
     publishedAt: wallNow,
     ...hotSwap,
+    ...failsafe,
     production: memberProductionOf(context?.production),
   };
 }

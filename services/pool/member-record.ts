@@ -8,6 +8,7 @@
 import type { MemberFacts } from '../../machines/pool-rules.js';
 import type { ConsulClient } from '../consul/client.js';
 import { parseCheckedRecord } from '../json-object.js';
+import { FAILSAFE_FIELD_TYPES, withFailsafeDefaults, type FailsafeFields } from './member-failsafe.js';
 import { HOT_SWAP_FIELD_TYPES, withHotSwapDefaults, type HotSwapFields } from './member-hot-swap.js';
 import { PRODUCTION_FIELD_TYPES, withProductionDefaults, type ProductionFields } from './member-production.js';
 
@@ -17,7 +18,7 @@ export const membersPrefixOf = (accountId: string): string => `${MEMBERS_PREFIX}
 export const memberKeyOf = (accountId: string, nodeId: string): string => `${membersPrefixOf(accountId)}${nodeId}`;
 
 /** Extends MemberFacts so a record is what the pool's rules read, checked by the compiler. */
-export interface MemberRecord extends MemberFacts, HotSwapFields, ProductionFields {
+export interface MemberRecord extends MemberFacts, HotSwapFields, ProductionFields, FailsafeFields {
   nodeId: string;
   accountId: string;
   /** One of kuutamod's six states, and the path to the active leaf (stateNamesOf). */
@@ -46,6 +47,7 @@ export interface MemberRecord extends MemberFacts, HotSwapFields, ProductionFiel
 const FIELD_TYPES: Record<keyof MemberRecord, (value: unknown) => boolean> = {
   ...HOT_SWAP_FIELD_TYPES,
   ...PRODUCTION_FIELD_TYPES,
+  ...FAILSAFE_FIELD_TYPES,
   nodeId: (v) => typeof v === 'string',
   accountId: (v) => typeof v === 'string',
   state: (v) => typeof v === 'string',
@@ -66,7 +68,7 @@ const FIELD_TYPES: Record<keyof MemberRecord, (value: unknown) => boolean> = {
 
 /** A record's value as written by a daemon, or an Error naming the key and the wrong field. */
 export function parseMemberRecord(key: string, text: string | null): MemberRecord {
-  return withProductionDefaults(withHotSwapDefaults(parseCheckedRecord<MemberRecord>(key, text, FIELD_TYPES)));
+  return withFailsafeDefaults(withProductionDefaults(withHotSwapDefaults(parseCheckedRecord<MemberRecord>(key, text, FIELD_TYPES))));
 }
 
 export interface MemberList {

@@ -22,6 +22,7 @@ export function memberRecord(nodeId: string, at: { height: number; now: number }
     hotSwapReady: null,
     hotSwapReason: null,
     production: null,
+    failsafeUrl: null,
     ...fields,
   };
 }
