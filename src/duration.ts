@@ -6,15 +6,22 @@
 /** The longest delay setTimeout honours (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms. */
 export const MAX_DURATION_MS = 2_147_483_647;
 
-/** Parse an operator-written duration into milliseconds. */
+const UNIT_MS = { ms: 1n, s: 1_000n, m: 60_000n, h: 3_600_000n } as const;
+
+/**
+ * Parse an operator-written duration into milliseconds. Exact decimal arithmetic (BigInt), so a
+ * fraction of a millisecond rounds to the nearest, a half up ('65536.0455' is 65536046 ms; floating
+ * point would make it 65536045.4999... and round down), and a huge number is refused, not turned into Infinity.
+ */
 export function parseDuration(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  const match = /^\s*(\d+)(?:\.(\d+))?\s*(ms|s|m|h)?\s*$/.exec(text);
   if (!match) throw new Error(`'${text}' is not a duration (examples: 30s, 500ms, 2m)`);
-  const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  const ms = Math.round(Number(match[1]) * unitMs);
+  const [, whole, fraction = '', unit = 's'] = match as unknown as [string, string, string | undefined, keyof typeof UNIT_MS | undefined];
+  const scale = 10n ** BigInt(fraction.length);
+  const ms = (2n * BigInt(whole + fraction) * UNIT_MS[unit] + scale) / (2n * scale);
   // Node turns a longer setTimeout into a 1 ms one: '1000h' would fire at once, not in six weeks.
-  if (!(ms <= MAX_DURATION_MS)) throw new Error(`'${text}' is longer than ${MAX_DURATION_MS}ms (about 24 days), the longest delay a timer can wait`);
-  return ms;
+  if (ms > BigInt(MAX_DURATION_MS)) throw new Error(`'${text}' is longer than ${MAX_DURATION_MS}ms (about 24 days), the longest delay a timer can wait`);
+  return Number(ms);
 }
 
 /** Milliseconds as kuutamod writes its defaults: whole seconds as `120s`, anything finer as `500ms`. */

@@ -25,10 +25,20 @@ export function splitHostPort(addr: string): { host: string; port: number } {
   return { host: match[1] ?? match[2]!, port };
 }
 
+/** Does `host` mean every interface: 0.0.0.0, or :: in any spelling (0:0::0, ::0.0.0.0)? The URL parser normalises them. */
+function isUnspecified(host: string): boolean {
+  try {
+    const { hostname } = new URL(`http://${host.includes(':') ? `[${host}]` : host}/`);
+    return hostname === '0.0.0.0' || hostname === '[::]';
+  } catch {
+    return false;
+  }
+}
+
 /** /status is asked on loopback when neard listens on every interface, else on the address it binds. */
 export function statusUrlFor(rpcAddr: string): string {
   const { host, port } = splitHostPort(rpcAddr);
-  const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const local = isUnspecified(host) ? '127.0.0.1' : host;
   return `http://${local.includes(':') ? `[${local}]` : local}:${port}`;
 }
 

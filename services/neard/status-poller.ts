@@ -23,18 +23,32 @@ export interface NeardStatus {
   neardVersion: string | null;
 }
 
-/** Validate a /status body; throws with a message saying which field is wrong. */
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A value as an error message shows it: its JSON, cut short, or "missing". */
+function shown(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
+
+/**
+ * Validate a /status body; throws with a message naming the wrong field and showing its value. The
+ * fields the supervisor decides on must be of nearcore's type; the ones it only reports
+ * (validator_account_id, version.version) read as null when missing or of another type, so an odd
+ * informational field never counts as a failed answer.
+ */
 export function parseNeardStatus(body: unknown): NeardStatus {
-  const syncInfo = (body as { sync_info?: Record<string, unknown> } | null)?.sync_info;
-  if (typeof syncInfo !== 'object' || syncInfo === null) throw new Error('no sync_info object in the answer');
+  const syncInfo = isObject(body) ? body.sync_info : undefined;
+  if (!isObject(syncInfo)) throw new Error(`sync_info is not an object (${isObject(body) ? shown(syncInfo) : `the answer is ${shown(body)}`})`);
   const { syncing, latest_block_height: height } = syncInfo;
-  if (typeof syncing !== 'boolean') throw new Error('sync_info.syncing is not a boolean');
+  if (typeof syncing !== 'boolean') throw new Error(`sync_info.syncing is not a boolean (${shown(syncing)})`);
   if (typeof height !== 'number' || !Number.isSafeInteger(height) || height < 0) {
-    throw new Error(`sync_info.latest_block_height is not a block height (${JSON.stringify(height)})`);
+    throw new Error(`sync_info.latest_block_height is not a block height (${shown(height)})`);
   }
-  const account = (body as { validator_account_id?: unknown }).validator_account_id;
-  const version = (body as { version?: { version?: unknown } | null }).version?.version;
-  return { syncing, height, validatorAccountId: typeof account === 'string' ? account : null, neardVersion: typeof version === 'string' ? version : null };
+  const { validator_account_id: account, version } = body as { validator_account_id?: unknown; version?: unknown };
+  const versionText = isObject(version) ? version.version : undefined;
+  return { syncing, height, validatorAccountId: typeof account === 'string' ? account : null, neardVersion: typeof versionText === 'string' ? versionText : null };
 }
 
 /** Why a query failed, in words: fetch's own errors say only "fetch failed" and hide the reason in `cause`. */

@@ -1,6 +1,7 @@
 // Is a resource flat over a soak? Pure functions over (time, value) samples of one process lifetime:
 // drop the warm-up, compare the median of the first and last third, and fit a slope per hour.
-// Medians, not single samples, so one garbage-collection peak does not read as a leak.
+// Medians, not single samples, so one garbage-collection peak does not read as a leak. The soak report
+// shows these as a description only; its leak verdict is the trend with a bound of leak-trend.ts.
 import { stats } from '../chaos/checker.js';
 
 export interface Sample {

@@ -1,21 +1,22 @@
-// The soak's report (docs/soak-report.md): safety and recovery from the chaos harness's own table,
-// then each daemon's resources over time and, per process lifetime, whether RSS and open file
-// descriptors stayed flat after the warm-up (series.ts). A run under an hour is labelled a smoke run.
+// The soak's report (docs/soak-report.md): the faults injected, counted from the trial records; safety
+// and recovery from the chaos harness's own table; the leak verdict, a trend with a bound over the last
+// half of the run (leak-trend.ts); each node's memory (USS, PSS, node total) at the start and at the end;
+// then each daemon's resources over time. PASS needs safety and the leak verdict. A run under an hour is
+// a smoke run: it can show the script works, never PASS.
 import { stats } from '../chaos/checker.js';
 import { failures, renderReport } from '../chaos/report.js';
-import { growth, GROWTH_LIMIT_PCT, type Growth, type Sample } from './series.js';
+import { BUCKET_MS, LEAK_BOUND_MB_PER_HOUR, leakWindow, MIN_BUCKETS, MIN_COVERAGE } from './leak-trend.js';
+import { growth, type Growth, type Sample } from './series.js';
+import { faultCounts, faultCountText, leakVerdict, memoryAt, type LeakVerdict, type MemoryAt } from './soak-figures.js';
 import type { ResourceSample } from './soak-sampler.js';
 import type { SoakSummary } from './soak-run.js';
 
 /** Shorter than this, a soak proves the script works, not that nothing leaks. */
 const SMOKE_BELOW_HOURS = 1;
-/** Absolute growth that is never a leak: MB of RSS, open fds. */
-const RSS_SLACK_MB = 5;
-/** The live heap is far smaller than RSS and steadier: 2 MB of growth is already worth a look. */
-const HEAP_SLACK_MB = 2;
-const FD_SLACK = 4;
 /** Rows of the resources-over-time table. */
 const TIME_ROWS = 12;
+/** Memory at the start and at the end: medians over this many minutes at either end of the run. */
+const END_MINUTES = 5;
 
 const f1 = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(1));
 const minutes = (ms: number) => (ms / 60_000).toFixed(1);
@@ -25,14 +26,37 @@ export function warmupMs(hours: number): number {
   return Math.min(10 * 60_000, (hours * 3_600_000) / 5);
 }
 
+export interface SoakOutcome {
+  smoke: boolean;
+  /** 0 overlaps, every fault recovered within its bound, at least one trial, not aborted. */
+  safety: boolean;
+  leak: LeakVerdict;
+  /** PASS: safety and a leak verdict of pass (never for a smoke run, which is too short for one). */
+  passed: boolean;
+}
+
+export function soakOutcome(summary: SoakSummary): SoakOutcome {
+  const smoke = summary.options.hours < SMOKE_BELOW_HOURS;
+  const safety = summary.aborted === null && failures(summary.chaos).length === 0 && summary.chaos.trials.length > 0;
+  const leak = leakVerdict(summary.samples, leakWindow(summary.startedAt, summary.endedAt, warmupMs(summary.options.hours)));
+  return { smoke, safety, leak, passed: !smoke && safety && leak.verdict === 'pass' };
+}
+
 export function soakPassed(summary: SoakSummary): boolean {
-  return summary.aborted === null && failures(summary.chaos).length === 0 && summary.chaos.trials.length > 0;
+  return soakOutcome(summary).passed;
+}
+
+/** soak.ts's exit code: 0 PASS (or a smoke run whose safety held and whose memory did not fail), 1 FAIL, 2 the harness gave up. */
+export function soakExitCode(summary: SoakSummary): 0 | 1 | 2 {
+  if (summary.aborted) return 2;
+  const outcome = soakOutcome(summary);
+  return outcome.passed || (outcome.smoke && outcome.safety && outcome.leak.verdict !== 'fail') ? 0 : 1;
 }
 
 export function renderSoakReport(summary: SoakSummary): string {
   const { options, startedAt, endedAt, samples } = summary;
-  const smoke = options.hours < SMOKE_BELOW_HOURS;
-  const warmup = warmupMs(options.hours);
+  const outcome = soakOutcome(summary);
+  const { smoke, leak } = outcome;
   const lines = [
     smoke ? `# Soak report: SMOKE RUN (${minutes(endedAt - startedAt)} min)` : `# Soak report (${(options.hours).toFixed(2)} h)`,
     '',
@@ -46,12 +70,16 @@ export function renderSoakReport(summary: SoakSummary): string {
   }
   lines.push(
     `Command: \`${options.command}\`  `,
+    `Commit: ${summary.chaos.commit}  `,
     `Started ${new Date(startedAt).toISOString()}, ended ${new Date(endedAt).toISOString()}; seed ${options.seed} (\`--seed\` replays the fault sequence).  `,
-    `A random fault of ${options.faults.length} every ${options.intervalS} s on average (each gap ${options.intervalS / 2}-${options.intervalS * 1.5} s after the previous fault began, or after its trial ended if that is later); resources sampled every ${options.sampleS} s.`,
+    `A random fault of ${options.faults.length} every ${options.intervalS} s on average (each gap ${options.intervalS / 2}-${options.intervalS * 1.5} s after the previous fault began, or after its trial ended if that is later); resources sampled every ${options.sampleS} s.  `,
+    `Faults injected (counted from the run's trial records): **${faultCountText(faultCounts(summary.chaos.trials, summary.chaos.faults))}**.`,
     '',
   );
   if (summary.aborted) lines.push(`**Aborted by the harness:** ${summary.aborted}`, '');
-  lines.push('## Safety and recovery', '', renderReport(summary.chaos).replace(/^# Chaos report\n\n/, ''));
+  lines.push('## Safety and recovery', '', renderReport(summary.chaos).replace(/^# Chaos report\n\n/, '').replace(/^Result: /m, 'Safety: '));
+  lines.push(...leakSection(leak, startedAt), '');
+  lines.push(...memorySection(samples, startedAt, endedAt), '');
   lines.push('## Resources of each daemon', '');
   lines.push(
     'RSS from /proc/<pid>/status, open fds from /proc/<pid>/fd; from the daemon\'s /metrics the live JS heap ' +
@@ -61,27 +89,87 @@ export function renderSoakReport(summary: SoakSummary): string {
     '',
   );
   lines.push(...timeTable(samples, startedAt, Math.max(startedAt + 1, ...samples.map((s) => s.t + 1))), '');
-  lines.push(`### Flat after the warm-up? (warm-up: the first ${minutes(warmup)} min of each process; "grows" = the median of the last third of its samples is more than ${GROWTH_LIMIT_PCT} % and more than ${RSS_SLACK_MB} MB of RSS / ${HEAP_SLACK_MB} MB of live heap / ${FD_SLACK} fds above that of the first third)`, '');
-  lines.push('| node | daemon pid | lived min | samples | daemon RSS MB first → last (slope/h) | daemon live heap MB first → last (slope/h) | daemon heap committed MB first → last | guard RSS MB first → last | fds first → last | event-loop p99 ms median / max | verdict |');
+  const warmup = warmupMs(options.hours);
+  lines.push(`### Each daemon process after its warm-up (the first ${minutes(warmup)} min of each process): median of the first third of its samples → of the last third (least-squares slope per hour); descriptive, the verdict is the trend above`, '');
+  lines.push('| node | daemon pid | lived min | samples | daemon RSS MB (slope/h) | daemon USS MB (slope/h) | daemon live heap MB (slope/h) | daemon heap committed MB | guard USS MB | fds | event-loop p99 ms median / max |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [key, mine] of groupBy(samples, (s) => `${s.node} ${s.daemonPid}`)) {
     const [node, pid] = key.split(' ');
     // A daemon restarted by a fault warms up again.
     const warmupUntil = mine[0]!.t + warmup;
-    const rss = growth(series(mine, (s) => s.daemonRssMb), warmupUntil, RSS_SLACK_MB);
-    const heap = growth(series(mine, (s) => s.daemonHeapAfterGcMb), warmupUntil, HEAP_SLACK_MB);
-    const committed = growth(series(mine, (s) => s.daemonHeapCommittedMb), warmupUntil, RSS_SLACK_MB);
-    const guard = growth(series(mine, (s) => s.guardRssMb), warmupUntil, RSS_SLACK_MB);
-    const fds = growth(series(mine, (s) => s.daemonFds), warmupUntil, FD_SLACK);
+    const of = (pick: (s: ResourceSample) => number | null) => growth(series(mine, pick), warmupUntil);
     const p99 = stats(mine.flatMap((s) => (s.eventLoopP99Ms === null ? [] : [s.eventLoopP99Ms])));
     const lived = mine[mine.length - 1]!.t - mine[0]!.t;
-    const verdicts = [rss, heap, guard, fds].map((g) => g.verdict);
-    const verdict = verdicts.includes('grows') ? '**grows**' : verdicts.every((v) => v === 'flat') ? 'flat' : 'too short to judge';
-    lines.push(`| ${node} | ${pid} | ${minutes(lived)} | ${mine.length} | ${trend(rss, true)} | ${trend(heap, true)} | ${trend(committed)} | ${trend(guard)} | ${trend(fds)} | ${f1(p99.median)} / ${f1(p99.max)} | ${verdict} |`);
+    lines.push(
+      `| ${node} | ${pid} | ${minutes(lived)} | ${mine.length} | ${trend(of((s) => s.daemonRssMb), true)} | ${trend(of((s) => s.daemonUssMb), true)} | ${trend(of((s) => s.daemonHeapAfterGcMb), true)} | ${trend(of((s) => s.daemonHeapCommittedMb))} | ${trend(of((s) => s.guardUssMb))} | ${trend(of((s) => s.daemonFds))} | ${f1(p99.median)} / ${f1(p99.max)} |`,
+    );
   }
-  const problems = failures(summary.chaos);
-  lines.push('', soakPassed(summary) ? 'Result: **PASS** (0 overlaps, every fault recovered within its bound).' : `Result: **FAIL**${problems.length ? `: ${problems.length} problem(s) listed above` : ''}${summary.aborted ? ' (aborted)' : ''}.`);
+  lines.push('', resultLine(outcome, summary));
   return lines.join('\n') + '\n';
+}
+
+function resultLine(outcome: SoakOutcome, summary: SoakSummary): string {
+  const problems = failures(summary.chaos).length;
+  const safety = outcome.safety ? 'safety held (0 overlaps, every fault recovered within its bound)' : `safety FAILED${problems ? ` (${problems} problem(s) listed above)` : ''}${summary.aborted ? ' (aborted)' : ''}`;
+  const leak = `leak verdict ${outcome.leak.verdict.toUpperCase()}`;
+  if (outcome.passed) return `Result: **PASS**: ${safety}; ${leak} (every series below ${LEAK_BOUND_MB_PER_HOUR} MB/h).`;
+  if (outcome.smoke) return `Result: **SMOKE RUN, no PASS possible**: ${safety}; ${leak} (a smoke run is too short to bound a leak).`;
+  return `Result: **FAIL**: ${safety}; ${leak}${outcome.leak.verdict === 'not judged' ? ' (PASS needs every node\'s last daemon judged: faults that restart daemons leave none long enough; use faults that keep them alive, docs/scale.md "Soak")' : ''}.`;
+}
+
+const f2 = (v: number | null) => (v === null ? '-' : `${v >= 0 ? '+' : ''}${v.toFixed(2)}`);
+
+function leakSection(leak: LeakVerdict, startedAt: number): string[] {
+  const from = minutes(leak.window.from - startedAt);
+  const to = minutes(leak.window.to - startedAt);
+  const lines = [
+    '## Leak verdict: a trend with a bound',
+    '',
+    `Over the last half of the run after the warm-up (minute ${from} to ${to}), each series of each daemon process is cut into ` +
+      `${BUCKET_MS / 60_000}-minute buckets, a least-squares line is fitted through the bucket medians, and the series passes only when the ` +
+      `one-sided 95 % upper bound of its slope is below **${LEAK_BOUND_MB_PER_HOUR} MB/h**: a steady rise of ${LEAK_BOUND_MB_PER_HOUR} MB/h or more fails, ` +
+      `and so does a series too noisy to show it stays below. Series: the daemon's live JS heap (after its last full collection), ` +
+      `its USS and its guard's USS (private memory, /proc/<pid>/smaps_rollup). A process is judged when its samples span ${MIN_COVERAGE * 100} % of the window ` +
+      `in at least ${MIN_BUCKETS} buckets; PASS needs every node's last daemon process judged and every series passing.`,
+    '',
+    '| node | daemon pid | series | samples | buckets | slope MB/h | 95 % upper bound MB/h | verdict |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  // Each node's last process, and any other that was judged; the rest lived too little of the window.
+  const shown = leak.trends.filter((t) => t.final || t.trend.verdict !== 'too short').sort((a, b) => a.node.localeCompare(b.node) || Number(a.final) - Number(b.final));
+  for (const t of shown) {
+    const verdict = t.trend.verdict === 'pass' ? 'pass' : t.trend.verdict === 'fail' ? `**FAIL**: ${t.trend.reason}` : `too short: ${t.trend.reason}`;
+    lines.push(`| ${t.node} | ${t.daemonPid}${t.final ? "" : " (earlier)"} | ${t.series} | ${t.trend.samples} | ${t.trend.buckets} | ${f2(t.trend.slopePerHour)} | ${f2(t.trend.upperPerHour)} | ${verdict} |`);
+  }
+  const hidden = new Set(leak.trends.filter((t) => !shown.includes(t)).map((t) => `${t.node} ${t.daemonPid}`)).size;
+  if (hidden > 0) lines.push('', `${hidden} other daemon process(es) lived only part of the window (restarted by a fault): too short to judge, not listed.`);
+  lines.push('', `Leak verdict: **${leak.verdict.toUpperCase()}**.`);
+  return lines;
+}
+
+function memorySection(samples: ResourceSample[], startedAt: number, endedAt: number): string[] {
+  const nodes = [...new Set(samples.map((s) => s.node))].sort();
+  const ends: [string, number, number][] = [
+    ['start', startedAt, Math.min(endedAt, startedAt + END_MINUTES * 60_000)],
+    ['end', Math.max(startedAt, endedAt - END_MINUTES * 60_000), endedAt],
+  ];
+  const lines = [
+    '## Memory at the start and at the end',
+    '',
+    `Medians over the samples of the first and the last ${END_MINUTES} minutes of the run, of the daemon process alive then ("sampled" is how long that process had been sampled). ` +
+      'USS: private memory, freed when the process exits; PSS: private plus each shared page divided by the processes sharing it; node total: daemon USS + guard USS + the pages they share, once (proc-usage.ts nodeTotalMb).',
+    '',
+    '| node | when | daemon pid | sampled min | daemon USS / PSS MB | guard USS / PSS MB | node total MB |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const node of nodes) {
+    for (const [when, from, to] of ends) {
+      const m: MemoryAt | null = memoryAt(samples, node, { from, to });
+      if (m === null) lines.push(`| ${node} | ${when} | - | - | - | - | - |`);
+      else lines.push(`| ${node} | ${when} (${m.samples} samples) | ${m.daemonPid} | ${m.sampledMin.toFixed(1)} | ${f1(m.daemonUssMb)} / ${f1(m.daemonPssMb)} | ${f1(m.guardUssMb)} / ${f1(m.guardPssMb)} | ${f1(m.nodeTotalMb)} |`);
+    }
+  }
+  return lines;
 }
 
 function trend(g: Growth, withSlope = false): string {

@@ -1,10 +1,11 @@
-// The soak's resource sampler: every few seconds, for each daemon of the chaos world, its RSS, open
-// file descriptors, CPU time, and from its /metrics its event-loop delay and JS heap (live after the
-// last full collection, and committed), and its guard's RSS. Samples carry the pids, so a daemon
+// The soak's resource sampler: every few seconds, for each daemon of the chaos world, its RSS, USS and
+// PSS (smaps_rollup), open file descriptors, CPU time, and from its /metrics its event-loop delay and JS
+// heap (live after the last full collection, and committed), its guard's RSS, USS and PSS, and the
+// pair's node total (both USS plus the shared pages once, proc-usage.ts nodeTotalMb). Samples carry the pids, so a daemon
 // restarted by a fault starts a new series instead of looking like a drop.
 import type { ChaosWorld } from '../chaos/cluster.js';
 import { scrapeDaemon } from './daemon-metrics.js';
-import { MB, cpuSeconds, guardPidOf, openFds, rssBytes } from './proc-usage.js';
+import { MB, cpuSeconds, guardPidOf, memoryOf, nodeTotalMb, openFds, rssBytes, type ProcessMemory } from './proc-usage.js';
 
 export interface ResourceSample {
   /** Wall clock ms. */
@@ -23,6 +24,23 @@ export interface ResourceSample {
   daemonHeapAfterGcMb: number | null;
   /** Heap V8 has committed, MB (part of the RSS). */
   daemonHeapCommittedMb: number | null;
+  /** MB from /proc/<pid>/smaps_rollup: unique (private) and proportional set sizes; null when unreadable. */
+  daemonUssMb: number | null;
+  daemonPssMb: number | null;
+  guardUssMb: number | null;
+  guardPssMb: number | null;
+  /** Daemon and guard together: both USS plus the shared pages once (nodeTotalMb); null without a guard. */
+  nodeTotalMb: number | null;
+}
+
+/** smaps_rollup of a process, or null when it is gone or the kernel has no smaps_rollup. */
+function memoryOrNull(pid: number | null): ProcessMemory | null {
+  if (pid === null) return null;
+  try {
+    return memoryOf(pid);
+  } catch {
+    return null;
+  }
 }
 
 export class SoakSampler {
@@ -54,6 +72,8 @@ export class SoakSampler {
         const guardPid = guardPidOf(pid);
         const rss = rssBytes(pid);
         const guardRss = guardPid === null ? null : rssBytes(guardPid);
+        const memory = memoryOrNull(pid);
+        const guardMemory = memoryOrNull(guardPid);
         const report = await scrapeDaemon(node.daemon.url);
         this.samples.push({
           t,
@@ -68,6 +88,11 @@ export class SoakSampler {
           eventLoopMaxMs: report?.eventLoop?.maxMs ?? null,
           daemonHeapAfterGcMb: report?.heapAfterFullGcMb ?? null,
           daemonHeapCommittedMb: report?.heapCommittedMb ?? null,
+          daemonUssMb: memory?.ussMb ?? null,
+          daemonPssMb: memory?.pssMb ?? null,
+          guardUssMb: guardMemory?.ussMb ?? null,
+          guardPssMb: guardMemory?.pssMb ?? null,
+          nodeTotalMb: memory !== null && guardMemory !== null ? nodeTotalMb(memory, guardMemory) : null,
         });
       }),
     );

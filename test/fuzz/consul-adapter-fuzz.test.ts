@@ -2,7 +2,10 @@
  * The typed Consul adapter (services/consul/client.ts) and the lock watch against a hostile HTTP
  * server on 127.0.0.1:0: 429/500/503, bodies that are not JSON or cut short, JSON of the wrong shape,
  * slow answers, X-Consul-Index headers that go backwards or are not numbers. Every call either
- * returns a value of its declared type or fails with a ConsulCallError naming the endpoint.
+ * returns a value of its declared type or fails with a ConsulCallError naming the endpoint. For answers
+ * as Consul's HTTP API documents them, delivered whole, an oracle says the exact value (the session ID
+ * sent, the lock answer sent, the KV entry's Session and X-Consul-Index as sent, absent on 404) or the
+ * exact HTTP status the error must keep.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -74,7 +77,77 @@ const goodBody = fc.oneof(
   fc.boolean(),
 );
 
+/** A documented answer of one call, delivered whole, and what the call must yield. */
+interface CleanCase {
+  call: string;
+  status: number;
+  body: unknown;
+  index?: string;
+  expected: { value: unknown } | { statusCode: number };
+}
+
+/** A KV entry as Consul sends it (Value base64 or null), with the Session the lock must see. */
+const kvEntry = fc.record({ session: fc.option(fc.uuid(), { nil: undefined }), value: fc.option(fc.string({ maxLength: 10 }), { nil: null }), modifyIndex: fc.nat() }).map(({ session, value, modifyIndex }) => ({
+  session,
+  body: [{ Key: KEY, Value: value === null ? null : Buffer.from(value).toString('base64'), Flags: 0, LockIndex: session ? 1 : 0, CreateIndex: 1, ModifyIndex: modifyIndex, ...(session ? { Session: session } : {}) }],
+}));
+
+const sessionObject = fc.record({ ID: fc.uuid(), Name: fc.string({ maxLength: 8 }), TTL: fc.constant('10s'), Behavior: fc.constantFrom('release', 'delete'), LockDelay: fc.nat(), CreateIndex: fc.nat() }).map((info) => ({ ...info }));
+
+const cleanCase: fc.Arbitrary<CleanCase> = fc.oneof(
+  fc.uuid().map((id): CleanCase => ({ call: 'createSession', status: 200, body: { ID: id }, expected: { value: id } })),
+  sessionObject.map((info): CleanCase => ({ call: 'renewSession', status: 200, body: [info], expected: { value: undefined } })),
+  fc.constant<CleanCase>({ call: 'destroySession', status: 200, body: true, expected: { value: undefined } }),
+  sessionObject.map((info): CleanCase => ({ call: 'sessionInfo', status: 200, body: [info], expected: { value: info } })),
+  fc.constantFrom<CleanCase>({ call: 'sessionInfo', status: 200, body: [], expected: { value: undefined } }, { call: 'sessionInfo', status: 200, body: null, expected: { value: undefined } }),
+  fc.boolean().map((held): CleanCase => ({ call: 'acquireLock', status: 200, body: held, expected: { value: held } })),
+  kvEntry.map(({ session, body }): CleanCase => ({ call: 'getKey', status: 200, body, expected: { value: session === undefined ? 'no session' : session } })),
+  fc.constant<CleanCase>({ call: 'getKey', status: 404, body: '', expected: { value: undefined } }),
+  fc.tuple(kvEntry, fc.bigInt({ min: 1n, max: 2n ** 64n })).map(([{ session, body }, index]): CleanCase => ({ call: 'watchKey', status: 200, body, index: String(index), expected: { value: { session: session ?? 'no session', index: String(index) } } })),
+  fc.bigInt({ min: 1n, max: 2n ** 64n }).map((index): CleanCase => ({ call: 'watchKey', status: 404, body: '', index: String(index), expected: { value: { session: undefined, index: String(index) } } })),
+  // Errors keep their status: every call, every error status (404 too, but for the KV reads, where it is an absent key).
+  fc.tuple(fc.constantFrom(...CALLS.map((c) => c.name)), fc.constantFrom(400, 403, 404, 429, 500, 502, 503, 504), fc.string({ maxLength: 20 })).filter(([call, status]) => status !== 404 || !['getKey', 'watchKey'].includes(call)).map(([call, status, text]): CleanCase => ({ call, status, body: text, expected: { statusCode: status } })),
+);
+
+/** What the lock reads of a getKey or watchKey answer: the entry's Session, or 'no session', or undefined (no entry). */
+function sessionOf(entry: ConsulKvEntry | undefined): string | undefined {
+  return entry === undefined ? undefined : (entry.Session ?? 'no session');
+}
+
 describe('Consul adapter, fuzzed against a hostile server', () => {
+  test('answers as Consul documents them: exactly the value sent, or an error keeping the HTTP status', async () => {
+    await fc.assert(
+      fc.asyncProperty(cleanCase, async (c) => {
+        const call = CALLS.find((candidate) => candidate.name === c.call)!;
+        const body = typeof c.body === 'string' && 'statusCode' in c.expected ? c.body : c.status === 404 ? '' : JSON.stringify(c.body);
+        // Consul writes its errors as text/plain (Go's http.Error), its answers as JSON.
+        const contentType = 'statusCode' in c.expected ? 'text/plain; charset=utf-8' : 'application/json';
+        server.answerWith(() => ({ status: c.status, headers: { 'content-type': contentType, ...(c.index === undefined ? {} : { 'x-consul-index': c.index }) }, body }));
+        let outcome: unknown;
+        try {
+          outcome = { value: await call.run() };
+        } catch (error) {
+          outcome = error;
+        }
+        if ('statusCode' in c.expected) {
+          assert.ok(outcome instanceof ConsulCallError, `${c.call} on HTTP ${c.status}: ${JSON.stringify(outcome)}`);
+          assert.equal(outcome.statusCode, c.expected.statusCode, outcome.message);
+          assert.ok(outcome.message.startsWith(`Consul ${call.endpoint}: `), outcome.message);
+          return;
+        }
+        assert.ok(!(outcome instanceof Error), `${c.call} on ${body}: ${String(outcome)}`);
+        const { value } = outcome as { value: unknown };
+        if (c.call === 'getKey') assert.equal(sessionOf(value as ConsulKvEntry | undefined), c.expected.value);
+        else if (c.call === 'watchKey') {
+          const answer = value as { entry: ConsulKvEntry | undefined; index: string | undefined };
+          assert.deepEqual({ session: sessionOf(answer.entry), index: answer.index }, c.expected.value);
+        } else assert.deepEqual(value, c.expected.value, c.call);
+      }),
+      fuzzRuns(200, 0.1),
+    );
+  });
+
+
   test('every call: a value of its type, or a ConsulCallError naming the endpoint', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...CALLS), hostileAnswer(goodBody), async (call, answer) => {

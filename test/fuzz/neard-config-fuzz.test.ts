@@ -1,7 +1,10 @@
 /**
  * Fuzzed neard homes on a real filesystem: config.json missing, wrong-typed, huge, truncated, not
  * JSON, not UTF-8, a directory, a symlink loop; rpc.addr of every shape. readNeardHome either yields a
- * /status URL that parses, or an OperatorError that names the file and says what to do.
+ * /status URL that parses, or an OperatorError that names the file and says what to do. For the
+ * addresses neard itself writes (an IPv4 or IPv6 socket address, Rust's SocketAddr, or none: neard's
+ * default 0.0.0.0:3030), an oracle says the exact URL: the address as written, on loopback when neard
+ * listens on every interface (0.0.0.0, :: in any spelling), or the refusal of a port beyond 65535.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -72,7 +75,52 @@ const configContent = fc.oneof(
   fc.nat({ max: 2000 }).map((cut) => goodConfig.slice(0, cut)),
 );
 
+/** An IPv4 address as Rust writes one (no leading zeros), octets sometimes beyond 255. */
+const ipv4 = fc.tuple(...Array.from({ length: 4 }, () => fc.oneof({ weight: 9, arbitrary: fc.nat(255) }, { weight: 1, arbitrary: fc.integer({ min: 256, max: 999 }) }))).map((octets) => octets.join('.'));
+
+/** The unspecified IPv6 address in the spellings Rust and people use. */
+const UNSPECIFIED_V6 = ['::', '0:0:0:0:0:0:0:0', '::0', '0::0', '0:0::0', '::0.0.0.0', '0000::'];
+
+/** rpc.addr as neard's config holds it, with the URL the supervisor must ask (or null: refused, naming rpc.addr). */
+const socketAddr = fc
+  .tuple(
+    fc.oneof(
+      ipv4.map((host) => ({ written: host, url: host === '0.0.0.0' ? '127.0.0.1' : host, valid: host.split('.').every((o) => Number(o) <= 255) })),
+      fc.constant({ written: '0.0.0.0', url: '127.0.0.1', valid: true }),
+      // Only zeros (and the separators) is the unspecified address, whatever the spelling.
+      fc.ipV6().map((host) => ({ written: `[${host}]`, url: /^[0:.]*$/.test(host) ? '127.0.0.1' : `[${host}]`, valid: true })),
+      fc.constantFrom(...UNSPECIFIED_V6).map((host) => ({ written: `[${host}]`, url: '127.0.0.1', valid: true })),
+    ),
+    fc.oneof({ weight: 9, arbitrary: fc.nat(65535) }, { weight: 1, arbitrary: fc.integer({ min: 65536, max: 99999 }) }),
+  )
+  .map(([host, port]) => ({ addr: `${host.written}:${port}`, url: host.valid && port <= 65535 ? `http://${host.url}:${port}` : null }));
+
 describe('neard config.json, fuzzed', () => {
+  test('rpc.addr as neard writes it: exactly the /status URL an oracle derives, or a refusal naming rpc.addr', () => {
+    fc.assert(
+      fc.property(socketAddr, fc.boolean(), ({ addr, url }, inFullConfig) => {
+        const base = inFullConfig ? (JSON.parse(goodConfig) as Record<string, unknown>) : {};
+        const home = homeWith(JSON.stringify({ ...base, rpc: { ...(base.rpc as object | undefined), addr } }));
+        const result = read(home);
+        if (url === null) {
+          assert.ok(result instanceof OperatorError, `${addr}: accepted as ${JSON.stringify(result)}`);
+          assert.match(result.message, /rpc\.addr/);
+        } else {
+          assert.ok(!(result instanceof OperatorError), `${addr}: ${result instanceof OperatorError ? result.message : ''}`);
+          assert.deepEqual(result, { configPath: join(home, 'config.json'), rpcAddr: addr, rpcUrl: url });
+        }
+      }),
+      fuzzRuns(300),
+    );
+  });
+
+  test('no rpc section, or one without addr: neard\'s default 0.0.0.0:3030, asked on loopback', () => {
+    for (const config of [{}, { rpc: {} }, { rpc: null }, { rpc: { addr: null } }]) {
+      const home = homeWith(JSON.stringify(config));
+      assert.deepEqual(read(home), { configPath: join(home, 'config.json'), rpcAddr: '0.0.0.0:3030', rpcUrl: 'http://127.0.0.1:3030' }, JSON.stringify(config));
+    }
+  });
+
   test('any config.json: a /status URL that parses, or an OperatorError naming the file', () => {
     fc.assert(
       fc.property(configContent, (content) => {
