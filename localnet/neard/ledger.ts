@@ -13,6 +13,11 @@ export interface ValidatingPeriod {
   startMs: number;
   /** Exclusive end: stop record, else now for a live pid, else its last heartbeat. */
   endMs: number;
+  /**
+   * It began before its process's startup sync ended (validator_start with `synced: false`): it can produce
+   * only from the sync end on (producing.ts). The stand-in's own counters do not apply this yet.
+   */
+  startedSyncing?: true;
 }
 
 function readRecords(path: string): ValidatorLogRecord[] {
@@ -39,6 +44,8 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+const syncing = (start: ValidatorLogRecord): { startedSyncing?: true } => (start.synced === false ? { startedSyncing: true } : {});
+
 export function validatingPeriods(vlog: ValidatorLog, nowMs: number = wallClockMs()): ValidatingPeriod[] {
   const records = vlog.path === null ? vlog.own : readRecords(vlog.path);
   const open = new Map<string, ValidatorLogRecord>(); // pid + account -> its start record
@@ -48,14 +55,14 @@ export function validatingPeriods(vlog: ValidatorLog, nowMs: number = wallClockM
     const start = open.get(key);
     if (r.event === 'validator_start' && !start) open.set(key, r);
     if (r.event === 'validator_stop' && start) {
-      periods.push({ accountId: r.account_id, pid: r.pid, home: resolve(start.home), startMs: start.t_ms, endMs: r.t_ms });
+      periods.push({ accountId: r.account_id, pid: r.pid, home: resolve(start.home), startMs: start.t_ms, endMs: r.t_ms, ...syncing(start) });
       open.delete(key);
     }
   }
   for (const start of open.values()) {
     const lastSeen = vlog.path === null ? null : lastHeartbeatMs(vlog.path, start.pid);
     const endMs = pidAlive(start.pid) ? nowMs : Math.max(start.t_ms, lastSeen ?? start.t_ms);
-    periods.push({ accountId: start.account_id, pid: start.pid, home: resolve(start.home), startMs: start.t_ms, endMs });
+    periods.push({ accountId: start.account_id, pid: start.pid, home: resolve(start.home), startMs: start.t_ms, endMs, ...syncing(start) });
   }
   return periods;
 }

@@ -24,7 +24,9 @@
  *                                  period boundary: {event: "validator_start"|"validator_stop",
  *                                  pid, account_id, public_key, home, t_ms}; start is written
  *                                  before the node holds the key, stop when it lets go of it
- *                                  (SIGHUP key removal or process exit; none on SIGKILL).
+ *                                  (SIGHUP key removal or process exit; none on SIGKILL);
+ *                                  start records carry `synced` (startup sync over?), and each
+ *                                  process's sync end is appended to <log>.synced.
  *                                  Faults (standin-fault) are read from <log>.faults, else from
  *                                  <home>/standin-faults.jsonl (README.md, "Faults").
  *   NEARD_STANDIN_EPOCH_LENGTH     epoch_length written by `localnet` (60) and `init` (43200)

@@ -106,8 +106,10 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
     vlog.dropHeartbeat();
     lock.release();
   });
+  // Startup sync over? Not before the ports are up (syncedAtMs is Infinity until then).
+  const synced = (): boolean => Date.now() >= node.syncedAtMs;
   if (node.validator) {
-    vlog.write('validator_start', node.validator); // before it can sign anything
+    vlog.write('validator_start', node.validator, synced()); // before it can sign anything
     vlog.heartbeat();
     log('INFO', 'client', `Validator key loaded account_id="${node.validator.accountId}" public_key=${node.validator.publicKey}`);
   }
@@ -151,7 +153,7 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
       if (prev) vlog.write('validator_stop', prev);
       node.validator = null;
       if (nextKey) {
-        vlog.write('validator_start', nextKey);
+        vlog.write('validator_start', nextKey, synced());
         vlog.heartbeat();
       }
       node.validator = nextKey;
@@ -241,6 +243,8 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
     }
   }
   node.syncedAtMs = Date.now() + knobs.syncMs;
+  // The ledger's readers count a validator that started syncing as producing from here (producing.ts).
+  timers.push(setTimeout(() => vlog.syncEnded(), knobs.syncMs));
 
   // expected_shutdown: nearcore checks the head in its client triggers and then stops.
   timers.push(setInterval(() => {

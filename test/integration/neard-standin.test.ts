@@ -12,6 +12,7 @@ import {
 } from '../../localnet/neard/harness.js';
 import { untilAnswer } from '../support/until.js';
 import { keyFromSeed } from '../../localnet/neard/keys.js';
+import { readSyncEnds } from '../../localnet/neard/validator-log.js';
 
 test.after(cleanupStandins);
 
@@ -151,6 +152,11 @@ test('run as validator: ports, status shapes, syncing, health, JSON-RPC, SIGTERM
   assert.equal(records[0]?.['pid'], neard.child.pid);
   assert.equal(records[0]?.['account_id'], 'node0');
   assert.equal(records[0]?.['home'], home);
+  // Started with the key, before its sync: it produces from its sync end, which it appends to <log>.synced.
+  assert.equal(records[0]?.['synced'], false);
+  const syncEnd = await untilAnswer('the sync end record', () => readSyncEnds(vlog).find((r) => r.pid === neard.child.pid));
+  assert.equal(syncEnd.home, home);
+  assert.ok(syncEnd.t_ms >= records[0]['t_ms'] + 1500, 'the sync ended after NEARD_STANDIN_SYNC_MS');
 
   const sentAt = Date.now();
   neard.child.kill('SIGTERM');
@@ -265,10 +271,12 @@ test('SIGHUP hot-swaps the validator key and applies expected_shutdown', async (
   const neard = startNeard(['--home', home, 'run'], { ...FAST, NEARD_STANDIN_VALIDATOR_LOG: vlog });
   assert.equal((await untilAnswer('/status', () => getStatus(rpc)))['validator_account_id'], null);
 
+  await untilAnswer('synced', async () => (await getStatus(rpc))['sync_info']['syncing'] === false);
+
   symlinkSync(stash, join(home, 'validator_key.json'));
   neard.child.kill('SIGHUP');
   await untilAnswer('key loaded', async () => (await getStatus(rpc))['validator_account_id'] === 'node0');
-  assert.deepEqual(vlogRecords(vlog).map((r) => r['event']), ['validator_start']);
+  assert.deepEqual(vlogRecords(vlog).map((r) => [r['event'], r['synced']]), [['validator_start', true]], 'a key added to a synced node produces at once');
 
   unlinkSync(join(home, 'validator_key.json'));
   neard.child.kill('SIGHUP');
