@@ -3,7 +3,7 @@
  * in the key is read as empty and replaced, and `kuutamoctl history --json` shows every change with its
  * reason: the first start, a crash of the leader's neard, a planned switchover, a Consul outage of the
  * leader (its entry waits in its local fallback file while Consul answers 503 and reaches Consul when it
- * answers again) and a graceful stop. node0 talks to Consul through a proxy the test can make answer 503
+ * answers again), a graceful stop and a daemon killed outright. node0 talks to Consul through a proxy the test can make answer 503
  * (test/chaos/counting-proxy.ts), node1 directly.
  */
 import assert from 'node:assert/strict';
@@ -75,7 +75,7 @@ async function waitForEntry(what: string, predicate: (entry: HistoryEntry) => bo
 
 const change = (from: string | null, to: string | null, reason: HistoryReason) => (entry: HistoryEntry) => entry.from === from && entry.to === to && entry.reason === reason;
 
-test('crash, switchover, Consul outage and graceful stop each appear in kuutamoctl history with their reason', async () => {
+test('crash, switchover, Consul outage, graceful stop and a killed daemon each appear in kuutamoctl history with their reason', async () => {
   // Garbage where the history lives: read as empty, replaced by the first entry, never fatal.
   await consul.writeKey(historyKeyOf(ACCOUNT_ID), 'not json {');
   const node0 = await startNode('node0', proxy.url);
@@ -128,12 +128,24 @@ test('crash, switchover, Consul outage and graceful stop each appear in kuutamoc
   const stop = await waitForEntry(`${leader.nodeId} -> ${standby.nodeId}, operator stop`, change(leader.nodeId, standby.nodeId, 'operator stop'));
   assert.match(stop.detail, /kuutamod stopped \(SIGTERM\)/);
 
+  // The stopped node runs again; then the leader's daemon is killed outright. Its guard frees the lock, it
+  // records nothing, and its member record is no longer rewritten: the new leader, having waited for its
+  // reason in vain, says its daemon was lost.
+  const again = await startKuutamod({ consulUrl: leader === node0 ? proxy.url : server.url, nodeId: leader.nodeId, pool, node: { home: homeOf(leader), voterNodeKey: join(homeOf(leader), 'voter_node_key.json') }, extraArgs: POOL_ARGS });
+  daemons.push(again);
+  await waitForLeaderAndStandby(again, standby);
+  standby.process.kill('SIGKILL');
+  await again.waitFor((v) => v.state === 'Validating', `${again.nodeId} takes over`);
+  const lost = await waitForEntry(`${standby.nodeId} -> ${again.nodeId}, daemon lost`, change(standby.nodeId, again.nodeId, 'daemon lost'));
+  assert.match(lost.detail, /stopped rewriting its member record/);
+  assert.equal(lost.recordedBy, again.nodeId);
+
   // kuutamoctl reads Consul directly: every reason in the order of the changes, as JSON and as a table.
   const json = await kuutamoctl(['--consul-url', server.url, 'history', '--json']);
   assert.equal(json.code, 0, json.stderr);
   const view = JSON.parse(json.stdout) as HistoryView;
   const reasons = view.entries.map((e) => e.reason);
-  const expected: HistoryReason[] = ['first start', 'crash', 'switchover', 'consul outage', 'operator stop'];
+  const expected: HistoryReason[] = ['first start', 'crash', 'switchover', 'consul outage', 'operator stop', 'daemon lost'];
   assert.deepEqual(reasons.filter((r) => expected.includes(r)), expected, JSON.stringify(view.entries, null, 1));
   assert.deepEqual(view.warnings, []);
   const table = await kuutamoctl(['--consul-url', server.url, 'history']);
@@ -141,7 +153,8 @@ test('crash, switchover, Consul outage and graceful stop each appear in kuutamoc
   const lines = table.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^TIME\s+FROM\s+TO\s+REASON\s+BY\s+DETAIL$/);
   assert.match(lines[1]!, /^\S+Z\s+-\s+node0\s+first start\s+node0\s/);
-  assert.match(lines.at(-1)!, new RegExp(`\\s${leader.nodeId}\\s+${standby.nodeId}\\s+operator stop\\s`));
+  assert.match(lines.at(-2)!, new RegExp(`\\s${leader.nodeId}\\s+${standby.nodeId}\\s+operator stop\\s`));
+  assert.match(lines.at(-1)!, new RegExp(`\\s${standby.nodeId}\\s+${again.nodeId}\\s+daemon lost\\s+${again.nodeId}\\s`));
 });
 
 test('kuutamoctl history on garbage: a clear warning, read as empty (exit 1, nothing recorded)', async () => {
