@@ -83,9 +83,11 @@ export function planTakeover(facts: TakeoverFacts): TakeoverPlan {
   const candidates = previousCandidates(facts);
   const giveUp = openGiveUpAmong(facts.entries, candidates);
   if (giveUp !== undefined) return { kind: 'complete', giveUp };
-  // This node freed the lock for a handover and took it back at the deadline (the record still says releasing).
-  if (handover !== null && handover.from === nodeId && releasing(handover)) {
-    return { kind: 'record', from: nodeId, reason: 'handover failed', detail: `${handover.to} did not validate by the handover's deadline; ${nodeId} took the role back` };
+  // The lock was freed for another node's candidate, which did not take it by the deadline (the record still
+  // says releasing): the old leader took the role back, or a bystander took it.
+  if (handover !== null && releasing(handover)) {
+    const taken = handover.from === nodeId ? `${nodeId} took the role back` : `${nodeId} took it`;
+    return { kind: 'record', from: handover.from, reason: 'handover failed', detail: `${handover.to} did not validate by the handover's deadline; ${taken}` };
   }
   if (candidates.length === 0) return { kind: 'record', from: null, reason: 'first start', detail: "no earlier validator in the pool's history or member records" };
   const others = candidates.filter((node) => node !== nodeId);

@@ -85,8 +85,9 @@ describe('a node taking the role', () => {
     assert.deepEqual(plan, { kind: 'record', from: 'node0', reason: 'switchover', detail: 'requested by kuutamoctl (pid 1, user op), at once' });
     // Only requested (not releasing): this node took the lock by a failover, not by the plan.
     assert.equal(planTakeover({ ...facts, handover: handover({ phase: 'requested' }), holderSeen: 'node0' }).kind, 'await');
-    // Another node's candidate: not ours.
-    assert.equal(planTakeover({ ...facts, handover: handover({ to: 'node2' }), holderSeen: 'node0' }).kind, 'await');
+    // Another node's candidate: not this node's plan (that handover failed, see below).
+    const other = planTakeover({ ...facts, handover: handover({ to: 'node2' }), holderSeen: 'node0' });
+    assert.equal(other.kind === 'record' && other.reason, 'handover failed');
   });
 
   test("the old leader's open give-up is completed, whether it is the holder seen or the history's last validator", () => {
@@ -111,11 +112,15 @@ describe('a node taking the role', () => {
     assert.deepEqual(planTakeover(facts), { kind: 'record', from: null, reason: 'first start', detail: "no earlier validator in the pool's history or member records" });
   });
 
-  test('this node took back the role it was handing over: handover failed', () => {
+  test('the lock freed for a candidate that never took it: handover failed, whoever takes it (the old leader, a bystander)', () => {
     const own = handover({ from: 'node1', to: 'node2', phase: 'released' });
     const plan = planTakeover({ ...facts, handover: own, entries: [entry('node0', 'node1')] });
-    assert.equal(plan.kind === 'record' && plan.reason, 'handover failed');
-    assert.equal(plan.kind === 'record' && plan.from, 'node1');
+    assert.deepEqual(plan, { kind: 'record', from: 'node1', reason: 'handover failed', detail: "node2 did not validate by the handover's deadline; node1 took the role back" });
+    const bystander = planTakeover({ ...facts, nodeId: 'node3', handover: own, holderSeen: 'node1', entries: [entry('node0', 'node1')] });
+    assert.deepEqual(bystander, { kind: 'record', from: 'node1', reason: 'handover failed', detail: "node2 did not validate by the handover's deadline; node3 took it" });
+    // The candidate did take it, and crashed: its own give-up is the reason.
+    const crashed = [entry('node0', 'node1'), entry('node1', 'node2', { reason: 'switchover' }), entry('node2', null)];
+    assert.equal(planTakeover({ ...facts, handover: own, entries: crashed }).kind, 'complete');
   });
 
   test('the history names this node and no give-up of it: its previous run was lost', () => {
