@@ -8,6 +8,9 @@
  */
 import { TERMINAL_HANDOVER_PHASES, type HandoverRecord } from './failover-events.js';
 
+/** `requestedBy` of the leader's `kuutamoctl restart` (a switchover in a window): "kuutamoctl restart on <the leader>". */
+export const RESTART_REQUESTER = 'kuutamoctl restart on ';
+
 export const isTerminal = (record: HandoverRecord): boolean => TERMINAL_HANDOVER_PHASES.includes(record.phase);
 
 /** The lock is being freed, or is free, for the candidate. */

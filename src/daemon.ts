@@ -1,8 +1,9 @@
 /**
  * Wiring of the daemon: settings in, actors built for this machine (membership's too), the failover chart started,
  * the HTTP server up, signals turned into SHUTDOWN (and SIGUSR1 into a token reload), the role-change
- * hook fed from the observer. Returns the exit code once Shutdown is done.
+ * hook and the pool's history recorder fed from the observer. Returns the exit code once Shutdown is done.
  */
+import { join } from 'node:path';
 import { createActor } from 'xstate';
 import { failoverMachine } from '../machines/failover.js';
 import { roleOf } from '../machines/roles.js';
@@ -32,6 +33,10 @@ import { membershipActors } from './membership.js';
 import { poolTableOf } from './pool-table-rows.js';
 import { readPoolView } from './pool-view.js';
 import { cachedPoolTable } from './ui/pool-table-cache.js';
+import { HISTORY_FALLBACK_FILE } from '../services/pool/history-fallback.js';
+import { HistoryStore } from '../services/pool/history-store.js';
+import { HistoryRecorder, lockHolderAmong } from './history-recorder.js';
+import { cachedHistoryView, historyViewOf } from './history-view.js';
 import { consulEndpointOf, type Settings } from './settings.js';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGPIPE'] as const;
@@ -45,11 +50,21 @@ export async function runDaemon(settings: Settings): Promise<number> {
   const consulEndpoint = consulEndpointOf(settings);
   const consul = createConsulClient({ ...consulEndpoint, requestTimeoutMs: timings.requestTimeoutMs });
   const pool = cachedPoolTable(async () => poolTableOf(await readPoolView(consul, accountId)), accountId);
-  const server = buildServer({ metrics, observer, identity: { nodeId, accountId }, pool });
+  // The pool's history: written to Consul, kept in the neard home while Consul cannot take it.
+  const historyStore = new HistoryStore({
+    consul,
+    accountId,
+    file: join(settings.neardHome, HISTORY_FALLBACK_FILE),
+    retryMs: settings.memberPublishIntervalMs,
+    logger: logger.child({ target: 'kuutamod::history' }),
+  });
+  const history = cachedHistoryView(async () => historyViewOf(accountId, await historyStore.read(), Date.now()));
+  const server = buildServer({ metrics, observer, identity: { nodeId, accountId }, pool, history });
   const { host, port } = settings.exporter;
   try {
     await server.listen({ host, port });
   } catch (error) {
+    await historyStore.close();
     consul.destroy();
     const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
     throw new OperatorError(`--exporter-address ${host}:${port}: cannot listen (${code}). Pick a free address.`);
@@ -63,6 +78,16 @@ export async function runDaemon(settings: Settings): Promise<number> {
   hotSwap?.check();
   const stopHotSwapFeed = hotSwap?.follow(observer) ?? (() => undefined);
   const membership = membershipActors({ settings, observer, consul, logger: logger.child({ target: 'kuutamod::members' }), hotSwap: hotSwap && (() => hotSwap.fields) });
+  const historyRecorder = new HistoryRecorder({
+    observer,
+    store: historyStore,
+    consul,
+    nodeId,
+    accountId,
+    intervalMs: settings.memberPublishIntervalMs,
+    holderSeen: () => lockHolderAmong(membership.pool.others),
+    logger: logger.child({ target: 'kuutamod::history' }),
+  });
   const machine = failoverMachine.provide({
     actors: {
       neard: neardProcessActor({
@@ -126,6 +151,7 @@ export async function runDaemon(settings: Settings): Promise<number> {
     routes: controlRoutes({ settings, observer, actor, consul, logger: logger.child({ target: 'kuutamod::control' }) }),
   }).catch(async (error: unknown) => {
     await server.close();
+    await historyRecorder.close();
     consul.destroy();
     throw error;
   });
@@ -148,6 +174,8 @@ export async function runDaemon(settings: Settings): Promise<number> {
   await membership.withdrawn();
   await server.close();
   await control.close();
+  // This node's last entries (its give-up on a stop) are in Consul, or kept in the fallback file for the next run.
+  await historyRecorder.close();
   consul.destroy();
   // neard is stopped and the session gone: let the "stopped" hook finish (bounded by its timeout).
   await hook?.idle();

@@ -25,6 +25,8 @@ export interface TransitionRecord {
 
 export type FailoverSnapshot = SnapshotFrom<FailoverMachine>;
 
+export type ChangeListener = (snapshot: FailoverSnapshot, transition: TransitionRecord | null, cause: AnyEventObject) => void;
+
 /** The check after this node's latest takeover, kept after it leaves Validating (the chart forgets it). */
 export interface TakeoverCheckRecord extends TakeoverCheckResult {
   /** ISO 8601 time it was decided. */
@@ -47,7 +49,7 @@ export class FailoverObserver {
   private production: ProductionFacts | null = null;
   /** The check after this node's latest takeover, once decided (null: none since the daemon started). */
   lastTakeoverCheck: TakeoverCheckRecord | null = null;
-  private readonly listeners = new Set<(snapshot: FailoverSnapshot, transition: TransitionRecord | null) => void>();
+  private readonly listeners = new Set<ChangeListener>();
 
   constructor(
     private readonly logger: Logger,
@@ -62,8 +64,8 @@ export class FailoverObserver {
     return this.state;
   }
 
-  /** Called for every snapshot; `transition` is set when the top-level state changed. */
-  onChange(listener: (snapshot: FailoverSnapshot, transition: TransitionRecord | null) => void): () => void {
+  /** Called for every snapshot; `transition` is set when the top-level state changed; `cause` is the event the chart handled. */
+  onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -101,7 +103,7 @@ export class FailoverObserver {
     this.metrics.setLockHeld(context.holdsLock);
     this.metrics.setNeardStatus({ syncing: context.syncing, height: context.blockHeight });
     this.recordProduction(snapshot);
-    for (const listener of this.listeners) listener(snapshot, transition);
+    for (const listener of this.listeners) listener(snapshot, transition, event);
   }
 
   /** The production gauges of this snapshot, and what changed since the last one: counted, and a decided takeover check logged. */

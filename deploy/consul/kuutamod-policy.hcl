@@ -24,6 +24,12 @@ key_prefix "kuutamod-handover/" {
   policy = "write"
 }
 
+# The pool's history of validator changes kuutamod-history/<account-id> (kuutamoctl history, /ui): read,
+# and written by check-and-set (PUT ?cas=) by the node that gives the role up or takes it.
+key_prefix "kuutamod-history/" {
+  policy = "write"
+}
+
 # Create, renew and destroy the TTL sessions: the one that holds the lock and the `<node-id>-member` one
 # that holds the member record. Consul checks session rules against the name of the agent node
 # the session is created on (the agent at --consul-url), not the session's name; "" allows any node. To pin a token to one machine write

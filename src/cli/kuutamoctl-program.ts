@@ -11,6 +11,7 @@ import { OperatorError } from '../errors.js';
 import { ACCOUNT_ID_OPTION, CONSUL_OPTIONS, addOptions } from '../settings.js';
 import { commandConsul } from './command-consul.js';
 import { registerGenerateKey } from './generate-key.js';
+import { registerHistory } from './history.js';
 import { registerList } from './list.js';
 import { registerMaintenanceStatus } from './maintenance-status.js';
 import { registerRestart } from './restart.js';
@@ -59,6 +60,7 @@ export function buildKuutamoctl(): KuutamoctlProgram {
   registerGenerateKey(program);
   registerSwitchover(program, (code) => (exitCode = code));
   registerList(program, (code) => (exitCode = code));
+  registerHistory(program, (code) => (exitCode = code));
   registerRestart(program);
   registerMaintenanceStatus(program);
   return { program, exitCode: () => exitCode };

@@ -6,6 +6,7 @@
  * which is the restart asked for (a new neard binary is picked up then). A pinned height (--schedule-at)
  * cannot be promised on the leader: the window decides, so it is refused with what to do instead.
  */
+import { RESTART_REQUESTER } from '../../machines/handover-rules.js';
 import type { HandoverRecord } from '../../services/pool/handover-record.js';
 import { ControlError } from './control-error.js';
 import type { ControlDependencies } from './control-dependencies.js';
@@ -30,7 +31,7 @@ export async function restartLeader(dependencies: ControlDependencies, request: 
     const handover = await createSwitchover(dependencies, {
       mode: 'window',
       minimumLength: request.minimumLength || LEADER_RESTART_MINIMUM_LENGTH,
-      requestedBy: `kuutamoctl restart on ${dependencies.settings.nodeId}`,
+      requestedBy: `${RESTART_REQUESTER}${dependencies.settings.nodeId}`,
     });
     return { handover };
   } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * The live state page at /ui: the failover chart read from the machine definition (GET /ui/chart.json)
  * and laid out in the browser by elkjs, the current state, recent transitions, session, lock and neard,
- * pushed to the browser with server-sent events (GET /ui/events) fed by the FailoverObserver.
+ * pushed to the browser with server-sent events (GET /ui/events) fed by the FailoverObserver; the pool table
+ * (GET /ui/members.json) and the timeline of validator changes (GET /ui/history.json) are polled.
  * Everything is served from here (page modules from dist/browser, elkjs from node_modules): no CDN.
  */
 import { createReadStream } from 'node:fs';
@@ -16,6 +17,8 @@ import { loadBrowserAssets, type BrowserAssets } from './browser-assets.js';
 import { EventStreams } from './event-streams.js';
 import type { PageView } from './page-view.js';
 import type { PoolTable } from './pool-table.js';
+import { historyTableOf } from '../history-table-rows.js';
+import type { HistoryView } from '../history-view.js';
 
 export interface UiPluginOptions {
   observer: FailoverObserver;
@@ -24,9 +27,11 @@ export interface UiPluginOptions {
   machine: AnyStateMachine;
   /** The pool table (GET /ui/members.json), cached by the caller (pool-table-cache.ts); absent: 404. */
   pool?: () => Promise<PoolTable>;
+  /** The pool's history (GET /ui/history.json shows it as the timeline's rows), cached by the caller; absent: 404. */
+  history?: () => Promise<HistoryView>;
 }
 
-export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: FastifyInstance, { observer, identity, machine, pool }) => {
+export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: FastifyInstance, { observer, identity, machine, pool, history }) => {
   const graph: ChartGraph = chartGraph(machine);
   // A missing build breaks the page, never the daemon: /ui then says what to run.
   let assets: BrowserAssets | null = null;
@@ -73,6 +78,8 @@ export const uiPlugin: FastifyPluginAsync<UiPluginOptions> = async (app: Fastify
   app.get('/ui/state.json', { schema: { response: { 200: STATE_VIEW_SCHEMA } } }, async () => view());
   // The page polls it each second: Consul is read at most that often, however many tabs are open.
   app.get('/ui/members.json', async (_request, reply) => (pool === undefined ? reply.code(404).send({ error: 'no pool source' }) : pool()));
+  // The timeline: the same rows as `kuutamoctl history`, from the cached view (Consul read at most once a second).
+  app.get('/ui/history.json', async (_request, reply) => (history === undefined ? reply.code(404).send({ error: 'no history source' }) : historyTableOf(await history())));
   app.get('/ui/events', (request, reply) => {
     reply.hijack();
     streams.open(reply.raw, request.raw, JSON.stringify(view()));

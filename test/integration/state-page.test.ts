@@ -4,7 +4,9 @@
  * inside their parent's box, no label over another) and must follow the daemon: the current state and
  * the arrow of the last transition are highlighted, and both highlights move when neard is killed under
  * the daemon, without a reload. The pool table lists every node of a two-node pool and marks the lock
- * holder, with each node's production; the facts show this node's and the check after its takeover. Screenshots: /tmp/livechart.png (Validating) and the temp dir (after the kill).
+ * holder, with each node's production; the facts show this node's and the check after its takeover. The
+ * timeline lists the pool's changes of validator, newest first. Screenshots: /tmp/livechart.png
+ * (Validating) and the temp dir (after the kill).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -255,4 +257,26 @@ test('the pool table shows both nodes of a two-node pool, live, the lock holder 
   assert.equal(await page.locator('#fact-production-counts').textContent(), 'readable');
   assert.equal(await page.evaluate('window.loadedOnce'), true, 'the page was not reloaded');
   await page.screenshot({ path: join(tmpdir(), 'livechart-pool.png'), fullPage: true });
+});
+
+/** The timeline of validator changes as the page shows it, newest first: per row its reason and from/to cells. */
+const TIMELINE_ROWS = `[...document.querySelectorAll('#timeline tbody tr')].map((tr) => ({
+  reason: tr.dataset.reason,
+  from: tr.querySelector('td[data-column="from"]')?.textContent,
+  to: tr.querySelector('td[data-column="to"]')?.textContent,
+  unplanned: tr.classList.contains('unplanned'),
+}))`;
+
+test("the timeline lists the pool's changes of validator, newest first: the first start, then the crash node0 recovered from", async () => {
+  // node0 validated first, then its neard was killed (above) and node0 took the role again: one change each.
+  await page.waitForFunction(
+    `(() => { const rows = ${TIMELINE_ROWS};
+      return rows.length === 2 && rows[0].reason === 'crash' && rows[0].from === 'node0' && rows[0].to === 'node0' && rows[0].unplanned
+        && rows[1].reason === 'first start' && rows[1].from === '-' && rows[1].to === 'node0' && !rows[1].unplanned; })()`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  assert.deepEqual(await page.locator('#timeline thead th').allTextContents(), ['time', 'from', 'to', 'reason', 'by', 'detail']);
+  assert.equal(await page.evaluate('window.loadedOnce'), true, 'the page was not reloaded');
+  await page.screenshot({ path: join(tmpdir(), 'livechart-timeline.png') });
 });

@@ -1,4 +1,4 @@
-/** The /ui page shell; the page's modules (src/ui/browser/) fill it from /ui/chart.json and the /ui/events stream. */
+/** The /ui page shell; the page's modules (src/ui/browser/) fill it from /ui/chart.json, the /ui/events stream, /ui/members.json and /ui/history.json. */
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -17,6 +17,11 @@ export const PAGE_HTML = `<!doctype html>
   <h2>Pool</h2>
   <table id="pool"><thead></thead><tbody></tbody></table>
   <ul id="pool-notes"></ul>
+</section>
+<section class="timeline">
+  <h2>Validator changes <small>newest first</small></h2>
+  <table id="timeline"><thead></thead><tbody></tbody></table>
+  <ul id="timeline-notes"></ul>
 </section>
 <main>
   <section class="chart">

@@ -60,5 +60,14 @@ td.time { font-family: ui-monospace, monospace; color: var(--muted); white-space
 #pool tr.ineligible td[data-column="eligible"] { color: var(--warn); }
 #pool-notes { margin: 6px 0 0; padding-left: 18px; color: var(--muted); font-size: 12px; }
 #pool-notes:empty { display: none; }
+/* The timeline of validator changes (src/ui/browser/history-panel.ts): planned changes muted, unplanned ones stand out. */
+.timeline { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 12px; margin: 16px 20px 0; overflow-x: auto; max-height: 320px; overflow-y: auto; }
+.timeline h2 small { text-transform: none; letter-spacing: 0; }
+#timeline td { font-family: ui-monospace, monospace; white-space: nowrap; }
+#timeline td[data-column="detail"] { white-space: normal; font-family: inherit; }
+#timeline tr.unplanned td[data-column="reason"] { color: var(--warn); font-weight: 600; }
+#timeline tr.pending td { font-style: italic; color: var(--muted); }
+#timeline-notes { margin: 6px 0 0; padding-left: 18px; color: var(--muted); font-size: 12px; }
+#timeline-notes:empty { display: none; }
 .error:empty { display: none; }
 `;

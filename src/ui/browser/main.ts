@@ -2,7 +2,7 @@
  * The /ui page's entry module: fetches the chart (/ui/chart.json, read from the machine by the server),
  * lays it out with ELK in this browser (see chart-layout.ts for why here), draws it, then follows the
  * daemon's state through server-sent events (/ui/events) without reloading; the pool table beside it polls
- * /ui/members.json (pool-panel.ts).
+ * /ui/members.json (pool-panel.ts), the timeline of validator changes /ui/history.json (history-panel.ts).
  */
 import type { ChartGraph } from '../../chart/chart-types.js';
 import type { PageView } from '../page-view.js';
@@ -13,6 +13,7 @@ import { createElk } from './elk-global.js';
 import { renderFacts, renderHeader, renderTransitions } from './facts-panel.js';
 import { highlightFor } from './highlight.js';
 import { measurerIn } from './measure-text.js';
+import { followHistory } from './history-panel.js';
 import { followPool } from './pool-panel.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -55,6 +56,7 @@ function follow(onView: (view: PageView) => void): void {
 async function start(): Promise<void> {
   // The pool table needs no chart: it starts at once and lives on even if the chart cannot be drawn.
   followPool();
+  followHistory();
   const response = await fetch('/ui/chart.json');
   if (!response.ok) throw new Error(`GET /ui/chart.json answered ${response.status}`);
   const graph = asChartGraph(await response.json());
