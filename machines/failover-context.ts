@@ -132,6 +132,11 @@ export interface FailoverContext {
    * does not come straight back to it (no ping-pong). null: not benched.
    */
   bench: { until: number; reason: string } | null;
+  /**
+   * Failsafe (issue 18): this node confirmed a leader and takes no lock before this time (the chart's clock),
+   * even a free one: that leader may still validate while Consul is out of its reach. null: never confirmed.
+   */
+  refrainUntil: number | null;
 }
 
 export function initialContext(input: FailoverInput): FailoverContext {
@@ -168,5 +173,6 @@ export function initialContext(input: FailoverInput): FailoverContext {
     productionRule: { ...DEFAULT_PRODUCTION_THRESHOLDS, ...DEFAULT_PRODUCTION_RULE, ...input.production },
     production: { verdict: null, leaderId: null, own: null, takeover: null, countsProblem: null },
     bench: null,
+    refrainUntil: null,
   };
 }

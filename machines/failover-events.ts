@@ -162,7 +162,13 @@ export type ProductionEvent =
       countsProblem: string | null;
     };
 
-export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | HandoverEvent | ShutdownEvent | MembershipEvent | RestartRequestEvent | ProductionEvent;
+/**
+ * Failsafe mode (issue 18, docs/failsafe-design.md): this member confirmed a leader's authenticated request
+ * and must take no lock before `refrainUntil` (the chart's clock), whatever Consul says.
+ */
+export type FailsafeEvent = { type: 'FAILSAFE_CONFIRMED'; refrainUntil: number };
+
+export type FailoverEvent = NeardEvent | StatusEvent | ElectionEvent | HandoverEvent | ShutdownEvent | MembershipEvent | RestartRequestEvent | ProductionEvent | FailsafeEvent;
 
 /** Commands the chart sends to the neard process actor. */
 export type NeardCommand =

@@ -10,6 +10,7 @@
  *                               Validating ──handover due──▶ HandingOver ──record ends / deadline──▶ Contending
  *                               AwaitingHandover: another node's candidate takes the freed lock
  *                               Contending/Yielding ──leader not producing──▶ Claiming (a production move)
+ *                               Contending/Yielding/Claiming ──confirmed a leader (failsafe)──▶ Refraining
  *   Validating (validating.ts): Leased, re-entered by every renewal; its deadline steps down to Voting.Resigning;
  *                               its substates Checking ⇄ Producing ⇄ Degraded are the leader's own production
  *
@@ -26,7 +27,8 @@
  * decides, and answers with commands (failover-events.ts).
  * Facts are recorded in the context (failover-context.ts) and guards read it; the vocabulary of guards and
  * actions is in failover-setup.ts (kuutamod's algorithm), restart-setup.ts (kuutamoctl restart),
- * handover-setup.ts (switchover, eligibility) and production-setup.ts (production moves).
+ * handover-setup.ts (switchover, eligibility), production-setup.ts (production moves) and failsafe-setup.ts
+ * (a member's refrain in failsafe mode).
  * No I/O and no timers of its own: delays are named and read from `context.timings`. States carry tags
  * (roles.ts): what a state means for the pool is said there once.
  *
@@ -36,7 +38,7 @@
  * (`neardStartAwaited` / NEARD_STARTED); only an answer after that restores the strict limit.
  */
 import { initialContext } from './failover-context.js';
-import { failoverSetup } from './production-setup.js';
+import { failoverSetup } from './failsafe-setup.js';
 import { restartTransitions, restartTransitionsInShutdown } from './restart-setup.js';
 import { validatingState } from './validating.js';
 import { votingState } from './voting.js';
@@ -75,6 +77,9 @@ export const failoverMachine = failoverSetup.createMachine({
     CONSUL_ERROR: { actions: 'recordConsulError' },
     // Recorded here only, in every state; the states that care decide on the HANDOVER_CHECK it raises.
     HANDOVER_UPDATED: { actions: 'recordHandover' },
+    // Failsafe: a leader this node confirmed. Recorded in every state (a node still registering takes no lock
+    // before its end either); Contending, Yielding and Claiming move to Voting.Refraining.
+    FAILSAFE_CONFIRMED: { actions: 'recordRefrain' },
     SHUTDOWN: { target: '.Shutdown' },
     // kuutamoctl restart (restart-setup.ts): decided here, in every state.
     ...restartTransitions,

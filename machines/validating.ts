@@ -11,7 +11,7 @@
  * its peers cannot tell that from a halted chain. Every renewal re-enters Leased (its deadline
  * restarts) through the history state Resume, which restores the production substate.
  */
-import { failoverSetup } from './production-setup.js';
+import { failoverSetup } from './failsafe-setup.js';
 import { validatingRestartTransitions } from './restart-setup.js';
 
 const HANDING_OVER = '#failover.NeardUp.InSession.Voting.HandingOver';
@@ -48,6 +48,9 @@ export const validatingState = failoverSetup.createStateConfig({
     },
   },
   on: {
+    // Failsafe: the confirm route refuses while this node validates, so it sends no confirmation; one here
+    // is not this node's to keep (it would hold a later takeover back for nothing).
+    FAILSAFE_CONFIRMED: {},
     // The leader keeps validating while its neard reports syncing (as kuutamod does): only recorded.
     STATUS_OK: { actions: ['recordStatus', 'checkHandover'] },
     NEARD_STARTED: { actions: ['recordNeardStarted', 'checkHandover'] },

@@ -2,13 +2,23 @@
  * Voting: a registered node (it holds a Consul session) that could take the lock. Which substate it is in
  * says what it does about the lock: Contending tries for it; Standing and Yielding are eligibility (issue 8);
  * HandingOver and AwaitingHandover are a planned switchover (handover-rules.ts); Claiming asks the leader
- * for a production move (production-moves.ts); Resigning gives the session up after a step-down. Handover
+ * for a production move (production-moves.ts); Refraining keeps off the lock for a leader it confirmed
+ * (failsafe, failsafe-setup.ts); Resigning gives the session up after a step-down. Handover
  * decisions are taken on HANDOVER_CHECK once the record is in the context, production ones on
  * the production watch's PRODUCTION_VERDICT.
  */
-import { failoverSetup } from './production-setup.js';
+import { failoverSetup } from './failsafe-setup.js';
 
 const VALIDATING = '#failover.NeardUp.InSession.Validating';
+
+/** The lock is ours: Validating, unless this node confirmed a leader whose refrain lasts (failsafe). */
+const LOCK_TAKEN = [
+  { guard: 'refraining', target: 'Refraining', actions: 'recordLock' },
+  { target: VALIDATING, actions: 'recordLock' },
+] as const;
+
+/** A leader that cannot reach Consul asked, and this node confirmed it: seek no lock meanwhile. */
+const REFRAIN = { target: 'Refraining', actions: 'recordRefrain' } as const;
 
 export const votingState = failoverSetup.createStateConfig({
   tags: ['standby', 'inElection'],
@@ -21,7 +31,8 @@ export const votingState = failoverSetup.createStateConfig({
       entry: 'startAcquiring',
       exit: 'stopAcquiring',
       on: {
-        LOCK_ACQUIRED: { target: VALIDATING, actions: 'recordLock' },
+        LOCK_ACQUIRED: LOCK_TAKEN,
+        FAILSAFE_CONFIRMED: REFRAIN,
         HANDOVER_CHECK: { guard: 'yieldsToHandover', target: 'AwaitingHandover' },
         ELIGIBILITY: [
           { guard: 'mustStandAside', target: 'Standing' },
@@ -40,10 +51,22 @@ export const votingState = failoverSetup.createStateConfig({
       exit: 'stopAcquiring',
       after: { claimDeadline: { target: 'Contending', actions: 'withdrawClaim' } },
       on: {
-        LOCK_ACQUIRED: { target: VALIDATING, actions: 'recordLock' },
+        LOCK_ACQUIRED: LOCK_TAKEN,
+        FAILSAFE_CONFIRMED: REFRAIN,
         // Another standby's claim (or an operator's switchover) won: wait for it like any bystander.
         HANDOVER_CHECK: { guard: 'yieldsToHandover', target: 'AwaitingHandover' },
         ELIGIBILITY: { guard: 'mustStandAside', target: 'Standing' },
+      },
+    },
+    // Failsafe (issue 18, failsafe-setup.ts): this node confirmed a leader that cannot reach Consul and seeks
+    // no lock until the refrain ends; every new confirmation restarts the wait. An acquire in flight that lands
+    // is recorded, and the lock taken into Validating only at the end. A handover still goes first.
+    Refraining: {
+      after: { refrainDeadline: [{ guard: 'holdsLock', target: VALIDATING, actions: 'endRefrain' }, { target: 'Contending', actions: 'endRefrain' }] },
+      on: {
+        FAILSAFE_CONFIRMED: { target: 'Refraining', reenter: true, actions: 'recordRefrain' },
+        LOCK_ACQUIRED: { actions: 'recordLock' },
+        HANDOVER_CHECK: { guard: 'yieldsToHandover', target: 'AwaitingHandover' },
       },
     },
     // Registered (the session is kept and renewed) but not contending: --no-failover, or not eligible while
@@ -59,7 +82,8 @@ export const votingState = failoverSetup.createStateConfig({
       entry: 'startAcquiringAfterYield',
       exit: 'stopAcquiring',
       on: {
-        LOCK_ACQUIRED: { target: VALIDATING, actions: 'recordLock' },
+        LOCK_ACQUIRED: LOCK_TAKEN,
+        FAILSAFE_CONFIRMED: REFRAIN,
         ELIGIBILITY: [{ guard: 'mustStandAside', target: 'Standing' }, { guard: 'outranked' }, { target: 'Contending' }],
         // The candidate of a handover takes the freed lock without the head start: it was chosen.
         HANDOVER_CHECK: [

@@ -46,6 +46,8 @@ async function checkStep(run: ModelRun, where: string, expect: string | null, wa
   if (snapshot.matches({ NeardUp: { InSession: { Voting: 'Resigning' } } })) assert.equal(world.neardMode, 'voter', `${where}: resigning without the key`);
   // (The validator key is only requested right after LOCK_ACQUIRED: the simulated neard checks that.)
   if (state === 'Validating') assert.ok(context.keyInUse, `${where}: validating without the key accounted for`);
+  // Failsafe (issue 18): a node that confirmed a leader takes no lock into Validating before its refrain ends.
+  if (context.refrainUntil !== null && context.refrainUntil > run.clock.now()) assert.notEqual(state, 'Validating', `${where}: validating while refraining`);
   // Until the restarted neard is reported started, /status may come from the old one: never the strict limit.
   if (context.neardStartAwaited !== null) {
     assert.equal(context.statusFailureLimit, context.timings.statusFailureLimitAfterRestart, `${where}: strict limit while a restart is awaited`);

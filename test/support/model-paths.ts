@@ -44,6 +44,8 @@ const handover = (id: string, fields: Partial<HandoverRecord>): HandoverRecord =
   ...fields,
 });
 
+const REFRAIN_UNTIL = Date.now() + 86_400_000;
+
 /** One concrete instance of every fact the actors can report (both kinds of STATUS_OK). */
 const FACTS: ModelEvent[] = [
   // Both modes: a start in the mode the chart awaits ends the wait, one in the other mode (a late report
@@ -92,6 +94,9 @@ const FACTS: ModelEvent[] = [
   { type: 'OWN_PRODUCTION', health: 'degraded', takeover: null, detail: 'own head has not moved', countsProblem: null },
   { type: 'OWN_PRODUCTION', health: 'checking', takeover: null, detail: 'waiting for its first block or chunk', countsProblem: 'validators: METHOD_NOT_FOUND' },
   { type: 'HANDOVER_UPDATED', record: handover('production', { from: 'peer', to: 'self', requestedBy: 'production check on self', message: 'peer is not producing' }) },
+  // Failsafe (issue 18): this node confirmed a leader. The refrain lasts until its deadline fires, on the
+  // traversal's clock (the real one) as on the run's (simulated, from 0): a day ahead of both.
+  { type: 'FAILSAFE_CONFIRMED', refrainUntil: REFRAIN_UNTIL },
 ];
 
 /**
@@ -142,6 +147,7 @@ export function serialize(snapshot: Snapshot): string {
     c.handover?.id ?? null,
     c.releaseLockPending,
     c.noFailover,
+    c.refrainUntil !== null,
   ]);
 }
 
