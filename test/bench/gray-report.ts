@@ -1,8 +1,10 @@
 // docs/gray-bench.md: what ran (commit, command, machine, settings), every trial, the summary, and issue 17's
 // targets judged: a mute or isolated leader's duties produced again by a healthy standby within a median of
 // 15 s and at most 30 s of the first missed one; no move in a chain stall or under a flaky leader; no overlap.
+import { renderFiguresBlock } from '../../scripts/figures/block.js';
 import { stats } from '../chaos/checker.js';
 import type { GrayBenchOptions, GrayBenchResult } from './gray-run.js';
+import { grayFigures } from './report-figures.js';
 import type { MoveFault, MoveResult } from './gray-trials.js';
 
 export const TARGET_MEDIAN_MS = 15_000;
@@ -102,6 +104,9 @@ export function renderGrayReport(result: GrayBenchResult, ctx: ReportContext): s
     '| fault | # | leader -> new | first missed duty (after the fault s) | claim s | new validator started s | first produced s (height) | duties missed | overlaps | problems |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...result.moves.map(moveRow),
+    '',
+    // The headline numbers for README (npm run docs:figures).
+    renderFiguresBlock({ commit: ctx.commit, command: ctx.command, date: new Date(result.startedAt).toISOString(), figures: grayFigures(result) }),
   ];
-  return `${lines.join('\n')}\n`;
+  return lines.join('\n');
 }

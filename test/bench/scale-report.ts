@@ -1,6 +1,8 @@
 // The scale benchmark's results as markdown: one column per pool count, so N = 25 and N = 1 read side
 // by side. docs/scale.md quotes this output and draws the projection from it.
+import { renderFiguresBlock } from '../../scripts/figures/block.js';
 import type { Stats } from '../chaos/checker.js';
+import { scaleFigures } from './report-figures.js';
 import type { IdleMeasure, KillMeasure } from './scale-measure.js';
 
 export interface ScaleResult {
@@ -13,6 +15,8 @@ export interface ScaleResult {
 
 export interface ScaleRun {
   command: string;
+  /** The commit measured (gitRevision). */
+  commit: string;
   date: string;
   timings: string;
   cores: number;
@@ -28,6 +32,7 @@ export function renderScaleReport(run: ScaleRun): string {
   const row = (label: string, cell: (r: ScaleResult) => string) => `| ${label} | ${rs.map(cell).join(' | ')} |`;
   const lines = [
     `Command: \`${run.command}\`  `,
+    `Commit: ${run.commit}  `,
     `Date: ${run.date}; ${run.cores} cores shared with other work (see load); daemon timings \`${run.timings}\`.  `,
     'Consul: 3 servers (1.8.7) on loopback, one client agent per daemon. Requests counted at a proxy between each daemon and its agent (each is one RPC the agent forwards to a server).',
     '',
@@ -62,5 +67,7 @@ export function renderScaleReport(run: ScaleRun): string {
     row('lock handover ms: median / p95', (r) => `${ms(r.kills.handoverMs.median)} / ${ms(r.kills.handoverMs.p95)}`),
     row('lock handover ms: min / max', (r) => `${ms(r.kills.handoverMs.min)} / ${ms(r.kills.handoverMs.max)}`),
   );
-  return lines.join('\n') + '\n';
+  // The headline numbers for README (npm run docs:figures).
+  lines.push('', renderFiguresBlock({ commit: run.commit, command: run.command, date: run.date, figures: scaleFigures(rs) }));
+  return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { killTreeOnInterrupt } from '../chaos/interrupt.js';
+import { gitRevision } from '../support/git-revision.js';
 import { DEFAULT_DAEMON_TIMINGS, describeTimings } from '../chaos/timings.js';
 import { measureIdle, measureKills } from './scale-measure.js';
 import { renderScaleReport, type ScaleResult } from './scale-report.js';
@@ -29,6 +30,8 @@ const opts = program.opts<{ pools: number[]; kills: number; idleSeconds: number;
 
 const log = (line: string) => process.stdout.write(`[${new Date().toISOString()}] ${line}\n`);
 const timings = DEFAULT_DAEMON_TIMINGS;
+// Taken at the start: commits made during the run are not measured.
+const commit = gitRevision();
 let active: ScaleWorld | null = null;
 // Ctrl-C: kill every process of the world and remove its temp dir.
 killTreeOnInterrupt(() => active && rmSync(active.dir, { recursive: true, force: true }));
@@ -57,6 +60,7 @@ try {
   }
   const report = renderScaleReport({
     command: `npm run bench:scale -- ${process.argv.slice(2).join(' ')}`.trim(),
+    commit,
     date: new Date().toISOString(),
     timings: describeTimings(timings).split(' (')[0]!,
     cores: availableParallelism(),

@@ -3,9 +3,11 @@
 // half of the run (leak-trend.ts); each node's memory (USS, PSS, node total) at the start and at the end;
 // then each daemon's resources over time. PASS needs safety and the leak verdict. A run under an hour is
 // a smoke run: it can show the script works, never PASS.
+import { renderFiguresBlock, stripFiguresBlock } from '../../scripts/figures/block.js';
 import { stats } from '../chaos/checker.js';
 import { failures, renderReport } from '../chaos/report.js';
 import { BUCKET_MS, LEAK_BOUND_MB_PER_HOUR, leakWindow, MIN_BUCKETS, MIN_COVERAGE } from './leak-trend.js';
+import { soakFigures } from './report-figures.js';
 import { growth, type Growth, type Sample } from './series.js';
 import { faultCounts, faultCountText, leakVerdict, memoryAt, type LeakVerdict, type MemoryAt } from './soak-figures.js';
 import type { ResourceSample } from './soak-sampler.js';
@@ -77,7 +79,8 @@ export function renderSoakReport(summary: SoakSummary): string {
     '',
   );
   if (summary.aborted) lines.push(`**Aborted by the harness:** ${summary.aborted}`, '');
-  lines.push('## Safety and recovery', '', renderReport(summary.chaos).replace(/^# Chaos report\n\n/, '').replace(/^Result: /m, 'Safety: '));
+  // The chaos table without its figures block: the soak's own block, at the end, carries those figures.
+  lines.push('## Safety and recovery', '', stripFiguresBlock(renderReport(summary.chaos)).trimEnd().replace(/^# Chaos report\n\n/, '').replace(/^Result: /m, 'Safety: '), '');
   lines.push(...leakSection(leak, startedAt), '');
   lines.push(...memorySection(samples, startedAt, endedAt), '');
   lines.push('## Resources of each daemon', '');
@@ -105,7 +108,10 @@ export function renderSoakReport(summary: SoakSummary): string {
     );
   }
   lines.push('', resultLine(outcome, summary));
-  return lines.join('\n') + '\n';
+  // The headline numbers for README (npm run docs:figures).
+  const atEnd = [...new Set(samples.map((s) => s.node))].sort().map((node) => memoryAt(samples, node, endWindow(startedAt, endedAt)));
+  lines.push('', renderFiguresBlock({ commit: summary.chaos.commit, command: options.command, date: new Date(startedAt).toISOString(), figures: soakFigures(summary.chaos, leak, atEnd) }));
+  return lines.join('\n');
 }
 
 function resultLine(outcome: SoakOutcome, summary: SoakSummary): string {
@@ -147,11 +153,17 @@ function leakSection(leak: LeakVerdict, startedAt: number): string[] {
   return lines;
 }
 
+/** The last END_MINUTES of the run, where "memory at the end" is taken. */
+function endWindow(startedAt: number, endedAt: number): { from: number; to: number } {
+  return { from: Math.max(startedAt, endedAt - END_MINUTES * 60_000), to: endedAt };
+}
+
 function memorySection(samples: ResourceSample[], startedAt: number, endedAt: number): string[] {
   const nodes = [...new Set(samples.map((s) => s.node))].sort();
+  const end = endWindow(startedAt, endedAt);
   const ends: [string, number, number][] = [
     ['start', startedAt, Math.min(endedAt, startedAt + END_MINUTES * 60_000)],
-    ['end', Math.max(startedAt, endedAt - END_MINUTES * 60_000), endedAt],
+    ['end', end.from, end.to],
   ];
   const lines = [
     '## Memory at the start and at the end',

@@ -1,7 +1,9 @@
 // docs/switchover-bench.md from a bench's results (pure): settings, one summary row per variant, the chance of
 // each variant's result had windows been ignored (switchover-chance.ts), the targets (switchover-targets.ts),
 // and every switchover's heights and gap, so a figure can be traced without rerunning.
+import { renderFiguresBlock } from '../../scripts/figures/block.js';
 import { stats } from '../chaos/checker.js';
+import { switchoverFigures } from './report-figures.js';
 import { CHANCE_FORMULA, formatChance } from './switchover-chance.js';
 import type { DutyLayout, SwitchoverBenchResult, SwitchoverRecord, SwitchoverSettings, VariantResult } from './switchover-result.js';
 import { judgeTargets, windowlessChance } from './switchover-targets.js';
@@ -118,5 +120,7 @@ export function renderSwitchoverReport(result: SwitchoverBenchResult, ctx: Repor
       '',
     );
   }
-  return `${lines.join('\n')}\n`;
+  // The headline numbers for README (npm run docs:figures).
+  lines.push(renderFiguresBlock({ commit: ctx.commit, command: ctx.command, date: new Date(result.startedAt).toISOString(), figures: switchoverFigures(result) }));
+  return lines.join('\n');
 }

@@ -1,10 +1,12 @@
 // Per-fault summary (trials, overlaps, handover and new-validator times) and idle request rates,
 // printed as a markdown table and saved as docs/chaos-report.md.
+import { renderFiguresBlock } from '../../scripts/figures/block.js';
 import { findOverlaps, stats, type Overlap, type Stats } from './checker.js';
 import type { FaultId } from './faults.js';
 import { FLAP_LIMIT } from './flaps.js';
 import { GRAY_FAULTS, GRAY_SETTINGS_TEXT } from './gray-faults.js';
 import type { IdleRate } from './idle.js';
+import { chaosFigures } from './report-figures.js';
 import type { TrialResult } from './trial.js';
 
 export interface RunSummary {
@@ -93,7 +95,9 @@ export function renderReport(summary: RunSummary): string {
   }
   const problems = failures(summary);
   lines.push('', problems.length === 0 ? 'Result: **PASS** (0 overlaps, every trial recovered within the bound).' : `Result: **FAIL**\n\n${problems.map((p) => `- ${p}`).join('\n')}`);
-  return lines.join('\n') + '\n';
+  // The headline numbers for README (npm run docs:figures).
+  lines.push('', renderFiguresBlock({ commit: summary.commit, command: summary.command, date: summary.date, figures: chaosFigures(summary) }));
+  return lines.join('\n');
 }
 
 export function allOverlaps(intervals: Parameters<typeof findOverlaps>[0], now: number): Overlap[] {
