@@ -2,7 +2,7 @@
 // consul-load-figures.test.ts): the workers' request logs merged into rates and latency percentiles by
 // kind, and the notes that say where a run was limited by this machine rather than by Consul.
 import type { Stats } from '../chaos/checker.js';
-import type { ExpectedLoad } from './consul-load-plan.js';
+import { isWatchCycle, watchStormLimit, type ExpectedLoad } from './consul-load-plan.js';
 import type { WorkerSample } from './consul-load-protocol.js';
 import type { TelemetrySummary } from './consul-telemetry.js';
 import { mergeRequestLogs, overallLatency } from './request-log.js';
@@ -19,9 +19,15 @@ export interface KindFigures {
 
 export interface RequestFigures {
   byKind: KindFigures[];
-  /** All kinds but blocking queries. */
+  /** The steady requests per second: every kind but the watch cycle's (consul-load-plan.ts). */
   perS: number;
+  /** The watch cycle's requests per second: blocking queries sent, handover reads after their answers. */
+  watchPerS: number;
+  /** Blocking queries sent in the window, and held open at its end. */
+  blockingSent: number;
+  blockingOpen: number;
   failed: number;
+  /** Latency of every answered request but blocking queries. */
   p50Ms: number | null;
   p99Ms: number | null;
   maxMs: number | null;
@@ -44,9 +50,13 @@ export function requestFigures(samples: readonly WorkerSample[], windowS: number
   byKind.sort((a, b) => b.perS - a.perS || a.kind.localeCompare(b.kind));
   const all = overallLatency(merged);
   const count = [...merged.values()].reduce((n, k) => n + k.ok + k.failed, 0);
+  const rate = (keep: (k: KindFigures) => boolean) => byKind.filter(keep).reduce((a, k) => a + k.perS, 0);
   return {
     byKind,
-    perS: count / windowS,
+    perS: rate((k) => !isWatchCycle(k.kind)),
+    watchPerS: rate((k) => isWatchCycle(k.kind)),
+    blockingSent: Math.round(rate((k) => k.blocking) * windowS),
+    blockingOpen: samples.reduce((n, s) => n + Object.values(s.blockingOpen).reduce((a, b) => a + b, 0), 0),
     failed: byKind.reduce((n, k) => n + k.failed, 0),
     p50Ms: all.percentile(50),
     p99Ms: all.percentile(99),
@@ -71,6 +81,8 @@ export interface LoadMeasure {
   /** The simulated daemons talked to: the servers' HTTP APIs, or K client agents. */
   transport: string;
   windowS: number;
+  /** How long Consul holds a blocking query of the daemons (lockWatchWaitMs). */
+  watchWaitMs: number;
   /** Generator start until every simulated pool had its leader (null: not within the wait). */
   establishedS: number | null;
   /** Over the workers, at the end of the window. */
@@ -122,6 +134,8 @@ export const LOOP_DELAY_LIMIT_MS = 50;
 export const MACHINE_BUSY_LIMIT_PCT = 90;
 /** Requests below this share of the expected rate: the generator did not keep the daemons' pace. */
 export const RATE_SHORTFALL = 0.9;
+/** Blocking queries held open below this share of the expected: watches are failing or not re-armed. */
+export const WATCHES_OPEN_SHARE = 0.95;
 /** The rate is judged only over a window of two of the longest periods (the 30 s fallback poll and member renewal) or more. */
 export const RATE_JUDGED_FROM_S = 60;
 
@@ -134,6 +148,13 @@ export function limitNotes(m: LoadMeasure): string[] {
   if (m.machineBusyPct !== null && m.machineBusyPct > MACHINE_BUSY_LIMIT_PCT) notes.push(`machine saturated: all cores ${m.machineBusyPct.toFixed(0)} % busy, so every figure includes waiting for a core`);
   if (m.windowS >= RATE_JUDGED_FROM_S && m.requests.perS < RATE_SHORTFALL * m.expected.total) {
     notes.push(`generator fell behind: ${m.requests.perS.toFixed(1)} requests/s against ${m.expected.total.toFixed(1)} expected at the daemons' timings`);
+  }
+  const stormLimit = watchStormLimit(m.expected.heldOpenTotal, m.windowS, m.watchWaitMs);
+  if (m.requests.blockingSent > stormLimit) {
+    notes.push(`blocking queries woke up early: ${m.requests.blockingSent} sent in the window, at most ${stormLimit} if each waited its ${m.watchWaitMs / 1000} s (a watch on a missing key? docs/scale.md)`);
+  }
+  if (m.requests.blockingOpen < WATCHES_OPEN_SHARE * m.expected.heldOpenTotal) {
+    notes.push(`only ${m.requests.blockingOpen} blocking queries held open at the end, of ${m.expected.heldOpenTotal} expected`);
   }
   if (m.establishedS === null) notes.push(`not every pool elected a leader: ${m.poolsWithLeader} of ${m.pools} had one at the end of the window`);
   if (m.started < m.daemons) notes.push(`only ${m.started} of ${m.daemons} simulated daemons had started`);

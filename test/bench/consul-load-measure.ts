@@ -121,6 +121,7 @@ export async function measureWindow(world: LoadWorld, options: WindowOptions): P
     daemonsPerPool: options.daemonsPerPool,
     transport: options.transport,
     windowS: seconds,
+    watchWaitMs: LOAD_TIMINGS.lockWatchWaitMs,
     establishedS: options.establishedS,
     daemons: sumOf(samples, (s) => s.daemons),
     started: sumOf(samples, (s) => s.started),

@@ -26,10 +26,25 @@ export function slices<T>(items: readonly T[], parts: number): T[][] {
  */
 export const meanBlockingHoldMs = (waitMs: number): number => (waitMs * 33) / 32;
 
+/**
+ * The watch cycle: each blocking query is re-issued once per hold (5 minutes at the defaults), and the handover
+ * watch reads the record after each answer. A window shorter than a hold after the daemons started sees few of
+ * them, so they are compared apart from the steady requests; a wake-up storm (a watch answered on every write
+ * nearby, docs/scale.md) shows as more re-issues than the watches held open could make (watchStormLimit).
+ */
+export const WATCH_CYCLE_KINDS = ['GET kuutamod-leader (blocking)', 'GET kuutamod-handover (blocking)', 'GET kuutamod-handover'];
+export const isWatchCycle = (kind: string): boolean => WATCH_CYCLE_KINDS.includes(kind);
+
 export interface ExpectedLoad {
   /** Requests per second by kind (timed-consul-client.ts's names), all pools together. */
   byKind: Record<string, number>;
+  /** The steady requests per second: every kind but the watch cycle's. */
   total: number;
+  /** The watch cycle's requests per second in the steady state. */
+  watchPerS: number;
+  /** Blocking queries held open at any time, by kind. */
+  heldOpen: Record<string, number>;
+  heldOpenTotal: number;
   /** Raft writes per second: the member record rewrites (session renewals and reads are not raft writes). */
   raftWritesPerS: number;
 }
@@ -40,7 +55,7 @@ export interface ExpectedLoad {
  * - election session renewal: every holderRenewIntervalMs on the leader, every sessionRenewIntervalMs on a standby;
  * - member record rewrite (a raft write) every interval, member session renewal every other interval
  *   (member-publisher.ts renews when 1.5 intervals have passed);
- * - handover record watch: one blocking query per hold, and a read of the record after each answer;
+ * - handover record watch: one blocking query held open, re-issued once per hold, and a read of the record after each answer;
  * on a standby also: the lock's fallback read every lockAcquireIntervalMs, the lock watch's blocking query,
  * and the pool read every interval.
  */
@@ -58,9 +73,22 @@ export function expectedLoad(pools: number, daemonsPerPool: number, timings: Act
     'GET kuutamod-handover': daemonsPerPool * perS(hold),
   };
   const byKind = Object.fromEntries(Object.entries(perPool).map(([kind, rate]) => [kind, rate * pools]));
+  const sum = (keep: (kind: string) => boolean) => Object.entries(byKind).filter(([kind]) => keep(kind)).reduce((a, [, rate]) => a + rate, 0);
+  const heldOpen = { 'GET kuutamod-leader (blocking)': pools * standbys, 'GET kuutamod-handover (blocking)': pools * daemonsPerPool };
   return {
     byKind,
-    total: Object.values(byKind).reduce((a, b) => a + b, 0),
+    total: sum((kind) => !isWatchCycle(kind)),
+    watchPerS: sum(isWatchCycle),
+    heldOpen,
+    heldOpenTotal: Object.values(heldOpen).reduce((a, b) => a + b, 0),
     raftWritesPerS: byKind['PUT kuutamod-members ?acquire']!,
   };
+}
+
+/**
+ * The most blocking queries `heldOpen` watches can send in a window of `windowS` seconds when each waits its
+ * full `waitMs`: one each at any moment, plus one per full wait. More than this is a wake-up storm.
+ */
+export function watchStormLimit(heldOpen: number, windowS: number, waitMs: number): number {
+  return heldOpen * (Math.floor((windowS * 1000) / waitMs) + 1);
 }

@@ -40,6 +40,8 @@ export interface WorkerSample {
   /** Pools with more than one daemon validating at once (the generator's own check: must stay 0). */
   poolsWithTwoLeaders: number;
   requests: SerializedRequestLog;
+  /** Blocking queries held open at the time of the sample, by kind. */
+  blockingOpen: Record<string, number>;
   /** CONSUL_ERROR reports of the actors since the last reset, by operation. */
   consulErrors: Record<string, number>;
   /** This process's event-loop delay since the last reset, ms (perf_hooks monitorEventLoopDelay). */

@@ -17,7 +17,7 @@ function sample(records: Array<[kind: string, ms: number, ok: boolean, blocking?
   for (const [kind, ms, ok, blocking] of records) log.record(kind, ms, ok, blocking);
   return {
     pid: 1, daemons: 4, started: 4, states: { Registering: 0, Voting: 2, Validating: 2, Stopped: 0 }, poolsWithLeader: 2, poolsWithTwoLeaders: 0,
-    requests: log.toJSON(), consulErrors: {}, loopDelay: { p50Ms: 1, p99Ms: 5, maxMs: 9 }, ...extra,
+    requests: log.toJSON(), blockingOpen: { 'GET kuutamod-leader (blocking)': 2 }, consulErrors: {}, loopDelay: { p50Ms: 1, p99Ms: 5, maxMs: 9 }, ...extra,
   };
 }
 
@@ -26,12 +26,16 @@ test('worker samples become rates per second and latency percentiles, by kind an
   const figures = requestFigures(
     [
       sample(renewals.slice(0, 50)),
-      sample([...renewals.slice(50), ['PUT kuutamod-members ?acquire', 1000, false], ['GET kuutamod-leader (blocking)', 300_000, true, true]]),
+      sample([...renewals.slice(50), ['PUT kuutamod-members ?acquire', 1000, false], ['GET kuutamod-leader (blocking)', 300_000, true, true], ['GET kuutamod-handover', 2, true]]),
     ],
     10,
   );
-  assert.equal(figures.count, 102);
-  assert.equal(figures.perS, 10.2);
+  assert.equal(figures.count, 103);
+  // Steady: the renewals and the failed write; the watch cycle: the blocking query and the handover read after it.
+  assert.equal(figures.perS, 10.1);
+  assert.equal(figures.watchPerS, 0.2);
+  assert.equal(figures.blockingSent, 1);
+  assert.equal(figures.blockingOpen, 4, 'held open now, summed over the workers');
   assert.equal(figures.failed, 1);
   const renew = figures.byKind[0]!;
   assert.equal(renew.kind, 'PUT /v1/session/renew');
@@ -50,8 +54,11 @@ const EXPECTED = expectedLoad(100, 2, actorTimings(DEFAULT_TIMINGS), 15_000);
 function measure(fields: Partial<LoadMeasure> = {}): LoadMeasure {
   const proc = (name: string, cpuPct: number) => ({ name, cpuPct, rssMb: 80, peakRssMb: 90 });
   return {
-    pools: 100, daemonsPerPool: 2, transport: 'servers', windowS: 120, establishedS: 25, daemons: 200, started: 200, poolsWithLeader: 100, poolsWithTwoLeaders: 0,
-    requests: { byKind: [{ kind: 'PUT /v1/session/renew', perS: 26.6, failed: 0, blocking: false, p50Ms: 1.7, p99Ms: 28, maxMs: 60 }], perS: EXPECTED.total, failed: 0, p50Ms: 2.2, p99Ms: 48, maxMs: 138, count: 6_000 },
+    pools: 100, daemonsPerPool: 2, transport: 'servers', windowS: 120, watchWaitMs: 300_000, establishedS: 25, daemons: 200, started: 200, poolsWithLeader: 100, poolsWithTwoLeaders: 0,
+    requests: {
+      byKind: [{ kind: 'PUT /v1/session/renew', perS: 26.6, failed: 0, blocking: false, p50Ms: 1.7, p99Ms: 28, maxMs: 60 }],
+      perS: EXPECTED.total, watchPerS: 0, blockingSent: 0, blockingOpen: 300, failed: 0, p50Ms: 2.2, p99Ms: 48, maxMs: 138, count: 6_000,
+    },
     expected: EXPECTED, consulErrors: {}, commitIndexPerS: 13.6,
     telemetry: { intervals: 11, raftApplyPerS: 13.3, commitsPerS: 13.3, commitMeanMs: 6.9, goroutinesMax: 1092, allocMbMax: 17.6, sessionsMax: 404 },
     leaderChanged: false,
@@ -70,7 +77,11 @@ test('each limit of this machine is named when its figure shows it', () => {
   assert.match(note({ generator: [{ name: 'worker 1', cpuPct: 95, rssMb: 1, peakRssMb: 1 }] }), /generator CPU-bound: worker 1 95 %/);
   assert.match(note({ generatorLoopP99Ms: 120 }), /event loop delayed \(p99 120 ms/);
   assert.match(note({ machineBusyPct: 97 }), /machine saturated: all cores 97 % busy/);
-  assert.match(note({ requests: { ...measure().requests, perS: 30 } }), /generator fell behind: 30.0 requests\/s against 51\.\d expected/);
+  assert.match(note({ requests: { ...measure().requests, perS: 30 } }), /generator fell behind: 30.0 requests\/s against 50\.0 expected/);
+  // 300 watches held open can each be re-issued once in a 120 s window of 300 s holds: 300 is fine, 301 a storm.
+  assert.equal(note({ requests: { ...measure().requests, blockingSent: 300 } }), '');
+  assert.match(note({ requests: { ...measure().requests, blockingSent: 301 } }), /blocking queries woke up early: 301 sent in the window, at most 300/);
+  assert.match(note({ requests: { ...measure().requests, blockingOpen: 200 } }), /only 200 blocking queries held open at the end, of 300 expected/);
   // A window shorter than two of the 30 s periods cannot judge the rate.
   assert.equal(note({ windowS: 20, requests: { ...measure().requests, perS: 30 } }), '');
   assert.match(note({ establishedS: null, poolsWithLeader: 97 }), /not every pool elected a leader: 97 of 100/);
@@ -109,4 +120,5 @@ test('the report: one column per pool count, the headline rows, and a line per r
   assert.match(report, /- N = 3000: broke: consul servers did not start/);
   // Expected kinds not seen in the window are listed at 0.
   assert.match(report, /GET kuutamod-members \?recurse: 0\.00 \/ 6\.67/);
+  assert.match(report, /\| blocking queries held open at the end, measured \/ expected \| 300 \/ 300 \|/);
 });

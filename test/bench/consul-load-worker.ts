@@ -68,6 +68,7 @@ function sample(): WorkerSample {
     poolsWithLeader,
     poolsWithTwoLeaders,
     requests: requests.toJSON(),
+    blockingOpen: requests.openNow(),
     consulErrors: { ...consulErrors },
     loopDelay: { p50Ms: ms(loopDelay.percentile(50)), p99Ms: ms(loopDelay.percentile(99)), maxMs: ms(loopDelay.max) },
   };

@@ -87,3 +87,13 @@ test('the request log counts by kind, keeps failures apart and blocking queries 
   a.reset();
   assert.deepEqual(a.toJSON(), {});
 });
+
+test('blocking queries held open are counted while in flight, across a reset of the window', () => {
+  const log = new RequestLog();
+  log.opened('GET kuutamod-leader (blocking)');
+  log.opened('GET kuutamod-leader (blocking)');
+  log.opened('GET kuutamod-handover (blocking)');
+  log.reset();
+  log.closed('GET kuutamod-handover (blocking)');
+  assert.deepEqual(log.openNow(), { 'GET kuutamod-leader (blocking)': 2 });
+});

@@ -26,6 +26,22 @@ interface Kind {
 
 export class RequestLog {
   private kinds = new Map<string, Kind>();
+  /** Blocking queries in flight now, by kind (not a window's count: reset() leaves it). */
+  private readonly open = new Map<string, number>();
+
+  /** A blocking query of `kind` was sent (opened) or answered or failed (closed). */
+  opened(kind: string): void {
+    this.open.set(kind, (this.open.get(kind) ?? 0) + 1);
+  }
+
+  closed(kind: string): void {
+    this.open.set(kind, (this.open.get(kind) ?? 0) - 1);
+  }
+
+  /** Blocking queries held open right now, by kind. */
+  openNow(): Record<string, number> {
+    return Object.fromEntries([...this.open].filter(([, n]) => n !== 0));
+  }
 
   /** One request of `kind`, `ms` from send to answer (or failure). */
   record(kind: string, ms: number, ok: boolean, blocking = false): void {

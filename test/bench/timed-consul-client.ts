@@ -19,6 +19,7 @@ export class TimedConsulClient extends ConsulClient {
 
   private async timed<T>(kind: string, run: () => Promise<T>, blocking = false): Promise<T> {
     const start = performance.now();
+    if (blocking) this.requests.opened(kind);
     try {
       const answer = await run();
       this.requests.record(kind, performance.now() - start, true, blocking);
@@ -26,6 +27,8 @@ export class TimedConsulClient extends ConsulClient {
     } catch (error) {
       this.requests.record(kind, performance.now() - start, false, blocking);
       throw error;
+    } finally {
+      if (blocking) this.requests.closed(kind);
     }
   }
 

@@ -55,6 +55,8 @@ test('consul load bench (smoke): 3 simulated pools on a real 3-server Consul, a 
       assert.ok(measured && Number(measured[1]) > 0, `no ${kind} requests measured: ${kinds}`);
     }
     assert.equal(cell(report, 'failed requests'), '0');
+    // Held open by the real Consul: a lock watch per standby, a handover watch per daemon.
+    assert.equal(cell(report, 'blocking queries held open'), '9 / 9');
     const [p50, p99] = numbers(cell(report, 'request latency ms, p50 / p99'));
     assert.ok(p50! > 0 && p99! >= p50!, `latency p50 ${p50}, p99 ${p99}`);
     // A 20 s window holds at least one complete 10 s telemetry interval of the leader.
