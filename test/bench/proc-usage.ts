@@ -11,8 +11,17 @@ const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf
 
 /** Resident set size in bytes; null if the process is gone. */
 export function rssBytes(pid: number): number | null {
+  return statusBytes(pid, 'VmRSS');
+}
+
+/** The highest resident set size the process ever had (VmHWM), in bytes; null if it is gone. */
+export function peakRssBytes(pid: number): number | null {
+  return statusBytes(pid, 'VmHWM');
+}
+
+function statusBytes(pid: number, field: string): number | null {
   try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : null;
   } catch {
     return null;

@@ -149,7 +149,7 @@ const HANDOVER_TIMEOUT_MS = 30_000;
 const HEALTHY_TIMEOUT_MS = 120_000;
 
 /** SIGKILL pool 0's validating neard `kills` times; each time from a healthy pool, watched on the servers. */
-export async function measureKills(world: ScaleWorld, kills: number, log: (line: string) => void): Promise<KillMeasure> {
+export async function measureKills(world: Pick<ScaleWorld, 'consul' | 'pools'>, kills: number, log: (line: string) => void): Promise<KillMeasure> {
   const pool: Pool = world.pools[0]!;
   const lock = new LockWatcher(() => world.consul.servers.filter((s) => s.alive()).map((s) => s.url), pool.key);
   lock.start();

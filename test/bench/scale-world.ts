@@ -49,32 +49,69 @@ export async function startScaleWorld({ pools: count, timings, log }: ScaleOptio
   const dir = mkdtempSync(join(tmpdir(), 'kuutamod-scale-'));
   const consul = await startConsulCluster(3);
   log(`consul servers up: ${consul.servers.map((s) => `${s.name} pid ${s.pid}`).join(', ')}`);
-  const pools: Pool[] = [];
+  let real: RealPools | null = null;
   const world: ScaleWorld = {
     dir,
     consul,
-    pools,
+    pools: [],
     async stop() {
-      const nodes = pools.flatMap((p) => p.nodes);
-      // SIGTERM all daemons at once: each destroys its session and stops its neard through its guard.
-      await Promise.all(nodes.map((n) => n.daemon.stop()));
-      for (const n of nodes) await n.proxy.close();
-      await Promise.all(nodes.map((n) => n.agent.stop()));
+      await real?.stop();
       await consul.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
   try {
+    real = await startRealPools({ consul, dir, count, timings, log, accountOf: (i) => `pool-${i}.test` });
+    world.pools = real.pools;
+  } catch (error) {
+    await world.stop().catch(() => undefined);
+    throw error;
+  }
+  return world;
+}
+
+export interface RealPoolsOptions {
+  consul: ConsulCluster;
+  /** Where the pools' keys and neard homes go (one sub-directory per pool). */
+  dir: string;
+  count: number;
+  timings: ChaosTimings;
+  log: (line: string) => void;
+  /** The account (lock key) of pool i. */
+  accountOf: (i: number) => string;
+}
+
+export interface RealPools {
+  pools: Pool[];
+  /** SIGTERM every daemon (each destroys its session and stops its neard), then the proxies and agents. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `count` pools of 2 real daemons on a running cluster, each daemon with its own client agent behind a
+ * counting proxy and its own neard stand-in. On a failure, what was started is stopped again.
+ */
+export async function startRealPools({ consul, dir, count, timings, log, accountOf }: RealPoolsOptions): Promise<RealPools> {
+  const pools: Pool[] = [];
+  const agents: ConsulClientAgent[] = [];
+  const proxies: CountingProxy[] = [];
+  const daemons: Kuutamod[] = [];
+  const stop = async () => {
+    // SIGTERM all daemons at once: each destroys its session and stops its neard through its guard.
+    await Promise.all(daemons.map((daemon) => daemon.stop()));
+    for (const proxy of proxies) await proxy.close();
+    await Promise.all(agents.map((agent) => agent.stop()));
+  };
+  try {
     const join_ = consul.servers.map((s) => s.serfLanAddr);
     const names = Array.from({ length: count }, (_, i) => [`p${i}-a`, `p${i}-b`]).flat();
-    const agents: ConsulClientAgent[] = [];
     for (let i = 0; i < names.length; i += AGENT_START_BATCH) {
       const batch = names.slice(i, i + AGENT_START_BATCH);
       agents.push(...(await Promise.all(batch.map((name) => startConsulClientAgent({ join: join_, name: `machine-${name}` })))));
     }
     log(`${agents.length} consul client agents up`);
     for (let i = 0; i < count; i++) {
-      const account = `pool-${i}.test`;
+      const account = accountOf(i);
       const poolDir = join(dir, `p${i}`);
       mkdirSync(poolDir, { recursive: true });
       const keys = createPoolKeys(poolDir);
@@ -84,6 +121,7 @@ export async function startScaleWorld({ pools: count, timings, log }: ScaleOptio
         const agent = agents[2 * i + j]!;
         const target = new URL(agent.url);
         const proxy = await startCountingProxy({ host: target.hostname, port: Number(target.port) });
+        proxies.push(proxy);
         const home = await createNodeHome(poolDir, name, keys);
         const daemon = await startKuutamod({
           consulUrl: proxy.url,
@@ -94,16 +132,17 @@ export async function startScaleWorld({ pools: count, timings, log }: ScaleOptio
           // The last --account-id wins over the support default (pool.test): one lock key per pool.
           extraArgs: ['--account-id', account, ...timingFlags(timings)],
         });
+        daemons.push(daemon);
         nodes.push({ name, agent, proxy, daemon });
       }
       pools.push({ account, key: `kuutamod-leader/${account}`, nodes });
     }
     log(`${count} pools started (${2 * count} daemons)`);
   } catch (error) {
-    await world.stop().catch(() => undefined);
+    await stop().catch(() => undefined);
     throw error;
   }
-  return world;
+  return { pools, stop };
 }
 
 export interface PoolRoles {

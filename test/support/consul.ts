@@ -59,6 +59,8 @@ export interface ClientAgentOptions {
   logLevel?: string;
   /** Where the agent runs and listens; default: loopback of this process, HTTP on a free port. */
   net?: AgentNet;
+  /** Extra configuration, one -hcl argument each (e.g. a load test's `limits { ... }`). */
+  hcl?: string[];
 }
 
 /** Placement of an agent: e.g. inside a network namespace, its HTTP API on a unix socket that any namespace reaches. */
@@ -401,11 +403,11 @@ function lockdownArgs(opts: StartOptions, httpPort: number): string[] {
  * `bind` moves serf and raft to another local address (e.g. one that client agents in network
  * namespaces can reach); the HTTP APIs stay on 127.0.0.1.
  */
-export function startConsulCluster(n = 3, opts: { bind?: string } = {}): Promise<ConsulCluster> {
-  return retryOnBindError(() => startClusterOnce(n, opts.bind ?? '127.0.0.1'));
+export function startConsulCluster(n = 3, opts: { bind?: string; hcl?: string[] } = {}): Promise<ConsulCluster> {
+  return retryOnBindError(() => startClusterOnce(n, opts.bind ?? '127.0.0.1', opts.hcl ?? []));
 }
 
-async function startClusterOnce(n: number, bind: string): Promise<ConsulCluster> {
+async function startClusterOnce(n: number, bind: string, hcl: string[]): Promise<ConsulCluster> {
   const { dir: base, remove } = makeTempDir('consul-cluster-');
   const ports = await allocPorts(n);
   const agents = ports.map((p, i) => {
@@ -416,6 +418,7 @@ async function startClusterOnce(n: number, bind: string): Promise<ConsulCluster>
     const args = [
       '-server', '-bootstrap-expect', String(n), '-hcl', FAST_RAFT_HCL, '-retry-interval', '1s',
       '-node', name, '-data-dir', join(dir, 'data'), '-log-level', 'info', ...joins,
+      ...hcl.flatMap((text) => ['-hcl', text]),
     ];
     const net = { bind };
     return { name, args, net, agent: spawnAgent(args, p, join(dir, 'consul.log'), net) };
@@ -499,7 +502,7 @@ async function startClientOnce(opts: ClientAgentOptions): Promise<ConsulClientAg
   const name = opts.name ?? `client-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   mkdirSync(join(dir, 'data'), { recursive: true });
   const joins = opts.join.flatMap((addr) => ['-retry-join', addr]);
-  const args = ['-node', name, '-data-dir', join(dir, 'data'), '-retry-interval', '1s', '-log-level', opts.logLevel ?? 'info', ...joins];
+  const args = ['-node', name, '-data-dir', join(dir, 'data'), '-retry-interval', '1s', '-log-level', opts.logLevel ?? 'info', ...joins, ...(opts.hcl ?? []).flatMap((text) => ['-hcl', text])];
   const agent = spawnAgent(args, (await allocPorts(1))[0]!, join(dir, 'consul.log'), opts.net);
   const stop = async (): Promise<void> => {
     await terminate(agent.child);
