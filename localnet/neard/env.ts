@@ -14,6 +14,11 @@ export interface StandinKnobs {
   syncMs: number;
   /** Graceful shutdown time after SIGTERM/SIGINT (models the RocksDB flush). */
   stopDelayMs: number;
+  /**
+   * A file holding the shutdown time of a process that holds the validator key when it stops (read then,
+   * so a key hot-swapped in counts); empty or absent: stopDelayMs. The chaos harness's slow validator.
+   */
+  validatorStopDelayFile: string | null;
   /** Block interval: height grows by one every blockMs. */
   blockMs: number;
   /** Blocks the node's head stays behind the network head once synced (a slow node that says it is synced). */
@@ -73,6 +78,7 @@ export function readKnobs(env: NodeJS.ProcessEnv = process.env): StandinKnobs {
   return {
     syncMs: msFromEnv(env, 'NEARD_STANDIN_SYNC_MS', 3000),
     stopDelayMs: msFromEnv(env, 'NEARD_STANDIN_STOP_DELAY_MS', 500),
+    validatorStopDelayFile: env['NEARD_STANDIN_VALIDATOR_STOP_DELAY_FILE'] || null,
     blockMs: msFromEnv(env, 'NEARD_STANDIN_BLOCK_MS', 1000, 1),
     lagBlocks: blocksFromEnv(env, 'NEARD_STANDIN_LAG_BLOCKS'),
     startupDelayMs: msFromEnv(env, 'NEARD_STANDIN_STARTUP_DELAY_MS', 0),

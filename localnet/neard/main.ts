@@ -18,6 +18,8 @@
  * Environment knobs (times in milliseconds):
  *   NEARD_STANDIN_SYNC_MS          time reported as `syncing: true` after the ports are up (3000)
  *   NEARD_STANDIN_STOP_DELAY_MS    graceful shutdown time after SIGTERM/SIGINT (500)
+ *   NEARD_STANDIN_VALIDATOR_STOP_DELAY_FILE  a file with the shutdown time (ms) of a process holding
+ *                                  the validator key when it stops; empty/absent: the one above
  *   NEARD_STANDIN_BLOCK_MS         block interval; the head height grows by one per interval (1000)
  *   NEARD_STANDIN_STARTUP_DELAY_MS delay before network.addr and rpc.addr are bound (0)
  *   NEARD_STANDIN_VALIDATOR_LOG    file to which one JSON line is appended per validating

@@ -2,7 +2,7 @@
 // rpc.addr, produce pretend blocks, serve /metrics and the maintenance-windows RPC, and
 // stop on signals or expected_shutdown like neard. The fault file (fault-file.ts) shapes what
 // the node reports: its own head, sync state and peers (own-view.ts) and the shared counts.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -123,7 +123,7 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
     if (shuttingDown) return;
     shuttingDown = true;
     log('WARN', 'neard', `${reason}, stopping... this may take a few minutes.`);
-    await sleep(knobs.stopDelayMs);
+    await sleep(node.validator !== null ? validatorStopDelayMs(knobs.validatorStopDelayFile) ?? knobs.stopDelayMs : knobs.stopDelayMs);
     timers.forEach(clearInterval);
     await Promise.all([rpc && stopRpcServer(rpc), p2p && stopP2pListener(p2p)]);
     log('INFO', 'neard', 'Waiting for RocksDB to gracefully shutdown');
@@ -311,4 +311,15 @@ export async function runNode(opts: RunOptions, knobs: StandinKnobs): Promise<vo
     lastAt = now;
     lastCpu = process.cpuUsage();
   }, Math.max(100, config.logSummaryPeriodMs)));
+}
+
+/** The validator's shutdown time from its file, read at the stop; null: no file, empty, or not a number of ms. */
+function validatorStopDelayMs(file: string | null): number | null {
+  if (file === null) return null;
+  try {
+    const text = readFileSync(file, 'utf8').trim();
+    return /^\d+$/.test(text) ? Number(text) : null;
+  } catch {
+    return null;
+  }
 }

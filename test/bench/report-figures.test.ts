@@ -15,6 +15,7 @@ import { renderScaleReport, type ScaleResult } from './scale-report.js';
 import type { RoleCost } from './scale-measure.js';
 import { dutyLayoutOf } from './switchover-chance.js';
 import { renderSoakReport } from './soak-report.js';
+import type { SoakSummary } from './soak-run.js';
 import type { ResourceSample } from './soak-sampler.js';
 import { renderSwitchoverReport } from './switchover-report.js';
 import { VARIANTS, type SwitchoverRecord, type VariantResult } from './switchover-result.js';
@@ -166,11 +167,29 @@ describe('soak report', () => {
     }
   }
   const chaos = chaosSummary();
-  const report = renderSoakReport({
-    options: { command: 'npm run soak -- --hours 2', hours: 2, intervalS: 30, sampleS: 30, faults: ['neard-kill', 'consul-leader-kill'], seed: 1 },
-    startedAt: 0, endedAt: 2 * HOUR, chaos: { ...chaos, command: 'npm run soak -- --hours 2' }, samples, aborted: null,
-  });
+  // 20 faults of each kind; one neard SIGKILL cost a block and a chunk (2 / 20 = 0.1 per fault: over the target).
+  const segment = (fault: string | null, missed = 0) => ({ fault, fromMs: 0, toMs: 1, blocksExpected: 75, blocksMissed: missed, chunksExpected: 75, chunksMissed: missed });
+  const segments = [segment(null), segment('neard-kill', 1), ...Array.from({ length: 19 }, () => segment('neard-kill')), ...Array.from({ length: 20 }, () => segment('consul-leader-kill'))];
+  const summary: SoakSummary = {
+    options: { command: 'npm run soak -- --hours 2', hours: 2, intervalS: 30, sampleS: 30, faults: ['neard-kill', 'consul-leader-kill'], seed: 1, schedule: 'X1', hotSwap: true },
+    startedAt: 0, endedAt: 2 * HOUR, chaos: { ...chaos, command: 'npm run soak -- --hours 2' }, samples, duties: { blockMs: 200, segments }, aborted: null,
+  };
+  const report = renderSoakReport(summary);
   const block = blockOf(report);
+
+  test('the headline comes first: missed blocks and chunks per fault by kind, judged against the target, and in the figures', () => {
+    const firstSection = report.split('\n').find((line) => line.startsWith('## '));
+    assert.equal(firstSection, '## Headline: scheduled blocks and chunks missed per fault');
+    assert.match(report, /schedule `X1` .*200 ms blocks\), with the validator key hot swap on/);
+    assert.match(report, /\| 1\. leader neard SIGKILL \| 20 \| 1 \/ 1500 \| 1 \/ 1500 \| 0\.100 \| \*\*MISSED\*\* \|/);
+    assert.match(report, /\| 5\. Consul raft leader server SIGKILL, restart \| 20 \| 0 \/ 1500 \| 0 \/ 1500 \| 0\.000 \| met \|/);
+    assert.match(report, /\| \*\*all faults\*\* .*\| 40 \| 1 \/ 3075 \| 1 \/ 3075 \| 0\.050 \| \*\*MISSED\*\* \|/);
+    assert.match(report, /Missed duties per fault: \*\*FAIL\*\*/);
+    assert.match(report, /Result: \*\*FAIL\*\*: .*missed duties per fault FAIL/);
+    assert.deepEqual(strip(figure(block, 'blocks and chunks missed per fault, all faults (target under 0.05)')), [0.05, 40, 'faults']);
+    assert.deepEqual(strip(figure(block, '1. leader neard SIGKILL: blocks and chunks missed per fault')), [0.1, 20, 'faults']);
+    assert.equal(block.figures[0]!.name, 'blocks and chunks missed per fault, all faults (target under 0.05)');
+  });
 
   test("one block, the soak's: the chaos table's block is left out, its figures are in the soak's", () => {
     assert.equal(report.match(/<!-- figures/g)?.length, 1);

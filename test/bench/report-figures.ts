@@ -1,6 +1,7 @@
 // The bench reports' headline figures for their figures blocks (scripts/figures/block.ts), from the same
 // results as their tables: switchover gaps and misses per variant, gray-failure move latencies, the scale
-// bench's handover and Consul load per pool count, and the soak's takeovers, leak bounds and end memory.
+// bench's handover and Consul load per pool count, and the soak's missed duties per fault, takeovers, leak
+// bounds and end memory.
 import { statsFigure, valueFigure, type Figure } from '../../scripts/figures/block.js';
 import { stats } from '../chaos/checker.js';
 import { chaosFigures } from '../chaos/report-figures.js';
@@ -9,6 +10,7 @@ import type { GrayBenchResult } from './gray-run.js';
 import { LEAK_BOUND_MB_PER_HOUR } from './leak-trend.js';
 import type { ScaleResult } from './scale-report.js';
 import { LEAK_SERIES, type LeakVerdict, type MemoryAt } from './soak-figures.js';
+import { MISSED_PER_FAULT_TARGET, type Headline } from './soak-headline.js';
 import type { SwitchoverBenchResult } from './switchover-result.js';
 
 const present = <T>(items: readonly T[], pick: (item: T) => number | null | undefined) =>
@@ -56,8 +58,18 @@ export function scaleFigures(results: readonly ScaleResult[]): Figure[] {
   ]);
 }
 
-/** The soak's: its chaos figures, each leak series' 95 % upper slope bound over the nodes' last daemons, and the memory at the end. */
-export function soakFigures(chaos: RunSummary, leak: LeakVerdict, memoryAtEnd: ReadonlyArray<MemoryAt | null>): Figure[] {
+/** Its headline first: blocks and chunks missed per fault over the run, then per fault kind. */
+function headlineFigures(headline: Headline | null): Figure[] {
+  // No fault ran: nothing to show (a value over 0 faults would read as a figure).
+  if (headline === null || headline.all.missedPerFault === null) return [];
+  return [
+    valueFigure(`blocks and chunks missed per fault, all faults (target under ${MISSED_PER_FAULT_TARGET})`, headline.all.missedPerFault, headline.all.faults, 'faults', '', 3),
+    ...headline.byFault.map((r) => valueFigure(`${r.title}: blocks and chunks missed per fault`, r.missedPerFault ?? 0, r.faults, 'faults', '', 3)),
+  ];
+}
+
+/** The soak's: its missed duties per fault, its chaos figures, each leak series' 95 % upper slope bound over the nodes' last daemons, and the memory at the end. */
+export function soakFigures(chaos: RunSummary, headline: Headline | null, leak: LeakVerdict, memoryAtEnd: ReadonlyArray<MemoryAt | null>): Figure[] {
   const finals = leak.trends.filter((t) => t.final);
   const leakFigures = LEAK_SERIES.map((series) => {
     const mine = finals.filter((t) => t.series === series.name);
@@ -65,6 +77,7 @@ export function soakFigures(chaos: RunSummary, leak: LeakVerdict, memoryAtEnd: R
   });
   const ends = memoryAtEnd.filter((m): m is MemoryAt => m !== null);
   return [
+    ...headlineFigures(headline),
     ...chaosFigures(chaos),
     ...leakFigures,
     valueFigure(`leak: series failing the ${LEAK_BOUND_MB_PER_HOUR} MB/h bound`, leak.trends.filter((t) => t.trend.verdict === 'fail').length, leak.trends.length, 'series'),

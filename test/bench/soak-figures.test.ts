@@ -1,5 +1,6 @@
 // The soak report's figures come from the run's records: fault counts add up to the trial records, the
-// leak verdict is the trends' (and PASS needs it), memory is reported at the end as well as the start.
+// leak verdict is the trends' (and PASS needs it), memory is reported at the end as well as the start,
+// and PASS needs the headline's missed duties per fault under the target.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunSummary } from '../chaos/report.js';
@@ -9,6 +10,7 @@ import { seededRandom } from './random.js';
 import { faultCounts, faultCountText, leakVerdict, memoryAt } from './soak-figures.js';
 import { renderSoakReport, soakExitCode, soakOutcome } from './soak-report.js';
 import type { ResourceSample } from './soak-sampler.js';
+import type { SegmentDuties } from './soak-duties.js';
 import type { SoakSummary } from './soak-run.js';
 
 const MINUTE = 60_000;
@@ -66,14 +68,21 @@ function trial(fault: string, i: number): TrialResult {
   return { fault: fault as TrialResult['fault'], trial: i, detail: '', t0: i * 1000, tEnd: i * 1000 + 500, oldNode: 'node-a', oldNeardPid: 1, handoverMs: 50, newValidatorMs: 400, oldDeathMs: 10, lockFreeAfterDeathMs: 40, recovered: true, pollGapMs: 5, deathUncertaintyMs: 3, maxValidatingEntries: 1, problems: [] };
 }
 
-function summary(hours: number, nodes: NodeShape[], trials: TrialResult[]): SoakSummary {
+/** One duty segment per trial, `missed` blocks (and as many chunks) in the first one. */
+function segments(trials: TrialResult[], missed = 0): SegmentDuties[] {
+  return [{ fault: null, fromMs: 0, toMs: 1, blocksExpected: 10, blocksMissed: 0, chunksExpected: 10, chunksMissed: 0 },
+    ...trials.map((t, i) => ({ fault: t.fault, fromMs: i, toMs: i + 1, blocksExpected: 50, blocksMissed: i === 0 ? missed : 0, chunksExpected: 50, chunksMissed: i === 0 ? missed : 0 }))];
+}
+
+function summary(hours: number, nodes: NodeShape[], trials: TrialResult[], missed = 0): SoakSummary {
   const chaos: RunSummary = { command: 'npm run soak', commit: 'abc1234', date: '2026-12-01T00:00:00.000Z', timings: '--session-ttl 10s', boundMs: 25_000, daemons: 3, partition: 'sigstop', trials, overlaps: [], idle: [], pollGapMs: 5, deathUncertaintyMs: 3, faults: FAULTS as RunSummary['faults'], skipped: [] };
   return {
-    options: { command: `npm run soak -- --hours ${hours}`, hours, intervalS: 30, sampleS: 30, faults: FAULTS.map((f) => f.id) as SoakSummary['options']['faults'], seed: 1 },
+    options: { command: `npm run soak -- --hours ${hours}`, hours, intervalS: 30, sampleS: 30, faults: FAULTS.map((f) => f.id) as SoakSummary['options']['faults'], seed: 1, schedule: 'X1', hotSwap: true },
     startedAt: 0,
     endedAt: hours * HOUR,
     chaos,
     samples: samples(hours, nodes),
+    duties: { blockMs: 200, segments: segments(trials, missed) },
     aborted: null,
   };
 }
@@ -163,4 +172,17 @@ test('a smoke run never passes, but exits 0 when safety held and no memory serie
   assert.equal(soakExitCode(smoke), 0);
   assert.equal(soakExitCode({ ...smoke, chaos: { ...smoke.chaos, trials: [{ ...trial('neard-kill', 0), problems: ['not recovered'] }] } }), 1);
   assert.equal(soakExitCode({ ...smoke, aborted: 'world never healthy' }), 2);
+});
+
+test('PASS needs the missed duties per fault under the target: one neard SIGKILL costing a block and a chunk of 26 fails it', () => {
+  // 2 / 26 = 0.077 missed per neard SIGKILL: at or over 0.05, though safety and the leak verdict pass.
+  const missing = summary(2, THREE, TRIALS, 1);
+  assert.equal(soakOutcome(missing).headline?.verdict, 'fail');
+  assert.equal(soakOutcome(missing).passed, false);
+  assert.equal(soakExitCode(missing), 1);
+  assert.match(renderSoakReport(missing), /Result: \*\*FAIL\*\*: safety held .*; missed duties per fault FAIL \(0\.031 over all 64 faults, target under 0\.05 for every kind\); leak verdict PASS/);
+  // Not counted (the run never got healthy): no PASS either.
+  assert.equal(soakOutcome({ ...summary(2, THREE, TRIALS), duties: null }).passed, false);
+  // A smoke run exits 1 on missed duties over the target: a failure, not a run too short to judge.
+  assert.equal(soakExitCode(summary(10 / 60, THREE, TRIALS.slice(0, 3), 1)), 1);
 });

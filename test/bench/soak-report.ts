@@ -1,7 +1,8 @@
-// The soak's report (docs/soak-report.md): the faults injected, counted from the trial records; safety
-// and recovery from the chaos harness's own table; the leak verdict, a trend with a bound over the last
+// The soak's report (docs/soak-report.md): first its headline, the pool's scheduled blocks and chunks
+// missed per fault by fault kind against a target (soak-headline.ts); the faults injected, counted from
+// the trial records; safety and recovery from the chaos harness's own table; the leak verdict, a trend with a bound over the last
 // half of the run (leak-trend.ts); each node's memory (USS, PSS, node total) at the start and at the end;
-// then each daemon's resources over time. PASS needs safety and the leak verdict. A run under an hour is
+// then each daemon's resources over time. PASS needs safety, the headline's target and the leak verdict. A run under an hour is
 // a smoke run: it can show the script works, never PASS.
 import { renderFiguresBlock, stripFiguresBlock } from '../../scripts/figures/block.js';
 import { stats } from '../chaos/checker.js';
@@ -10,6 +11,7 @@ import { BUCKET_MS, LEAK_BOUND_MB_PER_HOUR, leakWindow, MIN_BUCKETS, MIN_COVERAG
 import { soakFigures } from './report-figures.js';
 import { growth, type Growth, type Sample } from './series.js';
 import { faultCounts, faultCountText, leakVerdict, memoryAt, type LeakVerdict, type MemoryAt } from './soak-figures.js';
+import { MISSED_PER_FAULT_TARGET, soakHeadline, type Headline, type HeadlineRow } from './soak-headline.js';
 import type { ResourceSample } from './soak-sampler.js';
 import type { SoakSummary } from './soak-run.js';
 
@@ -33,7 +35,9 @@ export interface SoakOutcome {
   /** 0 overlaps, every fault recovered within its bound, at least one trial, not aborted. */
   safety: boolean;
   leak: LeakVerdict;
-  /** PASS: safety and a leak verdict of pass (never for a smoke run, which is too short for one). */
+  /** Missed duties per fault against the target; null if they were not counted (the run never got healthy). */
+  headline: Headline | null;
+  /** PASS: safety, the headline's target met and a leak verdict of pass (never for a smoke run, which is too short for one). */
   passed: boolean;
 }
 
@@ -41,18 +45,19 @@ export function soakOutcome(summary: SoakSummary): SoakOutcome {
   const smoke = summary.options.hours < SMOKE_BELOW_HOURS;
   const safety = summary.aborted === null && failures(summary.chaos).length === 0 && summary.chaos.trials.length > 0;
   const leak = leakVerdict(summary.samples, leakWindow(summary.startedAt, summary.endedAt, warmupMs(summary.options.hours)));
-  return { smoke, safety, leak, passed: !smoke && safety && leak.verdict === 'pass' };
+  const headline = summary.duties === null ? null : soakHeadline(summary.duties.segments, summary.chaos.faults);
+  return { smoke, safety, leak, headline, passed: !smoke && safety && headline?.verdict === 'pass' && leak.verdict === 'pass' };
 }
 
 export function soakPassed(summary: SoakSummary): boolean {
   return soakOutcome(summary).passed;
 }
 
-/** soak.ts's exit code: 0 PASS (or a smoke run whose safety held and whose memory did not fail), 1 FAIL, 2 the harness gave up. */
+/** soak.ts's exit code: 0 PASS (or a smoke run whose safety held and whose missed duties and memory did not fail), 1 FAIL, 2 the harness gave up. */
 export function soakExitCode(summary: SoakSummary): 0 | 1 | 2 {
   if (summary.aborted) return 2;
   const outcome = soakOutcome(summary);
-  return outcome.passed || (outcome.smoke && outcome.safety && outcome.leak.verdict !== 'fail') ? 0 : 1;
+  return outcome.passed || (outcome.smoke && outcome.safety && outcome.headline?.verdict !== 'fail' && outcome.leak.verdict !== 'fail') ? 0 : 1;
 }
 
 export function renderSoakReport(summary: SoakSummary): string {
@@ -70,6 +75,7 @@ export function renderSoakReport(summary: SoakSummary): string {
       '',
     );
   }
+  lines.push(...headlineSection(summary, outcome.headline), '');
   lines.push(
     `Command: \`${options.command}\`  `,
     `Commit: ${summary.chaos.commit}  `,
@@ -110,7 +116,7 @@ export function renderSoakReport(summary: SoakSummary): string {
   lines.push('', resultLine(outcome, summary));
   // The headline numbers for README (npm run docs:figures).
   const atEnd = [...new Set(samples.map((s) => s.node))].sort().map((node) => memoryAt(samples, node, endWindow(startedAt, endedAt)));
-  lines.push('', renderFiguresBlock({ commit: summary.chaos.commit, command: options.command, date: new Date(startedAt).toISOString(), figures: soakFigures(summary.chaos, leak, atEnd) }));
+  lines.push('', renderFiguresBlock({ commit: summary.chaos.commit, command: options.command, date: new Date(startedAt).toISOString(), figures: soakFigures(summary.chaos, outcome.headline, leak, atEnd) }));
   return lines.join('\n');
 }
 
@@ -118,9 +124,36 @@ function resultLine(outcome: SoakOutcome, summary: SoakSummary): string {
   const problems = failures(summary.chaos).length;
   const safety = outcome.safety ? 'safety held (0 overlaps, every fault recovered within its bound)' : `safety FAILED${problems ? ` (${problems} problem(s) listed above)` : ''}${summary.aborted ? ' (aborted)' : ''}`;
   const leak = `leak verdict ${outcome.leak.verdict.toUpperCase()}`;
-  if (outcome.passed) return `Result: **PASS**: ${safety}; ${leak} (every series below ${LEAK_BOUND_MB_PER_HOUR} MB/h).`;
-  if (outcome.smoke) return `Result: **SMOKE RUN, no PASS possible**: ${safety}; ${leak} (a smoke run is too short to bound a leak).`;
-  return `Result: **FAIL**: ${safety}; ${leak}${outcome.leak.verdict === 'not judged' ? ' (PASS needs every node\'s last daemon judged: faults that restart daemons leave none long enough; use faults that keep them alive, docs/scale.md "Soak")' : ''}.`;
+  const h = outcome.headline;
+  const missed = h === null ? 'missed duties NOT COUNTED' : `missed duties per fault ${h.verdict.toUpperCase()} (${perFault(h.all)} over all ${h.all.faults} faults, target under ${MISSED_PER_FAULT_TARGET} for every kind)`;
+  if (outcome.passed) return `Result: **PASS**: ${safety}; ${missed}; ${leak} (every series below ${LEAK_BOUND_MB_PER_HOUR} MB/h).`;
+  if (outcome.smoke) return `Result: **SMOKE RUN, no PASS possible**: ${safety}; ${missed}; ${leak} (a smoke run is too short to bound a leak).`;
+  return `Result: **FAIL**: ${safety}; ${missed}; ${leak}${outcome.leak.verdict === 'not judged' ? ' (PASS needs every node\'s last daemon judged: faults that restart daemons leave none long enough; use faults that keep them alive, docs/scale.md "Soak")' : ''}.`;
+}
+
+const perFault = (r: HeadlineRow) => (r.missedPerFault === null ? '-' : r.missedPerFault.toFixed(3));
+
+function headlineSection(summary: SoakSummary, h: Headline | null): string[] {
+  const { options, duties } = summary;
+  const lines = ['## Headline: scheduled blocks and chunks missed per fault', ''];
+  if (duties === null || h === null) return [...lines, '**Not counted**: the run never became healthy, so no fault ran.'];
+  lines.push(
+    `The pool's account is due by the stand-in's schedule \`${options.schedule}\` from each epoch's first height (${duties.blockMs} ms blocks), ` +
+      `with the validator key hot swap ${options.hotSwap ? 'on (`--validator-key-hot-swap`)' : '**off** (`--no-hot-swap`: a promotion restarts neard)'}. ` +
+      'Blocks and chunks are counted as the chain counts them (the stand-in\'s duty rules over the shared validator log; a restarted neard produces only once synced). ' +
+      'Each fault owns the time from its start to the next fault\'s start, its aftermath included, so every missed duty of the run is counted. ' +
+      `Target: fewer than **${MISSED_PER_FAULT_TARGET}** missed per fault, for every kind and over the run.`,
+    '',
+    '| fault | faults | blocks missed / due | chunks missed / due | missed per fault | target |',
+    '|---|---|---|---|---|---|',
+  );
+  const judged = (r: HeadlineRow) => (r.met === null ? '-' : r.met ? 'met' : '**MISSED**');
+  for (const r of [...h.byFault, h.before, h.all]) {
+    const name = r.id === 'all' ? `**${r.title}** (misses before the first fault included)` : r.title;
+    lines.push(`| ${name} | ${r.id === 'before' ? '-' : r.faults} | ${r.blocksMissed} / ${r.blocksExpected} | ${r.chunksMissed} / ${r.chunksExpected} | ${perFault(r)} | ${judged(r)} |`);
+  }
+  lines.push('', `Missed duties per fault: **${h.verdict.toUpperCase()}**${h.verdict === 'not judged' ? ' (no fault ran, or the account had no duty in the run)' : ''}.`);
+  return lines;
 }
 
 const f2 = (v: number | null) => (v === null ? '-' : `${v >= 0 ? '+' : ''}${v.toFixed(2)}`);

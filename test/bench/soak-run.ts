@@ -1,8 +1,12 @@
 // A soak: three daemons of one pool in the chaos world (3 Consul servers, an agent per daemon, the
 // validator recorder and overlap checker running throughout) under a random fault from the chaos
 // harness about every --interval seconds, until the time is up, while the sampler records each
-// daemon's resources. Faults, trials, healing and the overlap check are the chaos harness's own.
+// daemon's resources. Faults, trials, healing and the overlap check are the chaos harness's own. The
+// pool's account has duties on a dense schedule (--schedule), and the daemons run with the validator key
+// hot swap unless --no-hot-swap; at the end the duties missed in each fault's time are counted from the
+// shared validator log before the world (and its files) goes (soak-duties.ts).
 import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startWorld } from '../chaos/cluster.js';
 import { FAULTS, type FaultId } from '../chaos/faults.js';
@@ -13,11 +17,18 @@ import { allOverlaps, type RunSummary } from '../chaos/report.js';
 import { withFaultSetup } from '../chaos/runner.js';
 import { CHAOS_TIMINGS, describeTimings, recoveryBoundMs } from '../chaos/timings.js';
 import { runTrial, type TrialResult } from '../chaos/trial.js';
+import { Chain } from '../../localnet/neard/chain.js';
+import { FaultFeed, faultFilePath } from '../../localnet/neard/fault-file.js';
+import { loadGenesis } from '../../localnet/neard/home.js';
+import { parseSchedule, Schedule } from '../../localnet/neard/schedule.js';
 import { gitRevision } from '../support/git-revision.js';
+import { ACCOUNT_ID, FAST_NEARD_ENV } from '../support/kuutamod.js';
 import { heapSnapshotNodeOptions, snapshotNodes } from './heap-snapshots.js';
 import { seededRandom } from './random.js';
 import { warmupMs } from './soak-report.js';
+import { soakDuties, type FaultStart, type SegmentDuties } from './soak-duties.js';
 import { SoakSampler, type ResourceSample } from './soak-sampler.js';
+import { readPoolLog } from './switchover-measure.js';
 
 export interface SoakOptions {
   command: string;
@@ -27,6 +38,10 @@ export interface SoakOptions {
   sampleS: number;
   faults: FaultId[];
   seed: number;
+  /** NEARD_STANDIN_SCHEDULE pattern of the pool's account (its duties from each epoch's first height). */
+  schedule: string;
+  /** Daemons run with --validator-key-hot-swap: a promotion re-reads the key instead of restarting neard. */
+  hotSwap: boolean;
   /** Write heap snapshots here: the first node's daemon and guard after the warm-up, every node's at the end. */
   heapSnapshotsDir?: string;
   log: (line: string) => void;
@@ -39,12 +54,18 @@ export interface SoakSummary {
   /** The chaos harness's own summary of the trials and overlaps (rendered by test/chaos/report.ts). */
   chaos: RunSummary;
   samples: ResourceSample[];
+  /** The pool account's duties, produced or missed, in each fault's time; null if the run never got healthy. */
+  duties: { blockMs: number; segments: SegmentDuties[] } | null;
   /** Set when the harness itself gave up (e.g. the world never became healthy again). */
   aborted: string | null;
 }
 
 const DAEMONS = 3;
 const HEALTHY_TIMEOUT_MS = 120_000;
+/** The stand-in's block time in the soak: the harness's fast one, set explicitly so the count's chain is the neards'. */
+const BLOCK_MS = Number(FAST_NEARD_ENV.NEARD_STANDIN_BLOCK_MS);
+
+const HOT_SWAP_FLAGS = ['--validator-key-hot-swap'] as const;
 
 export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
   const { log } = options;
@@ -58,7 +79,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
     process.env['NODE_OPTIONS'] = heapSnapshotNodeOptions(snapshotsDir);
   }
   let earlySnapshotDue = snapshotsDir !== undefined;
-  const world = await startWorld({ daemons: DAEMONS, timings: CHAOS_TIMINGS, log });
+  const scheduleText = `${ACCOUNT_ID}:${options.schedule}`;
+  const world = await startWorld({
+    daemons: DAEMONS,
+    timings: CHAOS_TIMINGS,
+    log,
+    standinEnv: { NEARD_STANDIN_SCHEDULE: scheduleText, NEARD_STANDIN_BLOCK_MS: String(BLOCK_MS) },
+    daemonFlags: options.hotSwap ? HOT_SWAP_FLAGS : [],
+  });
   // Ctrl-C: kill the whole tree and remove the world's temp dir (CHAOS_KEEP=1 keeps it, as in a chaos run).
   killTreeOnInterrupt(() => process.env['CHAOS_KEEP'] !== '1' && rmSync(world.dir, { recursive: true, force: true }));
   const sampler = new SoakSampler(world, options.sampleS * 1000);
@@ -66,13 +94,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
   const commit = gitRevision();
   const end = startedAt + options.hours * 3_600_000;
   let aborted: string | null = null;
+  const starts: FaultStart[] = [];
+  let healthyMs: number | null = null;
+  let duties: SoakSummary['duties'] = null;
   try {
     await waitHealthy(world, HEALTHY_TIMEOUT_MS);
+    healthyMs = Date.now();
     sampler.start();
     const done = new Map<FaultId, number>();
     while (Date.now() < end) {
       const fault = faults[Math.floor(random() * faults.length)]!;
       const faultStart = Date.now();
+      starts.push({ fault: fault.id, startMs: faultStart });
       const trial = done.get(fault.id) ?? 0;
       done.set(fault.id, trial + 1);
       trials.push(await withFaultSetup(world, fault, () => runTrial(world, fault, trial, log)));
@@ -89,6 +122,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
     aborted = (error as Error).message;
     log(`soak aborted: ${aborted}`);
   } finally {
+    // Read while the world's files exist and before stopping the daemons ends their validating periods.
+    if (healthyMs !== null) {
+      try {
+        duties = { blockMs: BLOCK_MS, segments: countDuties(world.dir, world.recorder.path, scheduleText, starts, healthyMs, Date.now()) };
+      } catch (error) {
+        aborted ??= `counting the duties: ${(error as Error).message}`;
+        log(`soak: ${aborted}`);
+      }
+    }
     await sampler.stop();
     await world.stop().catch((error) => log(`teardown: ${(error as Error).message}`));
   }
@@ -114,6 +156,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
       skipped: [],
     },
     samples: sampler.samples,
+    duties,
     aborted,
   };
+}
+
+/** The pool's chain, schedule, validator log and fault file as the stand-ins count them, read now. */
+function countDuties(worldDir: string, validatorLog: string, scheduleText: string, starts: readonly FaultStart[], healthyMs: number, endMs: number): SegmentDuties[] {
+  const faults = new FaultFeed(faultFilePath(validatorLog, '.')).timeline();
+  const chain = new Chain(loadGenesis(join(worldDir, 'pool', 'genesis.json')), BLOCK_MS, 0, () => faults.stalls());
+  const pool = { chain, schedule: new Schedule(chain, parseSchedule(scheduleText, '--schedule')), accountId: ACCOUNT_ID };
+  return soakDuties(pool, readPoolLog(validatorLog, endMs), faults, starts, healthyMs, endMs);
 }

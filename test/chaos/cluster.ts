@@ -50,9 +50,13 @@ export interface WorldOptions {
   daemons: number;
   timings: ChaosTimings;
   log: (line: string) => void;
+  /** Stand-in settings for every neard (e.g. NEARD_STANDIN_SCHEDULE), over test/support/kuutamod.ts's fast ones. */
+  standinEnv?: Readonly<Record<string, string>>;
+  /** Daemon flags for the whole run (e.g. --validator-key-hot-swap), before a fault's own (useDaemonFlags). */
+  daemonFlags?: readonly string[];
 }
 
-export async function startWorld({ daemons, timings, log }: WorldOptions): Promise<ChaosWorld> {
+export async function startWorld({ daemons, timings, log, standinEnv = {}, daemonFlags = [] }: WorldOptions): Promise<ChaosWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'kuutamod-chaos-'));
   const stopDelayFile = join(dir, 'validator-stop-delay-ms');
   writeFileSync(stopDelayFile, '');
@@ -75,8 +79,8 @@ export async function startWorld({ daemons, timings, log }: WorldOptions): Promi
       nodeId: name,
       pool,
       node: home,
-      env: { NEARD_STANDIN_VALIDATOR_LOG: recorder.path, CHAOS_VALIDATOR_STOP_DELAY_FILE: stopDelayFile },
-      extraArgs: ['--neard-bin', NEARD_WRAPPER, ...timingFlags(current), ...extraFlags],
+      env: { ...standinEnv, NEARD_STANDIN_VALIDATOR_LOG: recorder.path, CHAOS_VALIDATOR_STOP_DELAY_FILE: stopDelayFile },
+      extraArgs: ['--neard-bin', NEARD_WRAPPER, ...timingFlags(current), ...daemonFlags, ...extraFlags],
     });
 
   const nodes: ChaosNode[] = [];

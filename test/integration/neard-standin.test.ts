@@ -293,6 +293,33 @@ test('SIGHUP hot-swaps the validator key and applies expected_shutdown', async (
   assert.match(neard.stderr(), /ClientActor died, stopping\.\.\./);
 });
 
+test('NEARD_STANDIN_VALIDATOR_STOP_DELAY_FILE: read at the stop, it slows a process holding the key then, a hot-swapped one too, and no voter', async () => {
+  const dir = localnet(2, 0);
+  const delayFile = join(dir, 'validator-stop-delay-ms');
+  writeFileSync(delayFile, '1500');
+  const homes = [join(dir, 'node0'), join(dir, 'node1')];
+  const rpcs = [(await useFreePorts(homes[0]!)).rpc, (await useFreePorts(homes[1]!)).rpc];
+  // node0 starts as a voter and gets its key by SIGHUP; node1 stays a voter.
+  const stash = join(dir, 'validator_key.json');
+  renameSync(join(homes[0]!, 'validator_key.json'), stash);
+  unlinkSync(join(homes[1]!, 'validator_key.json'));
+  const env = { ...FAST, NEARD_STANDIN_STOP_DELAY_MS: '100', NEARD_STANDIN_VALIDATOR_STOP_DELAY_FILE: delayFile };
+  const [swapped, voter] = homes.map((home) => startNeard(['--home', home, 'run'], env)) as [ReturnType<typeof startNeard>, ReturnType<typeof startNeard>];
+  for (const rpc of rpcs) await untilAnswer('/status', () => getStatus(rpc));
+  symlinkSync(stash, join(homes[0]!, 'validator_key.json'));
+  swapped.child.kill('SIGHUP');
+  await untilAnswer('key loaded', async () => (await getStatus(rpcs[0]!))['validator_account_id'] === 'node0');
+  const stopped = async (neard: ReturnType<typeof startNeard>) => {
+    const t0 = Date.now();
+    neard.child.kill('SIGTERM');
+    assert.equal((await neard.exited).code, 0);
+    return Date.now() - t0;
+  };
+  const [slowMs, fastMs] = await Promise.all([stopped(swapped), stopped(voter)]);
+  assert.ok(slowMs >= 1500, `the hot-swapped validator stopped in ${slowMs} ms, not after the file's 1500`);
+  assert.ok(fastMs < 1500, `the voter stopped in ${fastMs} ms: the file is for validators only`);
+});
+
 test('startup delay: ports are bound only after NEARD_STANDIN_STARTUP_DELAY_MS', async () => {
   const dir = localnet(1, 0);
   const home = join(dir, 'node0');
