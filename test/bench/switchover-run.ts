@@ -3,7 +3,6 @@
 // back and forth, each switchover measured from the validator log (switchover-measure.ts) and, in a window,
 // checked against the window the daemon chose (switchover-windows.ts). Shared by the CLI (switchover.ts) and
 // the smoke test. One pool at a time: the figures are times.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { createConsulClient } from '../../services/consul/client.js';
 import { readHandover } from '../../services/pool/handover-record.js';
 import type { MemberRecord } from '../../services/pool/member-record.js';
 import { startConsulServer } from '../support/consul.js';
+import { runNodeScript, type ScriptResult } from '../support/node-script.js';
 import { ACCOUNT_ID, KUUTAMOCTL_BIN, createNodeHome, createPoolKeys, startKuutamod, waitForLeaderAndStandby, type Kuutamod } from '../support/kuutamod.js';
 import { waitForMembers } from '../support/pool-members.js';
 import { untilValue } from '../support/until.js';
@@ -57,14 +57,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** kuutamoctl with the node's environment: its neard home finds the control socket. No timeout: --wait lasts until the window. */
-function kuutamoctl(home: string, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [KUUTAMOCTL_BIN, ...args], { env: { ...process.env, KUUTAMO_NEARD_HOME: home, KUUTAMO_ACCOUNT_ID: ACCOUNT_ID } });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
+function kuutamoctl(home: string, args: string[]): Promise<ScriptResult> {
+  return runNodeScript(KUUTAMOCTL_BIN, args, { env: { ...process.env, KUUTAMO_NEARD_HOME: home, KUUTAMO_ACCOUNT_ID: ACCOUNT_ID } });
 }
 
 const lastLines = (output: string, n: number) => output.trim().split('\n').slice(-n).join(' / ');

@@ -6,25 +6,17 @@
  * measured handover. About 40 s; the bench proper (N = 100, 300, 1,000) is not part of the tests.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { runNodeScript } from '../support/node-script.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const BENCH = join(REPO_ROOT, 'dist', 'test', 'bench', 'consul-load.js');
 const SMOKE_ARGS = ['--pools', '3', '--ramp-seconds', '2', '--warmup-seconds', '2', '--window-seconds', '20', '--kills', '1'];
 
-function runBench(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BENCH, ...args], { cwd: REPO_ROOT });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
+const runBench = (args: string[]) => runNodeScript(BENCH, args, { cwd: REPO_ROOT });
 
 /** The report's cell for the row whose label contains `label` (the one column of the smoke). */
 function cell(report: string, label: string): string {

@@ -7,11 +7,11 @@
  * Under a minute; the bench proper (50 x 4 variants) is not part of the tests.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { runNodeScript } from '../support/node-script.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const BENCH = join(REPO_ROOT, 'dist', 'test', 'bench', 'switchover.js');
@@ -22,15 +22,7 @@ const SMOKE_ARGS = [
   '--stop-delay-ms', '200', '--sync-ms', '300',
 ];
 
-function runBench(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BENCH, ...args], { cwd: REPO_ROOT });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
+const runBench = (args: string[]) => runNodeScript(BENCH, args, { cwd: REPO_ROOT });
 
 test('switchover bench (smoke): three restarts in a window, each stopped and synced inside it, targets judged and met', { timeout: 4 * 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchover-smoke-'));
