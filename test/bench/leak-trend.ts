@@ -4,7 +4,7 @@
 // medians. The series passes only when the one-sided 95 % upper bound of that slope is below
 // LEAK_BOUND_MB_PER_HOUR: a steady rise of 0.5 MB/h or more fails, and so does a series too noisy to
 // show it stays below. Pure functions over (time, value) samples, tested in test/bench/leak-trend.test.ts.
-import type { Sample } from './series.js';
+import { leastSquares, type Sample } from './series.js';
 
 /** A steady rise of this much or more is a leak. */
 export const LEAK_BOUND_MB_PER_HOUR = 0.5;
@@ -68,24 +68,6 @@ export function bucketMedians(samples: readonly Sample[], window: Window, bucket
     const mine = buckets.get(index)!;
     return { t: median(mine.map((s) => s.t)), value: median(mine.map((s) => s.value)) };
   });
-}
-
-/** Least-squares slope (per ms) of points, and its standard error. */
-export function leastSquares(points: readonly Sample[]): { slope: number; standardError: number } {
-  const n = points.length;
-  const meanT = points.reduce((a, p) => a + p.t, 0) / n;
-  const meanV = points.reduce((a, p) => a + p.value, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of points) {
-    sxx += (p.t - meanT) ** 2;
-    sxy += (p.t - meanT) * (p.value - meanV);
-  }
-  const slope = sxx === 0 ? 0 : sxy / sxx;
-  const intercept = meanV - slope * meanT;
-  const residuals = points.reduce((a, p) => a + (p.value - intercept - slope * p.t) ** 2, 0);
-  const standardError = n > 2 && sxx > 0 ? Math.sqrt(residuals / (n - 2) / sxx) : Infinity;
-  return { slope, standardError };
 }
 
 const f2 = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;

@@ -39,20 +39,24 @@ export function growth(samples: readonly Sample[], warmupUntil: number, slack = 
   const firstMedian = stats(kept.slice(0, third).map((s) => s.value)).median!;
   const lastMedian = stats(kept.slice(n - third).map((s) => s.value)).median!;
   const changePct = firstMedian === 0 ? (lastMedian === 0 ? 0 : 100) : ((lastMedian - firstMedian) / firstMedian) * 100;
-  const slopePerHour = slope(kept) * 3_600_000;
+  const slopePerHour = leastSquares(kept).slope * 3_600_000;
   return { n, firstMedian, lastMedian, changePct, slopePerHour, verdict: changePct > GROWTH_LIMIT_PCT && lastMedian - firstMedian > slack ? 'grows' : 'flat' };
 }
 
-/** Least-squares slope, value units per ms. */
-function slope(samples: readonly Sample[]): number {
-  const n = samples.length;
-  const meanT = samples.reduce((a, s) => a + s.t, 0) / n;
-  const meanV = samples.reduce((a, s) => a + s.value, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const s of samples) {
-    num += (s.t - meanT) * (s.value - meanV);
-    den += (s.t - meanT) ** 2;
+/** Least-squares slope (per ms) of points, and its standard error. */
+export function leastSquares(points: readonly Sample[]): { slope: number; standardError: number } {
+  const n = points.length;
+  const meanT = points.reduce((a, p) => a + p.t, 0) / n;
+  const meanV = points.reduce((a, p) => a + p.value, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.t - meanT) ** 2;
+    sxy += (p.t - meanT) * (p.value - meanV);
   }
-  return den === 0 ? 0 : num / den;
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  const intercept = meanV - slope * meanT;
+  const residuals = points.reduce((a, p) => a + (p.value - intercept - slope * p.t) ** 2, 0);
+  const standardError = n > 2 && sxx > 0 ? Math.sqrt(residuals / (n - 2) / sxx) : Infinity;
+  return { slope, standardError };
 }
