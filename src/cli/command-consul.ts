@@ -1,9 +1,10 @@
 /**
  * The Consul client and account of a kuutamoctl command that reads Consul directly (active-validator,
- * list): kuutamod's own Consul options (src/settings.ts), so the unit's KUUTAMO_* variables mean the same.
+ * list, history): kuutamod's own Consul options (src/settings.ts), so the unit's KUUTAMO_* variables mean the same.
  */
 import type { Command } from 'commander';
-import { createConsulClient, type ConsulClient } from '../../services/consul/client.js';
+import { createConsulClient, describeConsulError, type ConsulClient } from '../../services/consul/client.js';
+import { OperatorError } from '../errors.js';
 import { ACCOUNT_ID_OPTION, consulEndpointOf, givenFlags, resolveConsulConnection, resolveOptions } from '../settings.js';
 
 /**
@@ -23,4 +24,19 @@ export function commandConsul(program: Command): CommandConsul {
   const { accountId } = resolveOptions({ accountId: ACCOUNT_ID_OPTION }, {}, process.env);
   const consul = createConsulClient({ ...consulEndpointOf(connection), requestTimeoutMs: COMMAND_CONSUL_TIMEOUT_MS });
   return { consul, consulUrl: connection.consulUrl, accountId };
+}
+
+/**
+ * One read of the pool's records with the command's client, closed afterwards; a Consul failure is an
+ * OperatorError naming `what` was read and from where.
+ */
+export async function readWithCommandConsul<T>(program: Command, what: string, read: (consul: ConsulClient, accountId: string) => Promise<T>): Promise<T> {
+  const { consul, consulUrl, accountId } = commandConsul(program);
+  try {
+    return await read(consul, accountId);
+  } catch (error) {
+    throw new OperatorError(`Failed to read ${what} from consul at ${consulUrl}: ${describeConsulError(error)}`);
+  } finally {
+    consul.destroy();
+  }
 }

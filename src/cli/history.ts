@@ -5,23 +5,13 @@
  * read as empty. Exit 0 with entries, 1 with none ("No changes of validator recorded for account X").
  */
 import type { Command } from 'commander';
-import { describeConsulError } from '../../services/consul/client.js';
-import { OperatorError } from '../errors.js';
 import { formatHistoryTable, historyTableOf } from '../history-table-rows.js';
-import { readHistoryView, type HistoryView } from '../history-view.js';
+import { readHistoryView } from '../history-view.js';
 import { ACCOUNT_ID_OPTION } from '../settings.js';
-import { commandConsul } from './command-consul.js';
+import { readWithCommandConsul } from './command-consul.js';
 
 async function history(program: Command, json: boolean): Promise<number> {
-  const { consul, consulUrl, accountId } = commandConsul(program);
-  let view: HistoryView;
-  try {
-    view = await readHistoryView(consul, accountId);
-  } catch (error) {
-    throw new OperatorError(`Failed to read the pool's history from consul at ${consulUrl}: ${describeConsulError(error)}`);
-  } finally {
-    consul.destroy();
-  }
+  const view = await readWithCommandConsul(program, "the pool's history", readHistoryView);
   if (json) {
     for (const warning of view.warnings) process.stderr.write(`warning: ${warning}\n`);
     process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);

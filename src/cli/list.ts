@@ -4,23 +4,13 @@
  * members, 1 with none ("No members found for account X").
  */
 import type { Command } from 'commander';
-import { describeConsulError } from '../../services/consul/client.js';
-import { OperatorError } from '../errors.js';
 import { formatPoolTable, poolTableOf } from '../pool-table-rows.js';
-import { readPoolView, type PoolView } from '../pool-view.js';
+import { readPoolView } from '../pool-view.js';
 import { ACCOUNT_ID_OPTION } from '../settings.js';
-import { commandConsul } from './command-consul.js';
+import { readWithCommandConsul } from './command-consul.js';
 
 async function list(program: Command, json: boolean): Promise<number> {
-  const { consul, consulUrl, accountId } = commandConsul(program);
-  let view: PoolView;
-  try {
-    view = await readPoolView(consul, accountId);
-  } catch (error) {
-    throw new OperatorError(`Failed to read the pool's members from consul at ${consulUrl}: ${describeConsulError(error)}`);
-  } finally {
-    consul.destroy();
-  }
+  const view = await readWithCommandConsul(program, "the pool's members", readPoolView);
   if (json) {
     process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
   } else {
